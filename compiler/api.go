@@ -1,0 +1,116 @@
+// Package compiler turns a dbt project directory into a manifest and compiled SQL, and at
+// run time renders and executes a node's materialization against a warehouse adapter.
+//
+// CONTRACT FILE: the exported names below are what cmd/gdbt and the runner code against.
+// Signatures are fixed; fields and functions may be added; stub bodies get replaced.
+package compiler
+
+import (
+	"context"
+
+	"github.com/gdbt-dev/gdbt/manifest"
+	"github.com/gdbt-dev/gdbt/warehouse"
+)
+
+// Options are the command-line inputs that shape loading (dbt's global flags).
+type Options struct {
+	ProjectDir  string // default "."
+	ProfilesDir string // "" means: DBT_PROFILES_DIR / GDBT_PROFILES_DIR, then ProjectDir, then ~/.dbt
+	Profile     string // overrides the project's profile name
+	Target      string // overrides the profile's default target
+	Vars        string // --vars as a YAML or JSON string
+	FullRefresh bool
+	Empty       bool // --empty: every ref and source limited to zero rows
+	Threads     int  // 0: from the profile
+	// Warn receives warnings (unknown YAML keys, deprecated forms) as "file:line:col: msg".
+	Warn func(msg string)
+}
+
+// Project is a loaded and parsed project: its configuration, the resolved target and the
+// manifest. Safe for concurrent Compile/Execute calls from the runner's workers.
+type Project struct {
+	Dir      string
+	Name     string
+	Manifest *manifest.Manifest
+	Target   Target
+	// Private: the Jinja environment, macro registry, loaded files, … (compiler's own).
+	impl *projectImpl
+}
+
+type projectImpl struct{}
+
+// Target is the resolved profile target: type ("duckdb", "postgres", "snowflake"), the
+// profile and target names, and the raw fields (path, host, schema, threads, …) with
+// env_var() already rendered.
+type Target struct {
+	ProfileName string
+	Name        string
+	Type        string
+	Schema      string
+	Database    string
+	Threads     int
+	Fields      map[string]any
+}
+
+// Errors is every load or compile error, sorted by file, line, column. Error() prints one
+// "path:line:col: message" per line (with the macro call stack when there is one).
+type Errors []*Error
+
+// Error is one positioned error.
+type Error struct {
+	File  string // relative to the project dir
+	Line  int
+	Col   int
+	Msg   string
+	Stack []string // "in macro x (macros/y.sql:3:5) called from models/z.sql:10:2"
+}
+
+// Load reads the project, its profile, packages and every file, parses all of it and builds
+// the manifest (with parent/child maps, cycles reported as errors). It never connects to a
+// warehouse. Errors are returned as Errors.
+func Load(opts Options) (*Project, error) { panic("stub") }
+
+// Compile renders one node's SQL with execute=True (ephemeral parents injected as CTEs),
+// stores it in n.CompiledCode and returns it. a may be nil for an offline compile, in which
+// case warehouse-facing calls behave as dbt's parse-time providers do.
+func (p *Project) Compile(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (string, error) {
+	panic("stub")
+}
+
+// Result is what executing one node did.
+type Result struct {
+	CompiledCode string
+	Response     warehouse.Response
+	// Tests only: the number of failing rows and the verdict under the node's severity,
+	// warn_if and error_if.
+	Failures    int64
+	ShouldWarn  bool
+	ShouldError bool
+	// Relations the materialization reported as created (dbt's {'relations': [...]}).
+	Relations []warehouse.Relation
+}
+
+// Execute compiles n and runs its materialization macro against a (the runner supplies the
+// adapter and the per-run relation cache through a). Statements run in the macro are logged
+// into target/run/… by the caller via Result.
+func (p *Project) Execute(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (*Result, error) {
+	panic("stub")
+}
+
+// RunOperation calls a macro by name with keyword arguments (gdbt run-operation), returning
+// its return value converted to plain Go.
+func (p *Project) RunOperation(ctx context.Context, a warehouse.Adapter, macro string, args map[string]any) (any, error) {
+	panic("stub")
+}
+
+// RunHooks renders and executes the project's on-run-start or on-run-end hooks
+// (which is "on-run-start" or "on-run-end"); results is the run's results for on-run-end.
+func (p *Project) RunHooks(ctx context.Context, a warehouse.Adapter, which string, results []any) error {
+	panic("stub")
+}
+
+// CompileInline compiles a snippet of SQL with Jinja in the project's context
+// (gdbt compile --inline, gdbt show --inline). Refs in it are resolved against the manifest.
+func (p *Project) CompileInline(ctx context.Context, a warehouse.Adapter, sql string) (string, error) {
+	panic("stub")
+}

@@ -1,0 +1,223 @@
+// Package manifest holds the compiled project as data: the nodes, sources and macros that
+// the compiler produces and the runner, the selector and the artifact writers consume.
+// It is the only thing the runner knows about a project, so `gdbt compile` and `gdbt run`
+// cannot drift apart. The JSON form follows dbt's manifest v12 schema.
+package manifest
+
+// Resource types, as dbt names them in unique ids and in the manifest.
+const (
+	Model      = "model"
+	Seed       = "seed"
+	Test       = "test"
+	Snapshot   = "snapshot"
+	Analysis   = "analysis"
+	Operation  = "operation"
+	SourceRT   = "source"
+	ExposureRT = "exposure"
+	MacroRT    = "macro"
+)
+
+// Manifest is the whole parsed project. Maps are keyed by unique id
+// (e.g. "model.instacart.dim_orders"); encoding/json writes map keys sorted, so the
+// artifact is byte-stable.
+type Manifest struct {
+	Metadata  Metadata             `json:"metadata"`
+	Nodes     map[string]*Node     `json:"nodes"`
+	Sources   map[string]*Source   `json:"sources"`
+	Macros    map[string]*Macro    `json:"macros"`
+	Docs      map[string]*Doc      `json:"docs"`
+	Exposures map[string]*Exposure `json:"exposures"`
+	ParentMap map[string][]string  `json:"parent_map"`
+	ChildMap  map[string][]string  `json:"child_map"`
+	// The remaining v12 keys (metrics, groups, selectors, disabled, group_map, saved_queries,
+	// semantic_models, unit_tests) are written empty by the artifact writer.
+}
+
+// Metadata identifies the run that wrote an artifact.
+type Metadata struct {
+	DbtSchemaVersion string            `json:"dbt_schema_version"`
+	DbtVersion       string            `json:"dbt_version"`
+	GeneratedAt      string            `json:"generated_at"`
+	InvocationID     string            `json:"invocation_id"`
+	Env              map[string]string `json:"env"`
+	ProjectName      string            `json:"project_name,omitempty"`
+	ProjectID        string            `json:"project_id,omitempty"`
+	AdapterType      string            `json:"adapter_type,omitempty"`
+}
+
+// Checksum is a file checksum as dbt writes it ({"name": "sha256", "checksum": hex}).
+type Checksum struct {
+	Name     string `json:"name"`
+	Checksum string `json:"checksum"`
+}
+
+// DependsOn lists what a node needs: nodes/sources by unique id, macros by unique id.
+type DependsOn struct {
+	Macros []string `json:"macros"`
+	Nodes  []string `json:"nodes"`
+}
+
+// RefArgs is one ref() call as written: ref('pkg', 'name', v=2).
+type RefArgs struct {
+	Name    string `json:"name"`
+	Package string `json:"package,omitempty"`
+	Version any    `json:"version,omitempty"`
+}
+
+// Column is a documented column from property YAML.
+type Column struct {
+	Name        string         `json:"name"`
+	Description string         `json:"description"`
+	Meta        map[string]any `json:"meta"`
+	DataType    string         `json:"data_type,omitempty"`
+	Quote       *bool          `json:"quote,omitempty"`
+	Tags        []string       `json:"tags"`
+}
+
+// TestMetadata names the generic test behind a generic test node and its arguments.
+type TestMetadata struct {
+	Name      string         `json:"name"`
+	Kwargs    map[string]any `json:"kwargs"`
+	Namespace string         `json:"namespace,omitempty"`
+}
+
+// Node is a model, seed, test, snapshot, analysis or operation.
+type Node struct {
+	UniqueID         string   `json:"unique_id"`
+	ResourceType     string   `json:"resource_type"`
+	PackageName      string   `json:"package_name"`
+	Name             string   `json:"name"`
+	Alias            string   `json:"alias"`
+	Database         string   `json:"database"`
+	Schema           string   `json:"schema"`
+	FQN              []string `json:"fqn"`
+	Path             string   `json:"path"`               // relative to the resource folder, e.g. "marts/dim_orders.sql"
+	OriginalFilePath string   `json:"original_file_path"` // relative to the project root, e.g. "models/marts/dim_orders.sql"
+	PatchPath        string   `json:"patch_path,omitempty"`
+	Checksum         Checksum `json:"checksum"`
+	Language         string   `json:"language"`
+	RawCode          string   `json:"raw_code"`
+
+	// Config is the fully resolved config (project file → property YAML → config() call),
+	// with dbt's keys: materialized, enabled, schema, alias, tags, unique_key, pre-hook, ….
+	Config           map[string]any     `json:"config"`
+	UnrenderedConfig map[string]any     `json:"unrendered_config"`
+	ConfigCallDict   map[string]any     `json:"config_call_dict"`
+	Tags             []string           `json:"tags"`
+	Description      string             `json:"description"`
+	Columns          map[string]*Column `json:"columns"`
+	Meta             map[string]any     `json:"meta"`
+	Docs             map[string]any     `json:"docs"`
+
+	Refs      []RefArgs  `json:"refs"`
+	Sources   [][]string `json:"sources"` // [source_name, table_name]
+	DependsOn DependsOn  `json:"depends_on"`
+
+	// Filled by compilation.
+	Compiled     bool   `json:"compiled,omitempty"`
+	CompiledCode string `json:"compiled_code,omitempty"`
+	CompiledPath string `json:"compiled_path,omitempty"`
+	RelationName string `json:"relation_name,omitempty"`
+
+	// Tests only.
+	TestMetadata *TestMetadata `json:"test_metadata,omitempty"`
+	ColumnName   string        `json:"column_name,omitempty"`
+	AttachedNode string        `json:"attached_node,omitempty"`
+	FileKeyName  string        `json:"file_key_name,omitempty"`
+
+	// Seeds only: the CSV file, relative to the project root.
+	RootPath string `json:"root_path,omitempty"`
+}
+
+// Materialized returns config.materialized ("view" when unset, as dbt defaults models).
+func (n *Node) Materialized() string {
+	if s, ok := n.Config["materialized"].(string); ok && s != "" {
+		return s
+	}
+	return "view"
+}
+
+// Enabled reports config.enabled (true when unset).
+func (n *Node) Enabled() bool {
+	if b, ok := n.Config["enabled"].(bool); ok {
+		return b
+	}
+	return true
+}
+
+// Source is one table of a source declared in property YAML.
+type Source struct {
+	UniqueID          string             `json:"unique_id"`
+	ResourceType      string             `json:"resource_type"`
+	PackageName       string             `json:"package_name"`
+	SourceName        string             `json:"source_name"`
+	Name              string             `json:"name"`
+	Identifier        string             `json:"identifier"`
+	Database          string             `json:"database"`
+	Schema            string             `json:"schema"`
+	FQN               []string           `json:"fqn"`
+	Path              string             `json:"path"`
+	OriginalFilePath  string             `json:"original_file_path"`
+	Loader            string             `json:"loader"`
+	Description       string             `json:"description"`
+	SourceDescription string             `json:"source_description"`
+	Columns           map[string]*Column `json:"columns"`
+	Meta              map[string]any     `json:"meta"`
+	SourceMeta        map[string]any     `json:"source_meta"`
+	Tags              []string           `json:"tags"`
+	Config            map[string]any     `json:"config"`
+	Freshness         map[string]any     `json:"freshness,omitempty"`
+	LoadedAtField     string             `json:"loaded_at_field,omitempty"`
+	RelationName      string             `json:"relation_name"`
+	// ExternalLocation is dbt-duckdb's meta/config external_location with {name} substituted;
+	// when set, the relation reads the file(s) in place.
+	ExternalLocation string `json:"-"`
+}
+
+// Macro is one macro definition.
+type Macro struct {
+	UniqueID         string         `json:"unique_id"` // macro.<package>.<name>
+	ResourceType     string         `json:"resource_type"`
+	PackageName      string         `json:"package_name"`
+	Name             string         `json:"name"`
+	Path             string         `json:"path"`
+	OriginalFilePath string         `json:"original_file_path"`
+	MacroSQL         string         `json:"macro_sql"`
+	DependsOn        DependsOn      `json:"depends_on"`
+	Description      string         `json:"description"`
+	Meta             map[string]any `json:"meta"`
+	Arguments        []any          `json:"arguments"`
+}
+
+// Doc is a {% docs %} block.
+type Doc struct {
+	UniqueID         string `json:"unique_id"`
+	ResourceType     string `json:"resource_type"`
+	PackageName      string `json:"package_name"`
+	Name             string `json:"name"`
+	Path             string `json:"path"`
+	OriginalFilePath string `json:"original_file_path"`
+	BlockContents    string `json:"block_contents"`
+}
+
+// Exposure is a downstream use of the project declared in property YAML.
+type Exposure struct {
+	UniqueID         string         `json:"unique_id"`
+	ResourceType     string         `json:"resource_type"`
+	PackageName      string         `json:"package_name"`
+	Name             string         `json:"name"`
+	Type             string         `json:"type"`
+	Owner            map[string]any `json:"owner"`
+	Description      string         `json:"description"`
+	FQN              []string       `json:"fqn"`
+	Path             string         `json:"path"`
+	OriginalFilePath string         `json:"original_file_path"`
+	Tags             []string       `json:"tags"`
+	Meta             map[string]any `json:"meta"`
+	Config           map[string]any `json:"config"`
+	Refs             []RefArgs      `json:"refs"`
+	Sources          [][]string     `json:"sources"`
+	DependsOn        DependsOn      `json:"depends_on"`
+	URL              string         `json:"url,omitempty"`
+	Maturity         string         `json:"maturity,omitempty"`
+}

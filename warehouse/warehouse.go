@@ -1,0 +1,91 @@
+// Package warehouse is the seam between gdbt and a database engine. The runner and the
+// compiler's run-time context talk to an Adapter only; each engine lives in its own
+// sub-package (duckdb, later postgres and snowflake) with the same file set, and the one
+// explicit list of engines is Adapters below: no init()-time registration.
+//
+// An adapter is split the way dbt splits it: a Dialect builds SQL text and can be tested
+// without a database (golden files), and the Adapter executes SQL over a connection whose
+// every call takes a context.Context, so cancelling the context cancels the query.
+package warehouse
+
+import (
+	"context"
+	"errors"
+)
+
+// Relation names a table, view or other object in the warehouse.
+type Relation struct {
+	Database   string
+	Schema     string
+	Identifier string
+	// Type is "table", "view", "external" or "" when unknown.
+	Type string
+}
+
+// Column is a column of a relation with the engine's type name.
+type Column struct {
+	Name     string
+	DataType string
+}
+
+// Table is a query result, the equivalent of dbt's agate table.
+type Table struct {
+	Columns []Column
+	Rows    [][]any // Go values: nil, bool, int64, float64, string, time.Time, []byte
+}
+
+// Response is what executing a statement returned, the equivalent of dbt's AdapterResponse.
+type Response struct {
+	Message      string // e.g. "OK", "INSERT 0 12"
+	Code         string // e.g. "CREATE TABLE"
+	RowsAffected int64  // -1 when the engine does not say
+	QueryID      string
+}
+
+// SeedOptions shape how a CSV file becomes a table.
+type SeedOptions struct {
+	Delimiter    string            // default ","
+	ColumnTypes  map[string]string // column name → SQL type overriding inference
+	QuoteColumns bool
+}
+
+// Dialect builds SQL text for one engine. Nothing here touches a database.
+type Dialect interface {
+	// Type is the adapter name used by dispatch: "duckdb", "postgres", "snowflake".
+	Type() string
+	// DispatchChain lists the adapter prefixes adapter.dispatch tries before "default",
+	// most specific first: ["duckdb"] for DuckDB; an engine with a parent lists both.
+	DispatchChain() []string
+	// QuoteIdent quotes one identifier.
+	QuoteIdent(name string) string
+	// RelationSQL renders a relation as it appears in SQL, e.g. "main"."dim_orders"
+	// (the database part is omitted where the engine's current database is meant).
+	RelationSQL(r Relation) string
+	// ExternalSQL is the SQL that reads a file-backed source in place (DuckDB: read_csv_auto /
+	// read_parquet); engines that cannot return "" .
+	ExternalSQL(location string) string
+	// DefaultDatabase and DefaultSchema are the target's database and schema.
+	DefaultDatabase() string
+	DefaultSchema() string
+}
+
+// Adapter is a live connection to a warehouse. It is safe for concurrent use by the
+// scheduler's workers.
+type Adapter interface {
+	Dialect() Dialect
+	// Execute runs one or more statements and returns the response of the last; with fetch,
+	// it also returns the rows of the last statement.
+	Execute(ctx context.Context, sql string, fetch bool) (Response, *Table, error)
+	// ListRelations lists the relations of one schema (the relation cache calls it once per
+	// schema and run).
+	ListRelations(ctx context.Context, database, schema string) ([]Relation, error)
+	// Columns lists a relation's columns in order.
+	Columns(ctx context.Context, r Relation) ([]Column, error)
+	// LoadCSV creates (or replaces, atomically) table r from a CSV file with type inference.
+	LoadCSV(ctx context.Context, r Relation, path string, opts SeedOptions) (rows int64, err error)
+	// Close releases the connection.
+	Close() error
+}
+
+// ErrRelationNotFound is returned when a relation the caller named does not exist.
+var ErrRelationNotFound = errors.New("relation not found")
