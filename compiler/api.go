@@ -7,6 +7,7 @@ package compiler
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/gdbt-dev/gdbt/manifest"
 	"github.com/gdbt-dev/gdbt/warehouse"
@@ -24,6 +25,14 @@ type Options struct {
 	Threads     int  // 0: from the profile
 	// Warn receives warnings (unknown YAML keys, deprecated forms) as "file:line:col: msg".
 	Warn func(msg string)
+	// Which is the command being run ("run", "build", "test", "compile", …), for
+	// {{ flags.WHICH }}; "" means "run".
+	Which string
+	// StoreFailures is --store-failures (tests keep their failing rows in a table).
+	StoreFailures bool
+	// Log receives {{ log(msg, info=…) }} and {{ print(msg) }} output, secrets redacted;
+	// info=False messages are debug-level. nil drops log() and prints print() to stdout.
+	Log func(msg string, info bool)
 }
 
 // Project is a loaded and parsed project: its configuration, the resolved target and the
@@ -33,11 +42,12 @@ type Project struct {
 	Name     string
 	Manifest *manifest.Manifest
 	Target   Target
+	// SelectedResources are the unique ids the run selected ({{ selected_resources }});
+	// the runner sets it before executing.
+	SelectedResources []string
 	// Private: the Jinja environment, macro registry, loaded files, … (compiler's own).
 	impl *projectImpl
 }
-
-type projectImpl struct{}
 
 // Target is the resolved profile target: type ("duckdb", "postgres", "snowflake"), the
 // profile and target names, and the raw fields (path, host, schema, threads, …) with
@@ -68,13 +78,32 @@ type Error struct {
 // Load reads the project, its profile, packages and every file, parses all of it and builds
 // the manifest (with parent/child maps, cycles reported as errors). It never connects to a
 // warehouse. Errors are returned as Errors.
-func Load(opts Options) (*Project, error) { panic("stub") }
+func Load(opts Options) (p *Project, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, Errors{{Msg: fmt.Sprintf("internal error while loading the project: %v", r)}}
+		}
+	}()
+	return load(opts)
+}
 
 // Compile renders one node's SQL with execute=True (ephemeral parents injected as CTEs),
 // stores it in n.CompiledCode and returns it. a may be nil for an offline compile, in which
 // case warehouse-facing calls behave as dbt's parse-time providers do.
-func (p *Project) Compile(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (string, error) {
-	panic("stub")
+func (p *Project) Compile(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (sql string, err error) {
+	defer recoverInto(&err, n)
+	return p.impl.compile(ctx, a, n)
+}
+
+// recoverInto turns a panic below the package boundary into an error naming the node.
+func recoverInto(err *error, n *manifest.Node) {
+	if r := recover(); r != nil {
+		where := ""
+		if n != nil {
+			where = n.OriginalFilePath
+		}
+		*err = Errors{{File: where, Msg: fmt.Sprintf("internal error: %v", r)}}
+	}
 }
 
 // Result is what executing one node did.
@@ -93,24 +122,28 @@ type Result struct {
 // Execute compiles n and runs its materialization macro against a (the runner supplies the
 // adapter and the per-run relation cache through a). Statements run in the macro are logged
 // into target/run/… by the caller via Result.
-func (p *Project) Execute(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (*Result, error) {
-	panic("stub")
+func (p *Project) Execute(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (res *Result, err error) {
+	defer recoverInto(&err, n)
+	return p.impl.execute(ctx, a, n)
 }
 
 // RunOperation calls a macro by name with keyword arguments (gdbt run-operation), returning
 // its return value converted to plain Go.
-func (p *Project) RunOperation(ctx context.Context, a warehouse.Adapter, macro string, args map[string]any) (any, error) {
-	panic("stub")
+func (p *Project) RunOperation(ctx context.Context, a warehouse.Adapter, macro string, args map[string]any) (v any, err error) {
+	defer recoverInto(&err, nil)
+	return p.impl.runOperation(ctx, a, macro, args)
 }
 
 // RunHooks renders and executes the project's on-run-start or on-run-end hooks
 // (which is "on-run-start" or "on-run-end"); results is the run's results for on-run-end.
-func (p *Project) RunHooks(ctx context.Context, a warehouse.Adapter, which string, results []any) error {
-	panic("stub")
+func (p *Project) RunHooks(ctx context.Context, a warehouse.Adapter, which string, results []any) (err error) {
+	defer recoverInto(&err, nil)
+	return p.impl.runHooks(ctx, a, which, results)
 }
 
 // CompileInline compiles a snippet of SQL with Jinja in the project's context
 // (gdbt compile --inline, gdbt show --inline). Refs in it are resolved against the manifest.
-func (p *Project) CompileInline(ctx context.Context, a warehouse.Adapter, sql string) (string, error) {
-	panic("stub")
+func (p *Project) CompileInline(ctx context.Context, a warehouse.Adapter, sql string) (out string, err error) {
+	defer recoverInto(&err, nil)
+	return p.impl.compileInline(ctx, a, sql)
 }

@@ -35,6 +35,7 @@ type Tuple []Value
 // fails on attribute or item access with "'name' is undefined".
 type Undefined struct {
 	Name string // what was looked up, for the error message
+	hint string // Jinja2's message when not "'Name' is undefined"
 }
 
 // Namespace is the object returned by namespace(); its attributes are assignable with
@@ -79,6 +80,7 @@ type Call struct {
 	Ctx  *Context
 	File string // template file of the call site
 	Pos  int    // byte offset of the call in File
+	r    *renderer
 }
 
 // Context is one render's variables: the template's globals plus what the host supplies.
@@ -122,9 +124,11 @@ type Env struct {
 
 // Template is a parsed template, safe to render concurrently.
 type Template struct {
-	File string
-	Src  string
-	root *Root
+	File   string
+	Src    string
+	root   *Root
+	macros []*Macro
+	blocks []*Block
 }
 
 // Macro is a macro definition found at the top level of a template, or a TagMacroLike block.
@@ -159,6 +163,7 @@ type Error struct {
 	Col   int
 	Msg   string
 	Stack []Frame
+	cause error
 }
 
 // Frame is one macro call on the stack when a runtime error happened.
@@ -175,55 +180,40 @@ type Frame struct {
 // ErrorList is every error of one parse, sorted by position.
 type ErrorList []*Error
 
-// Return builds the error a host function returns to end the enclosing macro call early
-// with value v (dbt's return()). The macro call evaluates to v instead of its output.
-func Return(v Value) error { panic("stub") }
-
-// NewEnv returns an Env with Jinja2's built-in filters, tests and globals registered.
-func NewEnv() *Env { panic("stub") }
-
 // Parse parses src. Errors come back as ErrorList (all of them, sorted), never a panic.
-func (e *Env) Parse(file, src string) (*Template, error) { panic("stub") }
+func (e *Env) Parse(file, src string) (*Template, error) { return e.parse(file, src) }
 
 // Render renders the whole template with ctx (nil means an empty context).
-func (t *Template) Render(e *Env, ctx *Context) (string, error) { panic("stub") }
+func (t *Template) Render(e *Env, ctx *Context) (string, error) {
+	out, _, _, err := t.RenderValue(e, ctx)
+	return out, err
+}
 
 // Root is the template's parsed AST, read-only, for static analysis (e.g. the compiler's
 // static ref/source/config extraction).
 func (t *Template) Root() *Root { return t.root }
 
 // Macros returns the top-level macro definitions and TagMacroLike blocks, in source order.
-func (t *Template) Macros() []*Macro { panic("stub") }
+func (t *Template) Macros() []*Macro { return t.macros }
 
 // Blocks returns the top-level TagArgs host blocks, in source order.
-func (t *Template) Blocks() []*Block { panic("stub") }
+func (t *Template) Blocks() []*Block { return t.blocks }
 
 // Bind returns m as a Callable evaluated in ctx (its globals are ctx's names): calling it
 // renders the body with the parameters bound and returns the output string, or the value
 // passed to Return. caller, varargs and kwargs work as in Jinja2.
-func (m *Macro) Bind(e *Env, ctx *Context) Callable { panic("stub") }
+func (m *Macro) Bind(e *Env, ctx *Context) Callable {
+	if ctx == nil {
+		ctx = &Context{}
+	}
+	return &boundMacro{m: m, env: e, ctx: ctx}
+}
 
 // Render renders the block body in ctx (e.g. a docs block or snapshot body).
-func (b *Block) Render(e *Env, ctx *Context) (string, error) { panic("stub") }
+func (b *Block) Render(e *Env, ctx *Context) (string, error) { return b.render(e, ctx) }
 
 // Eval evaluates one expression of a block header (e.g. adapter='duckdb') in ctx.
-func (b *Block) Eval(e *Env, ctx *Context, x Expr) (Value, error) { panic("stub") }
-
-// FromGo converts a Go value to the engine's representation (maps become *Dict with sorted
-// keys, slices become *List, ints become int64, structs are not converted).
-func FromGo(v any) Value { panic("stub") }
-
-// ToGo converts an engine value to plain Go (map[string]any, []any, int64, …) for the host.
-func ToGo(v Value) any { panic("stub") }
-
-// Truthy reports Python truthiness of v.
-func Truthy(v Value) bool { panic("stub") }
-
-// ToString renders v as {{ v }} would.
-func ToString(v Value) string { panic("stub") }
-
-// NewDict returns an empty dict.
-func NewDict() *Dict { panic("stub") }
+func (b *Block) Eval(e *Env, ctx *Context, x Expr) (Value, error) { return b.eval(e, ctx, x) }
 
 // Dict is an insertion-ordered Python dict. Keys are hashable values (str, int, float, bool,
 // None, Tuple of hashables).
@@ -233,13 +223,6 @@ type Dict struct {
 	idx  map[any]int
 }
 
-// Get, Set, Delete, Len, Keys, Values are the host's view of a dict.
-func (d *Dict) Get(k Value) (Value, bool) { panic("stub") }
-func (d *Dict) Set(k, v Value)            { panic("stub") }
-func (d *Dict) Delete(k Value) bool       { panic("stub") }
-func (d *Dict) Len() int                  { panic("stub") }
-func (d *Dict) Keys() []Value             { panic("stub") }
-func (d *Dict) Values() []Value           { panic("stub") }
 
 // ---- AST (read-only for hosts). Positions are byte offsets into Template.Src. ----
 
@@ -249,10 +232,6 @@ type Expr interface{ Offset() int }
 
 // Root is the top of a template's AST.
 type Root struct{ Body []Node }
-
-// Walk calls fn for every Node and Expr under root in source order; returning false from fn
-// skips the children of that node.
-func Walk(root *Root, fn func(n any) bool) { panic("stub") }
 
 // The node types a host inspects. The engine defines the rest (If, For, Set, …) as exported
 // types too, so Walk callers can recognise "anything else" by type switch default.
@@ -275,6 +254,7 @@ type (
 		Params   []string
 		Defaults []Expr
 		Body     []Node
+		uses     macroUses
 	}
 	// BlockNode is a TagArgs host tag.
 	BlockNode struct {

@@ -1,0 +1,271 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gdbt-dev/gdbt/compiler"
+)
+
+// Exit codes, as dbt's.
+const (
+	ExitOK          = 0   // success
+	ExitNodeFailed  = 1   // a node (model, test, …) failed
+	ExitLoadFailed  = 2   // the project could not be loaded or compiled, or bad usage
+	ExitInterrupted = 130 // SIGINT/SIGTERM
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// command is one subcommand: its name, a one-line summary for help, and its entry point.
+type command struct {
+	name    string
+	summary string
+	run     func(g *Globals, args []string) int
+}
+
+// commands is the one table of subcommands; help lists them in this order.
+func commands() []command {
+	return []command{
+		{"parse", "load the project and write target/manifest.json", cmdParse},
+		{"compile", "compile selected nodes to target/compiled/ (or --inline \"sql\")", cmdCompile},
+		{"ls", "list resources of the project (alias: list)", cmdList},
+		{"list", "", cmdList},
+		{"run", "build selected models in the warehouse", cmdRun},
+		{"build", "seed, run, snapshot and test selected resources in DAG order", cmdBuild},
+		{"test", "run data tests", cmdTest},
+		{"seed", "load seed CSV files", cmdSeed},
+		{"show", "preview the rows of a node or an --inline query", cmdShow},
+		{"run-operation", "call a macro with --args", cmdRunOperation},
+		{"retry", "re-run what failed or was skipped in the last run", cmdRetry},
+		{"source", "source freshness: check source freshness (sources.json)", cmdSource},
+		{"deps", "install packages from packages.yml into dbt_packages/", cmdDeps},
+		{"clean", "remove the clean-targets folders (target/ by default)", cmdClean},
+		{"debug", "show the project, profile and target and test the connection", cmdDebug},
+		{"help", "show this help", cmdHelp},
+	}
+}
+
+// Main runs gdbt with args (without the program name) and returns the exit code. It is
+// the whole program; main only calls os.Exit with its result. A panic inside a command is
+// reported as an internal error with exit code 2, never as a Go stack trace on the
+// console (the trace goes to --log-level debug).
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	g := newGlobals(stdin, stdout, stderr)
+	rest, err := g.parse(args)
+	if err != nil {
+		g.Errorf("%v", err)
+		fmt.Fprintln(stderr, "run 'gdbt help' for usage")
+		return ExitLoadFailed
+	}
+	if g.Version {
+		fmt.Fprintf(stdout, "gdbt version %s (dbt-compatible %s)\n", version, compiler.DbtVersion)
+		return ExitOK
+	}
+	if len(rest) == 0 {
+		if g.Help {
+			return cmdHelp(g, nil)
+		}
+		g.Errorf("no command given")
+		printUsage(stderr)
+		return ExitLoadFailed
+	}
+	name, cmdArgs := rest[0], rest[1:]
+	if g.Help {
+		return cmdHelp(g, []string{name})
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			g.Command = name
+			defer func() {
+				if r := recover(); r != nil {
+					g.Errorf("internal error in gdbt %s: %v", name, r)
+					g.Debugf("%s", debug.Stack())
+					code = ExitLoadFailed
+				}
+			}()
+			return c.run(g, cmdArgs)
+		}
+	}
+	g.Errorf("unknown command %q; run 'gdbt help' for the list of commands", name)
+	return ExitLoadFailed
+}
+
+// Globals holds the parsed global flags (accepted before or after the subcommand, as dbt
+// does), the output streams and the logger every command writes through. The runner's
+// commands receive it too.
+type Globals struct {
+	Command string
+
+	ProjectDir  string
+	ProfilesDir string
+	Profile     string
+	Target      string
+	Vars        string
+	Select      []string
+	Exclude     []string
+	Selector    string
+	Threads     int
+	LogFormat   string // "text" or "json"
+	LogLevel    string // "debug", "info", "warn", "error", "none"
+	NoColor     bool
+	Quiet       bool
+	FullRefresh bool
+	FailFast    bool
+	Empty       bool
+	State       string
+	TargetPath  string // --target-path override ("" keeps the project's)
+	Defer       bool
+	Favor       bool
+	Help        bool
+	Version     bool
+
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// LogFile, when set (OpenLogFile), receives every event at every level.
+	LogFile io.Writer
+
+	mu       sync.Mutex
+	warnings []string
+}
+
+func newGlobals(stdin io.Reader, stdout, stderr io.Writer) *Globals {
+	return &Globals{ProjectDir: ".", LogFormat: "text", LogLevel: "info", Stdin: stdin, Stdout: stdout, Stderr: stderr}
+}
+
+// Options converts the global flags into the compiler's load options; warnings go to
+// g.Warn.
+func (g *Globals) Options() compiler.Options {
+	return compiler.Options{
+		ProjectDir: g.ProjectDir, ProfilesDir: g.ProfilesDir, Profile: g.Profile, Target: g.Target,
+		Vars: g.Vars, FullRefresh: g.FullRefresh, Empty: g.Empty, Threads: g.Threads, Warn: g.Warn,
+	}
+}
+
+// loadProject loads and parses the project with the global flags, printing how long it
+// took at debug level. Errors are compiler.Errors (positioned) or plain errors; report
+// them with g.ReportLoadError and exit with ExitLoadFailed.
+func loadProject(g *Globals) (p *compiler.Project, err error) {
+	start := time.Now()
+	defer func() {
+		if r := recover(); r != nil {
+			g.Debugf("%s", debug.Stack())
+			p, err = nil, fmt.Errorf("internal error while loading the project: %v: %w", r, compiler.ErrProject)
+		}
+	}()
+	p, err = compiler.Load(g.Options())
+	if err != nil {
+		return nil, err
+	}
+	g.Debugf("loaded project %s in %s", p.Name, time.Since(start).Round(time.Millisecond))
+	return p, nil
+}
+
+// ReportLoadError prints a load or compile error, one positioned error per line, sorted,
+// and returns ExitLoadFailed.
+func (g *Globals) ReportLoadError(err error) int {
+	errs := compiler.AsErrors(err)
+	errs.Sort()
+	for _, e := range errs {
+		g.Errorf("%s", e.Error())
+	}
+	return ExitLoadFailed
+}
+
+// TargetDir is the folder artifacts go to: --target-path, or the project's target-path,
+// relative to the project dir.
+func (g *Globals) TargetDir(projectTargetPath string) string {
+	tp := projectTargetPath
+	if g.TargetPath != "" {
+		tp = g.TargetPath
+	}
+	if tp == "" {
+		tp = "target"
+	}
+	if filepath.IsAbs(tp) {
+		return tp
+	}
+	return filepath.Join(g.ProjectDir, tp)
+}
+
+// projectTargetDir reads the project file only to find its target-path (for commands that
+// write artifacts after loading).
+func (g *Globals) projectTargetDir() string {
+	if pc, err := compiler.LoadProjectConfig(g.ProjectDir); err == nil {
+		return g.TargetDir(pc.TargetPath)
+	}
+	return g.TargetDir("")
+}
+
+// Context returns a context cancelled on SIGINT/SIGTERM, for commands that touch a
+// warehouse; stop releases the signal handler.
+func (g *Globals) Context() (ctx context.Context, stop func()) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// Warnings returns the warnings reported so far, in order.
+func (g *Globals) Warnings() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]string(nil), g.warnings...)
+}
+
+// isLoadError tells project-level failures (exit 2) from the rest.
+func isLoadError(err error) bool { return errors.Is(err, compiler.ErrProject) }
+
+// printUsage writes the command list.
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: gdbt [global flags] <command> [flags]")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, c := range commands() {
+		if c.summary == "" {
+			continue
+		}
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nglobal flags (before or after the command):")
+	var lines []string
+	for _, f := range globalFlags {
+		names := "--" + f.name
+		if f.short != "" {
+			names = "-" + f.short + ", " + names
+		}
+		if f.kind != flagBool {
+			names += " " + f.arg
+		}
+		lines = append(lines, fmt.Sprintf("  %-28s %s", names, f.help))
+	}
+	sort.Slice(lines, func(i, j int) bool {
+		return strings.TrimLeft(strings.SplitN(strings.TrimSpace(lines[i]), "--", 2)[1], "-") <
+			strings.TrimLeft(strings.SplitN(strings.TrimSpace(lines[j]), "--", 2)[1], "-")
+	})
+	fmt.Fprintln(w, strings.Join(lines, "\n"))
+}
+
+// cmdHelp prints the usage, or one command's summary.
+func cmdHelp(g *Globals, args []string) int {
+	if len(args) > 0 {
+		for _, c := range commands() {
+			if c.name == args[0] && c.summary != "" {
+				fmt.Fprintf(g.Stdout, "gdbt %s: %s\n\n", c.name, c.summary)
+				printUsage(g.Stdout)
+				return ExitOK
+			}
+		}
+	}
+	printUsage(g.Stdout)
+	return ExitOK
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/gdbt-dev/gdbt/compiler"
+	"github.com/gdbt-dev/gdbt/manifest"
+)
+
+// compiledTypes are the node types gdbt compile renders.
+var compiledTypes = []string{manifest.Model, manifest.Test, manifest.Analysis, manifest.Snapshot}
+
+// cmdCompile renders the selected models, tests, analyses and snapshots offline into
+// target/compiled/<package>/<path>.sql and writes the manifest with their compiled code.
+// With --inline "<sql>" it compiles that snippet in the project's context and prints it.
+func cmdCompile(g *Globals, args []string) int {
+	fl, err := parseFlags("compile", args, []cmdFlag{
+		{name: "inline", kind: flagString}, {name: "output", short: "o", kind: flagString},
+		{name: "no-introspect", kind: flagBool}, {name: "introspect", kind: flagBool},
+	})
+	if err != nil {
+		g.Errorf("%v", err)
+		return ExitLoadFailed
+	}
+	if len(fl.Args) > 0 {
+		g.Errorf("gdbt compile: unexpected argument %q", fl.Args[0])
+		return ExitLoadFailed
+	}
+	start := time.Now()
+	p, err := loadProject(g)
+	if err != nil {
+		return g.ReportLoadError(err)
+	}
+	ctx, stop := g.Context()
+	defer stop()
+	if inline := fl.Str("inline", ""); inline != "" {
+		sql, err := p.CompileInline(ctx, nil, inline)
+		if err != nil {
+			return g.ReportLoadError(err)
+		}
+		if fl.Str("output", "text") == "json" {
+			g.Printf("%s\n", jsonLine(map[string]any{"compiled": sql}))
+		} else {
+			g.Printf("%s\n", sql)
+		}
+		return ExitOK
+	}
+	_, ids, err := selectNodes(g, p, compiledTypes)
+	if err != nil {
+		return g.ReportLoadError(err)
+	}
+	dir := g.projectTargetDir()
+	nodes := make([]*manifest.Node, 0, len(ids))
+	for _, id := range ids {
+		if n := p.Manifest.Nodes[id]; n != nil {
+			nodes = append(nodes, n)
+		}
+	}
+	if errs := compileNodes(ctx, g, p, nodes, dir); len(errs) > 0 {
+		for _, e := range errs {
+			g.Errorf("%s", e.Error())
+		}
+		return ExitLoadFailed
+	}
+	if err := writeManifest(g, p, dir); err != nil {
+		g.Errorf("%v", err)
+		return ExitLoadFailed
+	}
+	if len(nodes) == 1 && len(g.Select) > 0 {
+		g.Infof("Compiled node '%s' is:\n%s", nodes[0].Name, nodes[0].CompiledCode)
+	}
+	g.Infof("Compiled %d nodes in %.2fs", len(nodes), time.Since(start).Seconds())
+	return ExitOK
+}
+
+// compileNodes compiles nodes with up to the target's threads at once and writes each to
+// <targetDir>/compiled/…; it returns every error, sorted.
+func compileNodes(ctx context.Context, g *Globals, p *compiler.Project, nodes []*manifest.Node, targetDir string) compiler.Errors {
+	workers := p.Target.Threads
+	if g.Threads > 0 {
+		workers = g.Threads
+	}
+	if workers < 1 {
+		workers = 1
+	}
+	var mu sync.Mutex
+	var errs compiler.Errors
+	work := make(chan *manifest.Node)
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range work {
+				err := compileOne(ctx, p, n, targetDir)
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, compiler.AsErrors(err)...)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, n := range nodes {
+		work <- n
+	}
+	close(work)
+	wg.Wait()
+	errs.Sort()
+	return errs
+}
+
+// compileOne compiles one node and writes its SQL file.
+func compileOne(ctx context.Context, p *compiler.Project, n *manifest.Node, targetDir string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = compiler.Errorf(n.OriginalFilePath, 0, 0, "internal error compiling %s: %v", n.UniqueID, r)
+		}
+	}()
+	sql, err := p.Compile(ctx, nil, n)
+	if err != nil {
+		return err
+	}
+	rel := compiledPath(n)
+	out := filepath.Join(targetDir, "compiled", filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, []byte(compiler.Redact(sql)), 0o644); err != nil {
+		return err
+	}
+	n.Compiled = true
+	if n.CompiledPath == "" {
+		n.CompiledPath = path.Join(filepath.ToSlash(filepath.Base(targetDir)), "compiled", rel)
+	}
+	return nil
+}
+
+// compiledPath is where dbt writes a node's compiled SQL under target/compiled:
+// <package>/<original_file_path>, and for generic tests (defined in YAML)
+// <package>/<yaml path>/<test name>.sql.
+func compiledPath(n *manifest.Node) string {
+	if n.ResourceType == manifest.Test && n.TestMetadata != nil {
+		return path.Join(n.PackageName, n.OriginalFilePath, n.Path)
+	}
+	return path.Join(n.PackageName, n.OriginalFilePath)
+}
+
+// jsonLine marshals v on one line.
+func jsonLine(v any) string {
+	w := &lineBuf{}
+	enc := newJSONEncoder(w)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(w.b[:len(w.b)-1])
+}

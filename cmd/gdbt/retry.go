@@ -1,0 +1,52 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/gdbt-dev/gdbt/runner"
+)
+
+// cmdRetry re-runs, with the previous command, the nodes of the last run_results.json that
+// errored, failed or were skipped (dbt's retry). With nothing to retry it succeeds.
+func cmdRetry(g *Globals, args []string) int {
+	if _, err := parseFlags("retry", args, nil); err != nil {
+		g.Errorf("%v", err)
+		return ExitLoadFailed
+	}
+	prev, err := runner.ReadRunResults(filepath.Join(g.projectTargetDir(), "run_results.json"))
+	if err != nil {
+		g.Errorf("%v", err)
+		return ExitLoadFailed
+	}
+	command, _ := prev.Args["which"].(string)
+	if _, ok := runner.ExecutableTypes[command]; !ok {
+		g.Errorf("the last run was %q, which retry cannot repeat (run, build, test, seed, snapshot)", command)
+		return ExitLoadFailed
+	}
+	var ids []string
+	for _, r := range prev.Results {
+		switch r.Status {
+		case runner.StatusError, runner.StatusFail, runner.StatusSkipped:
+			ids = append(ids, r.UniqueID)
+		}
+	}
+	if len(ids) == 0 {
+		g.Infof("Nothing to retry: the last %s had no errors, failures or skips.", command)
+		return ExitOK
+	}
+	s, code := openSession(g)
+	if s == nil {
+		return code
+	}
+	defer s.close()
+	var known []string
+	for _, id := range ids {
+		if _, ok := s.p.Manifest.Nodes[id]; ok {
+			known = append(known, id)
+		} else {
+			g.Warn(fmt.Sprintf("retry: %s is no longer in the project", id))
+		}
+	}
+	return runSelected(g, s, command, known)
+}

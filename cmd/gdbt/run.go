@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+
+	"github.com/gdbt-dev/gdbt/compiler"
+	"github.com/gdbt-dev/gdbt/runner"
+	"github.com/gdbt-dev/gdbt/warehouse"
+	"github.com/gdbt-dev/gdbt/warehouse/adapters"
+)
+
+// cmdRun builds the selected models.
+func cmdRun(g *Globals, args []string) int { return execCommand(g, "run", args) }
+
+// session is what every warehouse-touching command sets up: the loaded project, the
+// target folder, a log file, a cancellable context and an open adapter.
+type session struct {
+	p         *compiler.Project
+	a         warehouse.Adapter
+	ctx       context.Context
+	targetDir string
+	close     func()
+}
+
+// openSession loads the project and connects to its target. On failure it has printed the
+// error and returns the exit code to use.
+func openSession(g *Globals) (*session, int) {
+	closeLog := g.OpenLogFile(logPathOf(g))
+	p, err := loadProject(g)
+	if err != nil {
+		closeLog()
+		return nil, g.ReportLoadError(err)
+	}
+	ctx, stop := g.Context()
+	a, err := adapters.Open(ctx, p.Target.Type, p.Target.Fields, p.Dir)
+	if err != nil {
+		stop()
+		closeLog()
+		g.Errorf("could not connect to target %q (%s): %v", p.Target.Name, p.Target.Type, err)
+		return nil, ExitLoadFailed
+	}
+	s := &session{p: p, a: a, ctx: ctx, targetDir: g.projectTargetDir()}
+	s.close = func() {
+		a.Close()
+		stop()
+		closeLog()
+	}
+	return s, ExitOK
+}
+
+// logPathOf is the project's log-path (logs/ by default).
+func logPathOf(g *Globals) string {
+	if pc, err := compiler.LoadProjectConfig(g.ProjectDir); err == nil && pc.LogPath != "" {
+		return pc.LogPath
+	}
+	return "logs"
+}
+
+// execCommand runs one of the node-executing commands (run, build, test, seed, snapshot).
+func execCommand(g *Globals, command string, args []string) int {
+	if _, err := parseFlags(command, args, nil); err != nil {
+		g.Errorf("%v", err)
+		return ExitLoadFailed
+	}
+	s, code := openSession(g)
+	if s == nil {
+		return code
+	}
+	defer s.close()
+	if err := writeManifest(g, s.p, s.targetDir); err != nil {
+		g.Errorf("%v", err)
+		return ExitLoadFailed
+	}
+	_, ids, err := selectNodes(g, s.p, runner.ExecutableTypes[command])
+	if err != nil {
+		g.Errorf("%v", err)
+		return ExitLoadFailed
+	}
+	return runSelected(g, s, command, ids)
+}
+
+// runSelected executes ids with the runner and returns dbt's exit code.
+func runSelected(g *Globals, s *session, command string, ids []string) int {
+	threads := g.Threads
+	if threads <= 0 {
+		threads = s.p.Target.Threads
+	}
+	if threads <= 0 {
+		threads = 1
+	}
+	g.Infof("Running with gdbt=%s", version)
+	sum, err := runner.Run(s.ctx, s.p, s.a, runner.Options{
+		Command:      command,
+		IDs:          ids,
+		Threads:      threads,
+		FailFast:     g.FailFast,
+		TargetDir:    s.targetDir,
+		InvocationID: invocationID,
+		Args:         runArgs(g, command, threads),
+		Console:      runner.NewConsole(g, g.Color),
+	})
+	if err != nil {
+		g.Errorf("%v", err)
+		return ExitLoadFailed
+	}
+	return sum.ExitCode()
+}
+
+// runArgs is the invocation as run_results.json records it.
+func runArgs(g *Globals, command string, threads int) map[string]any {
+	return map[string]any{
+		"which":        command,
+		"select":       g.Select,
+		"exclude":      g.Exclude,
+		"selector":     g.Selector,
+		"threads":      threads,
+		"full_refresh": g.FullRefresh,
+		"fail_fast":    g.FailFast,
+		"empty":        g.Empty,
+		"target":       g.Target,
+		"vars":         g.Vars,
+		"project_dir":  absOr(g.ProjectDir),
+	}
+}
+
+func absOr(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}

@@ -1,0 +1,4 @@
+package main
+
+// cmdSeed loads the selected seed CSV files.
+func cmdSeed(g *Globals, args []string) int { return execCommand(g, "seed", args) }

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/gdbt-dev/gdbt/manifest"
+	"github.com/gdbt-dev/gdbt/warehouse"
+)
+
+// cmdShow previews rows: of the one selected node (its compiled SQL, run as a query, never
+// materialized) or of an --inline query, limited by --limit (default 5; -1 for all).
+func cmdShow(g *Globals, args []string) int {
+	fl, err := parseFlags("show", args, []cmdFlag{{name: "inline", kind: flagString}, {name: "limit", kind: flagString}, {name: "output", short: "o", kind: flagString}})
+	if err != nil {
+		g.Errorf("%v", err)
+		return ExitLoadFailed
+	}
+	limit, err := fl.Int("limit", 5)
+	if err != nil {
+		g.Errorf("%v", err)
+		return ExitLoadFailed
+	}
+	inline := fl.Str("inline", "")
+	if inline == "" && len(g.Select) == 0 {
+		g.Errorf("gdbt show needs --select <node> or --inline \"<sql>\"")
+		return ExitLoadFailed
+	}
+	s, code := openSession(g)
+	if s == nil {
+		return code
+	}
+	defer s.close()
+	var sql, title string
+	if inline != "" {
+		sql, err = s.p.CompileInline(s.ctx, s.a, inline)
+		title = "inline query"
+	} else {
+		var ids []string
+		_, ids, err = selectNodes(g, s.p, []string{manifest.Model, manifest.Seed, manifest.Snapshot, manifest.Test, manifest.Analysis})
+		if err == nil && len(ids) != 1 {
+			err = fmt.Errorf("gdbt show --select must match exactly one node, matched %d", len(ids))
+		}
+		if err == nil {
+			n := s.p.Manifest.Nodes[ids[0]]
+			title = n.Name
+			if n.ResourceType == manifest.Seed {
+				sql = "select * from " + n.RelationName
+			} else {
+				sql, err = s.p.Compile(s.ctx, s.a, n)
+			}
+		}
+	}
+	if err != nil {
+		return g.ReportLoadError(err)
+	}
+	q := "select * from (\n" + strings.TrimRight(strings.TrimSpace(sql), ";") + "\n) as gdbt_show"
+	if limit >= 0 {
+		q += fmt.Sprintf(" limit %d", limit)
+	}
+	_, tab, err := s.a.Execute(s.ctx, q, true)
+	if err != nil {
+		g.Errorf("show %s: %v", title, err)
+		return ExitNodeFailed
+	}
+	if fl.Str("output", "text") == "json" {
+		fmt.Fprintln(g.Stdout, tableJSON(title, tab))
+		return ExitOK
+	}
+	g.Infof("Previewing %s:", title)
+	fmt.Fprint(g.Stdout, formatTable(tab))
+	return ExitOK
+}
+
+// tableJSON renders rows as {"node": title, "show": [{col: val}, …]} like dbt's JSON output.
+func tableJSON(title string, t *warehouse.Table) string {
+	rows := []map[string]any{}
+	if t != nil {
+		for _, r := range t.Rows {
+			m := map[string]any{}
+			for i, c := range t.Columns {
+				m[c.Name] = r[i]
+			}
+			rows = append(rows, m)
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"node": title, "show": rows})
+	return string(b)
+}
+
+// formatTable renders a result as a plain text table with aligned columns.
+func formatTable(t *warehouse.Table) string {
+	if t == nil || len(t.Columns) == 0 {
+		return "(no columns)\n"
+	}
+	cells := make([][]string, len(t.Rows)+1)
+	width := make([]int, len(t.Columns))
+	cells[0] = make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		cells[0][i] = c.Name
+		width[i] = len(c.Name)
+	}
+	for r, row := range t.Rows {
+		cells[r+1] = make([]string, len(t.Columns))
+		for i := range t.Columns {
+			s := "null"
+			if i < len(row) && row[i] != nil {
+				s = fmt.Sprint(row[i])
+			}
+			cells[r+1][i] = s
+			width[i] = max(width[i], len(s))
+		}
+	}
+	var b strings.Builder
+	line := func(cols []string) {
+		b.WriteString("|")
+		for i, s := range cols {
+			b.WriteString(" " + s + strings.Repeat(" ", width[i]-len(s)) + " |")
+		}
+		b.WriteString("\n")
+	}
+	sep := "|"
+	for _, w := range width {
+		sep += strings.Repeat("-", w+2) + "|"
+	}
+	line(cells[0])
+	b.WriteString(sep + "\n")
+	for _, r := range cells[1:] {
+		line(r)
+	}
+	return b.String()
+}

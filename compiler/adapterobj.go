@@ -1,0 +1,397 @@
+package compiler
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/warehouse"
+)
+
+// adapterObj is {{ adapter }}: dispatch, quoting and the relation questions materializations
+// ask. At parse time (and offline) introspection answers None/empty, as dbt's parse-time
+// provider does; at run time it goes through the relation cache to the adapter.
+type adapterObj struct{ rs *renderState }
+
+type hostFunc = func(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error)
+
+func (o *adapterObj) Attr(name string) (jinja.Value, bool) {
+	if f := o.method(name); f != nil {
+		return jinja.Func(f), true
+	}
+	return nil, false
+}
+
+func (o *adapterObj) method(name string) hostFunc {
+	rs := o.rs
+	switch name {
+	case "dispatch":
+		return func(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "macro_name", "macro_namespace", "packages")
+			return rs.dispatch(str(a["macro_name"]), str(a["macro_namespace"]))
+		}
+	case "type":
+		return func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
+			return rs.dialect().Type(), nil
+		}
+	case "quote", "quote_seed_column":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "identifier", "quote_config")
+			if name == "quote_seed_column" && a["quote_config"] != nil && !jinja.Truthy(a["quote_config"]) {
+				return str(a["identifier"]), nil
+			}
+			return rs.dialect().QuoteIdent(str(a["identifier"])), nil
+		}
+	case "quote_as_configured":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "identifier", "quote_key")
+			return str(a["identifier"]), nil
+		}
+	case "get_relation":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "database", "schema", "identifier")
+			r, err := rs.getRelation(str(a["database"]), str(a["schema"]), str(a["identifier"]))
+			if err != nil || r == nil {
+				return nil, err
+			}
+			return newRelation(rs.dialect(), r.Database, r.Schema, r.Identifier, r.Type), nil
+		}
+	case "load_relation":
+		return fnLoadRelation
+	case "get_columns_in_relation":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "relation")
+			out := &jinja.List{}
+			if rs.a == nil || rs.mode == modeParse {
+				return out, nil
+			}
+			rel, err := rs.toRelation(a["relation"])
+			if err != nil {
+				return nil, err
+			}
+			cols, err := rs.a.Columns(rs.ctx, rel.r)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range cols {
+				out.Items = append(out.Items, &columnObj{c: c, d: rs.dialect()})
+			}
+			return out, nil
+		}
+	case "list_relations_without_caching", "list_relations":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			out := &jinja.List{}
+			if rs.a == nil || rs.mode == modeParse {
+				return out, nil
+			}
+			var db, sch string
+			if rel, ok := args0(args, kw, "schema_relation").(*relationObj); ok && len(args) < 2 {
+				db, sch = rel.r.Database, rel.r.Schema
+			} else {
+				a := bindArgs(args, kw, "database", "schema")
+				db, sch = str(a["database"]), str(a["schema"])
+			}
+			rels, err := rs.a.ListRelations(rs.ctx, db, sch)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range rels {
+				out.Items = append(out.Items, newRelation(rs.dialect(), r.Database, r.Schema, r.Identifier, r.Type))
+			}
+			return out, nil
+		}
+	case "drop_relation", "truncate_relation":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			rel, err := rs.toRelation(args0(args, kw, "relation"))
+			if err != nil || rs.mode == modeParse || rs.a == nil {
+				return "", err
+			}
+			ddl, err := rs.ddl()
+			if err != nil {
+				return nil, err
+			}
+			r := rel.r
+			if name == "truncate_relation" {
+				_, _, err = rs.execute(ddl.TruncateSQL(r), false)
+				return "", err
+			}
+			if r.Type == "" {
+				if ex, err := rs.getRelation(r.Database, r.Schema, r.Identifier); err == nil && ex != nil {
+					r.Type = ex.Type
+				}
+			}
+			if _, _, err := rs.execute(ddl.DropRelationSQL(r), false); err != nil {
+				return nil, err
+			}
+			if rs.cache != nil {
+				rs.cache.Drop(r)
+			}
+			return "", nil
+		}
+	case "rename_relation":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "from_relation", "to_relation")
+			from, err := rs.toRelation(a["from_relation"])
+			if err != nil {
+				return nil, err
+			}
+			to, err := rs.toRelation(a["to_relation"])
+			if err != nil || rs.mode == modeParse || rs.a == nil {
+				return "", err
+			}
+			ddl, err := rs.ddl()
+			if err != nil {
+				return nil, err
+			}
+			r := from.r
+			if r.Type == "" {
+				if ex, err := rs.getRelation(r.Database, r.Schema, r.Identifier); err == nil && ex != nil {
+					r.Type = ex.Type
+				}
+			}
+			if _, _, err := rs.execute(ddl.RenameRelationSQL(r, to.r.Identifier), false); err != nil {
+				return nil, err
+			}
+			if rs.cache != nil {
+				rs.cache.Rename(r, to.r.Identifier)
+			}
+			return "", nil
+		}
+	case "create_schema", "drop_schema":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			rel, err := rs.toRelation(args0(args, kw, "relation"))
+			if err != nil || rs.mode == modeParse || rs.a == nil {
+				return "", err
+			}
+			ddl, err := rs.ddl()
+			if err != nil {
+				return nil, err
+			}
+			sql := ddl.CreateSchemaSQL(rel.r.Database, rel.r.Schema)
+			if name == "drop_schema" {
+				sql = ddl.DropSchemaSQL(rel.r.Database, rel.r.Schema)
+			}
+			if _, _, err := rs.execute(sql, false); err != nil {
+				return nil, err
+			}
+			if rs.cache != nil {
+				if name == "drop_schema" {
+					rs.cache.Invalidate(rel.r.Database, rel.r.Schema)
+				} else if rs.cache != nil {
+					rs.cache.Invalidate(rel.r.Database, rel.r.Schema)
+				}
+			}
+			return "", nil
+		}
+	case "check_schema_exists":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "database", "schema")
+			if rs.a == nil || rs.mode == modeParse {
+				return false, nil
+			}
+			q := fmt.Sprintf("select count(*) from information_schema.schemata where lower(schema_name) = lower('%s')", strings.ReplaceAll(str(a["schema"]), "'", "''"))
+			_, t, err := rs.execute(q, true)
+			if err != nil {
+				return nil, err
+			}
+			return t != nil && len(t.Rows) > 0 && fmt.Sprint(t.Rows[0][0]) != "0", nil
+		}
+	case "already_exists":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "schema", "name")
+			r, err := rs.getRelation(rs.p.target.Database, str(a["schema"]), str(a["name"]))
+			return r != nil, err
+		}
+	case "get_missing_columns":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "from_relation", "to_relation")
+			out := &jinja.List{}
+			if rs.a == nil || rs.mode == modeParse {
+				return out, nil
+			}
+			from, err := rs.toRelation(a["from_relation"])
+			if err != nil {
+				return nil, err
+			}
+			to, err := rs.toRelation(a["to_relation"])
+			if err != nil {
+				return nil, err
+			}
+			fc, err := rs.a.Columns(rs.ctx, from.r)
+			if err != nil {
+				return nil, err
+			}
+			tc, err := rs.a.Columns(rs.ctx, to.r)
+			if err != nil {
+				return nil, err
+			}
+			have := map[string]bool{}
+			for _, c := range tc {
+				have[strings.ToLower(c.Name)] = true
+			}
+			for _, c := range fc {
+				if !have[strings.ToLower(c.Name)] {
+					out.Items = append(out.Items, &columnObj{c: c, d: rs.dialect()})
+				}
+			}
+			return out, nil
+		}
+	case "expand_target_column_types", "commit", "begin", "rollback", "cache_added", "cache_dropped", "cache_renamed", "clear_transaction", "add_query_comment", "persist_docs":
+		return func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) { return "", nil }
+	case "standardize_grants_dict", "get_partitions_metadata":
+		return func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) { return jinja.NewDict(), nil }
+	case "execute":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "sql", "auto_begin", "fetch", "limit")
+			resp, t, err := rs.execute(str(a["sql"]), jinja.Truthy(a["fetch"]))
+			if err != nil {
+				return nil, err
+			}
+			return jinja.Tuple{responseObj(resp), newTable(t)}, nil
+		}
+	case "load_csv":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "relation", "path", "delimiter", "column_types", "quote_columns")
+			rel, err := rs.toRelation(a["relation"])
+			if err != nil {
+				return nil, err
+			}
+			if rs.a == nil || rs.mode == modeParse {
+				return int64(0), nil
+			}
+			path := str(a["path"])
+			if path == "" && rs.node != nil {
+				path = rs.p.seedPath(rs.node)
+			} else if path != "" && !filepath.IsAbs(path) {
+				path = filepath.Join(rs.p.dir, path)
+			}
+			opts := warehouse.SeedOptions{Delimiter: str(a["delimiter"]), QuoteColumns: jinja.Truthy(a["quote_columns"])}
+			if d, ok := a["column_types"].(*jinja.Dict); ok {
+				opts.ColumnTypes = map[string]string{}
+				for _, k := range d.Keys() {
+					v, _ := d.Get(k)
+					opts.ColumnTypes[str(k)] = str(v)
+				}
+			}
+			r := rel.r
+			r.Type = "table"
+			n, err := rs.a.LoadCSV(rs.ctx, r, path, opts)
+			if err != nil {
+				return nil, err
+			}
+			if rs.cache != nil {
+				rs.cache.Add(r)
+			}
+			rs.mainResp = &warehouse.Response{Message: fmt.Sprintf("INSERT %d", n), Code: "INSERT", RowsAffected: n}
+			return n, nil
+		}
+	case "type_string", "type_int", "type_bigint", "type_float", "type_numeric", "type_timestamp", "type_boolean":
+		return func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
+			if ddl, ok := rs.dialect().(warehouse.DDL); ok {
+				return ddl.TypeSQL(name)
+			}
+			return strings.TrimPrefix(name, "type_"), nil
+		}
+	case "Relation":
+		return nil
+	case "cache_relation":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			rel, err := rs.toRelation(args0(args, kw, "relation"))
+			if err == nil && rs.cache != nil {
+				rs.cache.Add(rel.r)
+			}
+			return "", err
+		}
+	}
+	return nil
+}
+
+// args0 is the first argument, positional or by keyword name.
+func args0(args []jinja.Value, kw []jinja.KeywordArg, name string) jinja.Value {
+	if len(args) > 0 {
+		return args[0]
+	}
+	for _, k := range kw {
+		if k.Name == name {
+			return k.Value
+		}
+	}
+	return nil
+}
+
+// ddl is the dialect's DDL builders.
+func (rs *renderState) ddl() (warehouse.DDL, error) {
+	if d, ok := rs.dialect().(warehouse.DDL); ok {
+		return d, nil
+	}
+	return nil, fmt.Errorf("adapter %s has no DDL builders", rs.dialect().Type())
+}
+
+// columnObj is dbt's Column: name, data_type, dtype, quoted and the is_* predicates.
+type columnObj struct {
+	c warehouse.Column
+	d warehouse.Dialect
+}
+
+func (o *columnObj) Attr(name string) (jinja.Value, bool) {
+	t := strings.ToLower(o.c.DataType)
+	pred := func(b bool) (jinja.Value, bool) {
+		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) { return b, nil }), true
+	}
+	switch name {
+	case "name", "column":
+		return o.c.Name, true
+	case "data_type", "dtype":
+		return o.c.DataType, true
+	case "quoted":
+		if o.d != nil {
+			return o.d.QuoteIdent(o.c.Name), true
+		}
+		return `"` + o.c.Name + `"`, true
+	case "char_size", "numeric_precision", "numeric_scale":
+		return nil, true
+	case "is_string":
+		return pred(strings.Contains(t, "char") || strings.Contains(t, "text") || t == "string")
+	case "is_number", "is_numeric":
+		return pred(isIntType(t) || isFloatType(t) || strings.HasPrefix(t, "decimal") || strings.HasPrefix(t, "numeric"))
+	case "is_integer":
+		return pred(isIntType(t))
+	case "is_float":
+		return pred(isFloatType(t))
+	case "string_size":
+		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) { return int64(256), nil }), true
+	}
+	return nil, false
+}
+
+func (o *columnObj) JinjaString() string { return fmt.Sprintf("<Column %s (%s)>", o.c.Name, o.c.DataType) }
+
+func isIntType(t string) bool {
+	switch t {
+	case "integer", "int", "bigint", "smallint", "tinyint", "hugeint", "int4", "int8", "int2", "ubigint", "uinteger", "usmallint", "utinyint":
+		return true
+	}
+	return false
+}
+
+func isFloatType(t string) bool {
+	switch t {
+	case "double", "float", "real", "float4", "float8", "double precision":
+		return true
+	}
+	return false
+}
+
+// columnFactory is api.Column: create(name, data_type).
+type columnFactory struct{}
+
+func (columnFactory) Attr(name string) (jinja.Value, bool) {
+	if name != "create" {
+		return nil, false
+	}
+	return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+		a := bindArgs(args, kw, "name", "label_or_dtype")
+		return &columnObj{c: warehouse.Column{Name: str(a["name"]), DataType: str(a["label_or_dtype"])}}, nil
+	}), true
+}

@@ -1,0 +1,163 @@
+{#- The snapshot materialization (type-2 slowly changing dimension).
+    The source query is first stored in <name>__dbt_tmp, so every step reads the same rows.
+    First run: the target is created from it with dbt_scd_id, dbt_updated_at,
+    dbt_valid_from and dbt_valid_to (null: current). Later runs, in one transaction:
+    close the current version of every changed row (valid_to = the new updated_at), close
+    the rows gone from the source when hard deletes are invalidated (valid_to = now), then
+    insert every source row whose key has no current version left (new keys and the new
+    versions of changed rows). New source columns are added to the target first. -#}
+{%- materialization snapshot, default -%}
+  {%- set model_sql = compiled_code if compiled_code is defined else sql -%}
+  {%- set target_relation = this.incorporate(type='table') -%}
+  {%- set existing_relation = load_cached_relation(this) -%}
+  {%- set staging_relation = make_temp_relation(target_relation) -%}
+  {%- set names = gdbt_snapshot_column_names() -%}
+  {%- set hard_deletes = gdbt_snapshot_hard_deletes() -%}
+  {%- set pre_hooks = gdbt_hooks('pre') -%}
+  {%- set post_hooks = gdbt_hooks('post') -%}
+
+  {%- if existing_relation is not none and existing_relation.type == 'view' -%}
+    {%- do exceptions.raise_compiler_error("snapshot " ~ target_relation ~ " cannot be built: a view of that name exists") -%}
+  {%- endif -%}
+
+  {{ gdbt_drop_leftovers([staging_relation]) }}
+
+  {{ run_hooks(pre_hooks, inside_transaction=False) }}
+  {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+  {%- call statement('snapshot_source') -%}
+    {{ get_create_table_as_sql(False, staging_relation, model_sql) }}
+  {%- endcall -%}
+  {%- set source_columns = adapter.get_columns_in_relation(staging_relation) | map(attribute='name') | list -%}
+  {%- set strategy = snapshot_strategy(config.get('strategy'), source_columns) -%}
+  {%- set source_sql = gdbt_snapshot_source_sql(staging_relation, source_columns, strategy) -%}
+
+  {%- if existing_relation is none -%}
+    {%- call statement('main') -%}
+      {{ get_create_table_as_sql(False, target_relation, gdbt_snapshot_first_sql(source_sql, source_columns, names)) }}
+    {%- endcall -%}
+  {%- else -%}
+    {{ gdbt_snapshot_add_new_columns(staging_relation, target_relation) }}
+    {%- call statement('main') -%}
+      {{ gdbt_snapshot_apply_sql(target_relation, staging_relation, source_sql, source_columns, strategy, names, hard_deletes) }}
+    {%- endcall -%}
+  {%- endif -%}
+
+  {{ drop_relation_if_exists(staging_relation) }}
+
+  {{ run_hooks(post_hooks, inside_transaction=True) }}
+  {%- do persist_docs(target_relation, model) -%}
+  {{ run_hooks(post_hooks, inside_transaction=False) }}
+
+  {{ return({'relations': [target_relation]}) }}
+{%- endmaterialization -%}
+
+{#- The source rows with the strategy's values: gdbt_key_<i>, gdbt_updated_at, gdbt_scd_id. -#}
+{%- macro gdbt_snapshot_source_sql(staging_relation, source_columns, strategy) -%}
+select
+  {{ gdbt_column_list(source_columns) }},
+  {% for key in strategy['unique_key'] -%}
+  {{ key }} as gdbt_key_{{ loop.index0 }},
+  {% endfor -%}
+  {{ strategy['updated_at'] }} as gdbt_updated_at,
+  {{ strategy['scd_id'] }} as gdbt_scd_id
+from {{ staging_relation }}
+{%- endmacro %}
+
+{#- The current versions of the target with their key values as gdbt_key_<i>. -#}
+{%- macro gdbt_snapshot_current_sql(target_relation, strategy, names) -%}
+select
+  *,
+  {% for key in strategy['unique_key'] -%}
+  {{ key }} as gdbt_key_{{ loop.index0 }}{{ ',' if not loop.last }}
+  {% endfor %}
+from {{ target_relation }}
+where {{ adapter.quote(names['dbt_valid_to']) }} is null
+{%- endmacro %}
+
+{%- macro gdbt_snapshot_keys_match(strategy, left, right) -%}
+  {%- for key in strategy['unique_key'] -%}
+    {{ left }}.gdbt_key_{{ loop.index0 }} = {{ right }}.gdbt_key_{{ loop.index0 }}{{ ' and ' if not loop.last }}
+  {%- endfor -%}
+{%- endmacro %}
+
+{%- macro gdbt_snapshot_first_sql(source_sql, source_columns, names) -%}
+select
+  {{ gdbt_column_list(source_columns, 'src') }},
+  src.gdbt_scd_id as {{ adapter.quote(names['dbt_scd_id']) }},
+  src.gdbt_updated_at as {{ adapter.quote(names['dbt_updated_at']) }},
+  src.gdbt_updated_at as {{ adapter.quote(names['dbt_valid_from']) }},
+  nullif(src.gdbt_updated_at, src.gdbt_updated_at) as {{ adapter.quote(names['dbt_valid_to']) }}
+from (
+{{ source_sql }}
+) as src
+{%- endmacro %}
+
+{#- Source columns the target lacks are added (null in the older versions). -#}
+{%- macro gdbt_snapshot_add_new_columns(staging_relation, target_relation) -%}
+  {%- set target_names = adapter.get_columns_in_relation(target_relation) | map(attribute='name') | map('lower') | list -%}
+  {%- set missing = [] -%}
+  {%- for column in adapter.get_columns_in_relation(staging_relation) -%}
+    {%- if (column.name | lower) not in target_names -%}
+      {%- do missing.append(column) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- if missing -%}
+    {%- do alter_relation_add_remove_columns(target_relation, missing, none) -%}
+  {%- endif -%}
+{%- endmacro %}
+
+{%- macro gdbt_snapshot_apply_sql(target_relation, staging_relation, source_sql, source_columns, strategy, names, hard_deletes) -%}
+  {%- set valid_to = adapter.quote(names['dbt_valid_to']) -%}
+  {%- set scd_id = adapter.quote(names['dbt_scd_id']) -%}
+begin;
+update {{ target_relation }} as dbt_snap
+set {{ valid_to }} = closing.gdbt_valid_to
+from (
+    select cur.{{ scd_id }} as gdbt_scd_id, src.gdbt_updated_at as gdbt_valid_to
+    from (
+{{ gdbt_snapshot_current_sql(target_relation, strategy, names) }}
+    ) as cur
+    join (
+{{ source_sql }}
+    ) as src
+    on {{ gdbt_snapshot_keys_match(strategy, 'cur', 'src') }}
+    where {{ strategy['row_changed'] }}
+) as closing
+where dbt_snap.{{ scd_id }} = closing.gdbt_scd_id
+  and dbt_snap.{{ valid_to }} is null;
+{% if hard_deletes == 'invalidate' -%}
+update {{ target_relation }} as dbt_snap
+set {{ valid_to }} = {{ snapshot_get_time() }}
+where dbt_snap.{{ valid_to }} is null
+  and dbt_snap.{{ scd_id }} in (
+    select cur.{{ scd_id }}
+    from (
+{{ gdbt_snapshot_current_sql(target_relation, strategy, names) }}
+    ) as cur
+    where not exists (
+        select 1 from (
+{{ source_sql }}
+        ) as src
+        where {{ gdbt_snapshot_keys_match(strategy, 'cur', 'src') }}
+    )
+  );
+{% endif -%}
+insert into {{ target_relation }} ({{ gdbt_column_list(source_columns) }}, {{ scd_id }}, {{ adapter.quote(names['dbt_updated_at']) }}, {{ adapter.quote(names['dbt_valid_from']) }}, {{ valid_to }})
+select
+  {{ gdbt_column_list(source_columns, 'src') }},
+  src.gdbt_scd_id,
+  src.gdbt_updated_at,
+  src.gdbt_updated_at,
+  null
+from (
+{{ source_sql }}
+) as src
+where not exists (
+    select 1 from (
+{{ gdbt_snapshot_current_sql(target_relation, strategy, names) }}
+    ) as cur
+    where {{ gdbt_snapshot_keys_match(strategy, 'cur', 'src') }}
+);
+commit
+{%- endmacro %}

@@ -1,0 +1,30 @@
+{#- The table materialization: build <name>__dbt_tmp from the select (the long part, which
+    touches nothing the readers see), then swap it in inside one transaction: the existing
+    relation becomes <name>__dbt_backup, the new table takes the name, the backup is
+    dropped. A failed or interrupted build leaves the previous table intact. -#}
+{%- materialization table, default -%}
+  {%- set model_sql = compiled_code if compiled_code is defined else sql -%}
+  {%- set target_relation = this.incorporate(type='table') -%}
+  {%- set existing_relation = load_cached_relation(this) -%}
+  {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
+  {%- set backup_relation = make_backup_relation(target_relation, existing_relation.type if existing_relation is not none else 'table') -%}
+  {%- set pre_hooks = gdbt_hooks('pre') -%}
+  {%- set post_hooks = gdbt_hooks('post') -%}
+
+  {{ gdbt_drop_leftovers([intermediate_relation, backup_relation]) }}
+
+  {{ run_hooks(pre_hooks, inside_transaction=False) }}
+  {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+  {%- call statement('main') -%}
+    {{ get_create_table_as_sql(False, intermediate_relation, model_sql) }}
+  {%- endcall -%}
+
+  {{ gdbt_swap_relation(existing_relation, intermediate_relation, target_relation, backup_relation) }}
+
+  {{ run_hooks(post_hooks, inside_transaction=True) }}
+  {%- do persist_docs(target_relation, model) -%}
+  {{ run_hooks(post_hooks, inside_transaction=False) }}
+
+  {{ return({'relations': [target_relation]}) }}
+{%- endmaterialization -%}

@@ -1,0 +1,553 @@
+package compiler
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/manifest"
+	"github.com/gdbt-dev/gdbt/warehouse"
+)
+
+// renderMode is which of dbt's providers the context plays: parse (capture ref/source/config,
+// no warehouse), compile (execute=True, warehouse optional) or execute (a materialization
+// runs against the adapter).
+type renderMode int
+
+const (
+	modeParse renderMode = iota
+	modeCompile
+	modeExecute
+)
+
+// refCall is one ref() seen while parsing a node, with where it was written.
+type refCall struct {
+	args manifest.RefArgs
+	file string
+	pos  int
+}
+
+// sourceCall is one source() seen while parsing a node.
+type sourceCall struct {
+	source, table string
+	file          string
+	pos           int
+}
+
+// renderState is the per-render state every host function reaches through
+// jinja.Context.Data: the node, the adapter, what parsing captured, statement results.
+// One render is single-goroutine, so it needs no locking.
+type renderState struct {
+	ctx  context.Context
+	p    *projectImpl
+	node *manifest.Node // nil for run-operation and hooks
+	pkg  string         // the search package: the node's package, or the root
+	mode renderMode
+	a    warehouse.Adapter // nil offline
+	cache *warehouse.Cache // relation cache over a, nil offline
+
+	// Parse capture.
+	refs    []refCall
+	sources []sourceCall
+	cfgCall map[string]any
+
+	// Compile: ephemeral models referenced (unique ids, in first-use order).
+	ephemerals []string
+
+	results   map[string]*jinja.Dict
+	lastReturn jinja.Value // the last return() value, for blocks whose Render drops it
+	mainSQL    []string
+	mainResp   *warehouse.Response
+	statements []string
+	deps       map[string]bool // macros bound while parsing (depends_on.macros)
+	bound     map[*macroDef]jinja.Callable
+	ctxs      map[string]*jinja.Context
+	modelDict jinja.Value
+	extra     map[string]jinja.Value // sql, compiled_code, pre_hooks, … for materializations
+}
+
+func (p *projectImpl) newState(ctx context.Context, n *manifest.Node, mode renderMode, a warehouse.Adapter) *renderState {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	rs := &renderState{ctx: ctx, p: p, node: n, pkg: p.root, mode: mode, a: a}
+	if n != nil && n.PackageName != "" {
+		rs.pkg = n.PackageName
+	}
+	if a != nil {
+		rs.cache = p.cacheFor(a)
+	}
+	return rs
+}
+
+// stateOf returns the render state of a host call.
+func stateOf(c *jinja.Call) *renderState {
+	if c != nil && c.Ctx != nil {
+		if rs, ok := c.Ctx.Data.(*renderState); ok {
+			return rs
+		}
+	}
+	return nil
+}
+
+// contextFor is the Jinja context in which code of package pkg runs: its own macros come
+// first, then the search order of the render's package (dbt's local → root → packages → dbt).
+func (rs *renderState) contextFor(pkg string) *jinja.Context {
+	if c, ok := rs.ctxs[pkg]; ok {
+		return c
+	}
+	if rs.ctxs == nil {
+		rs.ctxs = map[string]*jinja.Context{}
+	}
+	c := &jinja.Context{Vars: rs.extra, Data: rs}
+	c.Resolve = func(name string) (jinja.Value, bool) { return rs.resolve(pkg, name) }
+	rs.ctxs[pkg] = c
+	return c
+}
+
+// macroDeps lists the macros the render used, sorted.
+func (rs *renderState) macroDeps() []string { return sortedSet(rs.deps) }
+
+// rootContext is the context of the node being rendered.
+func (rs *renderState) rootContext() *jinja.Context { return rs.contextFor(rs.pkg) }
+
+// bind returns a macro as a Callable in the context of its own package.
+func (rs *renderState) bind(md *macroDef) jinja.Callable {
+	if b, ok := rs.bound[md]; ok {
+		return b
+	}
+	if rs.bound == nil {
+		rs.bound = map[*macroDef]jinja.Callable{}
+	}
+	if rs.mode == modeParse {
+		if rs.deps == nil {
+			rs.deps = map[string]bool{}
+		}
+		rs.deps[md.uniqueID()] = true
+	}
+	b := md.m.Bind(rs.p.env, rs.contextFor(md.pkg))
+	rs.bound[md] = b
+	return b
+}
+
+// resolve looks a name up the way dbt's macro namespace does, then the context members.
+func (rs *renderState) resolve(from, name string) (jinja.Value, bool) {
+	reg := rs.p.reg
+	if from != rs.pkg {
+		if md := reg.get(from, name); md != nil {
+			return rs.bind(md), true
+		}
+	}
+	if md := reg.get(rs.pkg, name); md != nil {
+		return rs.bind(md), true
+	}
+	if md := reg.get(rs.p.root, name); md != nil {
+		return rs.bind(md), true
+	}
+	if v, ok := rs.member(name); ok {
+		return v, true
+	}
+	if reg.hasPackage(name) {
+		return &namespaceObj{rs: rs, pkg: name}, true
+	}
+	if md := reg.get(builtinPkg, name); md != nil {
+		return rs.bind(md), true
+	}
+	return nil, false
+}
+
+// namespaceObj is a package name used as a namespace: {{ dbt_utils.star(...) }}, dbt.concat.
+type namespaceObj struct {
+	rs  *renderState
+	pkg string
+}
+
+func (o *namespaceObj) Attr(name string) (jinja.Value, bool) {
+	if md := o.rs.p.reg.get(o.pkg, name); md != nil {
+		return o.rs.bind(md), true
+	}
+	return nil, false
+}
+
+// member returns the dbt context members that are not macros.
+func (rs *renderState) member(name string) (jinja.Value, bool) {
+	switch name {
+	case "this":
+		if rs.node == nil {
+			return nil, true
+		}
+		return rs.thisRelation(), true
+	case "model":
+		if rs.node == nil {
+			return nil, false
+		}
+		if rs.modelDict == nil {
+			rs.modelDict = nodeDict(rs.node)
+		}
+		return rs.modelDict, true
+	case "execute":
+		return rs.mode != modeParse, true
+	case "target":
+		return rs.p.targetDict(), true
+	case "config":
+		return &cfgObject{rs: rs}, true
+	case "adapter":
+		return &adapterObj{rs: rs}, true
+	case "api":
+		d := jinja.NewDict()
+		d.Set("Relation", &relationFactory{rs: rs})
+		d.Set("Column", &columnFactory{})
+		return d, true
+	case "flags":
+		return rs.p.flagsDict(), true
+	case "graph":
+		return rs.p.graphValue(), true
+	case "invocation_id":
+		return rs.p.invocationID, true
+	case "run_started_at":
+		return &datetimeObj{t: rs.p.runStartedAt}, true
+	case "project_name":
+		return rs.p.root, true
+	case "dbt_version":
+		return dbtVersion, true
+	case "selected_resources":
+		l := &jinja.List{}
+		for _, s := range rs.p.proj.SelectedResources {
+			l.Items = append(l.Items, s)
+		}
+		return l, true
+	case "database":
+		if rs.node != nil {
+			return rs.node.Database, true
+		}
+		return rs.p.target.Database, true
+	case "schema":
+		if rs.node != nil {
+			return rs.node.Schema, true
+		}
+		return rs.p.target.Schema, true
+	case "builtins":
+		d := jinja.NewDict()
+		for _, k := range []string{"ref", "source", "config"} {
+			v, _ := rs.member(k)
+			d.Set(k, v)
+		}
+		return d, true
+	case "context":
+		return &contextObj{rs: rs}, true
+	case "modules":
+		return modulesObj{}, true
+	case "exceptions":
+		return exceptionsObj{}, true
+	}
+	if f, ok := contextFuncs[name]; ok {
+		return f, true
+	}
+	return nil, false
+}
+
+// contextObj is {{ context }}: the whole context as an object.
+type contextObj struct{ rs *renderState }
+
+func (o *contextObj) Attr(name string) (jinja.Value, bool) { return o.rs.resolve(o.rs.pkg, name) }
+
+// dbtVersion is what {{ dbt_version }} reports: the dbt release whose semantics gdbt follows.
+const dbtVersion = "1.10.0"
+
+// contextFuncs are the stateless context functions (they reach the render through c.Ctx.Data).
+var contextFuncs = map[string]jinja.Value{
+	"ref":                   jinja.Func(fnRef),
+	"source":                jinja.Func(fnSource),
+	"var":                   jinja.Func(fnVar),
+	"env_var":               jinja.Func(fnEnvVar),
+	"is_incremental":        jinja.Func(fnIsIncremental),
+	"should_full_refresh":   jinja.Func(fnShouldFullRefresh),
+	"should_store_failures": jinja.Func(fnShouldStoreFailures),
+	"run_query":             jinja.Func(fnRunQuery),
+	"statement":             jinja.Func(fnStatement),
+	"load_result":           jinja.Func(fnLoadResult),
+	"store_result":          jinja.Func(fnStoreResult),
+	"store_raw_result":      jinja.Func(fnStoreRawResult),
+	"load_relation":         jinja.Func(fnLoadRelation),
+	"return":                jinja.Func(fnReturn),
+	"log":                   jinja.Func(fnLog),
+	"print":                 jinja.Func(fnPrint),
+	"fromjson":              jinja.Func(fnFromJSON),
+	"tojson":                jinja.Func(fnToJSON),
+	"fromyaml":              jinja.Func(fnFromYAML),
+	"toyaml":                jinja.Func(fnToYAML),
+	"set":                   jinja.Func(fnSet),
+	"set_strict":            jinja.Func(fnSet),
+	"zip":                   jinja.Func(fnZip),
+	"zip_strict":            jinja.Func(fnZip),
+	"local_md5":             jinja.Func(fnLocalMD5),
+	"write":                 jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) { return "", nil }),
+	"diff_of_two_dicts":     jinja.Func(fnDiffOfTwoDicts),
+	"try_or_compiler_error": jinja.Func(fnTryOrCompilerError),
+	"load_agate_table":      jinja.Func(fnLoadAgateTable),
+}
+
+// nodeDict is the node as templates see {{ model }}: its manifest JSON form.
+func nodeDict(n *manifest.Node) jinja.Value {
+	b, err := json.Marshal(n)
+	if err != nil {
+		return jinja.NewDict()
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return jinja.NewDict()
+	}
+	return jinja.FromGo(m)
+}
+
+// thisRelation is {{ this }}: the node's own relation.
+func (rs *renderState) thisRelation() *relationObj {
+	n := rs.node
+	if n.ResourceType == manifest.Model && n.Materialized() == "ephemeral" {
+		r := newRelation(rs.dialect(), n.Database, n.Schema, n.Alias, "cte")
+		r.cte = "__dbt__cte__" + n.Name
+		return r
+	}
+	return newRelation(rs.dialect(), n.Database, n.Schema, n.Alias, relationType(n))
+}
+
+// relationType is the warehouse type a node builds.
+func relationType(n *manifest.Node) string {
+	switch n.ResourceType {
+	case manifest.Seed, manifest.Snapshot:
+		return "table"
+	case manifest.Model:
+		switch m := n.Materialized(); m {
+		case "view":
+			return "view"
+		case "ephemeral":
+			return "cte"
+		default:
+			return "table"
+		}
+	}
+	return "table"
+}
+
+// dialect is the adapter's dialect, or the offline fallback.
+func (rs *renderState) dialect() warehouse.Dialect {
+	if rs.a != nil {
+		return rs.a.Dialect()
+	}
+	return rs.p.dialect
+}
+
+// ---- ref and source ----
+
+func fnRef(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	ra := manifest.RefArgs{}
+	var ss []string
+	for _, a := range args {
+		s, ok := a.(string)
+		if !ok {
+			return nil, fmt.Errorf("ref() arguments must be strings, got %s", typeName(a))
+		}
+		ss = append(ss, s)
+	}
+	switch len(ss) {
+	case 1:
+		ra.Name = ss[0]
+	case 2:
+		ra.Package, ra.Name = ss[0], ss[1]
+	default:
+		return nil, fmt.Errorf("ref() takes 1 or 2 positional arguments, got %d", len(ss))
+	}
+	for _, k := range kw {
+		switch k.Name {
+		case "version", "v":
+			ra.Version = jinja.ToGo(k.Value)
+		case "package":
+			ra.Package = str(k.Value)
+		default:
+			return nil, fmt.Errorf("ref() got an unexpected keyword argument '%s'", k.Name)
+		}
+	}
+	if rs == nil {
+		return nil, fmt.Errorf("ref() is not available here")
+	}
+	if rs.mode == modeParse {
+		rs.refs = append(rs.refs, refCall{args: ra, file: c.File, pos: c.Pos})
+		sch, db := rs.p.target.Schema, rs.p.target.Database
+		if rs.node != nil {
+			sch, db = rs.node.Schema, rs.node.Database
+		}
+		return newRelation(rs.dialect(), db, sch, ra.Name, ""), nil
+	}
+	n, err := rs.p.resolveRef(rs.pkg, ra)
+	if err != nil {
+		return nil, err
+	}
+	return rs.nodeRelation(n), nil
+}
+
+// nodeRelation is the relation a ref to n renders as (an ephemeral model becomes its CTE).
+func (rs *renderState) nodeRelation(n *manifest.Node) *relationObj {
+	if n.ResourceType == manifest.Model && n.Materialized() == "ephemeral" {
+		found := false
+		for _, e := range rs.ephemerals {
+			if e == n.UniqueID {
+				found = true
+			}
+		}
+		if !found {
+			rs.ephemerals = append(rs.ephemerals, n.UniqueID)
+		}
+		r := newRelation(rs.dialect(), n.Database, n.Schema, n.Alias, "cte")
+		r.cte = "__dbt__cte__" + n.Name
+		return r
+	}
+	r := newRelation(rs.dialect(), n.Database, n.Schema, n.Alias, relationType(n))
+	r.empty = rs.p.opts.Empty && rs.mode == modeExecute
+	return r
+}
+
+func fnSource(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	a := bindArgs(args, kw, "source_name", "table_name")
+	src, ok1 := a["source_name"].(string)
+	tbl, ok2 := a["table_name"].(string)
+	if !ok1 || !ok2 || len(args)+len(kw) != 2 {
+		return nil, fmt.Errorf("source() takes exactly two string arguments (source name, table name)")
+	}
+	if rs == nil {
+		return nil, fmt.Errorf("source() is not available here")
+	}
+	if rs.mode == modeParse {
+		rs.sources = append(rs.sources, sourceCall{source: src, table: tbl, file: c.File, pos: c.Pos})
+		return newRelation(rs.dialect(), rs.p.target.Database, src, tbl, ""), nil
+	}
+	s, err := rs.p.resolveSource(rs.pkg, src, tbl)
+	if err != nil {
+		return nil, err
+	}
+	r := newRelation(rs.dialect(), s.Database, s.Schema, s.Identifier, "table")
+	if s.ExternalLocation != "" {
+		r.external = rs.dialect().ExternalSQL(s.ExternalLocation)
+	}
+	r.empty = rs.p.opts.Empty && rs.mode == modeExecute
+	return r, nil
+}
+
+// ---- var and env_var ----
+
+func fnVar(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	a := bindArgs(args, kw, "name", "default")
+	name, ok := a["name"].(string)
+	if !ok {
+		return nil, fmt.Errorf("var() needs a variable name")
+	}
+	pkg := ""
+	if rs != nil {
+		pkg = rs.pkg
+		if v, ok := rs.p.lookupVar(pkg, name); ok {
+			return v, nil
+		}
+	}
+	if d, ok := a["default"]; ok {
+		return d, nil
+	}
+	if rs != nil && rs.node != nil {
+		return nil, fmt.Errorf("Required var '%s' not found in config:\nVars supplied to %s = %s", name, rs.node.Name, rs.p.varsSummary(pkg))
+	}
+	return nil, fmt.Errorf("Required var '%s' not found", name)
+}
+
+// secretPrefix marks environment variables whose values must never be logged.
+const secretPrefix = "DBT_ENV_SECRET_"
+
+func fnEnvVar(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	a := bindArgs(args, kw, "var", "default")
+	name, ok := a["var"].(string)
+	if !ok {
+		return nil, fmt.Errorf("env_var() needs a variable name")
+	}
+	if v, ok := os.LookupEnv(name); ok {
+		return v, nil
+	}
+	if d, ok := a["default"]; ok && d != nil {
+		return str(d), nil
+	}
+	return nil, fmt.Errorf("Env var required but not provided: '%s'", name)
+}
+
+// ---- incremental helpers ----
+
+func fnShouldFullRefresh(c *jinja.Call, _ []jinja.Value, _ []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	if rs == nil {
+		return false, nil
+	}
+	return rs.shouldFullRefresh(), nil
+}
+
+func (rs *renderState) shouldFullRefresh() bool {
+	if rs.node != nil {
+		if v, ok := rs.node.Config["full_refresh"]; ok && v != nil {
+			if b, ok := v.(bool); ok {
+				return b
+			}
+		}
+	}
+	return rs.p.opts.FullRefresh
+}
+
+func fnShouldStoreFailures(c *jinja.Call, _ []jinja.Value, _ []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	if rs == nil || rs.node == nil {
+		return false, nil
+	}
+	if v, ok := rs.node.Config["store_failures"]; ok && v != nil {
+		return jinja.Truthy(jinja.FromGo(v)), nil
+	}
+	return rs.p.opts.StoreFailures, nil
+}
+
+func fnIsIncremental(c *jinja.Call, _ []jinja.Value, _ []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	if rs == nil || rs.node == nil || rs.mode == modeParse || rs.a == nil {
+		return false, nil
+	}
+	if rs.node.Materialized() != "incremental" || rs.shouldFullRefresh() {
+		return false, nil
+	}
+	r, err := rs.getRelation(rs.node.Database, rs.node.Schema, rs.node.Alias)
+	if err != nil {
+		return nil, err
+	}
+	return r != nil && r.Type == "table", nil
+}
+
+// getRelation looks a relation up through the relation cache (nil when it does not exist,
+// or offline).
+func (rs *renderState) getRelation(db, schema, ident string) (*warehouse.Relation, error) {
+	if rs.a == nil || rs.mode == modeParse {
+		return nil, nil
+	}
+	if rs.cache != nil {
+		return rs.cache.Get(rs.ctx, db, schema, ident)
+	}
+	return warehouse.FinderFor(rs.a)(rs.ctx, db, schema, ident)
+}
+
+func fnLoadRelation(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	a := bindArgs(args, kw, "relation")
+	rel, err := rs.toRelation(a["relation"])
+	if err != nil {
+		return nil, err
+	}
+	r, err := rs.getRelation(rel.r.Database, rel.r.Schema, rel.r.Identifier)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	return newRelation(rs.dialect(), r.Database, r.Schema, r.Identifier, r.Type), nil
+}

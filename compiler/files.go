@@ -1,0 +1,212 @@
+package compiler
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Resource types of source files (SourceFile.ResourceType).
+const (
+	FileModel      = "model"
+	FileSeed       = "seed"
+	FileTest       = "test"
+	FileSnapshot   = "snapshot"
+	FileAnalysis   = "analysis"
+	FileMacro      = "macro"
+	FileProperties = "properties"
+	FileDocs       = "docs"
+)
+
+// SourceFile is one file of a package that takes part in parsing, read into memory.
+type SourceFile struct {
+	Package *Package
+	// Path is relative to the package dir, slash-separated, e.g. "models/marts/dim_orders.sql".
+	Path         string
+	ResourceType string
+	Contents     []byte
+	Checksum     string // sha256 hex of Contents
+}
+
+// OriginalFilePath is Path, the name dbt gives it in the manifest.
+func (f *SourceFile) OriginalFilePath() string { return f.Path }
+
+// DisplayPath is the file's path relative to the root project dir (package files live under
+// the packages install path), as errors print it.
+func (f *SourceFile) DisplayPath() string {
+	if f.Package == nil || f.Package.RelDir == "" {
+		return f.Path
+	}
+	return path.Join(f.Package.RelDir, f.Path)
+}
+
+// DiscoverFiles lists and reads every parseable file of pkgs (see DiscoverFilesWarn).
+func DiscoverFiles(pkgs []*Package) ([]*SourceFile, error) {
+	return DiscoverFilesWarn(pkgs, nil)
+}
+
+// DiscoverFilesWarn lists every parseable file of pkgs, in package order then path order,
+// and reads them in parallel: models (*.sql under model-paths), property YAML (*.yml and
+// *.yaml under the model, seed, snapshot, analysis, macro and test paths), seeds (*.csv),
+// singular tests (*.sql under test-paths except test-paths/generic/), snapshots, analyses,
+// macros (*.sql under macro-paths and test-paths/generic/) and docs (*.md under docs-paths).
+// Python models are not supported: they are skipped with a warning.
+func DiscoverFilesWarn(pkgs []*Package, warn func(string)) ([]*SourceFile, error) {
+	var files []*SourceFile
+	var warnings []string
+	for _, p := range pkgs {
+		fs, ws, err := listPackageFiles(p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, fs...)
+		warnings = append(warnings, ws...)
+	}
+	if warn != nil {
+		for _, w := range warnings {
+			warn(w)
+		}
+	}
+	if err := readAll(files); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// listPackageFiles walks one package's resource folders and classifies each file. A file
+// reachable from two settings (e.g. docs-paths overlapping model-paths) is listed once,
+// under the first classification that claims it.
+func listPackageFiles(p *Package) ([]*SourceFile, []string, error) {
+	pc := p.Config
+	type rule struct {
+		dirs []string
+		fn   func(rel, relToRoot string) string
+	}
+	byExt := func(kinds map[string]string) func(string, string) string {
+		return func(rel, _ string) string { return kinds[path.Ext(rel)] }
+	}
+	props := map[string]string{".yml": FileProperties, ".yaml": FileProperties}
+	withProps := func(ext, kind string) map[string]string {
+		return map[string]string{ext: kind, ".yml": FileProperties, ".yaml": FileProperties}
+	}
+	var warnings []string
+	rules := []rule{
+		{pc.SeedPaths, byExt(withProps(".csv", FileSeed))},
+		{pc.ModelPaths, func(rel, r string) string {
+			if strings.HasSuffix(rel, ".py") {
+				warnings = append(warnings, fmt.Sprintf("%s: python models are not supported; skipped", rel))
+				return ""
+			}
+			return byExt(withProps(".sql", FileModel))(rel, r)
+		}},
+		{pc.SnapshotPaths, byExt(withProps(".sql", FileSnapshot))},
+		{pc.AnalysisPaths, byExt(withProps(".sql", FileAnalysis))},
+		{pc.TestPaths, func(rel, under string) string {
+			if path.Ext(rel) == ".sql" {
+				if strings.HasPrefix(under, "generic/") {
+					return FileMacro
+				}
+				return FileTest
+			}
+			return props[path.Ext(rel)]
+		}},
+		{pc.MacroPaths, byExt(withProps(".sql", FileMacro))},
+		{pc.DocsPaths, byExt(map[string]string{".md": FileDocs})},
+	}
+	claimed := map[string]bool{}
+	var out []*SourceFile
+	skip := map[string]bool{}
+	for _, s := range []string{pc.TargetPath, pc.PackagesInstallPath, pc.LogPath} {
+		skip[path.Clean(filepath.ToSlash(s))] = true
+	}
+	for _, r := range rules {
+		for _, dir := range r.dirs {
+			base := path.Clean(filepath.ToSlash(dir))
+			abs := filepath.Join(p.Dir, filepath.FromSlash(base))
+			if !isDir(abs) {
+				continue
+			}
+			var found []*SourceFile
+			err := filepath.WalkDir(abs, func(fp string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				rel, _ := filepath.Rel(p.Dir, fp)
+				rel = filepath.ToSlash(rel)
+				if d.IsDir() {
+					if fp != abs && (strings.HasPrefix(d.Name(), ".") || skip[rel]) {
+						return filepath.SkipDir
+					}
+					return nil
+				}
+				if strings.HasPrefix(d.Name(), ".") || claimed[rel] {
+					return nil
+				}
+				under := strings.TrimPrefix(rel, base+"/")
+				if base == "." {
+					under = rel
+				}
+				kind := r.fn(rel, under)
+				if kind == "" {
+					return nil
+				}
+				claimed[rel] = true
+				found = append(found, &SourceFile{Package: p, Path: rel, ResourceType: kind})
+				return nil
+			})
+			if err != nil {
+				return nil, nil, fmt.Errorf("list %s: %w", abs, err)
+			}
+			out = append(out, found...)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, warnings, nil
+}
+
+// readAll reads and checksums files with a small pool of workers (file reads are I/O bound,
+// so more workers than cores pay off).
+func readAll(files []*SourceFile) error {
+	workers := 4 * runtime.GOMAXPROCS(0)
+	if workers > 32 {
+		workers = 32
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	next := make(chan *SourceFile, 256)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range next {
+				b, err := os.ReadFile(filepath.Join(f.Package.Dir, filepath.FromSlash(f.Path)))
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("read %s: %w", f.Path, err)
+					}
+					mu.Unlock()
+					continue
+				}
+				sum := sha256.Sum256(b)
+				f.Contents = b
+				f.Checksum = hex.EncodeToString(sum[:])
+			}
+		}()
+	}
+	for _, f := range files {
+		next <- f
+	}
+	close(next)
+	wg.Wait()
+	return firstErr
+}

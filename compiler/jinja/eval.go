@@ -1,0 +1,512 @@
+package jinja
+
+import (
+	"strings"
+)
+
+// eval evaluates an expression in scope sc.
+func (r *renderer) eval(x Expr, sc *scope) Value {
+	switch n := x.(type) {
+	case *Const:
+		return n.Value
+	case *Name:
+		return r.lookupName(n.Name, sc, n.Pos)
+	case *GetAttr:
+		return r.getattr(r.eval(n.X, sc), n.Name, n.Pos)
+	case *GetItem:
+		obj := r.eval(n.X, sc)
+		if s, ok := n.Index.(*SliceExpr); ok {
+			return r.slice(obj, s, sc)
+		}
+		return r.getitem(obj, r.eval(n.Index, sc), n.Pos)
+	case *CallExpr:
+		return r.evalCall(n, sc, nil)
+	case *FilterExpr:
+		return r.applyFilter(n, r.eval(n.X, sc), sc)
+	case *TestExpr:
+		return r.applyTest(n, sc)
+	case *BinExpr:
+		switch n.Op {
+		case "and":
+			l := r.eval(n.L, sc)
+			if !Truthy(l) {
+				return l
+			}
+			return r.eval(n.R, sc)
+		case "or":
+			l := r.eval(n.L, sc)
+			if Truthy(l) {
+				return l
+			}
+			return r.eval(n.R, sc)
+		case "~":
+			l := r.eval(n.L, sc)
+			rv := r.eval(n.R, sc)
+			return ToString(l) + ToString(rv)
+		}
+		l := r.eval(n.L, sc)
+		rv := r.eval(n.R, sc)
+		v, err := binop(n.Op, l, rv)
+		if err != nil {
+			r.failErr(n.Pos, err)
+		}
+		return v
+	case *UnaryExpr:
+		v := r.eval(n.X, sc)
+		switch n.Op {
+		case "not":
+			return !Truthy(v)
+		case "-", "+":
+			res, err := unary(n.Op, v)
+			if err != nil {
+				r.failErr(n.Pos, err)
+			}
+			return res
+		}
+	case *Compare:
+		l := r.eval(n.X, sc)
+		for _, op := range n.Ops {
+			rv := r.eval(op.Y, sc)
+			ok, err := compareOp(op.Op, l, rv)
+			if err != nil {
+				r.failErr(n.Pos, err)
+			}
+			if !ok {
+				return false
+			}
+			l = rv
+		}
+		return true
+	case *CondExpr:
+		if Truthy(r.eval(n.Test, sc)) {
+			return r.eval(n.Then, sc)
+		}
+		if n.Else == nil {
+			return &Undefined{hint: "the inline if-expression evaluated to false and no else section was defined."}
+		}
+		return r.eval(n.Else, sc)
+	case *ListExpr:
+		items := make([]Value, len(n.Items))
+		for i, it := range n.Items {
+			items[i] = r.eval(it, sc)
+		}
+		return &List{Items: items}
+	case *TupleExpr:
+		items := make(Tuple, len(n.Items))
+		for i, it := range n.Items {
+			items[i] = r.eval(it, sc)
+		}
+		return items
+	case *DictExpr:
+		d := &Dict{}
+		for i, k := range n.Keys {
+			kv := r.eval(k, sc)
+			if !hashable(kv) {
+				r.fail(k.Offset(), "unhashable type: "+pyQuote(typeName(kv)))
+			}
+			d.Set(kv, r.eval(n.Values[i], sc))
+		}
+		return d
+	case *SliceExpr:
+		r.fail(n.Pos, "slice outside of a subscript")
+	}
+	r.fail(x.Offset(), "cannot evaluate expression")
+	return nil
+}
+
+// lookupName resolves a name: local scopes, Context.Vars, Context.Resolve, Env.Globals.
+func (r *renderer) lookupName(name string, sc *scope, pos int) Value {
+	if sc != nil {
+		if v, ok := sc.lookup(name); ok {
+			return v
+		}
+	}
+	if r.ctx.Vars != nil {
+		if v, ok := r.ctx.Vars[name]; ok {
+			return normalize(v)
+		}
+	}
+	if r.ctx.Resolve != nil {
+		if v, ok := r.ctx.Resolve(name); ok {
+			return normalize(v)
+		}
+	}
+	if v, ok := r.env.Globals[name]; ok {
+		return v
+	}
+	return &Undefined{Name: name}
+}
+
+// undefinedError fails for use of an undefined value.
+func (r *renderer) undefinedError(pos int, u *Undefined) {
+	e := r.errAt(pos, u.message())
+	e.cause = ErrUndefined
+	panic(e)
+}
+
+func (u *Undefined) message() string {
+	if u.hint != "" {
+		return u.hint
+	}
+	return pyQuote(u.Name) + " is undefined"
+}
+
+// evalArgs evaluates call arguments including *args and **kwargs.
+func (r *renderer) evalArgs(args []Expr, kwargs []KwargExpr, dynArgs, dynKw Expr, sc *scope, first Value, hasFirst bool) ([]Value, []KeywordArg) {
+	n := len(args)
+	if hasFirst {
+		n++
+	}
+	var pos []Value
+	if n > 0 {
+		pos = make([]Value, 0, n)
+	}
+	if hasFirst {
+		pos = append(pos, first)
+	}
+	for _, a := range args {
+		pos = append(pos, r.eval(a, sc))
+	}
+	if dynArgs != nil {
+		v := r.eval(dynArgs, sc)
+		items, ok := iterValues(v)
+		if !ok {
+			r.fail(dynArgs.Offset(), "argument after * must be an iterable, not "+typeName(v))
+		}
+		pos = append(pos, items...)
+	}
+	var kws []KeywordArg
+	if len(kwargs) > 0 {
+		kws = make([]KeywordArg, 0, len(kwargs))
+		for _, k := range kwargs {
+			kws = append(kws, KeywordArg{Name: k.Name, Value: r.eval(k.Value, sc)})
+		}
+	}
+	if dynKw != nil {
+		v := r.eval(dynKw, sc)
+		d, ok := v.(*Dict)
+		if !ok {
+			if _, isU := v.(*Undefined); !isU {
+				r.fail(dynKw.Offset(), "argument after ** must be a mapping, not "+typeName(v))
+			}
+		} else {
+			for i, k := range d.keys {
+				ks, ok := k.(string)
+				if !ok {
+					r.fail(dynKw.Offset(), "keywords must be strings")
+				}
+				kws = append(kws, KeywordArg{Name: ks, Value: d.vals[i]})
+			}
+		}
+	}
+	return pos, kws
+}
+
+// evalCall evaluates f(args); caller, if not nil, is passed as the caller keyword (call blocks).
+func (r *renderer) evalCall(n *CallExpr, sc *scope, caller *macroValue) Value {
+	fn := r.eval(n.Func, sc)
+	args, kwargs := r.evalArgs(n.Args, n.Kwargs, n.DynArgs, n.DynKw, sc, nil, false)
+	if caller != nil {
+		kwargs = append(kwargs, KeywordArg{Name: "caller", Value: caller})
+	}
+	return r.callValue(fn, args, kwargs, n.Pos)
+}
+
+func (r *renderer) callValue(fn Value, args []Value, kwargs []KeywordArg, pos int) Value {
+	r.pos = pos
+	switch f := fn.(type) {
+	case *macroValue:
+		return r.callMacro(f, args, kwargs, pos)
+	case *Undefined:
+		r.undefinedError(pos, f)
+	case Callable:
+		v, err := f.CallJinja(&Call{Ctx: r.ctx, File: r.t.File, Pos: pos, r: r}, args, kwargs)
+		if err != nil {
+			r.failErr(pos, err)
+		}
+		return normalize(v)
+	}
+	r.fail(pos, pyQuote(typeName(fn))+" object is not callable")
+	return nil
+}
+
+// getattr is Jinja2's environment.getattr: attribute first, then item.
+func (r *renderer) getattr(obj Value, name string, pos int) Value {
+	switch o := obj.(type) {
+	case *Undefined:
+		r.undefinedError(pos, o)
+	case *Dict:
+		if m := dictMethod(o, name); m != nil {
+			return m
+		}
+		if v, ok := o.Get(name); ok {
+			return v
+		}
+	case *Namespace:
+		if v, ok := o.Attrs.Get(name); ok {
+			return v
+		}
+	case *loopObj:
+		if v, ok := o.attr(name); ok {
+			return v
+		}
+	case *macroValue:
+		if v, ok := o.attr(name); ok {
+			return v
+		}
+	case Object:
+		if v, ok := o.Attr(name); ok {
+			return normalize(v)
+		}
+	case string:
+		if m := strMethod(o, name); m != nil {
+			return m
+		}
+	case Markup:
+		if m := strMethod(string(o), name); m != nil {
+			return m
+		}
+	case *List:
+		if m := listMethod(o, name); m != nil {
+			return m
+		}
+	case Tuple:
+		if m := tupleMethod(o, name); m != nil {
+			return m
+		}
+		if len(o) == 2 {
+			switch name {
+			case "grouper":
+				return o[0]
+			case "list":
+				return o[1]
+			}
+		}
+	case int64:
+		switch name {
+		case "real", "numerator":
+			return o
+		case "imag":
+			return int64(0)
+		case "denominator":
+			return int64(1)
+		case "bit_length":
+			return Func(func(*Call, []Value, []KeywordArg) (Value, error) {
+				n := int64(0)
+				for u := absU(o); u > 0; u >>= 1 {
+					n++
+				}
+				return n, nil
+			})
+		}
+	case float64:
+		switch name {
+		case "real":
+			return o
+		case "imag":
+			return 0.0
+		case "is_integer":
+			return Func(func(*Call, []Value, []KeywordArg) (Value, error) { return o == float64(int64(o)), nil })
+		}
+	case rangeVal:
+		switch name {
+		case "start":
+			return o.start
+		case "stop":
+			return o.stop
+		case "step":
+			return o.step
+		}
+	}
+	return &Undefined{Name: name, hint: pyQuote(objectTypeRepr(obj)) + " has no attribute " + pyQuote(name)}
+}
+
+// getitem is Jinja2's environment.getitem: item first, then attribute for str keys.
+func (r *renderer) getitem(obj Value, key Value, pos int) Value {
+	switch o := obj.(type) {
+	case *Undefined:
+		r.undefinedError(pos, o)
+	case *Dict:
+		if hashable(key) {
+			if v, ok := o.Get(key); ok {
+				return v
+			}
+		} else {
+			r.fail(pos, "unhashable type: "+pyQuote(typeName(key)))
+		}
+	case *List:
+		if i, ok := indexOf(key, len(o.Items)); ok {
+			return o.Items[i]
+		}
+	case Tuple:
+		if i, ok := indexOf(key, len(o)); ok {
+			return o[i]
+		}
+	case string:
+		if _, isInt := asInt(key); isInt {
+			rs := []rune(o)
+			if i, ok := indexOf(key, len(rs)); ok {
+				return string(rs[i])
+			}
+		}
+	case rangeVal:
+		items := o.items()
+		if i, ok := indexOf(key, len(items)); ok {
+			return items[i]
+		}
+	case *Namespace:
+		if v, ok := o.Attrs.Get(key); ok {
+			return v
+		}
+	}
+	if s, ok := key.(string); ok {
+		if _, isObj := obj.(*Namespace); !isObj {
+			v := r.getattr(obj, s, pos)
+			return v
+		}
+	}
+	return &Undefined{hint: pyQuote(objectTypeRepr(obj)) + " has no element " + repr(key)}
+}
+
+// indexOf converts a Python index (negative from the end) to a slice index.
+func indexOf(key Value, n int) (int, bool) {
+	i, ok := asInt(key)
+	if !ok {
+		return 0, false
+	}
+	if i < 0 {
+		i += int64(n)
+	}
+	if i < 0 || i >= int64(n) {
+		return 0, false
+	}
+	return int(i), true
+}
+
+func asInt(v Value) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case bool:
+		if x {
+			return 1, true
+		}
+		return 0, true
+	case int:
+		return int64(x), true
+	}
+	return 0, false
+}
+
+// sliceIndices is Python's slice.indices.
+func sliceIndices(start, stop, step *int64, n int) (int, int, int, bool) {
+	st := 1
+	if step != nil {
+		st = int(*step)
+		if st == 0 {
+			return 0, 0, 0, false
+		}
+	}
+	clamp := func(p *int64, def int, lo, hi int) int {
+		if p == nil {
+			return def
+		}
+		v := int(*p)
+		if v < 0 {
+			v += n
+			if v < lo {
+				v = lo
+			}
+		} else if v > hi {
+			v = hi
+		}
+		return v
+	}
+	var s, e int
+	if st > 0 {
+		s = clamp(start, 0, 0, n)
+		e = clamp(stop, n, 0, n)
+	} else {
+		s = clamp(start, n-1, -1, n-1)
+		e = clamp(stop, -1, -1, n-1)
+	}
+	return s, e, st, true
+}
+
+func sliceItems(items []Value, start, stop, step *int64) ([]Value, bool) {
+	s, e, st, ok := sliceIndices(start, stop, step, len(items))
+	if !ok {
+		return nil, false
+	}
+	var out []Value
+	if st > 0 {
+		for i := s; i < e; i += st {
+			out = append(out, items[i])
+		}
+	} else {
+		for i := s; i > e; i += st {
+			out = append(out, items[i])
+		}
+	}
+	if out == nil {
+		out = []Value{}
+	}
+	return out, true
+}
+
+func (r *renderer) slice(obj Value, s *SliceExpr, sc *scope) Value {
+	var parts [3]*int64
+	for i, e := range []Expr{s.Start, s.Stop, s.Step} {
+		if e == nil {
+			continue
+		}
+		v := r.eval(e, sc)
+		if v == nil {
+			continue
+		}
+		n, ok := asInt(v)
+		if !ok {
+			r.fail(s.Pos, "slice indices must be integers or None or have an __index__ method")
+		}
+		parts[i] = &n
+	}
+	switch o := obj.(type) {
+	case *Undefined:
+		r.undefinedError(s.Pos, o)
+	case *List:
+		out, ok := sliceItems(o.Items, parts[0], parts[1], parts[2])
+		if !ok {
+			r.fail(s.Pos, "slice step cannot be zero")
+		}
+		return &List{Items: out}
+	case Tuple:
+		out, ok := sliceItems(o, parts[0], parts[1], parts[2])
+		if !ok {
+			r.fail(s.Pos, "slice step cannot be zero")
+		}
+		return Tuple(out)
+	case string, Markup:
+		str := ToString(o)
+		rs := []rune(str)
+		items := make([]Value, len(rs))
+		for i, c := range rs {
+			items[i] = c
+		}
+		out, ok := sliceItems(items, parts[0], parts[1], parts[2])
+		if !ok {
+			r.fail(s.Pos, "slice step cannot be zero")
+		}
+		var b strings.Builder
+		for _, c := range out {
+			b.WriteRune(c.(rune))
+		}
+		return b.String()
+	case rangeVal:
+		out, ok := sliceItems(o.items(), parts[0], parts[1], parts[2])
+		if !ok {
+			r.fail(s.Pos, "slice step cannot be zero")
+		}
+		return &List{Items: out}
+	}
+	return &Undefined{hint: pyQuote(objectTypeRepr(obj)) + " has no element slice"}
+}

@@ -1,0 +1,264 @@
+package jinja
+
+// Fuzz targets for the lexer/parser and for the evaluator, and the robustness checks that
+// go with them: bad input must produce an error with a position inside the source, never a
+// panic, a hang or a crash. Run briefly, e.g.:
+//
+//	go test ./compiler/jinja -run '^$' -fuzz FuzzParse -fuzztime 60s
+//	go test ./compiler/jinja -run '^$' -fuzz FuzzRender -fuzztime 60s
+//
+// Crashers are saved by Go under testdata/fuzz/<Target>/ and then run as regression cases
+// by a plain go test.
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime/debug"
+	"strings"
+	"testing"
+	"time"
+)
+
+const (
+	// fuzzMaxParse bounds FuzzParse inputs: long enough for real macros.
+	fuzzMaxParse = 4096
+	// fuzzMaxRender bounds FuzzRender inputs; with the filters in renderable, a template
+	// this short cannot ask for more than about 10^6 loop iterations or bytes.
+	fuzzMaxRender = 256
+	// fuzzRenderTimeout is far more than any accepted input needs.
+	fuzzRenderTimeout = 2 * time.Second
+)
+
+// fuzzSeeds are the oracle templates plus some dbt-shaped and broken snippets.
+func fuzzSeeds(f *testing.F) []string {
+	var seeds []string
+	for _, c := range loadOracleCases(f) {
+		seeds = append(seeds, c.Template)
+	}
+	seeds = append(seeds,
+		"{% materialization table, adapter='duckdb' %}{{ return(1) }}{% endmaterialization %}",
+		"{% test not_null(model, column_name) %}select * from {{ model }} where {{ column_name }} is null{% endtest %}",
+		"{% docs orders %}# Orders{% enddocs %}",
+		"{% snapshot s %}{{ config(unique_key='id') }} select 1{% endsnapshot %}",
+		"{{ ref('a') }}{{ source('s', 't') }}{{ config(materialized='table') }}",
+		"{% if x %}", "{{", "{%", "{#", "}}", "{{ 'a", "{{ (((( }}", "{% for %}", "\x00{{\xff}}",
+		"{%- raw -%}{{ x }}", "{% set a, = 1 %}", "{{ a[::] }}", "{{ x is not }}",
+		"{% macro m(a=1, *args) %}{% endmacro %}", "{{ f(**{}, *[]) }}", "{{ -7 // 0 }}",
+	)
+	return seeds
+}
+
+// checkErrorPositions fails t unless err is a *Error or an ErrorList whose positions lie
+// inside the source of the file they name (line 1.., column 1..len(line)+1). srcs maps the
+// file names the error may name to their text.
+func checkErrorPositions(t *testing.T, srcs map[string]string, err error) {
+	t.Helper()
+	var list ErrorList
+	var one *Error
+	switch {
+	case errors.As(err, &list):
+		if len(list) == 0 {
+			t.Fatalf("empty ErrorList returned as an error")
+		}
+	case errors.As(err, &one):
+		list = ErrorList{one}
+	default:
+		t.Fatalf("error is %T, not *Error or ErrorList (no position): %v", err, err)
+	}
+	for _, e := range list {
+		if e == nil {
+			t.Fatalf("nil *Error in an ErrorList")
+		}
+		src, ok := srcs[e.File]
+		if !ok {
+			t.Fatalf("error names file %q, not one of the templates: %v", e.File, e)
+		}
+		lines := strings.Split(src, "\n")
+		if e.Line < 1 || e.Line > len(lines) {
+			t.Fatalf("error line %d outside the source's %d lines: %v\nsource: %q", e.Line, len(lines), e, src)
+		}
+		if max := len(lines[e.Line-1]) + 1; e.Col < 1 || e.Col > max {
+			t.Fatalf("error column %d outside line %d (1..%d): %v\nsource: %q", e.Col, e.Line, max, e, src)
+		}
+		if e.Msg == "" {
+			t.Errorf("error without a message at %s:%d:%d", e.File, e.Line, e.Col)
+		}
+		if want := fmt.Sprintf("%s:%d:%d: ", e.File, e.Line, e.Col); !strings.HasPrefix(e.Error(), want) {
+			t.Errorf("error text %q does not start with %q", e.Error(), want)
+		}
+	}
+}
+
+// TestErrorPositions: wherever Jinja2 rejects an oracle case and the engine does too, the
+// engine's error names a file, line and column inside the template (checked-in answers,
+// so it runs without Python).
+func TestErrorPositions(t *testing.T) {
+	expected := readExpected(t)
+	for _, c := range loadOracleCases(t) {
+		want, ok := expected.Results[c.Name]
+		if !ok || want.Out != nil || want.Input != c.inputHash() {
+			continue
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			got := renderCase(c)
+			if got.err == nil {
+				t.Skip("the engine accepts this case (TestOracle reports it)")
+			}
+			srcs := map[string]string{c.Name: c.Template}
+			for name, src := range c.Files {
+				srcs[name] = src
+			}
+			checkErrorPositions(t, srcs, got.err)
+		})
+	}
+}
+
+// FuzzParse: any input parses or fails with positioned errors; it never panics.
+func FuzzParse(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		if len(src) > fuzzMaxParse {
+			t.Skip()
+		}
+		env := NewEnv()
+		env.Tags = dbtTags()
+		tmpl, err := env.Parse("fuzz.sql", src)
+		if err != nil {
+			checkErrorPositions(t, map[string]string{"fuzz.sql": src}, err)
+			return
+		}
+		if tmpl == nil {
+			t.Fatalf("Parse returned neither a template nor an error for %q", src)
+		}
+		// The read-only API over the AST must not panic either.
+		n := 0
+		Walk(tmpl.Root(), func(any) bool { n++; return true })
+		tmpl.Macros()
+		tmpl.Blocks()
+	})
+}
+
+// renderable rejects inputs that could legitimately run for a long time or allocate
+// without bound (range(10**9), 'x' * 999 * 999 * 999, deeply nested loops): Jinja2 would
+// do the same, so they are not engine bugs. What stays still exercises every construct.
+func renderable(src string) bool {
+	if len(src) > fuzzMaxRender || strings.Count(src, "*") > 2 || strings.Count(src, "for") > 2 ||
+		strings.Count(src, "macro") > 2 || strings.Count(src, "recursive") > 0 || strings.Count(src, "loop(") > 0 {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(src); i++ {
+		if src[i] >= '0' && src[i] <= '9' {
+			digits++
+			if digits > 3 {
+				return false
+			}
+		} else {
+			digits = 0
+		}
+	}
+	return true
+}
+
+// fuzzContext is the fixed context FuzzRender renders with.
+const fuzzContext = `{"n": 3, "f": 1.5, "s": "str", "b": true, "z": null, "l": [1, "two", [3]],
+ "d": {"a": 1, "b": [1, 2], "c": {"x": "y"}}, "cols": [{"name": "id"}, {"name": "amount"}]}`
+
+// FuzzRender: parse and render with a small fixed context; any outcome but a panic, a
+// crash or a hang is fine.
+func FuzzRender(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		if renderable(s) {
+			f.Add(s)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		if !renderable(src) {
+			t.Skip()
+		}
+		vars, err := contextVars(fuzzContext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env := NewEnv()
+		env.Tags = dbtTags()
+		tmpl, err := env.Parse("fuzz.sql", src)
+		if err != nil {
+			return
+		}
+		done := make(chan struct{})
+		var panicked any
+		go func() {
+			defer close(done)
+			defer func() { panicked = recover() }()
+			tmpl.Render(env, &Context{Vars: vars})
+		}()
+		select {
+		case <-done:
+			if panicked != nil {
+				t.Fatalf("Render panicked: %v\nsource: %q", panicked, src)
+			}
+		case <-time.After(fuzzRenderTimeout):
+			t.Fatalf("Render did not finish in %v (no render limit?): %q", fuzzRenderTimeout, src)
+		}
+	})
+}
+
+// recursionChildEnv marks the child process of TestMacroRecursionLimit.
+const recursionChildEnv = "GDBT_JINJA_RECURSION_CHILD"
+
+// runawayTemplates recurse without end; Jinja2 raises RecursionError for each. A Go engine
+// without a depth limit overflows its stack, which kills the process (it cannot be
+// recovered), so they run in a child process.
+var runawayTemplates = []string{
+	"{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+	"{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+	"{% macro a() %}{{ b() }}{% endmacro %}{% macro b() %}{{ a() }}{% endmacro %}{{ a() }}",
+	"{% macro f() %}{% call f() %}x{% endcall %}{% endmacro %}{{ f() }}",
+	"{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}",
+}
+
+// TestMacroRecursionLimit: endless macro recursion is an error, as Jinja2's RecursionError,
+// not a crash of the host process.
+func TestMacroRecursionLimit(t *testing.T) {
+	if os.Getenv(recursionChildEnv) != "" {
+		// Bound the damage of an unbounded recursion: a stack overflow at 256 MB instead of
+		// Go's default 1 GB. A depth limit like Jinja2's needs far less.
+		debug.SetMaxStack(256 << 20)
+		for i, src := range runawayTemplates {
+			env := NewEnv()
+			tmpl, err := env.Parse("runaway.sql", src)
+			if err != nil {
+				t.Fatalf("case %d: parse: %v", i, err)
+			}
+			if _, err := tmpl.Render(env, nil); err == nil {
+				t.Errorf("case %d: endless recursion rendered without error: %s", i, src)
+			}
+		}
+		return
+	}
+	if testing.Short() {
+		t.Skip("runs a child process")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestMacroRecursionLimit$", "-test.v")
+	cmd.Env = append(os.Environ(), recursionChildEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		report := string(out)
+		if i := strings.Index(report, "goroutine "); i > 0 && strings.Contains(report, "stack overflow") {
+			report = report[:i] + "[goroutine dump cut]"
+		}
+		if len(report) > 4000 {
+			report = report[:4000] + "…"
+		}
+		t.Errorf("endless macro recursion is not reported as an error (Jinja2 raises RecursionError): %v\n%s", err, report)
+	}
+}

@@ -1,0 +1,123 @@
+package jinja
+
+import "errors"
+
+// cycler is Jinja2's cycler(): next() steps through the items.
+type cycler struct {
+	items []Value
+	pos   int
+}
+
+// Attr implements Object.
+func (c *cycler) Attr(name string) (Value, bool) {
+	switch name {
+	case "current":
+		return c.items[c.pos], true
+	case "next":
+		return Func(func(*Call, []Value, []KeywordArg) (Value, error) {
+			v := c.items[c.pos]
+			c.pos = (c.pos + 1) % len(c.items)
+			return v, nil
+		}), true
+	case "reset":
+		return Func(func(*Call, []Value, []KeywordArg) (Value, error) {
+			c.pos = 0
+			return nil, nil
+		}), true
+	}
+	return nil, false
+}
+
+// joiner is Jinja2's joiner(): "" the first call, the separator after.
+type joiner struct {
+	sep  string
+	used bool
+}
+
+// CallJinja implements Callable.
+func (j *joiner) CallJinja(*Call, []Value, []KeywordArg) (Value, error) {
+	if !j.used {
+		j.used = true
+		return "", nil
+	}
+	return j.sep, nil
+}
+
+func builtinGlobals() map[string]Value {
+	g := map[string]Value{}
+	g["range"] = Func(func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+		if len(kwargs) > 0 {
+			return nil, typeErr("range() takes no keyword arguments")
+		}
+		var ints [3]int64
+		for i, a := range args {
+			if i >= 3 {
+				return nil, typeErr("range expected at most 3 arguments, got " + itoa(len(args)))
+			}
+			n, ok := asInt(a)
+			if !ok {
+				return nil, typeErr(pyQuote(typeName(a)) + " object cannot be interpreted as an integer")
+			}
+			ints[i] = n
+		}
+		var r rangeVal
+		switch len(args) {
+		case 0:
+			return nil, typeErr("range expected at least 1 argument, got 0")
+		case 1:
+			r = rangeVal{0, ints[0], 1}
+		case 2:
+			r = rangeVal{ints[0], ints[1], 1}
+		default:
+			if ints[2] == 0 {
+				return nil, errors.New("range() arg 3 must not be zero")
+			}
+			r = rangeVal{ints[0], ints[1], ints[2]}
+		}
+		if r.length() > 100000 {
+			return nil, errors.New("Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).")
+		}
+		return r, nil
+	})
+	g["dict"] = Func(func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+		d := NewDict()
+		if len(args) > 1 {
+			return nil, typeErr("dict expected at most 1 argument, got " + itoa(len(args)))
+		}
+		if len(args) == 1 {
+			if _, err := dictMethod(d, "update").(Func)(c, args, nil); err != nil {
+				return nil, err
+			}
+		}
+		for _, k := range kwargs {
+			d.Set(k.Name, k.Value)
+		}
+		return d, nil
+	})
+	g["namespace"] = Func(func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+		d := NewDict()
+		if len(args) > 0 {
+			if _, err := dictMethod(d, "update").(Func)(c, args[:1], nil); err != nil {
+				return nil, err
+			}
+		}
+		for _, k := range kwargs {
+			d.Set(k.Name, k.Value)
+		}
+		return &Namespace{Attrs: d}, nil
+	})
+	g["cycler"] = Func(func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+		if len(args) == 0 {
+			return nil, errors.New("at least one item has to be provided")
+		}
+		return &cycler{items: append([]Value(nil), args...)}, nil
+	})
+	g["joiner"] = Func(func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+		a, err := bindArgs("joiner", args, kwargs, []string{"sep"}, []Value{", "})
+		if err != nil {
+			return nil, err
+		}
+		return &joiner{sep: ToString(a[0])}, nil
+	})
+	return g
+}

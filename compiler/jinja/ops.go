@@ -1,0 +1,474 @@
+package jinja
+
+import (
+	"errors"
+	"math"
+	"strings"
+)
+
+// typeErr is a Python TypeError-like message.
+func typeErr(msg string) error { return errors.New(msg) }
+
+func unsupported(op string, a, b Value) error {
+	return typeErr("unsupported operand type(s) for " + op + ": " + pyQuote(typeName(a)) + " and " + pyQuote(typeName(b)))
+}
+
+// num classifies a numeric value: kind 1 int, 2 float, 0 not a number.
+func num(v Value) (int64, float64, int) {
+	switch x := v.(type) {
+	case int64:
+		return x, float64(x), 1
+	case bool:
+		if x {
+			return 1, 1, 1
+		}
+		return 0, 0, 1
+	case float64:
+		return 0, x, 2
+	case int:
+		return int64(x), float64(x), 1
+	}
+	return 0, 0, 0
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+func floorMod(a, b int64) int64 {
+	m := a % b
+	if m != 0 && ((m < 0) != (b < 0)) {
+		m += b
+	}
+	return m
+}
+
+func fmod(a, b float64) float64 {
+	m := math.Mod(a, b)
+	if m != 0 && ((m < 0) != (b < 0)) {
+		m += b
+	}
+	return m
+}
+
+func undefErr(v Value) error {
+	if u, ok := v.(*Undefined); ok {
+		return &undefinedErr{u}
+	}
+	return nil
+}
+
+type undefinedErr struct{ u *Undefined }
+
+func (e *undefinedErr) Error() string { return e.u.message() }
+func (e *undefinedErr) Unwrap() error { return ErrUndefined }
+
+// binop applies an arithmetic operator with Python semantics.
+func binop(op string, a, b Value) (Value, error) {
+	if err := undefErr(a); err != nil {
+		return nil, err
+	}
+	if err := undefErr(b); err != nil {
+		return nil, err
+	}
+	ai, af, ak := num(a)
+	bi, bf, bk := num(b)
+	if ak != 0 && bk != 0 {
+		isInt := ak == 1 && bk == 1
+		switch op {
+		case "+":
+			if isInt {
+				return ai + bi, nil
+			}
+			return af + bf, nil
+		case "-":
+			if isInt {
+				return ai - bi, nil
+			}
+			return af - bf, nil
+		case "*":
+			if isInt {
+				return ai * bi, nil
+			}
+			return af * bf, nil
+		case "/":
+			if bf == 0 {
+				if isInt {
+					return nil, errors.New("division by zero")
+				}
+				return nil, errors.New("float division by zero")
+			}
+			return af / bf, nil
+		case "//":
+			if isInt {
+				if bi == 0 {
+					return nil, errors.New("integer division or modulo by zero")
+				}
+				return floorDiv(ai, bi), nil
+			}
+			if bf == 0 {
+				return nil, errors.New("float floor division by zero")
+			}
+			return math.Floor(af / bf), nil
+		case "%":
+			if isInt {
+				if bi == 0 {
+					return nil, errors.New("integer modulo by zero")
+				}
+				return floorMod(ai, bi), nil
+			}
+			if bf == 0 {
+				return nil, errors.New("float modulo")
+			}
+			return fmod(af, bf), nil
+		case "**":
+			if isInt && bi >= 0 {
+				res := int64(1)
+				base := ai
+				e := bi
+				for e > 0 {
+					if e&1 == 1 {
+						res *= base
+					}
+					base *= base
+					e >>= 1
+				}
+				return res, nil
+			}
+			if af == 0 && bf < 0 {
+				return nil, errors.New("0.0 cannot be raised to a negative power")
+			}
+			return math.Pow(af, bf), nil
+		}
+	}
+	switch op {
+	case "+":
+		switch x := a.(type) {
+		case string:
+			if y, ok := b.(string); ok {
+				return x + y, nil
+			}
+			if y, ok := b.(Markup); ok {
+				return Markup(escapeHTML(x)) + y, nil
+			}
+			return nil, typeErr("can only concatenate str (not " + pyDq(typeName(b)) + ") to str")
+		case Markup:
+			if y, ok := b.(string); ok {
+				return x + Markup(escapeHTML(y)), nil
+			}
+			if y, ok := b.(Markup); ok {
+				return x + y, nil
+			}
+		case *List:
+			if y, ok := b.(*List); ok {
+				items := make([]Value, 0, len(x.Items)+len(y.Items))
+				items = append(items, x.Items...)
+				items = append(items, y.Items...)
+				return &List{Items: items}, nil
+			}
+			return nil, typeErr("can only concatenate list (not " + pyDq(typeName(b)) + ") to list")
+		case Tuple:
+			if y, ok := b.(Tuple); ok {
+				items := make(Tuple, 0, len(x)+len(y))
+				items = append(items, x...)
+				return append(items, y...), nil
+			}
+			return nil, typeErr("can only concatenate tuple (not " + pyDq(typeName(b)) + ") to tuple")
+		}
+	case "*":
+		if bk == 1 {
+			if v, ok := repeatSeq(a, bi); ok {
+				return v, nil
+			}
+		}
+		if ak == 1 {
+			if v, ok := repeatSeq(b, ai); ok {
+				return v, nil
+			}
+		}
+		if _, isStr := a.(string); isStr && bk == 0 {
+			return nil, typeErr("can't multiply sequence by non-int of type " + pyQuote(typeName(b)))
+		}
+	case "%":
+		if s, ok := a.(string); ok {
+			return percentFormat(s, b)
+		}
+	}
+	return nil, unsupported(op, a, b)
+}
+
+func pyDq(s string) string { return "\"" + s + "\"" }
+
+func repeatSeq(v Value, n int64) (Value, bool) {
+	if n < 0 {
+		n = 0
+	}
+	switch x := v.(type) {
+	case string:
+		if int64(len(x))*n > 1<<28 {
+			return nil, false
+		}
+		return strings.Repeat(x, int(n)), true
+	case *List:
+		if int64(len(x.Items))*n > 1<<24 {
+			return nil, false
+		}
+		items := make([]Value, 0, len(x.Items)*int(n))
+		for i := int64(0); i < n; i++ {
+			items = append(items, x.Items...)
+		}
+		return &List{Items: items}, true
+	case Tuple:
+		if int64(len(x))*n > 1<<24 {
+			return nil, false
+		}
+		items := make(Tuple, 0, len(x)*int(n))
+		for i := int64(0); i < n; i++ {
+			items = append(items, x...)
+		}
+		return items, true
+	}
+	return nil, false
+}
+
+func unary(op string, v Value) (Value, error) {
+	if err := undefErr(v); err != nil {
+		return nil, err
+	}
+	i, f, k := num(v)
+	switch k {
+	case 1:
+		if op == "-" {
+			return -i, nil
+		}
+		return i, nil
+	case 2:
+		if op == "-" {
+			return -f, nil
+		}
+		return f, nil
+	}
+	return nil, typeErr("bad operand type for unary " + op + ": " + pyQuote(typeName(v)))
+}
+
+// equal is Python ==.
+func equal(a, b Value) bool {
+	ai, af, ak := num(a)
+	bi, bf, bk := num(b)
+	if ak != 0 && bk != 0 {
+		if ak == 1 && bk == 1 {
+			return ai == bi
+		}
+		return af == bf
+	}
+	switch x := a.(type) {
+	case nil:
+		return b == nil
+	case string:
+		switch y := b.(type) {
+		case string:
+			return x == y
+		case Markup:
+			return x == string(y)
+		}
+		return false
+	case Markup:
+		return equal(string(x), b)
+	case *List:
+		y, ok := b.(*List)
+		if !ok {
+			return false
+		}
+		return seqEqual(x.Items, y.Items)
+	case Tuple:
+		y, ok := b.(Tuple)
+		if !ok {
+			return false
+		}
+		return seqEqual(x, y)
+	case *Dict:
+		y, ok := b.(*Dict)
+		if !ok || x.Len() != y.Len() {
+			return false
+		}
+		for i, k := range x.keys {
+			v, ok := y.Get(k)
+			if !ok || !equal(x.vals[i], v) {
+				return false
+			}
+		}
+		return true
+	case *Undefined:
+		_, ok := b.(*Undefined)
+		return ok
+	case rangeVal:
+		y, ok := b.(rangeVal)
+		return ok && seqEqual(x.items(), y.items())
+	}
+	return sameObject(a, b)
+}
+
+// sameObject is Python's identity for reference values.
+func sameObject(a, b Value) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	return a == b
+}
+
+func seqEqual(a, b []Value) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// compare orders two values like Python's < (ok=false when unorderable).
+func compare(a, b Value) (int, bool) {
+	ai, af, ak := num(a)
+	bi, bf, bk := num(b)
+	if ak != 0 && bk != 0 {
+		if ak == 1 && bk == 1 {
+			switch {
+			case ai < bi:
+				return -1, true
+			case ai > bi:
+				return 1, true
+			}
+			return 0, true
+		}
+		switch {
+		case af < bf:
+			return -1, true
+		case af > bf:
+			return 1, true
+		}
+		return 0, true
+	}
+	switch x := a.(type) {
+	case string:
+		var y string
+		switch yy := b.(type) {
+		case string:
+			y = yy
+		case Markup:
+			y = string(yy)
+		default:
+			return 0, false
+		}
+		return strings.Compare(x, y), true
+	case Markup:
+		return compare(string(x), b)
+	case *List:
+		if y, ok := b.(*List); ok {
+			return compareSeq(x.Items, y.Items)
+		}
+	case Tuple:
+		if y, ok := b.(Tuple); ok {
+			return compareSeq(x, y)
+		}
+	}
+	return 0, false
+}
+
+func compareSeq(a, b []Value) (int, bool) {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if equal(a[i], b[i]) {
+			continue
+		}
+		return compare(a[i], b[i])
+	}
+	switch {
+	case len(a) < len(b):
+		return -1, true
+	case len(a) > len(b):
+		return 1, true
+	}
+	return 0, true
+}
+
+// compareOp evaluates one comparison link.
+func compareOp(op string, a, b Value) (bool, error) {
+	switch op {
+	case "==":
+		return equal(a, b), nil
+	case "!=":
+		return !equal(a, b), nil
+	case "in":
+		return contains(b, a)
+	case "notin":
+		ok, err := contains(b, a)
+		return !ok, err
+	}
+	if err := undefErr(a); err != nil {
+		return false, err
+	}
+	if err := undefErr(b); err != nil {
+		return false, err
+	}
+	c, ok := compare(a, b)
+	if !ok {
+		return false, typeErr("'" + op + "' not supported between instances of " + pyQuote(typeName(a)) + " and " + pyQuote(typeName(b)))
+	}
+	switch op {
+	case "<":
+		return c < 0, nil
+	case "<=":
+		return c <= 0, nil
+	case ">":
+		return c > 0, nil
+	case ">=":
+		return c >= 0, nil
+	}
+	return false, nil
+}
+
+// contains is Python's `item in container`.
+func contains(container, item Value) (bool, error) {
+	switch c := container.(type) {
+	case string, Markup:
+		s, ok := item.(string)
+		if !ok {
+			if m, isM := item.(Markup); isM {
+				s, ok = string(m), true
+			}
+		}
+		if !ok {
+			if u, isU := item.(*Undefined); isU {
+				return false, &undefinedErr{u}
+			}
+			return false, typeErr("'in <string>' requires string as left operand, not " + typeName(item))
+		}
+		return strings.Contains(ToString(c), s), nil
+	case *Dict:
+		if !hashable(item) {
+			return false, typeErr("unhashable type: " + pyQuote(typeName(item)))
+		}
+		_, ok := c.Get(item)
+		return ok, nil
+	case *Namespace:
+		_, ok := c.Attrs.Get(item)
+		return ok, nil
+	}
+	items, ok := iterValues(container)
+	if !ok {
+		return false, typeErr("argument of type " + pyQuote(typeName(container)) + " is not iterable")
+	}
+	for _, it := range items {
+		if equal(it, item) {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -1,0 +1,161 @@
+package jinja
+
+import (
+	"bytes"
+	"encoding/json"
+	"os/exec"
+	"testing"
+)
+
+// pyCase is one template rendered by both engines.
+type pyCase struct {
+	Src  string         `json:"src"`
+	Vars map[string]any `json:"vars,omitempty"`
+}
+
+type pyResult struct {
+	Out *string `json:"out"`
+	Err string  `json:"err"`
+}
+
+// renderPython renders cases with Python's Jinja2, or skips the test when unavailable.
+func renderPython(t *testing.T, cases []pyCase) []pyResult {
+	t.Helper()
+	if err := exec.Command("python3", "-c", "import jinja2").Run(); err != nil {
+		t.Skip("python3 with jinja2 not available: ", err)
+	}
+	in, _ := json.Marshal(cases)
+	cmd := exec.Command("python3", "testdata/render.py")
+	cmd.Stdin = bytes.NewReader(in)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python: %v", err)
+	}
+	var res []pyResult
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func renderGo(src string, vars map[string]any) (string, error) {
+	env := NewEnv()
+	tmpl, err := env.Parse("t.sql", src)
+	if err != nil {
+		return "", err
+	}
+	v := map[string]Value{}
+	for k, x := range vars {
+		v[k] = FromGo(x)
+	}
+	return tmpl.Render(env, &Context{Vars: v})
+}
+
+// comparePython checks every case renders byte-identical to Jinja2, and that both fail
+// where one fails.
+func comparePython(t *testing.T, cases []pyCase) {
+	t.Helper()
+	res := renderPython(t, cases)
+	for i, c := range cases {
+		got, err := renderGo(c.Src, c.Vars)
+		want := res[i]
+		switch {
+		case want.Out == nil && err == nil:
+			t.Errorf("case %d %q: python failed (%s), gdbt rendered %q", i, c.Src, want.Err, got)
+		case want.Out != nil && err != nil:
+			t.Errorf("case %d %q: gdbt failed: %v; python rendered %q", i, c.Src, err, *want.Out)
+		case want.Out != nil && got != *want.Out:
+			t.Errorf("case %d %q:\n got %q\nwant %q", i, c.Src, got, *want.Out)
+		}
+	}
+}
+
+func srcs(ss ...string) []pyCase {
+	out := make([]pyCase, len(ss))
+	for i, s := range ss {
+		out[i] = pyCase{Src: s}
+	}
+	return out
+}
+
+func TestPythonBasics(t *testing.T) {
+	comparePython(t, srcs(
+		"hello {{ 1 + 2 }} world\n",
+		"{{ none }} {{ true }} {{ false }} {{ None }}",
+		"{{ [1, 'a', \"b'\", 1.5, none, (1,), {'a': 1}] }}",
+		"{% for i in range(3) %}{{ loop.index }}{{ i }}{% if not loop.last %},{% endif %}{% endfor %}",
+		"{% set x = 1 %}{% for i in [1,2] %}{{ x }}{% set x = 2 %}{{ x }}{% endfor %}{{x}}",
+		"{% macro m(a, b=2) %}[{{ a }}|{{ b }}|{{ varargs }}|{{ kwargs }}]{% endmacro %}{{ m(1) }}{{ m(1, 3, 4, z=5) }}",
+		"{% macro m() %}<{{ caller() }}>{% endmacro %}{% call m() %}inner{% endcall %}",
+		"{% macro m() %}<{{ caller(1, 2) }}>{% endmacro %}{% call(a, b) m() %}{{ a + b }}{% endcall %}",
+		"{{ 7 // -2 }} {{ -7 % 3 }} {{ 2 ** -1 }} {{ 7 / 7 }} {{ 2**3**2 }} {{ 1e16 }} {{ 0.1 + 0.2 }}",
+		"{{ 'a' 'b' }} {{ 'x' ~ 1 ~ none }}",
+		"{{ range(3) }} {{ range(1, 10, 2)|list }}",
+		"  {%- if true -%}  x  {%- endif -%}  \n",
+		"a\n{% if true %}\nb\n{% endif %}\nc\n",
+		"{# comment #}x{#- c -#}  y",
+		"{% raw %}{{ not }}{% endraw %}",
+		"{% set ns = namespace(c=0) %}{% for i in range(3) %}{% set ns.c = ns.c + i %}{% endfor %}{{ ns.c }}",
+		"{% set l = [] %}{% for i in range(3) %}{% do l.append(i) %}{% endfor %}{{ l }}",
+		"{% set d = {'b': 1, 'a': 2} %}{% do d.update({'c': 3}) %}{{ d }} {{ d.items()|list }} {{ d.keys() }}",
+		"{{ 'a,b,,c'.split(',') }} {{ ' a  b '.split() }} {{ 'abc'.upper() }} {{ 'x'.join(['1','2']) }}",
+		"{{ '{} and {name}'.format(1, name='n') }} {{ '%s-%05.2f' % ('a', 3.14159) }}",
+		"{{ [3,1,2]|sort }} {{ [3,1,2]|sort(reverse=true)|join(',') }} {{ 'abc'|upper }} {{ [1,2,3]|sum }}",
+		"{{ {'b':1,'a':2}|dictsort }} {{ [1,2,3,4,5]|batch(2)|list }} {{ [1,2,3,4,5]|slice(2)|list }}",
+		"{{ 'hello world'|title }} {{ 'Hello'|center(11) }}| {{ x|default('d') }} {{ ''|default('e', true) }}",
+		"{{ [{'a':1},{'a':2}]|map(attribute='a')|list }} {{ ['a','b']|map('upper')|join }}",
+		"{{ [{'a':1},{'a':2}]|selectattr('a','equalto',1)|list }} {{ [1,2,3,4]|select('odd')|list }} {{ [1,2,3,4]|reject('even')|list }}",
+		"{{ {'a': '<x>', 'b': [1, 2.5, none, true]}|tojson }}",
+		"{{ 2.5|round }} {{ 3.14159|round(2) }} {{ 5|round }} {{ 2.5|round(0, 'floor') }} {{ '42'|int }} {{ 'x'|int(7) }} {{ '3.5'|float }}",
+		"{{ 'a\nb\nc'|indent(2) }}|{{ 'a\n\nb'|indent(2, first=true, blank=true) }}",
+		"{{ 'hello world foo bar'|truncate(9) }} {{ 'one two three'|wordcount }}",
+		"{{ [1,2,2,3]|unique|list }} {{ [3,1,2]|max }} {{ [3,1,2]|min }} {{ 'abc'|reverse }} {{ [1,2]|reverse|list }}",
+		"{% for k, v in {'a': 1, 'b': 2}.items() %}{{ k }}={{ v }};{% endfor %}",
+		"{% for i in [1,2,3] if i > 1 %}{{ loop.index }}:{{ i }}/{{ loop.length }} {% else %}empty{% endfor %}",
+		"{% for i in [] %}x{% else %}empty{% endfor %}",
+		"{% for i in range(10) %}{% if i == 2 %}{% continue %}{% endif %}{% if i == 5 %}{% break %}{% endif %}{{ i }}{% endfor %}",
+		"{% for i in 'abc' %}{{ loop.previtem }}-{{ loop.nextitem }}-{{ loop.cycle('x','y') }}-{{ loop.revindex }}|{% endfor %}",
+		"{% if x is defined %}d{% elif 1 is number %}n{% else %}e{% endif %} {{ 3 is divisibleby 3 }} {{ 'a' is string }} {{ none is none }}",
+		"{{ 1 < 2 < 3 }} {{ 1 < 3 < 2 }} {{ 'a' in 'abc' }} {{ 1 not in [1] }} {{ not 1 == 2 }}",
+		"{{ 1 if true }}|{{ 1 if false }}|{{ 1 if false else 2 }}",
+		"{{ [1,2,3,4,5][1:4] }} {{ [1,2,3,4,5][::-1] }} {{ 'hello'[-3:] }} {{ [1,2,3][-1] }} {{ (1,2,3)[1:] }}",
+		"{% set a, b = 1, 2 %}{{ a }}{{ b }} {% set t = (1, 2) %}{% set c, d = t %}{{ c + d }}",
+		"{% set x %}block {{ 1 }}{% endset %}[{{ x }}] {% set y | upper %}up{% endset %}{{ y }}",
+		"{% filter upper %}hello {{ 'x' }}{% endfilter %}",
+		"{% with a = 1, b = 2 %}{{ a + b }}{% endwith %}{{ a }}",
+		"{{ f(*[1,2], **{'a': 1}) if false else 'ok' }} {{ dict(a=1, b=2) }}",
+		"{{ 10 / 4 }} {{ 10 // 4 }} {{ -10 // 4 }} {{ 10 % -3 }} {{ 2 ** 10 }} {{ 1.5 * 2 }} {{ 3 - 5.5 }} {{ 1e300 * 1e10 }}",
+		"{{ 'abc' * 2 }} {{ [1] * 3 }} {{ [1] + [2] }} {{ (1,) + (2,) }} {{ -(3) }} {{ +3 }}",
+		"{{ {'a': {'b': [1, {'c': 'd'}]}}['a']['b'][1].c }}",
+		"{{ 'x' if 'a' in {'a': 1} }} {{ 1 == 1.0 }} {{ true == 1 }} {{ 'a' == 'a' }}",
+		"{% macro outer() %}{% macro inner() %}in{% endmacro %}{{ inner() }}-{{ caller() if caller is defined else 'nocaller' }}{% endmacro %}{{ outer() }}",
+		"{{ 'a' ~ 1.0 ~ 2 }} {{ 100000000000000000.0 }} {{ 0.00001 }} {{ 1.0e-4 }} {{ 123456789.123 }}",
+		"{{ '%d items, %5s|%-5s|' % (3, 'ab', 'cd') }} {{ '%x %o %e' % (255, 8, 12345.678) }} {{ '%(a)s' % {'a': 1} }}",
+		"{{ '{:>8}|{:<4}|{:^6}|{:08.3f}|{:,}' .format('r', 'l', 'c', 3.14159, 1234567) }}",
+		"{{ '  x  '.strip() }}|{{ 'xxaxx'.strip('x') }}|{{ 'a-b-c'.rsplit('-', 1) }}|{{ 'a b c'.split(' ', 1) }}",
+		"{{ 'Hello'.startswith(('a', 'H')) }} {{ 'abc'.find('c') }} {{ 'aaa'.count('a') }} {{ '5'.zfill(3) }} {{ 'a=b'.partition('=') }}",
+		"{% set l = [3, 1, 2] %}{% do l.sort() %}{{ l }}{% do l.insert(0, 9) %}{{ l }}{{ l.pop() }}{{ l }}{% do l.remove(9) %}{{ l }}{{ l.index(1) }}",
+		"{% set d = {} %}{{ d.setdefault('a', []) }}{% do d['a'].append(1) %}{{ d }}{{ d.get('z', 'def') }}{{ d.pop('a') }}{{ d }}",
+		"{{ [('a', 1), ('b', 2)]|groupby(1)|list }} {% for g, items in [{'k': 'x', 'v': 1}, {'k': 'y', 'v': 2}, {'k': 'x', 'v': 3}]|groupby('k') %}{{ g }}:{{ items|map(attribute='v')|list }};{% endfor %}",
+		"{{ 'abc'|length }} {{ [1,2]|count }} {{ {'a':1}|length }} {{ 'a b'|replace(' ', '_') }} {{ 'aaa'|replace('a', 'b', 2) }}",
+		"{{ '<a>'|e }} {{ '  x  '|trim }} {{ 'xxhixx'|trim('x') }} {{ 'hi'|capitalize }} {{ [1, 2]|first }} {{ [1, 2]|last }} {{ -3|abs }}",
+		"{{ x }}|{{ x|length }}|{{ x|default(1) }}|{{ x is undefined }}|{% for i in x %}no{% endfor %}",
+		"{% set c = cycler('a', 'b') %}{{ c.next() }}{{ c.next() }}{{ c.next() }} {% set j = joiner('|') %}{{ j() }}a{{ j() }}b",
+		"{{ [1, 2, 3]|join(', ') }} {{ [{'n': 'a'}, {'n': 'b'}]|join(',', attribute='n') }}",
+		"{{ {'a': 1}|items|list }} {{ [[1, 2], [3]]|sum(start=[]) }} {{ ['b', 'A', 'c']|sort }} {{ ['b', 'A', 'c']|sort(case_sensitive=true) }}",
+		"{% for a, b in [(1, 2), (3, 4)] %}{{ a }}{{ b }}{% endfor %}",
+		"{% for row in [[1, 2], [3, 4]] %}{% for c in row %}{{ loop.depth }}{{ c }}{% endfor %}{% endfor %}",
+		"{% for item in [1, [2, [3]]] recursive %}{% if item is iterable %}[{{ loop(item) }}]{% else %}{{ item }}@{{ loop.depth }}{% endif %}{% endfor %}",
+		"{{ '%s' % none }} {{ '%r' % 'x' }} {{ '%5.1f%%' % 99.55 }}",
+		"{{ 1 and 2 }} {{ 0 or 'x' }} {{ none or [] }} {{ not [] }}",
+		"{{ [1,2,3] is sequence }} {{ {} is mapping }} {{ 1.0 is float }} {{ 1 is integer }} {{ true is boolean }} {{ 'Ab' is lower }} {{ 'AB' is upper }}",
+		"{{ 3 is odd }} {{ 3 is even }} {{ 1 is sameas 1 }} {{ 1 is eq 1 }} {{ 2 is gt 1 }} {{ 1 is in [1] }} {{ none is sameas none }}",
+		"{% if x: %}a{% else: %}b{% endif %}",
+		"{{ (\n  1 +\n  2\n) }} {% if 1 and\n 2 %}multi{% endif %}",
+		"{{ [1,\n 2,\n] }} {{ {'a': 1,} }} {{ (1, 2,) }} {{ dict(a=1,) }}",
+		"{{ 'it\\'s' }} {{ \"a\\tb\" }} {{ 'x\\ny' }} {{ 'uni\\u00e9' }} {{ ['it\\'s'] }} {{ ['\\n'] }}",
+		"{{ 'a' < 'b' }} {{ [1, 2] < [1, 3] }} {{ (1, 2) == (1, 2) }}",
+		"{{ 1_000 + 0x10 }} {{ 1.5e3 }} {{ 10 / 3 }} {{ 2 / 3 }} {{ 1 / 7 }}",
+		"{{ 'héllo'|upper }} {{ 'héllo'|length }} {{ 'héllo'[1] }}",
+	))
+}

@@ -1,0 +1,94 @@
+package jinja
+
+import "strings"
+
+func (e *Env) parse(file, src string) (t *Template, err error) {
+	t = &Template{File: file, Src: src, root: &Root{}}
+	defer func() {
+		if p := recover(); p != nil {
+			t = nil
+			err = ErrorList{newError(file, src, 0, "internal parser error: "+ToString(toStr(p)))}
+		}
+	}()
+	toks, lerrs := lex(file, src)
+	p := &parser{env: e, file: file, src: src, toks: toks}
+	if e.Tags == nil {
+		p.env = &Env{Globals: e.Globals, Filters: e.Filters, Tests: e.Tests, Tags: map[string]TagKind{}, Loader: e.Loader}
+	}
+	body := p.parseTemplate()
+	errs := append(lerrs, p.errs...)
+	if len(errs) > 0 {
+		return nil, errs.sorted()
+	}
+	t.root.Body = body
+	for _, n := range body {
+		switch x := n.(type) {
+		case *MacroNode:
+			t.macros = append(t.macros, &Macro{Name: x.Name, Tag: x.Tag, Params: x.Params, Defaults: x.Defaults, File: file, Pos: x.Pos, Node: x, tmpl: t})
+		case *BlockNode:
+			t.blocks = append(t.blocks, &Block{Tag: x.Tag, Args: x.Args, Kwargs: x.Kwargs, Body: x.Body, File: file, Pos: x.Pos, tmpl: t})
+		}
+	}
+	return t, nil
+}
+
+func toStr(p any) Value {
+	switch x := p.(type) {
+	case error:
+		return x.Error()
+	case string:
+		return x
+	}
+	return "panic"
+}
+
+// RenderValue renders the template like Render and also reports whether a host function
+// called Return outside any macro, with its value (rendering stops there and out is "").
+func (t *Template) RenderValue(e *Env, ctx *Context) (out string, ret Value, returned bool, err error) {
+	r := newRenderer(e, ctx, t)
+	defer func() {
+		if p := recover(); p != nil {
+			var rp *returnPanic
+			err, rp = r.recoverErr(p)
+			out = ""
+			if rp != nil {
+				ret, returned = rp.v, true
+			}
+		}
+	}()
+	var b strings.Builder
+	b.Grow(len(t.Src))
+	r.exec(t.root.Body, newScope(nil), &b)
+	return b.String(), nil, false, nil
+}
+
+func (b *Block) render(e *Env, ctx *Context) (out string, err error) {
+	r := newRenderer(e, ctx, b.tmpl)
+	defer func() {
+		if p := recover(); p != nil {
+			var rp *returnPanic
+			err, rp = r.recoverErr(p)
+			out = ""
+			if rp != nil {
+				err = nil
+			}
+		}
+	}()
+	var w strings.Builder
+	r.exec(b.Body, newScope(nil), &w)
+	return w.String(), nil
+}
+
+func (b *Block) eval(e *Env, ctx *Context, x Expr) (v Value, err error) {
+	r := newRenderer(e, ctx, b.tmpl)
+	defer func() {
+		if p := recover(); p != nil {
+			var rp *returnPanic
+			err, rp = r.recoverErr(p)
+			if rp != nil {
+				v, err = rp.v, nil
+			}
+		}
+	}()
+	return r.eval(x, nil), nil
+}

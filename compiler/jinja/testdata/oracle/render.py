@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Render gdbt's Jinja oracle cases with Python's Jinja2, the reference implementation.
+
+Input (stdin): {"cases": [{"name": str, "template": str, "context": str (a JSON object),
+                          "files": {name: template} (optional, for include and import)}]}.
+Output (stdout): {"jinja2_version": str, "results": {name: {"out": str} |
+                 {"error": exception type name, "phase": "parse" | "render", "message": str}}}.
+
+The environment is the one dbt uses for rendering: the loopcontrols and do extensions,
+Jinja2's default Undefined, autoescape off, no trim_blocks / lstrip_blocks and
+keep_trailing_newline False. One Environment serves every case: templates cannot change
+it (set and namespace only touch a render's own context). A case with files gets its own
+Environment with a DictLoader serving them.
+
+Run by oracle_test.go (go test ./compiler/jinja), or by hand:
+    python3 render.py < cases.json
+"""
+import json
+import sys
+
+import jinja2
+
+
+def new_env(files=None):
+    return jinja2.Environment(
+        loader=jinja2.DictLoader(files) if files else None,
+        extensions=["jinja2.ext.loopcontrols", "jinja2.ext.do"],
+        undefined=jinja2.Undefined,
+        autoescape=False,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=False,
+    )
+
+
+def render(env, case):
+    try:
+        ctx = json.loads(case.get("context") or "{}")
+    except ValueError as exc:
+        return {"error": "BadContext", "phase": "context", "message": str(exc)}
+    if case.get("files"):
+        env = new_env(case["files"])
+    try:
+        tmpl = env.from_string(case["template"])
+    except Exception as exc:  # noqa: BLE001 - every failure is a result to compare
+        return {"error": type(exc).__name__, "phase": "parse", "message": str(exc)}
+    try:
+        return {"out": tmpl.render(**ctx)}
+    except Exception as exc:  # noqa: BLE001
+        return {"error": type(exc).__name__, "phase": "render", "message": str(exc)}
+
+
+def main():
+    sys.setrecursionlimit(3000)
+    req = json.load(sys.stdin)
+    env = new_env()
+    results = {}
+    for case in req["cases"]:
+        results[case["name"]] = render(env, case)
+    json.dump(
+        {"jinja2_version": jinja2.__version__, "results": results},
+        sys.stdout,
+        ensure_ascii=False,
+        indent=1,
+        sort_keys=True,
+    )
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

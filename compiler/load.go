@@ -1,0 +1,494 @@
+package compiler
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/manifest"
+	"github.com/gdbt-dev/gdbt/warehouse"
+)
+
+// projectImpl is the compiler's private state of a loaded project: the Jinja environment,
+// the macro registry, the parsed templates of every node, and the lookups ref/source use.
+// After Load it is read-only, except for the lazily built graph and the per-adapter caches.
+type projectImpl struct {
+	opts    Options
+	dir     string
+	root    string
+	rootPC  *ProjectConfig
+	pkgs    map[string]*Package
+	env     *jinja.Env
+	reg     *registry
+	target  Target
+	dialect warehouse.Dialect
+	proj    *Project
+
+	cliVars       map[string]any
+	dispatchOrder map[string][]string
+	pkgRelDir     map[string]string
+
+	// Per node: the parsed template (or snapshot block) and its source file.
+	srcs map[string]*nodeSource
+	// disabled holds the unique ids of nodes switched off with enabled: false.
+	disabled map[string]bool
+
+	// Lookups built after parsing.
+	byName  map[string][]*manifest.Node // refable nodes by name
+	sources map[string][]*manifest.Source
+
+	invocationID string
+	runStartedAt time.Time
+
+	graphOnce sync.Once
+	graph     jinja.Value
+	targetMu  sync.Mutex
+	tdict     *jinja.Dict
+
+	cacheMu sync.Mutex
+	caches  map[warehouse.Adapter]*warehouse.Cache
+
+	logMu sync.Mutex
+}
+
+// nodeSource is what compiling a node needs from parsing.
+type nodeSource struct {
+	tmpl    *jinja.Template
+	blk     *jinja.Block // snapshots
+	file    string       // display path
+	src     string
+	generic *genericTest
+}
+
+// defaultWorkers is the parse worker pool size.
+func defaultWorkers() int { return runtime.GOMAXPROCS(0) }
+
+// parallel runs f(0..n-1) on a pool of GOMAXPROCS workers.
+func parallel(n int, f func(i int)) {
+	w := defaultWorkers()
+	if w > n {
+		w = n
+	}
+	if w <= 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	var next int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for k := 0; k < w; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := int(next)
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// newEnv is the Jinja environment with dbt's block tags.
+func newEnv() *jinja.Env {
+	env := jinja.NewEnv()
+	if env.Tags == nil {
+		env.Tags = map[string]jinja.TagKind{}
+	}
+	env.Tags["test"] = jinja.TagMacroLike
+	env.Tags["data_test"] = jinja.TagMacroLike
+	env.Tags["materialization"] = jinja.TagArgs
+	env.Tags["docs"] = jinja.TagArgs
+	env.Tags["snapshot"] = jinja.TagArgs
+	return env
+}
+
+func newInvocationID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// load is Load's body: every stage runs, and every error is collected.
+func load(opts Options) (*Project, error) {
+	if opts.ProjectDir == "" {
+		opts.ProjectDir = "."
+	}
+	warn := opts.Warn
+	if warn == nil {
+		warn = func(string) {}
+	}
+	cliVars, err := ParseCLIVars(opts.Vars)
+	if err != nil {
+		return nil, asProjectErr(err)
+	}
+	pc, err := LoadProjectConfigVars(opts.ProjectDir, cliVars)
+	if err != nil {
+		return nil, asProjectErr(err)
+	}
+	for _, w := range pc.Warnings {
+		warn(w)
+	}
+	target, _, err := LoadProfileFor(opts, pc)
+	if err != nil {
+		return nil, asProjectErr(err)
+	}
+	if opts.Threads > 0 {
+		target.Threads = opts.Threads
+	}
+	pkgs, err := LoadPackages(pc)
+	if err != nil {
+		return nil, asProjectErr(err)
+	}
+	files, err := DiscoverFilesWarn(pkgs, warn)
+	if err != nil {
+		return nil, asProjectErr(err)
+	}
+
+	p := &projectImpl{
+		opts: opts, dir: opts.ProjectDir, root: pc.Name, rootPC: pc, env: newEnv(), reg: newRegistry(),
+		target: target, cliVars: cliVars, dispatchOrder: map[string][]string{},
+		pkgs: map[string]*Package{}, pkgRelDir: map[string]string{}, srcs: map[string]*nodeSource{}, disabled: map[string]bool{},
+		invocationID: newInvocationID(), runStartedAt: time.Now().UTC(),
+		caches: map[warehouse.Adapter]*warehouse.Cache{},
+	}
+	p.dialect = offlineDialect(target)
+	for _, pk := range pkgs {
+		p.pkgs[pk.Name] = pk
+		p.pkgRelDir[pk.Name] = pk.RelDir
+		p.reg.byPkg[pk.Name] = map[string]*macroDef{}
+	}
+	p.reg.byPkg[builtinPkg] = map[string]*macroDef{}
+	for _, d := range pc.Dispatch {
+		p.dispatchOrder[d.MacroNamespace] = d.SearchOrder
+	}
+	proj := &Project{Dir: opts.ProjectDir, Name: pc.Name, Target: target, impl: p}
+	p.proj = proj
+
+	var errs Errors
+	// 1. Macros (built-ins first, so their files sort first in messages) and docs.
+	mfiles := builtinMacroFiles()
+	for _, f := range files {
+		if f.ResourceType == FileMacro || f.ResourceType == FileDocs {
+			mfiles = append(mfiles, macroFile{pkg: f.Package.Name, path: f.Path, display: f.DisplayPath(), src: string(f.Contents)})
+		}
+	}
+	errs = append(errs, p.parseMacroFiles(mfiles)...)
+
+	// 2. Property YAML.
+	var propFiles []*SourceFile
+	for _, f := range files {
+		if f.ResourceType == FileProperties {
+			propFiles = append(propFiles, f)
+		}
+	}
+	props := make([]*Properties, len(propFiles))
+	perrs := make([]error, len(propFiles))
+	var warnMu sync.Mutex
+	lockedWarn := func(s string) { warnMu.Lock(); warn(s); warnMu.Unlock() }
+	parallel(len(propFiles), func(i int) {
+		props[i], perrs[i] = ParseProperties(propFiles[i], lockedWarn)
+	})
+	for _, e := range perrs {
+		errs = append(errs, AsErrors(e)...)
+	}
+	pi := indexProperties(props)
+
+	// 3. Nodes.
+	m := &manifest.Manifest{
+		Nodes: map[string]*manifest.Node{}, Sources: map[string]*manifest.Source{},
+		Docs: p.reg.docs, Exposures: map[string]*manifest.Exposure{},
+	}
+	proj.Manifest = m
+	nodes, nerrs := p.parseNodes(files, pi)
+	errs = append(errs, nerrs...)
+	errs = append(errs, p.addNodes(m, nodes)...)
+	errs = append(errs, p.addSources(m, pi)...)
+	p.indexNodes(m)
+	errs = append(errs, p.addGenericTests(m, pi)...)
+	errs = append(errs, p.addExposures(m, pi)...)
+
+	// 4. Dependencies, maps, cycles.
+	errs = append(errs, p.resolveDeps(m, nodes)...)
+	buildMaps(m)
+	errs = append(errs, findCycles(m, p)...)
+	m.Macros = p.manifestMacros()
+	m.Metadata = manifest.Metadata{
+		DbtSchemaVersion: "https://schemas.getdbt.com/dbt/manifest/v12.json",
+		DbtVersion:       dbtVersion, GeneratedAt: p.runStartedAt.Format("2006-01-02T15:04:05.000000Z"),
+		InvocationID: p.invocationID, Env: map[string]string{}, ProjectName: pc.Name, AdapterType: target.Type,
+	}
+	if len(errs) > 0 {
+		return proj, errs.Err()
+	}
+	return proj, nil
+}
+
+// asProjectErr keeps positioned errors and marks the rest as project errors.
+func asProjectErr(err error) error {
+	if errors.Is(err, ErrProject) {
+		return err
+	}
+	return AsErrors(err).Err()
+}
+
+// offlineDialect names relations when no adapter is at hand.
+func offlineDialect(t Target) warehouse.Dialect {
+	return fallbackDialect{typ: t.Type, db: t.Database, schema: t.Schema}
+}
+
+// cacheFor returns the relation cache of an adapter (one per adapter, i.e. per run), unless
+// the runner installed its own with UseCache.
+func (p *projectImpl) cacheFor(a warehouse.Adapter) *warehouse.Cache {
+	p.cacheMu.Lock()
+	defer p.cacheMu.Unlock()
+	c, ok := p.caches[a]
+	if !ok {
+		c = warehouse.NewCache(a)
+		p.caches[a] = c
+	}
+	return c
+}
+
+// UseCache makes renders against a use c as their relation cache (the runner shares one
+// cache per run between the compiler and its own bookkeeping).
+func (p *Project) UseCache(a warehouse.Adapter, c *warehouse.Cache) {
+	p.impl.cacheMu.Lock()
+	p.impl.caches[a] = c
+	p.impl.cacheMu.Unlock()
+}
+
+// lineCol converts a byte offset into 1-based line and column.
+func lineCol(src string, pos int) (int, int) {
+	if pos > len(src) {
+		pos = len(src)
+	}
+	if pos < 0 {
+		pos = 0
+	}
+	line := 1 + strings.Count(src[:pos], "\n")
+	col := pos - strings.LastIndexByte(src[:pos], '\n')
+	return line, col
+}
+
+// jinjaErrors converts engine errors to positioned compiler errors with the macro stack.
+func (p *projectImpl) jinjaErrors(err error, file string) Errors {
+	var out Errors
+	var list jinja.ErrorList
+	if errors.As(err, &list) {
+		for _, e := range list {
+			out = append(out, fromJinjaError(e))
+		}
+		return out
+	}
+	var je *jinja.Error
+	if errors.As(err, &je) {
+		return Errors{fromJinjaError(je)}
+	}
+	var ce *Error
+	if errors.As(err, &ce) {
+		return Errors{ce}
+	}
+	return Errors{{File: file, Msg: err.Error()}}
+}
+
+func fromJinjaError(e *jinja.Error) *Error {
+	out := &Error{File: e.File, Line: e.Line, Col: e.Col, Msg: e.Msg}
+	for _, f := range e.Stack {
+		out.Stack = append(out.Stack, fmt.Sprintf("in macro %s (%s:%d:%d) called from %s:%d:%d", f.Macro, f.File, f.Line, f.Col, f.CallFile, f.CallLine, f.CallCol))
+	}
+	return out
+}
+
+// ---- vars ----
+
+// lookupVar resolves var(name) for code of package pkg: --vars, then the root project's vars
+// (scoped to pkg, then global), then the package's own project vars.
+func (p *projectImpl) lookupVar(pkg, name string) (jinja.Value, bool) {
+	if v, ok := p.cliVars[name]; ok {
+		return jinja.FromGo(v), true
+	}
+	scan := func(vars map[string]any) (jinja.Value, bool) {
+		if sc, ok := vars[pkg].(map[string]any); ok && pkg != "" {
+			if v, ok := sc[name]; ok {
+				return jinja.FromGo(v), true
+			}
+		}
+		if v, ok := vars[name]; ok {
+			if _, isPkg := p.pkgs[name]; !isPkg {
+				return jinja.FromGo(v), true
+			}
+		}
+		return nil, false
+	}
+	if v, ok := scan(p.rootPC.Vars); ok {
+		return v, true
+	}
+	if pk, ok := p.pkgs[pkg]; ok && !pk.Root && pk.Config != nil {
+		if v, ok := scan(pk.Config.Vars); ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+func (p *projectImpl) varsSummary(pkg string) string {
+	keys := map[string]bool{}
+	for k := range p.cliVars {
+		keys[k] = true
+	}
+	for k, v := range p.rootPC.Vars {
+		if _, isPkg := p.pkgs[k]; isPkg {
+			if m, ok := v.(map[string]any); ok && k == pkg {
+				for kk := range m {
+					keys[kk] = true
+				}
+			}
+			continue
+		}
+		keys[k] = true
+	}
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return "{" + strings.Join(names, ", ") + "}"
+}
+
+// ---- target, flags, logging ----
+
+// secretFieldNames are target fields never shown to templates.
+var secretFieldNames = map[string]bool{"password": true, "pass": true, "token": true, "private_key": true, "private_key_passphrase": true, "secret": true}
+
+func (p *projectImpl) targetDict() *jinja.Dict {
+	p.targetMu.Lock()
+	defer p.targetMu.Unlock()
+	if p.tdict != nil {
+		return p.tdict
+	}
+	m := map[string]any{}
+	for k, v := range p.target.Fields {
+		if !secretFieldNames[k] {
+			m[k] = v
+		}
+	}
+	m["name"] = p.target.Name
+	m["target_name"] = p.target.Name
+	m["type"] = p.target.Type
+	m["schema"] = p.target.Schema
+	m["database"] = p.target.Database
+	m["threads"] = p.target.Threads
+	m["profile_name"] = p.target.ProfileName
+	d, _ := jinja.FromGo(m).(*jinja.Dict)
+	if d == nil {
+		d = jinja.NewDict()
+	}
+	p.tdict = d
+	return d
+}
+
+func (p *projectImpl) flagsDict() *jinja.Dict {
+	which := p.opts.Which
+	if which == "" {
+		which = "run"
+	}
+	return jinja.FromGo(map[string]any{
+		"FULL_REFRESH": p.opts.FullRefresh, "WHICH": which, "STORE_FAILURES": p.opts.StoreFailures,
+		"EMPTY": p.opts.Empty, "WARN_ERROR": false, "USE_COLORS": false, "DEBUG": false,
+		"LOG_FORMAT": "text", "SEND_ANONYMOUS_USAGE_STATS": false, "PARTIAL_PARSE": false,
+		"INTROSPECT": true, "STATIC_PARSER": true, "TARGET_PATH": p.rootPC.TargetPath,
+		"PROFILES_DIR": p.opts.ProfilesDir, "THREADS": p.target.Threads, "FAIL_FAST": false,
+		"INVOCATION_COMMAND": "gdbt " + which, "VERSION_CHECK": false, "PRINTER_WIDTH": 80,
+	}).(*jinja.Dict)
+}
+
+func (p *projectImpl) log(msg string, info bool) {
+	msg = Redact(msg)
+	if p.opts.Log != nil {
+		p.logMu.Lock()
+		p.opts.Log(msg, info)
+		p.logMu.Unlock()
+	}
+}
+
+func (p *projectImpl) print(msg string) {
+	msg = Redact(msg)
+	p.logMu.Lock()
+	defer p.logMu.Unlock()
+	if p.opts.Log != nil {
+		p.opts.Log(msg, true)
+		return
+	}
+	fmt.Fprintln(os.Stdout, msg)
+}
+
+func (p *projectImpl) warnAt(c *jinja.Call, msg string) {
+	if p.opts.Warn == nil {
+		return
+	}
+	pos := ""
+	if c != nil && c.File != "" {
+		if src, ok := p.fileSrc(c.File); ok {
+			l, col := lineCol(src, c.Pos)
+			pos = fmt.Sprintf("%s:%d:%d: ", c.File, l, col)
+		} else {
+			pos = c.File + ": "
+		}
+	}
+	p.logMu.Lock()
+	p.opts.Warn(pos + Redact(msg))
+	p.logMu.Unlock()
+}
+
+func (p *projectImpl) logSQL(n *manifest.Node, sql string) {}
+
+// fileSrc finds the source text of a display path (for positions of host-reported errors).
+func (p *projectImpl) fileSrc(file string) (string, bool) {
+	for _, s := range p.srcs {
+		if s.file == file {
+			return s.src, true
+		}
+	}
+	return "", false
+}
+
+// seedPath is the CSV file of a seed node.
+func (p *projectImpl) seedPath(n *manifest.Node) string {
+	rp := n.RootPath
+	if rp == "" {
+		rp = n.OriginalFilePath
+		if pk, ok := p.pkgs[n.PackageName]; ok && pk.RelDir != "" {
+			rp = path.Join(pk.RelDir, rp)
+		}
+	}
+	if filepath.IsAbs(rp) {
+		return rp
+	}
+	return filepath.Join(p.dir, filepath.FromSlash(rp))
+}
+
+// background is the context of parse-time renders.
+var background = context.Background()

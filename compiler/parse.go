@@ -1,0 +1,562 @@
+package compiler
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/manifest"
+)
+
+// parsedNode is one node with what parsing captured, before refs are resolved.
+type parsedNode struct {
+	n       *manifest.Node
+	refs    []refCall
+	sources []sourceCall
+	macros  []string
+	file    string
+	src     string
+	tmpl    *jinja.Template
+	blk     *jinja.Block
+}
+
+// propIndex finds the property YAML patch of a node.
+type propIndex struct {
+	nodes map[string]*nodePatch // key: kind + "\x00" + package + "\x00" + name
+	props []*Properties
+}
+
+type nodePatch struct {
+	np   *NodeProps
+	file *SourceFile
+}
+
+func indexProperties(props []*Properties) *propIndex {
+	pi := &propIndex{nodes: map[string]*nodePatch{}}
+	for _, pr := range props {
+		if pr == nil {
+			continue
+		}
+		pi.props = append(pi.props, pr)
+		pkg := pr.File.Package.Name
+		for _, group := range [][]*NodeProps{pr.Models, pr.Seeds, pr.Snapshots, pr.Analyses} {
+			for _, np := range group {
+				pi.nodes[np.Kind+"\x00"+pkg+"\x00"+np.Name] = &nodePatch{np: np, file: pr.File}
+			}
+		}
+	}
+	return pi
+}
+
+func (pi *propIndex) patch(kind, pkg, name string) *nodePatch {
+	return pi.nodes[kind+"\x00"+pkg+"\x00"+name]
+}
+
+// resourcePaths are the folders of a package holding one resource type.
+func resourcePaths(pc *ProjectConfig, rt string) []string {
+	switch rt {
+	case FileModel:
+		return pc.ModelPaths
+	case FileSeed:
+		return pc.SeedPaths
+	case FileTest:
+		return pc.TestPaths
+	case FileSnapshot:
+		return pc.SnapshotPaths
+	case FileAnalysis:
+		return pc.AnalysisPaths
+	}
+	return nil
+}
+
+// splitResourcePath returns the path of a file relative to its resource folder
+// ("marts/dim_orders.sql" for "models/marts/dim_orders.sql").
+func splitResourcePath(f *SourceFile) string {
+	for _, rp := range resourcePaths(f.Package.Config, f.ResourceType) {
+		rp = strings.Trim(path.Clean(strings.ReplaceAll(rp, "\\", "/")), "/")
+		if rp == "." || rp == "" {
+			return f.Path
+		}
+		if strings.HasPrefix(f.Path, rp+"/") {
+			return strings.TrimPrefix(f.Path, rp+"/")
+		}
+	}
+	return f.Path
+}
+
+// fqnOf is [package, folders…, name].
+func fqnOf(pkg, rel, name string) []string {
+	fqn := []string{pkg}
+	if dir := path.Dir(rel); dir != "." && dir != "" {
+		fqn = append(fqn, strings.Split(dir, "/")...)
+	}
+	return append(fqn, name)
+}
+
+// parseNodes parses every model, seed, snapshot, analysis and singular test in parallel.
+func (p *projectImpl) parseNodes(files []*SourceFile, pi *propIndex) ([]*parsedNode, Errors) {
+	var tasks []*SourceFile
+	for _, f := range files {
+		switch f.ResourceType {
+		case FileModel, FileSeed, FileTest, FileSnapshot, FileAnalysis:
+			if f.ResourceType != FileSeed && !strings.HasSuffix(f.Path, ".sql") {
+				continue
+			}
+			tasks = append(tasks, f)
+		}
+	}
+	outs := make([][]*parsedNode, len(tasks))
+	errss := make([]Errors, len(tasks))
+	parallel(len(tasks), func(i int) {
+		outs[i], errss[i] = p.parseFile(tasks[i], pi)
+	})
+	var all []*parsedNode
+	var errs Errors
+	for i := range tasks {
+		all = append(all, outs[i]...)
+		errs = append(errs, errss[i]...)
+	}
+	return all, errs
+}
+
+// resourceTypeOf maps a file kind to the manifest resource type.
+func resourceTypeOf(ft string) string {
+	switch ft {
+	case FileModel:
+		return manifest.Model
+	case FileSeed:
+		return manifest.Seed
+	case FileTest:
+		return manifest.Test
+	case FileSnapshot:
+		return manifest.Snapshot
+	case FileAnalysis:
+		return manifest.Analysis
+	}
+	return ft
+}
+
+func (p *projectImpl) parseFile(f *SourceFile, pi *propIndex) (out []*parsedNode, errs Errors) {
+	defer func() {
+		if r := recover(); r != nil {
+			errs = append(errs, Errorf(f.DisplayPath(), 0, 0, "internal error while parsing: %v", r))
+		}
+	}()
+	src := string(f.Contents)
+	rel := splitResourcePath(f)
+	display := f.DisplayPath()
+	rt := resourceTypeOf(f.ResourceType)
+	if f.ResourceType == FileSeed {
+		name := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+		n := p.newNode(f, rt, name, rel, "")
+		n.RootPath = path.Join(f.Package.RelDir, f.Path)
+		p.applyPatch(n, pi, f)
+		if err := p.finishNode(n, nil); err != nil {
+			return nil, Errors{err}
+		}
+		return []*parsedNode{{n: n, file: display, src: src}}, nil
+	}
+	tmpl, err := p.env.Parse(display, src)
+	if err != nil {
+		return nil, p.jinjaErrors(err, display)
+	}
+	if f.ResourceType == FileSnapshot {
+		return p.parseSnapshots(f, tmpl, rel, display, src, pi)
+	}
+	name := strings.TrimSuffix(path.Base(rel), ".sql")
+	n := p.newNode(f, rt, name, rel, src)
+	p.applyPatch(n, pi, f)
+	pn := &parsedNode{n: n, file: display, src: src}
+	if refs, srcs, cfg, ok := staticExtract(tmpl, display); ok {
+		pn.refs, pn.sources = refs, srcs
+		if cfg != nil {
+			n.ConfigCallDict = cfg
+		}
+	} else {
+		rs := p.newState(background, n, modeParse, nil)
+		if _, err := tmpl.Render(p.env, rs.rootContext()); err != nil {
+			if _, isRet := jinja.ReturnValue(err); !isRet {
+				return nil, p.jinjaErrors(err, display)
+			}
+		}
+		pn.refs, pn.sources, pn.macros = rs.refs, rs.sources, rs.macroDeps()
+		if rs.cfgCall != nil {
+			n.ConfigCallDict = rs.cfgCall
+		}
+	}
+	pn.tmpl = tmpl
+	if err := p.finishNode(n, n.ConfigCallDict); err != nil {
+		return nil, Errors{err}
+	}
+	return []*parsedNode{pn}, nil
+}
+
+var snapshotEnd = regexp.MustCompile(`\{%-?\s*endsnapshot\s*-?%\}`)
+
+// parseSnapshots makes one node per {% snapshot name %} block of a file.
+func (p *projectImpl) parseSnapshots(f *SourceFile, tmpl *jinja.Template, rel, display, src string, pi *propIndex) ([]*parsedNode, Errors) {
+	var out []*parsedNode
+	var errs Errors
+	for _, b := range tmpl.Blocks() {
+		if b.Tag != "snapshot" || len(b.Args) == 0 {
+			continue
+		}
+		name := ""
+		switch e := b.Args[0].(type) {
+		case *jinja.Name:
+			name = e.Name
+		case *jinja.Const:
+			name, _ = e.Value.(string)
+		}
+		body := src[b.Pos:]
+		if i := strings.Index(body, "%}"); i >= 0 {
+			body = body[i+2:]
+		}
+		if loc := snapshotEnd.FindStringIndex(body); loc != nil {
+			body = body[:loc[0]]
+		}
+		fqnRel := path.Join(path.Dir(rel), name+".sql")
+		n := p.newNode(f, manifest.Snapshot, name, fqnRel, strings.TrimSpace(body))
+		n.Path = rel
+		p.applyPatch(n, pi, f)
+		rs := p.newState(background, n, modeParse, nil)
+		if _, err := b.Render(p.env, rs.rootContext()); err != nil {
+			if _, isRet := jinja.ReturnValue(err); !isRet {
+				errs = append(errs, p.jinjaErrors(err, display)...)
+				continue
+			}
+		}
+		if rs.cfgCall != nil {
+			n.ConfigCallDict = rs.cfgCall
+		}
+		if err := p.finishNode(n, n.ConfigCallDict); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, &parsedNode{n: n, refs: rs.refs, sources: rs.sources, macros: rs.macroDeps(), file: display, src: src, blk: b})
+	}
+	return out, errs
+}
+
+// newNode builds a node with its identity and the config from the project files.
+func (p *projectImpl) newNode(f *SourceFile, rt, name, rel, raw string) *manifest.Node {
+	pkg := f.Package.Name
+	fqn := fqnOf(pkg, rel, name)
+	n := &manifest.Node{
+		UniqueID: rt + "." + pkg + "." + name, ResourceType: rt, PackageName: pkg, Name: name, Alias: name,
+		FQN: fqn, Path: rel, OriginalFilePath: f.Path,
+		Checksum: manifest.Checksum{Name: "sha256", Checksum: f.Checksum}, Language: "sql", RawCode: raw,
+		Columns: map[string]*manifest.Column{}, Meta: map[string]any{}, Docs: map[string]any{"show": true},
+		Refs: []manifest.RefArgs{}, Sources: [][]string{}, Tags: []string{},
+		DependsOn:      manifest.DependsOn{Macros: []string{}, Nodes: []string{}},
+		ConfigCallDict: map[string]any{}, UnrenderedConfig: map[string]any{},
+		Database: p.target.Database, Schema: p.target.Schema,
+	}
+	if rt == manifest.Seed {
+		n.Language = ""
+		n.Checksum.Checksum = f.Checksum
+	}
+	cfgRT := rt
+	if rt == manifest.Analysis {
+		cfgRT = "analysis"
+	}
+	cfg := DefaultConfig(cfgRT)
+	proj := ResolveProjectConfig(p.rootPC, f.Package.Config, cfgRT, fqn)
+	MergeConfig(cfg, proj)
+	for k, v := range proj {
+		n.UnrenderedConfig[NormalizeConfigKey(k)] = v
+	}
+	n.Config = cfg
+	return n
+}
+
+// applyPatch applies the node's property YAML entry: description, columns, config, docs.
+func (p *projectImpl) applyPatch(n *manifest.Node, pi *propIndex, f *SourceFile) {
+	kind := n.ResourceType
+	pt := pi.patch(kind, n.PackageName, n.Name)
+	if pt == nil {
+		return
+	}
+	np := pt.np
+	n.PatchPath = n.PackageName + "://" + pt.file.Path
+	n.Description = np.Description
+	if np.Config != nil {
+		MergeConfig(n.Config, np.Config)
+		for k, v := range np.Config {
+			n.UnrenderedConfig[NormalizeConfigKey(k)] = v
+		}
+	}
+	if len(np.Tags) > 0 {
+		tags := make([]any, len(np.Tags))
+		for i, t := range np.Tags {
+			tags[i] = t
+		}
+		MergeConfig(n.Config, map[string]any{"tags": tags})
+	}
+	if np.Meta != nil {
+		MergeConfig(n.Config, map[string]any{"meta": np.Meta})
+	}
+	if np.Docs != nil {
+		n.Docs = np.Docs
+	}
+	for _, c := range np.Columns {
+		col := &manifest.Column{Name: c.Name, Description: c.Description, Meta: c.Meta, DataType: c.DataType, Quote: c.Quote, Tags: c.Tags}
+		if col.Meta == nil {
+			col.Meta = map[string]any{}
+		}
+		if col.Tags == nil {
+			col.Tags = []string{}
+		}
+		n.Columns[c.Name] = col
+	}
+}
+
+// finishNode merges the config() call, then derives tags, meta and the node's database,
+// schema and alias through the generate_*_name macros.
+func (p *projectImpl) finishNode(n *manifest.Node, call map[string]any) *Error {
+	if call != nil {
+		MergeConfig(n.Config, call)
+		for k, v := range call {
+			n.UnrenderedConfig[NormalizeConfigKey(k)] = v
+		}
+	}
+	n.Tags = strList(n.Config["tags"])
+	if meta, ok := n.Config["meta"].(map[string]any); ok {
+		for k, v := range meta {
+			n.Meta[k] = v
+		}
+	}
+	if d, ok := n.Config["docs"].(map[string]any); ok && len(d) > 0 {
+		n.Docs = d
+	}
+	if err := p.nameNode(n); err != nil {
+		return err
+	}
+	return nil
+}
+
+func strList(v any) []string {
+	out := []string{}
+	for _, x := range asList(v) {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// nameNode sets database, schema and alias. When the generate_*_name macros are gdbt's
+// built-ins, their documented result is computed directly (it is the hot path of parsing
+// ten thousand models); a project's or package's own macro is rendered.
+func (p *projectImpl) nameNode(n *manifest.Node) *Error {
+	custom := func(k string) jinja.Value {
+		if s, ok := n.Config[k].(string); ok && s != "" {
+			return s
+		}
+		return nil
+	}
+	if n.ResourceType == manifest.Snapshot {
+		if s, ok := n.Config["target_schema"].(string); ok && s != "" && custom("schema") == nil {
+			n.Schema = s
+			if d, ok := n.Config["target_database"].(string); ok && d != "" {
+				n.Database = d
+			}
+		}
+	}
+	db, err := p.generateName("generate_database_name", custom("database"), n, func() string {
+		if c := custom("database"); c != nil {
+			return strings.TrimSpace(c.(string))
+		}
+		return p.target.Database
+	})
+	if err != nil {
+		return err
+	}
+	sch := n.Schema
+	if !(n.ResourceType == manifest.Snapshot && n.Config["target_schema"] != nil && custom("schema") == nil) {
+		sch, err = p.generateName("generate_schema_name", custom("schema"), n, func() string {
+			if c := custom("schema"); c != nil {
+				return p.target.Schema + "_" + strings.TrimSpace(c.(string))
+			}
+			return p.target.Schema
+		})
+		if err != nil {
+			return err
+		}
+	} else {
+		db = n.Database
+	}
+	alias, err := p.generateName("generate_alias_name", custom("alias"), n, func() string {
+		if c := custom("alias"); c != nil {
+			return strings.TrimSpace(c.(string))
+		}
+		return n.Name
+	})
+	if err != nil {
+		return err
+	}
+	n.Database, n.Schema, n.Alias = db, sch, alias
+	return nil
+}
+
+// generateName calls a naming macro (root project, then the node's package, then the
+// built-ins), or computes the built-in's result in Go.
+func (p *projectImpl) generateName(macro string, customName jinja.Value, n *manifest.Node, builtin func() string) (string, *Error) {
+	md := p.reg.get(p.root, macro)
+	if md == nil {
+		md = p.reg.get(n.PackageName, macro)
+	}
+	if md == nil || md.m == nil {
+		return builtin(), nil
+	}
+	rs := p.newState(background, n, modeParse, nil)
+	rs.pkg = md.pkg
+	v, err := rs.bind(md).CallJinja(&jinja.Call{Ctx: rs.rootContext(), File: n.OriginalFilePath}, []jinja.Value{customName, nodeDict(n)}, nil)
+	if err != nil {
+		if rv, ok := jinja.ReturnValue(err); ok {
+			v = rv
+		} else {
+			e := p.jinjaErrors(err, n.OriginalFilePath)[0]
+			e.Msg = fmt.Sprintf("%s for %s: %s", macro, n.UniqueID, e.Msg)
+			return "", e
+		}
+	}
+	return strings.TrimSpace(str(v)), nil
+}
+
+// ---- dbt's static fast path ----
+
+// staticExtract reads ref/source/config calls from a template whose only Jinja is
+// {{ ref('x') }}, {{ source('s', 't') }} and {{ config(k=literal, …) }} with literal
+// arguments, without rendering. ok is false when the template needs rendering.
+func staticExtract(t *jinja.Template, file string) (refs []refCall, srcs []sourceCall, cfg map[string]any, ok bool) {
+	root := t.Root()
+	if root == nil {
+		return nil, nil, nil, false
+	}
+	for _, node := range root.Body {
+		switch x := node.(type) {
+		case *jinja.TemplateData:
+			continue
+		case *jinja.Output:
+			call, isCall := x.X.(*jinja.CallExpr)
+			if !isCall || call.DynArgs != nil || call.DynKw != nil {
+				return nil, nil, nil, false
+			}
+			fn, isName := call.Func.(*jinja.Name)
+			if !isName {
+				return nil, nil, nil, false
+			}
+			args := make([]any, len(call.Args))
+			for i, a := range call.Args {
+				v, lit := literal(a)
+				if !lit {
+					return nil, nil, nil, false
+				}
+				args[i] = v
+			}
+			kw := map[string]any{}
+			for _, k := range call.Kwargs {
+				v, lit := literal(k.Value)
+				if !lit {
+					return nil, nil, nil, false
+				}
+				kw[k.Name] = v
+			}
+			switch fn.Name {
+			case "ref":
+				ra := manifest.RefArgs{}
+				ss := make([]string, len(args))
+				for i, a := range args {
+					s, isStr := a.(string)
+					if !isStr {
+						return nil, nil, nil, false
+					}
+					ss[i] = s
+				}
+				switch len(ss) {
+				case 1:
+					ra.Name = ss[0]
+				case 2:
+					ra.Package, ra.Name = ss[0], ss[1]
+				default:
+					return nil, nil, nil, false
+				}
+				for k, v := range kw {
+					if k != "version" && k != "v" {
+						return nil, nil, nil, false
+					}
+					ra.Version = v
+				}
+				refs = append(refs, refCall{args: ra, file: file, pos: call.Pos})
+			case "source":
+				if len(args) != 2 || len(kw) != 0 {
+					return nil, nil, nil, false
+				}
+				s, ok1 := args[0].(string)
+				tb, ok2 := args[1].(string)
+				if !ok1 || !ok2 {
+					return nil, nil, nil, false
+				}
+				srcs = append(srcs, sourceCall{source: s, table: tb, file: file, pos: call.Pos})
+			case "config":
+				if len(args) != 0 {
+					return nil, nil, nil, false
+				}
+				if cfg == nil {
+					cfg = map[string]any{}
+				}
+				for _, k := range call.Kwargs {
+					mergeCallConfig(cfg, k.Name, kw[k.Name])
+				}
+			default:
+				return nil, nil, nil, false
+			}
+		default:
+			return nil, nil, nil, false
+		}
+	}
+	return refs, srcs, cfg, true
+}
+
+// literal evaluates a constant expression (str, number, bool, None, list, tuple, dict).
+func literal(x jinja.Expr) (any, bool) {
+	switch e := x.(type) {
+	case *jinja.Const:
+		v := e.Value
+		if i, ok := v.(int); ok {
+			v = int64(i)
+		}
+		return v, true
+	case *jinja.ListExpr:
+		out := make([]any, 0, len(e.Items))
+		for _, it := range e.Items {
+			v, ok := literal(it)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, v)
+		}
+		return out, true
+	case *jinja.TupleExpr:
+		return literal(&jinja.ListExpr{Items: e.Items})
+	case *jinja.DictExpr:
+		out := map[string]any{}
+		for i := range e.Keys {
+			k, ok := literal(e.Keys[i])
+			ks, isStr := k.(string)
+			if !ok || !isStr {
+				return nil, false
+			}
+			v, ok := literal(e.Values[i])
+			if !ok {
+				return nil, false
+			}
+			out[ks] = v
+		}
+		return out, true
+	}
+	return nil, false
+}

@@ -1,0 +1,437 @@
+package compiler
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"gopkg.in/yaml.v3"
+)
+
+// ProfilesFile is the file name dbt looks for in each profiles folder.
+const ProfilesFile = "profiles.yml"
+
+// SecretEnvPrefix marks environment variables whose values must never reach logs or
+// artifacts (dbt's convention).
+const SecretEnvPrefix = "DBT_ENV_SECRET_"
+
+// ProfileInfo says where a target came from, for `gdbt debug` and --log-level debug.
+type ProfileInfo struct {
+	File       string   // the profiles.yml used, "" for the zero-config target
+	Searched   []string // the folders looked at, in order
+	ZeroConfig bool     // no profiles.yml or no matching profile: embedded DuckDB
+	Reason     string   // why the zero-config target was chosen
+}
+
+// ProfileDirs lists the folders searched for profiles.yml, in dbt's order: --profiles-dir,
+// GDBT_PROFILES_DIR, DBT_PROFILES_DIR, the project folder, then ~/.dbt.
+func ProfileDirs(opts Options) []string {
+	var dirs []string
+	add := func(d string) {
+		if d == "" {
+			return
+		}
+		for _, x := range dirs {
+			if x == d {
+				return
+			}
+		}
+		dirs = append(dirs, d)
+	}
+	add(opts.ProfilesDir)
+	add(os.Getenv("GDBT_PROFILES_DIR"))
+	add(os.Getenv("DBT_PROFILES_DIR"))
+	pd := opts.ProjectDir
+	if pd == "" {
+		pd = "."
+	}
+	add(pd)
+	if home, err := os.UserHomeDir(); err == nil {
+		add(filepath.Join(home, ".dbt"))
+	}
+	return dirs
+}
+
+// LoadProfile resolves the target for profileName (opts.Profile overrides it, opts.Target
+// overrides the profile's default target). Without a profiles.yml, or when the file has no
+// such profile, it returns the zero-config embedded DuckDB target target/gdbt.duckdb.
+func LoadProfile(opts Options, profileName string) (Target, error) {
+	t, _, err := LoadProfileInfo(opts, profileName, "target")
+	return t, err
+}
+
+// LoadProfileFor is LoadProfile for a loaded project: the profile named in the project file
+// and the zero-config database under the project's target-path.
+func LoadProfileFor(opts Options, pc *ProjectConfig) (Target, ProfileInfo, error) {
+	return LoadProfileInfo(opts, pc.Profile, pc.TargetPath)
+}
+
+// LoadProfileInfo is LoadProfile reporting where the target came from; targetPath places
+// the zero-config database file.
+func LoadProfileInfo(opts Options, profileName, targetPath string) (Target, ProfileInfo, error) {
+	info := ProfileInfo{Searched: ProfileDirs(opts)}
+	if opts.Profile != "" {
+		profileName = opts.Profile
+	}
+	for _, d := range info.Searched {
+		p := filepath.Join(d, ProfilesFile)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			info.File = p
+			break
+		}
+	}
+	if info.File == "" {
+		info.ZeroConfig = true
+		info.Reason = "no profiles.yml in " + strings.Join(info.Searched, ", ")
+		return ZeroConfigTarget(opts, profileName, targetPath), info, nil
+	}
+	src, err := os.ReadFile(info.File)
+	if err != nil {
+		return Target{}, info, fmt.Errorf("read profiles: %w", err)
+	}
+	t, found, err := parseProfile(info.File, src, opts, profileName)
+	if err != nil {
+		return Target{}, info, err
+	}
+	if !found {
+		if opts.Profile != "" {
+			return Target{}, info, fmt.Errorf("%s: profile %q not found: %w", info.File, profileName, ErrProject)
+		}
+		info.ZeroConfig = true
+		info.Reason = fmt.Sprintf("profile %q not found in %s", profileName, info.File)
+		return ZeroConfigTarget(opts, profileName, targetPath), info, nil
+	}
+	return t, info, nil
+}
+
+// ZeroConfigTarget is the target used when no profile exists: an embedded DuckDB file
+// <target-path>/gdbt.duckdb relative to the project dir, schema main, 4 threads.
+func ZeroConfigTarget(opts Options, profileName, targetPath string) Target {
+	if targetPath == "" {
+		targetPath = "target"
+	}
+	// Relative to the project dir: the adapter anchors relative paths there, as dbt-duckdb
+	// does with paths relative to where dbt runs.
+	path := filepath.ToSlash(filepath.Join(targetPath, "gdbt.duckdb"))
+	t := Target{
+		ProfileName: profileName, Name: "dev", Type: "duckdb", Schema: "main",
+		Database: "gdbt", Threads: 4,
+		Fields: map[string]any{"type": "duckdb", "path": path, "schema": "main", "threads": 4},
+	}
+	if opts.Target != "" {
+		t.Name = opts.Target
+	}
+	if opts.Threads > 0 {
+		t.Threads = opts.Threads
+	}
+	return t
+}
+
+// parseProfile finds profileName in profiles.yml contents and resolves its target.
+func parseProfile(file string, src []byte, opts Options, profileName string) (Target, bool, error) {
+	root, err := parseYAMLDoc(file, src)
+	if err != nil || root == nil {
+		return Target{}, false, err
+	}
+	cliVars, err := ParseCLIVars(opts.Vars)
+	if err != nil {
+		return Target{}, false, err
+	}
+	var prof *yaml.Node
+	for _, p := range mappingPairs(root) {
+		if p.Key.Value == profileName {
+			prof = p.Value
+		}
+	}
+	if prof == nil {
+		return Target{}, false, nil
+	}
+	if err := renderNodeTree(file, prof, cliVars, nil); err != nil {
+		return Target{}, true, err
+	}
+	d := &decoder{file: file}
+	targetName := ""
+	var outputs *yaml.Node
+	for _, p := range mappingPairs(prof) {
+		switch p.Key.Value {
+		case "target":
+			targetName = d.str(p.Value)
+		case "outputs":
+			outputs = p.Value
+		}
+	}
+	if opts.Target != "" {
+		targetName = opts.Target
+	}
+	if err := d.errs.Err(); err != nil {
+		return Target{}, true, err
+	}
+	if outputs == nil || outputs.Kind != yaml.MappingNode {
+		return Target{}, true, nodeErr(file, prof, "profile %q has no outputs", profileName)
+	}
+	var names []string
+	var out *yaml.Node
+	for _, p := range mappingPairs(outputs) {
+		names = append(names, p.Key.Value)
+		if p.Key.Value == targetName {
+			out = p.Value
+		}
+	}
+	if targetName == "" {
+		return Target{}, true, nodeErr(file, prof, "profile %q names no target; pass --target (one of %s)", profileName, strings.Join(names, ", "))
+	}
+	if out == nil {
+		sort.Strings(names)
+		return Target{}, true, nodeErr(file, outputs, "target %q not found in profile %q (available: %s)", targetName, profileName, strings.Join(names, ", "))
+	}
+	fields := d.mapping(out)
+	if err := d.errs.Err(); err != nil {
+		return Target{}, true, err
+	}
+	if fields == nil {
+		fields = map[string]any{}
+	}
+	t := Target{ProfileName: profileName, Name: targetName, Fields: fields}
+	t.Type, _ = fields["type"].(string)
+	if t.Type == "" {
+		return Target{}, true, nodeErr(file, out, "target %q of profile %q has no type", targetName, profileName)
+	}
+	t.Schema = fieldString(fields, "schema")
+	if t.Schema == "" && t.Type == "duckdb" {
+		t.Schema = "main"
+	}
+	t.Database = fieldString(fields, "database")
+	if t.Database == "" {
+		t.Database = fieldString(fields, "dbname")
+	}
+	if t.Database == "" && t.Type == "duckdb" {
+		t.Database = duckdbDatabaseName(fieldString(fields, "path"))
+	}
+	t.Threads = 1
+	if v, ok := fields["threads"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(fmt.Sprint(v)))
+		if err != nil || n < 1 {
+			return Target{}, true, nodeErr(file, out, "threads must be a positive integer, got %v", v)
+		}
+		t.Threads = n
+	}
+	if opts.Threads > 0 {
+		t.Threads = opts.Threads
+	}
+	return t, true, nil
+}
+
+// duckdbDatabaseName is dbt-duckdb's database name for a path: the file's base name without
+// extension, "memory" for an in-memory database.
+func duckdbDatabaseName(path string) string {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, ":memory:") {
+		return "memory"
+	}
+	base := filepath.Base(path)
+	if i := strings.IndexByte(base, '.'); i > 0 {
+		base = base[:i]
+	}
+	return base
+}
+
+func fieldString(m map[string]any, k string) string {
+	if v, ok := m[k]; ok && v != nil {
+		return fmt.Sprint(v)
+	}
+	return ""
+}
+
+// ---- secrets ----
+
+var secretCache struct {
+	sync.Mutex
+	env    []string
+	values []string
+}
+
+// SecretValues returns the values of the DBT_ENV_SECRET_* environment variables, longest
+// first (so a secret that contains another is redacted whole).
+func SecretValues() []string {
+	env := os.Environ()
+	secretCache.Lock()
+	defer secretCache.Unlock()
+	if len(env) == len(secretCache.env) && (len(env) == 0 || env[0] == secretCache.env[0]) {
+		same := true
+		for i := range env {
+			if env[i] != secretCache.env[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return secretCache.values
+		}
+	}
+	var vals []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, SecretEnvPrefix) {
+			continue
+		}
+		if i := strings.IndexByte(kv, '='); i >= 0 && kv[i+1:] != "" {
+			vals = append(vals, kv[i+1:])
+		}
+	}
+	sort.Slice(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
+	secretCache.env, secretCache.values = env, vals
+	return vals
+}
+
+// Redact replaces every DBT_ENV_SECRET_* value in s with "*****", as dbt does before
+// anything reaches a log line, the console or an artifact.
+func Redact(s string) string {
+	for _, v := range SecretValues() {
+		if strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, "*****")
+		}
+	}
+	return s
+}
+
+// Redact is the package-level Redact, offered on Target for convenience.
+func (t Target) Redact(s string) string { return Redact(s) }
+
+// ---- rendering {{ env_var() }} / {{ var() }} in YAML values ----
+
+// deferredKeys are values dbt leaves unrendered at load time (hooks render at run time).
+var deferredKeys = map[string]bool{
+	"on-run-start": true, "on-run-end": true, "pre-hook": true, "+pre-hook": true,
+	"post-hook": true, "+post-hook": true, "pre_hook": true, "+pre_hook": true,
+	"post_hook": true, "+post_hook": true,
+}
+
+// renderNodeTree renders, in place, every string scalar under n that contains "{{" or
+// "{%", with env_var and var (cliVars) available; hook values are left alone.
+func renderNodeTree(file string, n *yaml.Node, cliVars map[string]any, path []string) error {
+	var errs Errors
+	var walk func(n *yaml.Node, key string)
+	walk = func(n *yaml.Node, key string) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i].Value
+				if deferredKeys[k] {
+					continue
+				}
+				walk(n.Content[i+1], k)
+			}
+		case yaml.SequenceNode:
+			for _, x := range n.Content {
+				walk(x, key)
+			}
+		case yaml.ScalarNode:
+			if n.Tag != "!!str" && n.Tag != "" {
+				return
+			}
+			if !strings.Contains(n.Value, "{{") && !strings.Contains(n.Value, "{%") {
+				return
+			}
+			out, err := RenderString(file, n.Value, cliVars)
+			if err != nil {
+				errs = append(errs, nodeErr(file, n, "%s", err.Error()))
+				return
+			}
+			n.Value = out
+			n.Style = 0
+			if key == "threads" || key == "port" {
+				n.Tag = "" // let YAML type the rendered number, as dbt's native rendering does
+				var v any
+				if n.Decode(&v) != nil {
+					n.Tag = "!!str"
+				}
+			} else {
+				n.Tag = "!!str"
+			}
+		}
+	}
+	walk(n, "")
+	return errs.Err()
+}
+
+// RenderString renders a Jinja string from a YAML file (project, profiles, packages) with
+// dbt's load-time context: env_var(name, default) and var(name, default) over cliVars.
+// Strings without "{{" or "{%" are returned unchanged without touching the engine.
+func RenderString(file, src string, cliVars map[string]any) (out string, err error) {
+	if !strings.Contains(src, "{{") && !strings.Contains(src, "{%") {
+		return src, nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot render %q: template engine failed: %v", src, r)
+		}
+	}()
+	env := jinja.NewEnv()
+	t, err := env.Parse(file, src)
+	if err != nil {
+		return "", fmt.Errorf("%s", jinjaMsg(err))
+	}
+	ctx := &jinja.Context{Vars: map[string]jinja.Value{
+		"env_var": jinja.Func(envVarFunc),
+		"var": jinja.Func(func(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			if len(args) == 0 {
+				return nil, errors.New("var() needs a variable name")
+			}
+			name := jinja.ToString(args[0])
+			if v, ok := cliVars[name]; ok {
+				return jinja.FromGo(v), nil
+			}
+			if len(args) > 1 {
+				return args[1], nil
+			}
+			for _, k := range kw {
+				if k.Name == "default" {
+					return k.Value, nil
+				}
+			}
+			return nil, fmt.Errorf("required var %q not found in config (pass it with --vars)", name)
+		}),
+	}}
+	s, err := t.Render(env, ctx)
+	if err != nil {
+		return "", fmt.Errorf("%s", jinjaMsg(err))
+	}
+	return s, nil
+}
+
+// envVarFunc is dbt's env_var(name, default) at load time.
+func envVarFunc(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	if len(args) == 0 {
+		return nil, errors.New("env_var() needs a variable name")
+	}
+	name := jinja.ToString(args[0])
+	if v, ok := os.LookupEnv(name); ok {
+		return v, nil
+	}
+	if len(args) > 1 {
+		return args[1], nil
+	}
+	for _, k := range kw {
+		if k.Name == "default" {
+			return k.Value, nil
+		}
+	}
+	return nil, fmt.Errorf("env var required but not provided: %q", name)
+}
+
+// jinjaMsg strips the engine's own position (the YAML node's position is used instead).
+func jinjaMsg(err error) string {
+	switch x := any(err).(type) {
+	case jinja.ErrorList:
+		if len(x) > 0 {
+			return x[0].Msg
+		}
+	case *jinja.Error:
+		return x.Msg
+	}
+	return err.Error()
+}

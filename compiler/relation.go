@@ -1,0 +1,294 @@
+package compiler
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/warehouse"
+)
+
+// relationObj is dbt's Relation as templates see it: {{ this }} renders as the quoted SQL name,
+// and attributes/methods (database, schema, identifier, include(), incorporate(), …) follow
+// dbt's BaseRelation so the built-in materializations work unchanged.
+type relationObj struct {
+	r       warehouse.Relation
+	d       warehouse.Dialect
+	noDB    bool // include(database=False)
+	noSch   bool // include(schema=False)
+	noIdent bool // include(identifier=False)
+	// external is the SQL that reads a file-backed source in place; it replaces the name.
+	external string
+	// empty wraps the relation in a zero-row subquery (--empty).
+	empty bool
+	// cte marks an ephemeral model's CTE name (rendered bare).
+	cte string
+}
+
+func newRelation(d warehouse.Dialect, db, schema, ident, typ string) *relationObj {
+	return &relationObj{r: warehouse.Relation{Database: db, Schema: schema, Identifier: ident, Type: typ}, d: d}
+}
+
+// JinjaString implements jinja.Stringer: the quoted name through the dialect.
+func (o *relationObj) JinjaString() string {
+	s := o.render()
+	if o.empty && o.cte == "" {
+		return "(select * from " + s + " where false limit 0)"
+	}
+	return s
+}
+
+func (o *relationObj) render() string {
+	if o.cte != "" {
+		return o.cte
+	}
+	if o.external != "" {
+		return o.external
+	}
+	if !o.noDB && !o.noSch && !o.noIdent && o.r.Identifier != "" {
+		return o.d.RelationSQL(o.r)
+	}
+	var parts []string
+	if !o.noDB && o.r.Database != "" && !o.noSch && o.r.Schema != "" && o.r.Database != o.d.DefaultDatabase() {
+		parts = append(parts, o.d.QuoteIdent(o.r.Database))
+	} else if !o.noDB && o.r.Database != "" && (o.noSch || o.r.Schema == "") {
+		parts = append(parts, o.d.QuoteIdent(o.r.Database))
+	}
+	if !o.noSch && o.r.Schema != "" {
+		parts = append(parts, o.d.QuoteIdent(o.r.Schema))
+	}
+	if !o.noIdent && o.r.Identifier != "" {
+		parts = append(parts, o.d.QuoteIdent(o.r.Identifier))
+	}
+	return strings.Join(parts, ".")
+}
+
+func (o *relationObj) clone() *relationObj { c := *o; return &c }
+
+func strOrNone(s string) jinja.Value {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// Attr implements jinja.Object.
+func (o *relationObj) Attr(name string) (jinja.Value, bool) {
+	switch name {
+	case "database":
+		return strOrNone(o.r.Database), true
+	case "schema":
+		return strOrNone(o.r.Schema), true
+	case "identifier", "name", "table":
+		return strOrNone(o.r.Identifier), true
+	case "type":
+		return strOrNone(o.r.Type), true
+	case "is_table":
+		return o.r.Type == "table", true
+	case "is_view":
+		return o.r.Type == "view", true
+	case "is_cte":
+		return o.cte != "", true
+	case "is_materialized_view":
+		return o.r.Type == "materialized_view", true
+	case "can_be_renamed", "can_be_replaced":
+		return o.r.Type == "table" || o.r.Type == "view", true
+	case "path":
+		d := jinja.NewDict()
+		d.Set("database", strOrNone(o.r.Database))
+		d.Set("schema", strOrNone(o.r.Schema))
+		d.Set("identifier", strOrNone(o.r.Identifier))
+		return d, true
+	case "render":
+		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
+			return o.render(), nil
+		}), true
+	case "include":
+		return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			c := o.clone()
+			names := []string{"database", "schema", "identifier"}
+			for i, a := range args {
+				if i < 3 {
+					kw = append(kw, jinja.KeywordArg{Name: names[i], Value: a})
+				}
+			}
+			for _, k := range kw {
+				if k.Value == nil {
+					continue
+				}
+				on := jinja.Truthy(k.Value)
+				switch k.Name {
+				case "database":
+					c.noDB = !on
+				case "schema":
+					c.noSch = !on
+				case "identifier":
+					c.noIdent = !on
+				}
+			}
+			return c, nil
+		}), true
+	case "without_identifier":
+		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
+			c := o.clone()
+			c.noIdent = true
+			return c, nil
+		}), true
+	case "incorporate", "replace_path", "replace":
+		return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			c := o.clone()
+			c.cte, c.external, c.empty = "", "", false
+			apply := func(k string, v jinja.Value) {
+				s, _ := v.(string)
+				switch k {
+				case "database":
+					c.r.Database = s
+				case "schema":
+					c.r.Schema = s
+				case "identifier":
+					c.r.Identifier = s
+				case "type":
+					c.r.Type = s
+				}
+			}
+			for _, k := range kw {
+				if k.Name == "path" {
+					if d, ok := k.Value.(*jinja.Dict); ok {
+						for _, key := range d.Keys() {
+							v, _ := d.Get(key)
+							apply(fmt.Sprint(key), v)
+						}
+					}
+					continue
+				}
+				apply(k.Name, k.Value)
+			}
+			return c, nil
+		}), true
+	case "quote":
+		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
+			return o, nil
+		}), true
+	case "information_schema":
+		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
+			return newRelation(o.d, o.r.Database, "information_schema", "", ""), nil
+		}), true
+	}
+	return nil, false
+}
+
+// relationFactory is api.Relation: create(database=, schema=, identifier=, type=).
+type relationFactory struct{ rs *renderState }
+
+func (f *relationFactory) Attr(name string) (jinja.Value, bool) {
+	switch name {
+	case "create":
+		return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "database", "schema", "identifier", "type")
+			return newRelation(f.rs.dialect(), str(a["database"]), str(a["schema"]), str(a["identifier"]), str(a["type"])), nil
+		}), true
+	case "Table", "View", "External", "CTE", "MaterializedView":
+		return strings.ToLower(name), true
+	}
+	return nil, false
+}
+
+// bindArgs maps positional then keyword arguments onto names, Python-style.
+func bindArgs(args []jinja.Value, kw []jinja.KeywordArg, names ...string) map[string]jinja.Value {
+	m := make(map[string]jinja.Value, len(names))
+	for i, a := range args {
+		if i < len(names) {
+			m[names[i]] = a
+		}
+	}
+	for _, k := range kw {
+		m[k.Name] = k.Value
+	}
+	return m
+}
+
+// str is the Go string of a template value ("" for None/undefined).
+func str(v jinja.Value) string {
+	switch x := v.(type) {
+	case nil, *jinja.Undefined:
+		return ""
+	case string:
+		return x
+	}
+	return jinja.ToString(v)
+}
+
+// toRelation accepts a Relation object (or a string name) as the adapter methods do.
+func (rs *renderState) toRelation(v jinja.Value) (*relationObj, error) {
+	switch x := v.(type) {
+	case *relationObj:
+		return x, nil
+	case string:
+		return newRelation(rs.dialect(), "", "", x, ""), nil
+	}
+	return nil, fmt.Errorf("expected a relation, got %s", typeName(v))
+}
+
+func typeName(v jinja.Value) string {
+	switch v.(type) {
+	case nil:
+		return "None"
+	case string:
+		return "str"
+	case int64, int:
+		return "int"
+	case float64:
+		return "float"
+	case bool:
+		return "bool"
+	case *jinja.List:
+		return "list"
+	case *jinja.Dict:
+		return "dict"
+	case *jinja.Undefined:
+		return "Undefined"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// fallbackDialect renders names when no adapter is at hand (offline compile): ANSI double
+// quotes, the database omitted where it is the target's.
+type fallbackDialect struct {
+	typ, db, schema string
+}
+
+func (d fallbackDialect) Type() string { return d.typ }
+func (d fallbackDialect) DispatchChain() []string {
+	switch d.typ {
+	case "":
+		return nil
+	}
+	return []string{d.typ}
+}
+func (d fallbackDialect) QuoteIdent(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+func (d fallbackDialect) RelationSQL(r warehouse.Relation) string {
+	var parts []string
+	if r.Database != "" && r.Database != d.db {
+		parts = append(parts, d.QuoteIdent(r.Database))
+	}
+	if r.Schema != "" {
+		parts = append(parts, d.QuoteIdent(r.Schema))
+	}
+	parts = append(parts, d.QuoteIdent(r.Identifier))
+	return strings.Join(parts, ".")
+}
+func (d fallbackDialect) ExternalSQL(loc string) string {
+	l := strings.ToLower(loc)
+	q := "'" + strings.ReplaceAll(loc, "'", "''") + "'"
+	if strings.HasSuffix(l, ".parquet") {
+		return "read_parquet(" + q + ")"
+	}
+	if strings.HasSuffix(l, ".csv") || strings.HasSuffix(l, ".csv.gz") || strings.HasSuffix(l, ".tsv") {
+		return "read_csv_auto(" + q + ")"
+	}
+	return q
+}
+func (d fallbackDialect) DefaultDatabase() string { return d.db }
+func (d fallbackDialect) DefaultSchema() string   { return d.schema }

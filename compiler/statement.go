@@ -1,0 +1,408 @@
+package compiler
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/warehouse"
+)
+
+// tableObj is a query result as templates see dbt's agate table: .columns (each with .name
+// and .values()), .column_names, .rows (each indexable by name; by position where the engine
+// supports indexing host objects), print_table() as a no-op.
+type tableObj struct {
+	t    *warehouse.Table
+	rows *jinja.List
+}
+
+func newTable(t *warehouse.Table) *tableObj {
+	if t == nil {
+		t = &warehouse.Table{}
+	}
+	o := &tableObj{t: t, rows: &jinja.List{}}
+	for _, r := range t.Rows {
+		o.rows.Items = append(o.rows.Items, &rowObj{t: o, vals: r})
+	}
+	return o
+}
+
+func (o *tableObj) Attr(name string) (jinja.Value, bool) {
+	switch name {
+	case "rows":
+		return o.rows, true
+	case "columns":
+		l := &jinja.List{}
+		for i := range o.t.Columns {
+			l.Items = append(l.Items, &tableColumn{t: o, i: i})
+		}
+		return l, true
+	case "column_names":
+		l := &jinja.List{}
+		for _, c := range o.t.Columns {
+			l.Items = append(l.Items, c.Name)
+		}
+		return l, true
+	case "column_types":
+		l := &jinja.List{}
+		for _, c := range o.t.Columns {
+			l.Items = append(l.Items, c.DataType)
+		}
+		return l, true
+	case "print_table", "print_json", "print_csv":
+		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) { return "", nil }), true
+	case "length", "__len__":
+		return int64(len(o.t.Rows)), true
+	}
+	return nil, false
+}
+
+// GetItem indexes the table by row number, and by column name.
+func (o *tableObj) GetItem(k jinja.Value) (jinja.Value, bool) {
+	if i, ok := k.(int64); ok {
+		if i < 0 {
+			i += int64(len(o.rows.Items))
+		}
+		if i >= 0 && int(i) < len(o.rows.Items) {
+			return o.rows.Items[i], true
+		}
+		return nil, false
+	}
+	return o.Attr(str(k))
+}
+
+// Len and Items let an engine that knows them use len() and iteration over rows.
+func (o *tableObj) Len() int             { return len(o.rows.Items) }
+func (o *tableObj) Items() []jinja.Value { return o.rows.Items }
+
+// rowObj is one result row.
+type rowObj struct {
+	t    *tableObj
+	vals []any
+}
+
+func (r *rowObj) Attr(name string) (jinja.Value, bool) {
+	for i, c := range r.t.t.Columns {
+		if c.Name == name {
+			return cellValue(r.vals[i]), true
+		}
+	}
+	switch name {
+	case "keys":
+		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
+			l := &jinja.List{}
+			for _, c := range r.t.t.Columns {
+				l.Items = append(l.Items, c.Name)
+			}
+			return l, nil
+		}), true
+	case "values":
+		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
+			return r.tuple(), nil
+		}), true
+	case "dict":
+		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
+			d := jinja.NewDict()
+			for i, c := range r.t.t.Columns {
+				d.Set(c.Name, cellValue(r.vals[i]))
+			}
+			return d, nil
+		}), true
+	}
+	return nil, false
+}
+
+// GetItem indexes a row by position or column name.
+func (r *rowObj) GetItem(k jinja.Value) (jinja.Value, bool) {
+	if i, ok := k.(int64); ok {
+		if i < 0 {
+			i += int64(len(r.vals))
+		}
+		if i >= 0 && int(i) < len(r.vals) {
+			return cellValue(r.vals[i]), true
+		}
+		return nil, false
+	}
+	return r.Attr(str(k))
+}
+
+func (r *rowObj) Len() int             { return len(r.vals) }
+func (r *rowObj) Items() []jinja.Value { return r.tuple() }
+
+func (r *rowObj) tuple() jinja.Tuple {
+	t := make(jinja.Tuple, len(r.vals))
+	for i, v := range r.vals {
+		t[i] = cellValue(v)
+	}
+	return t
+}
+
+// JinjaString renders a row like agate's repr of its values.
+func (r *rowObj) JinjaString() string { return jinja.ToString(r.tuple()) }
+
+// cellValue converts a warehouse value for templates.
+func cellValue(v any) jinja.Value {
+	switch x := v.(type) {
+	case time.Time:
+		return &datetimeObj{t: x, naive: x.Location() == time.UTC}
+	case []byte:
+		return string(x)
+	case int32:
+		return int64(x)
+	case int:
+		return int64(x)
+	case float32:
+		return float64(x)
+	case nil, bool, int64, float64, string:
+		return x
+	}
+	return fmt.Sprint(v)
+}
+
+// tableColumn is one column of a result: .name, .values(), .data_type.
+type tableColumn struct {
+	t *tableObj
+	i int
+}
+
+func (c *tableColumn) Attr(name string) (jinja.Value, bool) {
+	col := c.t.t.Columns[c.i]
+	switch name {
+	case "name":
+		return col.Name, true
+	case "data_type":
+		return col.DataType, true
+	case "values", "values_distinct", "values_without_nulls":
+		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
+			t := jinja.Tuple{}
+			seen := map[string]bool{}
+			for _, r := range c.t.t.Rows {
+				v := cellValue(r[c.i])
+				if name == "values_without_nulls" && v == nil {
+					continue
+				}
+				if name == "values_distinct" {
+					k := jinja.ToString(v)
+					if seen[k] {
+						continue
+					}
+					seen[k] = true
+				}
+				t = append(t, v)
+			}
+			return t, nil
+		}), true
+	}
+	return nil, false
+}
+
+// ---- statements ----
+
+// resultDict is what load_result returns: response, data (rows as tuples) and table.
+func resultDict(resp warehouse.Response, t *warehouse.Table) *jinja.Dict {
+	d := jinja.NewDict()
+	d.Set("response", responseObj(resp))
+	data := &jinja.List{}
+	tbl := newTable(t)
+	for _, r := range tbl.rows.Items {
+		data.Items = append(data.Items, r.(*rowObj).tuple())
+	}
+	d.Set("data", data)
+	d.Set("table", tbl)
+	return d
+}
+
+// responseObj is dbt's AdapterResponse as a dict (its str is the message).
+func responseObj(resp warehouse.Response) *jinja.Dict {
+	d := jinja.NewDict()
+	d.Set("_message", resp.Message)
+	d.Set("code", resp.Code)
+	d.Set("rows_affected", resp.RowsAffected)
+	d.Set("query_id", resp.QueryID)
+	return d
+}
+
+// execute runs SQL for a statement or run_query: nothing at parse time, empty results offline.
+func (rs *renderState) execute(sql string, fetch bool) (warehouse.Response, *warehouse.Table, error) {
+	if rs.mode == modeParse || rs.a == nil {
+		return warehouse.Response{Message: "OK", RowsAffected: -1}, &warehouse.Table{}, nil
+	}
+	resp, t, err := rs.a.Execute(rs.ctx, sql, fetch)
+	if err != nil {
+		return resp, nil, err
+	}
+	rs.p.logSQL(rs.node, sql)
+	rs.statements = append(rs.statements, sql)
+	return resp, t, nil
+}
+
+// fnStatement is {% call statement(name, fetch_result=False, auto_begin=True) %}sql{% endcall %}.
+func fnStatement(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	a := bindArgs(args, kw, "name", "fetch_result", "auto_begin", "language")
+	caller, ok := a["caller"].(jinja.Callable)
+	if !ok {
+		return nil, fmt.Errorf("statement() must be used as {%% call statement(...) %%}…{%% endcall %%}")
+	}
+	if rs == nil || rs.mode == modeParse {
+		return "", nil
+	}
+	body, err := caller.CallJinja(c, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	sql := str(body)
+	name := str(a["name"])
+	if name == "main" {
+		rs.mainSQL = append(rs.mainSQL, sql)
+	}
+	resp, t, err := rs.execute(sql, jinja.Truthy(a["fetch_result"]))
+	if err != nil {
+		return nil, err
+	}
+	if name == "main" {
+		rs.mainResp = &resp
+	}
+	if name != "" {
+		rs.storeResult(name, resultDict(resp, t))
+	}
+	return "", nil
+}
+
+func (rs *renderState) storeResult(name string, d *jinja.Dict) {
+	if rs.results == nil {
+		rs.results = map[string]*jinja.Dict{}
+	}
+	rs.results[name] = d
+}
+
+func fnLoadResult(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	a := bindArgs(args, kw, "name")
+	if rs == nil {
+		return nil, nil
+	}
+	if d, ok := rs.results[str(a["name"])]; ok {
+		return d, nil
+	}
+	return nil, nil
+}
+
+func fnStoreResult(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	a := bindArgs(args, kw, "name", "response", "agate_table")
+	d := jinja.NewDict()
+	d.Set("response", a["response"])
+	tbl, _ := a["agate_table"].(*tableObj)
+	if tbl == nil {
+		tbl = newTable(nil)
+	}
+	data := &jinja.List{}
+	for _, r := range tbl.rows.Items {
+		data.Items = append(data.Items, r.(*rowObj).tuple())
+	}
+	d.Set("data", data)
+	d.Set("table", tbl)
+	if rs != nil {
+		if str(a["name"]) == "main" {
+			rs.mainResp = responseFromValue(a["response"])
+		}
+		rs.storeResult(str(a["name"]), d)
+	}
+	return "", nil
+}
+
+func fnStoreRawResult(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	a := bindArgs(args, kw, "name", "message", "code", "rows_affected", "agate_table")
+	resp := warehouse.Response{Message: str(a["message"]), Code: str(a["code"]), RowsAffected: -1}
+	if n, ok := a["rows_affected"].(int64); ok {
+		resp.RowsAffected = n
+	}
+	return fnStoreResult(c, []jinja.Value{a["name"], responseObj(resp), a["agate_table"]}, nil)
+}
+
+// responseFromValue reads a response dict back (for Result.Response).
+func responseFromValue(v jinja.Value) *warehouse.Response {
+	d, ok := v.(*jinja.Dict)
+	if !ok {
+		if s, ok := v.(string); ok {
+			return &warehouse.Response{Message: s, RowsAffected: -1}
+		}
+		return nil
+	}
+	r := &warehouse.Response{RowsAffected: -1}
+	if m, ok := d.Get("_message"); ok {
+		r.Message = str(m)
+	}
+	if m, ok := d.Get("code"); ok {
+		r.Code = str(m)
+	}
+	if m, ok := d.Get("rows_affected"); ok {
+		if n, ok := m.(int64); ok {
+			r.RowsAffected = n
+		}
+	}
+	if m, ok := d.Get("query_id"); ok {
+		r.QueryID = str(m)
+	}
+	return r
+}
+
+func fnRunQuery(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	a := bindArgs(args, kw, "sql")
+	if rs == nil || rs.mode == modeParse {
+		return nil, nil
+	}
+	_, t, err := rs.execute(str(a["sql"]), true)
+	if err != nil {
+		return nil, err
+	}
+	return newTable(t), nil
+}
+
+// fnLoadAgateTable reads the seed's CSV as a table (for seed materializations written the
+// dbt way); gdbt's own seed materialization uses adapter.load_csv instead.
+func fnLoadAgateTable(c *jinja.Call, _ []jinja.Value, _ []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	if rs == nil || rs.node == nil {
+		return nil, fmt.Errorf("load_agate_table() is only available to seeds")
+	}
+	t, err := readCSVTable(rs.p.seedPath(rs.node))
+	if err != nil {
+		return nil, err
+	}
+	return newTable(t), nil
+}
+
+// readCSVTable reads a CSV file into a table of strings (empty cells are None).
+func readCSVTable(path string) (*warehouse.Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read seed: %w", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("read seed %s: %w", path, err)
+	}
+	t := &warehouse.Table{}
+	if len(recs) == 0 {
+		return t, nil
+	}
+	for _, h := range recs[0] {
+		t.Columns = append(t.Columns, warehouse.Column{Name: h, DataType: "text"})
+	}
+	for _, r := range recs[1:] {
+		row := make([]any, len(t.Columns))
+		for i := range row {
+			if i < len(r) && r[i] != "" {
+				row[i] = r[i]
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t, nil
+}

@@ -1,0 +1,3 @@
+{% macro cents(col) -%}
+  ({{ col }} * 100)::bigint
+{%- endmacro %}

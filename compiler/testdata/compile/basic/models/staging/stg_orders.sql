@@ -1,0 +1,2 @@
+{{ config(materialized='ephemeral') }}
+select id as order_id, customer_id, amount, status from {{ ref('raw_orders') }}

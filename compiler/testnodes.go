@@ -1,0 +1,426 @@
+package compiler
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/manifest"
+)
+
+// genericTest is what compiling a generic test node needs: the test macro and its kwargs.
+type genericTest struct {
+	def    *TestDef
+	macro  *macroDef
+	tested string // unique id of the tested model/seed/snapshot/source
+}
+
+// addSources makes manifest sources from property YAML.
+func (p *projectImpl) addSources(m *manifest.Manifest, pi *propIndex) Errors {
+	var errs Errors
+	for _, pr := range pi.props {
+		pkg := pr.File.Package.Name
+		for _, sp := range pr.Sources {
+			for _, tp := range sp.Tables {
+				uid := "source." + pkg + "." + sp.Name + "." + tp.Name
+				if _, dup := m.Sources[uid]; dup {
+					errs = append(errs, Errorf(pr.File.DisplayPath(), tp.Line, tp.Col, "source %s.%s is defined twice", sp.Name, tp.Name))
+					continue
+				}
+				db := sp.Database
+				if db == "" {
+					db = p.target.Database
+				}
+				sch := sp.Schema
+				if sch == "" {
+					sch = sp.Name
+				}
+				cfg := map[string]any{"enabled": true}
+				MergeConfig(cfg, ResolveProjectConfig(p.rootPC, pr.File.Package.Config, "source", []string{pkg, sp.Name, tp.Name}))
+				MergeConfig(cfg, sp.Config)
+				MergeConfig(cfg, tp.Config)
+				if b, ok := cfg["enabled"].(bool); ok && !b {
+					continue
+				}
+				s := &manifest.Source{
+					UniqueID: uid, ResourceType: manifest.SourceRT, PackageName: pkg, SourceName: sp.Name,
+					Name: tp.Name, Identifier: tp.Identifier, Database: db, Schema: sch,
+					FQN: sourceFQN(pkg, pr.File, sp.Name, tp.Name), Path: pr.File.Path, OriginalFilePath: pr.File.Path,
+					Loader: sp.Loader, Description: tp.Description, SourceDescription: sp.Description,
+					Columns: map[string]*manifest.Column{}, Meta: orEmpty(tp.Meta), SourceMeta: orEmpty(sp.Meta),
+					Tags: append(append([]string{}, sp.Tags...), tp.Tags...), Config: cfg,
+					LoadedAtField: firstNonEmpty(tp.LoadedAtField, sp.LoadedAtField), ExternalLocation: tp.ExternalLocation,
+				}
+				if tp.Freshness != nil {
+					s.Freshness = tp.Freshness
+				} else if sp.Freshness != nil && !tp.FreshnessNull {
+					s.Freshness = sp.Freshness
+				}
+				for _, c := range tp.Columns {
+					s.Columns[c.Name] = &manifest.Column{Name: c.Name, Description: c.Description, Meta: orEmpty(c.Meta), DataType: c.DataType, Quote: c.Quote, Tags: orEmptyS(c.Tags)}
+				}
+				r := newRelation(p.dialect, s.Database, s.Schema, s.Identifier, "table")
+				if s.ExternalLocation != "" {
+					r.external = p.dialect.ExternalSQL(s.ExternalLocation)
+				}
+				s.RelationName = r.JinjaString()
+				m.Sources[uid] = s
+			}
+		}
+	}
+	return errs
+}
+
+func sourceFQN(pkg string, f *SourceFile, src, tbl string) []string {
+	fqn := []string{pkg}
+	rel := splitResourcePathFor(f)
+	if d := path.Dir(rel); d != "." && d != "" {
+		fqn = append(fqn, strings.Split(d, "/")...)
+	}
+	return append(fqn, src, tbl)
+}
+
+// splitResourcePathFor strips the model path from a property file's path.
+func splitResourcePathFor(f *SourceFile) string {
+	for _, rp := range f.Package.Config.ModelPaths {
+		rp = strings.Trim(path.Clean(rp), "/")
+		if strings.HasPrefix(f.Path, rp+"/") {
+			return strings.TrimPrefix(f.Path, rp+"/")
+		}
+	}
+	return f.Path
+}
+
+func orEmpty(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+func orEmptyS(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// addExposures makes manifest exposures; their depends_on strings are rendered in parse mode.
+func (p *projectImpl) addExposures(m *manifest.Manifest, pi *propIndex) Errors {
+	var errs Errors
+	for _, pr := range pi.props {
+		pkg := pr.File.Package.Name
+		for _, ep := range pr.Exposures {
+			uid := "exposure." + pkg + "." + ep.Name
+			e := &manifest.Exposure{UniqueID: uid, ResourceType: manifest.ExposureRT, PackageName: pkg, Name: ep.Name,
+				Type: ep.Type, Owner: orEmpty(ep.Owner), Description: ep.Description, FQN: []string{pkg, ep.Name},
+				Path: pr.File.Path, OriginalFilePath: pr.File.Path, Tags: orEmptyS(ep.Tags), Meta: orEmpty(ep.Meta),
+				Config: map[string]any{"enabled": true}, Refs: []manifest.RefArgs{}, Sources: [][]string{},
+				DependsOn: manifest.DependsOn{Macros: []string{}, Nodes: []string{}}, URL: ep.URL, Maturity: ep.Maturity}
+			deps := map[string]bool{}
+			for _, d := range ep.DependsOn {
+				rs := p.newState(background, nil, modeParse, nil)
+				rs.pkg = pkg
+				t, err := p.env.Parse(pr.File.DisplayPath(), "{{ "+d+" }}")
+				if err == nil {
+					_, err = t.Render(p.env, rs.rootContext())
+				}
+				if err != nil {
+					errs = append(errs, Errorf(pr.File.DisplayPath(), ep.Line, ep.Col, "exposure %s: depends_on %q: %v", ep.Name, d, err))
+					continue
+				}
+				for _, rc := range rs.refs {
+					e.Refs = append(e.Refs, rc.args)
+					n, err := p.resolveRef(pkg, rc.args)
+					if err != nil {
+						errs = append(errs, Errorf(pr.File.DisplayPath(), ep.Line, ep.Col, "exposure %s: %v", ep.Name, err))
+						continue
+					}
+					deps[n.UniqueID] = true
+				}
+				for _, sc := range rs.sources {
+					e.Sources = append(e.Sources, []string{sc.source, sc.table})
+					s, err := p.resolveSource(pkg, sc.source, sc.table)
+					if err != nil {
+						errs = append(errs, Errorf(pr.File.DisplayPath(), ep.Line, ep.Col, "exposure %s: %v", ep.Name, err))
+						continue
+					}
+					deps[s.UniqueID] = true
+				}
+			}
+			e.DependsOn.Nodes = sortedSet(deps)
+			m.Exposures[uid] = e
+		}
+	}
+	return errs
+}
+
+var nonIdent = regexp.MustCompile(`[^0-9a-zA-Z_]+`)
+
+// testNames is dbt's generic test naming: <type>_<target>_<args flattened>, with names of 64
+// characters or more shortened to the first 30 characters and an md5 of the full name.
+func testNames(testType, target string, args map[string]any) (short, full string) {
+	keys := make([]string, 0, len(args))
+	for k := range args {
+		if k != "model" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var flat []string
+	for _, k := range keys {
+		switch v := args[k].(type) {
+		case map[string]any:
+			vk := make([]string, 0, len(v))
+			for kk := range v {
+				vk = append(vk, kk)
+			}
+			sort.Strings(vk)
+			for _, kk := range vk {
+				flat = append(flat, pyStr(v[kk]))
+			}
+		case []any:
+			for _, x := range v {
+				flat = append(flat, pyStr(x))
+			}
+		default:
+			flat = append(flat, pyStr(v))
+		}
+	}
+	for i, f := range flat {
+		flat[i] = nonIdent.ReplaceAllString(f, "_")
+	}
+	ident := testType + "_" + target
+	full = ident + "_" + strings.Join(flat, "__")
+	if len(full) >= 64 {
+		h := md5.Sum([]byte(full))
+		id := ident
+		if len(id) > 30 {
+			id = id[:30]
+		}
+		return id + "_" + hex.EncodeToString(h[:]), full
+	}
+	return full, full
+}
+
+// pyStr is Python's str() of a YAML value.
+func pyStr(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "None"
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case string:
+		return x
+	}
+	return jinja.ToString(jinja.FromGo(v))
+}
+
+// addGenericTests makes one test node per TestDef.
+func (p *projectImpl) addGenericTests(m *manifest.Manifest, pi *propIndex) Errors {
+	var errs Errors
+	for _, pr := range pi.props {
+		pkg := pr.File.Package.Name
+		display := pr.File.DisplayPath()
+		for _, td := range pr.Tests {
+			n, err := p.genericTestNode(m, pr.File, pkg, td)
+			if err != nil {
+				l, c := td.Line, td.Col
+				errs = append(errs, Errorf(display, l, c, "%v", err))
+				continue
+			}
+			if n == nil {
+				continue
+			}
+			if _, dup := m.Nodes[n.UniqueID]; dup {
+				errs = append(errs, Errorf(display, td.Line, td.Col, "dbt found two tests with the name %q", n.Name))
+				continue
+			}
+			m.Nodes[n.UniqueID] = n
+		}
+	}
+	return errs
+}
+
+// looksLikeFunc is dbt's rule for test arguments rendered as expressions (to: ref('x')).
+var looksLikeFunc = regexp.MustCompile(`^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$`)
+
+func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg string, td *TestDef) (*manifest.Node, error) {
+	// The tested resource.
+	var tested, targetName, fileKey string
+	var testedNode *manifest.Node
+	switch td.TestedKind {
+	case "source":
+		uid := "source." + pkg + "." + td.TestedName + "." + td.SourceTable
+		if _, ok := m.Sources[uid]; !ok {
+			return nil, nil // disabled source
+		}
+		tested, targetName, fileKey = uid, td.TestedName+"_"+td.SourceTable, "sources."+td.TestedName
+	default:
+		rt := td.TestedKind
+		if rt == "" {
+			rt = manifest.Model
+		}
+		uid := rt + "." + pkg + "." + td.TestedName
+		n, ok := m.Nodes[uid]
+		if !ok {
+			if p.disabledOrMissing(rt, pkg, td.TestedName) {
+				return nil, nil
+			}
+			return nil, fmt.Errorf("test %s is defined on %s %q, which was not found", td.FullName(), rt, td.TestedName)
+		}
+		testedNode = n
+		tested, targetName, fileKey = uid, td.TestedName, rt+"s."+td.TestedName
+	}
+	// The test macro.
+	macroName := "test_" + td.Name
+	var md *macroDef
+	if td.Namespace != "" {
+		md = p.reg.get(td.Namespace, macroName)
+	} else {
+		for _, pk := range []string{pkg, p.root, builtinPkg} {
+			if md = p.reg.get(pk, macroName); md != nil {
+				break
+			}
+		}
+	}
+	if md == nil {
+		return nil, fmt.Errorf("test %s on %s: no test macro named %s found (define it with {%% test %s(model, column_name) %%})", td.FullName(), td.TestedName, strings.TrimPrefix(td.FullName(), td.Namespace+"."), td.Name)
+	}
+	args := map[string]any{}
+	for k, v := range td.Kwargs {
+		args[k] = v
+	}
+	if td.ColumnName != "" {
+		args["column_name"] = td.ColumnName
+	}
+	testType := td.Name
+	if td.Namespace != "" {
+		testType = td.Namespace + "_" + td.Name
+	}
+	if td.TestedKind == "source" {
+		testType = "source_" + testType
+	}
+	short, full := testNames(testType, targetName, args)
+	name := short
+	if td.CustomName != "" {
+		name = td.CustomName
+	}
+	h := md5.Sum([]byte(full + "\x00" + tested))
+	uid := "test." + pkg + "." + name + "." + hex.EncodeToString(h[:])[:10]
+
+	modelArg := "{{ get_where_subquery(ref('" + td.TestedName + "')) }}"
+	if td.TestedKind == "source" {
+		modelArg = "{{ get_where_subquery(source('" + td.TestedName + "', '" + td.SourceTable + "')) }}"
+	}
+	kwargs := map[string]any{"model": modelArg}
+	for k, v := range args {
+		kwargs[k] = v
+	}
+	macroCall := "test_" + td.Name
+	if td.Namespace != "" {
+		macroCall = td.Namespace + "." + macroCall
+	}
+	rel := splitResourcePathFor(f)
+	fqn := []string{pkg}
+	if d := path.Dir(rel); d != "." && d != "" {
+		fqn = append(fqn, strings.Split(d, "/")...)
+	}
+	fqn = append(fqn, name)
+	n := &manifest.Node{
+		UniqueID: uid, ResourceType: manifest.Test, PackageName: pkg, Name: name, Alias: name,
+		FQN: fqn, Path: name + ".sql", OriginalFilePath: f.Path,
+		Checksum: manifest.Checksum{Name: "none", Checksum: ""}, Language: "sql",
+		RawCode:  "{{ " + macroCall + "(**_dbt_generic_test_kwargs) }}",
+		Columns:  map[string]*manifest.Column{}, Meta: map[string]any{}, Docs: map[string]any{"show": true},
+		Refs: []manifest.RefArgs{}, Sources: [][]string{}, Tags: []string{},
+		DependsOn:      manifest.DependsOn{Macros: []string{md.uniqueID()}, Nodes: []string{}},
+		ConfigCallDict: map[string]any{}, UnrenderedConfig: map[string]any{}, Description: td.Description,
+		TestMetadata: &manifest.TestMetadata{Name: td.Name, Kwargs: kwargs, Namespace: td.Namespace},
+		ColumnName:   td.ColumnName, FileKeyName: fileKey,
+		Database:     p.target.Database, Schema: p.target.Schema,
+	}
+	if testedNode != nil {
+		n.AttachedNode = testedNode.UniqueID
+	}
+	cfg := DefaultConfig("test")
+	MergeConfig(cfg, ResolveProjectConfig(p.rootPC, f.Package.Config, "test", fqn))
+	MergeConfig(cfg, td.Config)
+	n.Config = cfg
+	for k, v := range td.Config {
+		n.UnrenderedConfig[NormalizeConfigKey(k)] = v
+	}
+	if !n.Enabled() {
+		return nil, nil
+	}
+	if err := p.finishNode(n, nil); err != nil {
+		return nil, err
+	}
+	// Dependencies: the tested resource, plus refs/sources written in the arguments.
+	deps := map[string]bool{tested: true}
+	if td.TestedKind == "source" {
+		n.Sources = append(n.Sources, []string{td.TestedName, td.SourceTable})
+	} else {
+		n.Refs = append(n.Refs, manifest.RefArgs{Name: td.TestedName})
+	}
+	for _, v := range td.Kwargs {
+		s, ok := v.(string)
+		if !ok || !looksLikeFunc.MatchString(s) {
+			continue
+		}
+		rs := p.newState(background, n, modeParse, nil)
+		t, err := p.env.Parse(f.DisplayPath(), "{{ "+s+" }}")
+		if err == nil {
+			_, err = t.Render(p.env, rs.rootContext())
+		}
+		if err != nil {
+			return nil, fmt.Errorf("test %s on %s: argument %q: %v", td.FullName(), td.TestedName, s, err)
+		}
+		for _, rc := range rs.refs {
+			n.Refs = append(n.Refs, rc.args)
+			t, err := p.resolveRef(pkg, rc.args)
+			if err != nil {
+				return nil, fmt.Errorf("test %s on %s: %v", td.FullName(), td.TestedName, err)
+			}
+			deps[t.UniqueID] = true
+		}
+		for _, sc := range rs.sources {
+			n.Sources = append(n.Sources, []string{sc.source, sc.table})
+			s, err := p.resolveSource(pkg, sc.source, sc.table)
+			if err != nil {
+				return nil, fmt.Errorf("test %s on %s: %v", td.FullName(), td.TestedName, err)
+			}
+			deps[s.UniqueID] = true
+		}
+	}
+	n.DependsOn.Nodes = sortedSet(deps)
+	tmpl, err := p.env.Parse(f.DisplayPath(), n.RawCode)
+	if err != nil {
+		return nil, err
+	}
+	p.srcs[uid] = &nodeSource{tmpl: tmpl, file: f.DisplayPath(), src: n.RawCode, generic: &genericTest{def: td, macro: md, tested: tested}}
+	return n, nil
+}
+
+// disabledOrMissing reports whether a tested node is absent because it is disabled (tests
+// on disabled nodes are dropped silently, as dbt does).
+func (p *projectImpl) disabledOrMissing(rt, pkg, name string) bool {
+	return p.disabled[rt+"."+pkg+"."+name]
+}

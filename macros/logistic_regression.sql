@@ -1,0 +1,356 @@
+{#-
+  materialized='logistic_regression': trains a binary logistic regression inside the warehouse.
+
+  The model's SQL selects the training rows. Config:
+    features      list of numeric columns (required)
+    label         0/1 column (default 'label')
+    solver        'newton' (IRLS: gradient and Hessian in one scan per iteration, solved here
+                  in Jinja) or 'gradient_descent' (full-batch, one scan per iteration)
+    learning_rate 'line_search' (default: each scan also evaluates the loss and gradient at
+                  four candidate step sizes) or a constant step on the standardized scale
+    l2            L2 penalty on the non-intercept weights, as scikit-learn's 1/C (default 0)
+    class_weight  none, 'balanced', or {0: w0, 1: w1}
+    max_iter, tol stop after max_iter scans or when the relative loss improvement < tol
+
+  One scan standardizes the features (mean, population std) into <name>__lr_data; each
+  iteration is then one aggregate scan of that table cross-joined with the one-row weights
+  table <name>__lr_weights. Results: the model table (feature, weight, mean, std; weights on
+  the standardized scale, the intercept as feature '(intercept)') and <name>__history
+  (iteration, loss, grad_norm, step_size, duration_s). Score with logistic_regression_score().
+-#}
+{% materialization logistic_regression, default %}
+  {%- set features = config.require('features') -%}
+  {%- set label = config.get('label', 'label') -%}
+  {%- set solver = config.get('solver', 'newton') -%}
+  {%- set learning_rate = config.get('learning_rate', 'line_search') -%}
+  {%- set l2 = config.get('l2', 0.0) | float -%}
+  {%- set max_iter = config.get('max_iter', 100) | int -%}
+  {%- set tol = config.get('tol', 0.000001) | float -%}
+  {%- set class_weight = config.get('class_weight', none) -%}
+  {%- set k = features | length -%}
+  {%- set dbl = dbt.type_float() -%}
+
+  {%- set data_rel = api.Relation.create(database=this.database, schema=this.schema, identifier=this.identifier ~ '__lr_data', type='table') -%}
+  {%- set weights_rel = api.Relation.create(database=this.database, schema=this.schema, identifier=this.identifier ~ '__lr_weights', type='table') -%}
+  {%- set history_rel = api.Relation.create(database=this.database, schema=this.schema, identifier=this.identifier ~ '__history', type='table') -%}
+  {%- set tmp_rel = api.Relation.create(database=this.database, schema=this.schema, identifier=this.identifier ~ '__dbt_tmp', type='table') -%}
+  {%- set tmp_history_rel = api.Relation.create(database=this.database, schema=this.schema, identifier=this.identifier ~ '__history__dbt_tmp', type='table') -%}
+
+  {{ run_hooks(pre_hooks) }}
+
+  {#- 1. Feature means and standard deviations, the class counts: one scan. -#}
+  {%- set stats_sql -%}
+    select count(*) as n, sum(case when {{ label }} = 1 then 1 else 0 end) as n_pos
+    {%- for f in features %},
+      avg(cast({{ f }} as {{ dbl }})) as m_{{ loop.index }},
+      stddev_pop(cast({{ f }} as {{ dbl }})) as s_{{ loop.index }}
+    {%- endfor %}
+    from ({{ sql }}) as lr_input
+  {%- endset -%}
+  {%- set stats = run_query(stats_sql).rows[0] -%}
+  {%- set n = stats[0] | float -%}
+  {%- set n_pos = stats[1] | float -%}
+  {%- if n == 0 or n_pos == 0 or n_pos == n -%}
+    {{ exceptions.raise_compiler_error("logistic_regression: the training rows of " ~ this ~ " need both classes (rows: " ~ n ~ ", positives: " ~ n_pos ~ ")") }}
+  {%- endif -%}
+  {%- set means = [] -%}{%- set stds = [] -%}
+  {%- for i in range(k) -%}
+    {%- do means.append((stats[2 + 2 * i] or 0) | float) -%}
+    {%- set s = (stats[3 + 2 * i] or 0) | float -%}
+    {%- do stds.append(s if s > 0 else 1.0) -%}
+  {%- endfor -%}
+  {%- if class_weight == 'balanced' -%}
+    {%- set cw0 = n / (2 * (n - n_pos)) -%}{%- set cw1 = n / (2 * n_pos) -%}
+  {%- elif class_weight is mapping -%}
+    {%- set cw0 = (class_weight.get(0, class_weight.get('0', 1.0))) | float -%}
+    {%- set cw1 = (class_weight.get(1, class_weight.get('1', 1.0))) | float -%}
+  {%- else -%}
+    {%- set cw0 = 1.0 -%}{%- set cw1 = 1.0 -%}
+  {%- endif -%}
+
+  {#- 2. The standardized training table (missing values become the mean, i.e. 0). -#}
+  {% call statement('lr_data') -%}
+    drop table if exists {{ data_rel }};
+    create table {{ data_rel }} as
+    select
+      cast({{ label }} as {{ dbl }}) as y,
+      case when {{ label }} = 1 then {{ cw1 }} else {{ cw0 }} end as cw
+      {%- for f in features %},
+      coalesce((cast({{ f }} as {{ dbl }}) - {{ means[loop.index0] }}) / {{ stds[loop.index0] }}, 0) as z{{ loop.index }}
+      {%- endfor %}
+    from ({{ sql }}) as lr_input
+  {%- endcall %}
+
+  {#- 3. Iterate. w[0] is the intercept; the objective is the class-weighted mean log loss
+       plus l2 / (2 n) * |w[1:]|^2. -#}
+  {#- Loop variables live in a namespace: a plain set inside a for loop does not survive
+       to the next iteration in Jinja. -#}
+  {%- set st = namespace(w=[0.0] * (k + 1), prev=none, loss=none, step=1.0, done=false, grad=none, record=true) -%}
+  {%- set history = [] -%}
+  {%- for it in range(max_iter) -%}
+  {%- if not st.done -%}
+    {%- set t0 = modules.datetime.datetime.now() -%}
+    {%- set st.record = true -%}
+    {%- set w = st.w -%}
+    {%- do logistic_regression__write_weights(weights_rel, [w]) -%}
+    {%- if solver == 'newton' -%}
+      {%- set r = run_query(logistic_regression__newton_sql(data_rel, weights_rel, k)).rows[0] -%}
+      {%- set loss = r[0] / n + l2 / (2 * n) * logistic_regression__sumsq(w[1:]) -%}
+      {%- set g = logistic_regression__grad(r, 1, k, n, l2, w) -%}
+      {%- set H = [] -%}
+      {%- for a in range(k + 1) -%}{%- do H.append([0.0] * (k + 1)) -%}{%- endfor -%}
+      {%- set ns = namespace(idx=2 + k) -%}
+      {%- for a in range(k + 1) -%}
+        {%- for b in range(a, k + 1) -%}
+          {%- set v = r[ns.idx] / n + (l2 / n if a == b and a > 0 else 0.0) -%}
+          {%- do H[a].pop(b) -%}{%- do H[a].insert(b, v) -%}
+          {%- if a != b -%}{%- do H[b].pop(a) -%}{%- do H[b].insert(a, v) -%}{%- endif -%}
+          {%- set ns.idx = ns.idx + 1 -%}
+        {%- endfor -%}
+      {%- endfor -%}
+      {%- set step = 1.0 -%}
+      {#- loss is the loss at w: stop before stepping once the last step gained too little. -#}
+      {%- if st.loss is not none and (st.loss - loss) <= tol * st.loss -%}
+        {%- set st.done = true -%}
+        {%- if loss > st.loss -%}
+          {#- The full Newton step overshot: keep the previous point and its history. -#}
+          {%- set st.w = st.prev -%}{%- set st.record = false -%}
+        {%- endif -%}
+      {%- else -%}
+        {%- set st.prev = w -%}
+        {%- set delta = logistic_regression__solve(H, g) -%}
+        {%- set new_w = [] -%}
+        {%- for j in range(k + 1) -%}{%- do new_w.append(w[j] - delta[j]) -%}{%- endfor -%}
+        {%- set st.w = new_w -%}
+        {%- set st.loss = loss -%}
+      {%- endif -%}
+    {%- else -%}
+      {#- Gradient descent: a first scan gets loss and gradient at w; every later scan
+          evaluates loss and gradient at each candidate step along -gradient and keeps the
+          best; when none improves, the step shrinks and the point stays. -#}
+      {%- if st.grad is none -%}
+        {%- set r0 = run_query(logistic_regression__gd_sql(data_rel, weights_rel, k, [0.0], none)).rows[0] -%}
+        {%- set st.grad = logistic_regression__grad(r0, 1, k, n, l2, w) -%}
+        {%- set st.loss = r0[0] / n + l2 / (2 * n) * logistic_regression__sumsq(w[1:]) -%}
+      {%- endif -%}
+      {%- if learning_rate == 'line_search' -%}
+        {%- set steps = [st.step * 4, st.step * 2, st.step, st.step / 2] -%}
+      {%- else -%}
+        {%- set steps = [learning_rate | float] -%}
+      {%- endif -%}
+      {%- set r = run_query(logistic_regression__gd_sql(data_rel, weights_rel, k, steps, st.grad)).rows[0] -%}
+      {%- set best = namespace(i=0, loss=none, w=none) -%}
+      {%- for i in range(steps | length) -%}
+        {%- set cand = [] -%}
+        {%- for j in range(k + 1) -%}{%- do cand.append(w[j] - steps[i] * st.grad[j]) -%}{%- endfor -%}
+        {%- set l = r[i * (k + 2)] / n + l2 / (2 * n) * logistic_regression__sumsq(cand[1:]) -%}
+        {%- if best.loss is none or l < best.loss -%}
+          {%- set best.i = i -%}{%- set best.loss = l -%}{%- set best.w = cand -%}
+        {%- endif -%}
+      {%- endfor -%}
+      {%- set step = steps[best.i] -%}
+      {%- if best.loss < st.loss -%}
+        {%- set gain = (st.loss - best.loss) / st.loss -%}
+        {%- set st.w = best.w -%}
+        {%- set st.grad = logistic_regression__grad(r, best.i * (k + 2) + 1, k, n, l2, best.w) -%}
+        {%- set st.loss = best.loss -%}
+        {%- set st.step = step -%}
+        {%- if gain <= tol -%}{%- set st.done = true -%}{%- endif -%}
+      {%- else -%}
+        {%- set st.step = steps[-1] / 8 -%}
+        {%- if st.step < 1e-12 -%}{%- set st.done = true -%}{%- endif -%}
+      {%- endif -%}
+      {%- set loss = st.loss -%}
+      {%- set g = st.grad -%}
+    {%- endif -%}
+    {%- set t1 = modules.datetime.datetime.now() -%}
+    {%- if st.record -%}
+      {%- do history.append([it + 1, loss, logistic_regression__sumsq(g) ** 0.5, step, (t1 - t0).total_seconds()]) -%}
+    {%- endif -%}
+  {%- endif -%}
+  {%- endfor -%}
+  {%- set w = st.w -%}
+  {%- do logistic_regression__write_weights(weights_rel, [w]) -%}
+
+  {#- 4. The model and its history, built under temporary names and swapped in. -#}
+  {% call statement('main') -%}
+    drop table if exists {{ tmp_rel }};
+    create table {{ tmp_rel }} as
+    select * from (values
+      ('(intercept)', {{ w[0] }}, 0.0, 1.0)
+      {%- for f in features %},
+      ('{{ f }}', {{ w[loop.index] }}, {{ means[loop.index0] }}, {{ stds[loop.index0] }})
+      {%- endfor %}
+    ) as model(feature, weight, mean, std)
+  {%- endcall %}
+  {% call statement('lr_history') -%}
+    drop table if exists {{ tmp_history_rel }};
+    create table {{ tmp_history_rel }} as
+    select * from (values
+      {%- for h in history %}
+      ({{ h[0] }}, {{ h[1] }}, {{ h[2] }}, {{ h[3] }}, {{ h[4] }}){{ "," if not loop.last }}
+      {%- endfor %}
+    ) as history(iteration, loss, grad_norm, step_size, duration_s)
+  {%- endcall %}
+  {{ logistic_regression__swap(tmp_rel, this) }}
+  {{ logistic_regression__swap(tmp_history_rel, history_rel) }}
+  {% do adapter.drop_relation(data_rel) %}
+  {% do adapter.drop_relation(weights_rel) %}
+
+  {{ run_hooks(post_hooks) }}
+  {{ return({'relations': [this, history_rel]}) }}
+{% endmaterialization %}
+
+{#- Replaces target by tmp: the old version stays intact until tmp is complete. -#}
+{% macro logistic_regression__swap(tmp, target) %}
+  {%- set backup = api.Relation.create(database=target.database, schema=target.schema, identifier=target.identifier ~ '__dbt_backup', type='table') -%}
+  {%- set existing = adapter.get_relation(database=target.database, schema=target.schema, identifier=target.identifier) -%}
+  {%- do adapter.drop_relation(backup) -%}
+  {%- if existing is not none -%}
+    {%- do adapter.rename_relation(existing, backup) -%}
+  {%- endif -%}
+  {%- do adapter.rename_relation(tmp, target) -%}
+  {%- do adapter.drop_relation(backup) -%}
+{% endmacro %}
+
+{% macro logistic_regression__write_weights(rel, rows) %}
+  {% call statement('lr_weights') -%}
+    drop table if exists {{ rel }};
+    create table {{ rel }} as
+    select * from (values
+      {%- for w in rows %}
+      ({% for x in w %}{{ x }}{{ ", " if not loop.last }}{% endfor %}){{ "," if not loop.last }}
+      {%- endfor %}
+    ) as weights({% for x in rows[0] %}w{{ loop.index0 }}{{ ", " if not loop.last }}{% endfor %})
+  {%- endcall %}
+{% endmacro %}
+
+{#- The linear score s = w0 + sum(wj * zj), clamped so exp() cannot overflow. -#}
+{% macro logistic_regression__score_expr(k, prefix='w.', step=none, grad=none) -%}
+  least(greatest(
+  {%- if step is none -%}
+    {{ prefix }}w0{% for j in range(1, k + 1) %} + {{ prefix }}w{{ j }} * d.z{{ j }}{% endfor %}
+  {%- else -%}
+    ({{ prefix }}w0 - {{ step * grad[0] }}){% for j in range(1, k + 1) %} + ({{ prefix }}w{{ j }} - {{ step * grad[j] }}) * d.z{{ j }}{% endfor %}
+  {%- endif -%}
+  , -35), 35)
+{%- endmacro %}
+
+{#- Loss (weighted, summed), gradient (k+1 sums) and the upper triangle of the Hessian. -#}
+{% macro logistic_regression__newton_sql(data_rel, weights_rel, k) %}
+  {%- set cols = ['one'] -%}
+  {%- for j in range(1, k + 1) %}{% do cols.append('z' ~ j) %}{% endfor -%}
+  select
+    sum(cw * (greatest(s, 0) - y * s + ln(1 + exp(-abs(s))))) as loss
+    {%- for j in range(k + 1) %},
+    sum(cw * (p - y) * {{ cols[j] }}) as g{{ j }}
+    {%- endfor %}
+    {%- for a in range(k + 1) %}{% for b in range(a, k + 1) %},
+    sum(q * {{ cols[a] }} * {{ cols[b] }}) as h{{ a }}_{{ b }}
+    {%- endfor %}{% endfor %}
+  from (
+    select sc.*, 1.0 / (1.0 + exp(-s)) as p, cw * (1.0 / (1.0 + exp(-s))) * (1.0 - 1.0 / (1.0 + exp(-s))) as q
+    from (
+      select d.*, 1.0 as one, {{ logistic_regression__score_expr(k) }} as s
+      from {{ data_rel }} as d cross join {{ weights_rel }} as w
+    ) as sc
+  ) as t
+{% endmacro %}
+
+{#- For each step size: loss and gradient at w - step * grad (one scan for all steps). -#}
+{% macro logistic_regression__gd_sql(data_rel, weights_rel, k, steps, grad) %}
+  select
+  {%- for i in range(steps | length) %}
+    {%- set s = 's' ~ i %}{% set p = '(1.0 / (1.0 + exp(-s' ~ i ~ ')))' %}
+    {{ "," if not loop.first }}
+    sum(cw * (greatest({{ s }}, 0) - y * {{ s }} + ln(1 + exp(-abs({{ s }}))))) as loss{{ i }},
+    sum(cw * ({{ p }} - y)) as g{{ i }}_0
+    {%- for j in range(1, k + 1) %},
+    sum(cw * ({{ p }} - y) * z{{ j }}) as g{{ i }}_{{ j }}
+    {%- endfor %}
+  {%- endfor %}
+  from (
+    select d.*
+    {%- for i in range(steps | length) %},
+      {% if grad is none %}{{ logistic_regression__score_expr(k) }}{% else %}{{ logistic_regression__score_expr(k, step=steps[i], grad=grad) }}{% endif %} as s{{ i }}
+    {%- endfor %}
+    from {{ data_rel }} as d cross join {{ weights_rel }} as w
+  ) as t
+{% endmacro %}
+
+{% macro logistic_regression__grad(r, offset, k, n, l2, w) %}
+  {%- set g = [] -%}
+  {%- for j in range(k + 1) -%}
+    {%- do g.append(r[offset + j] / n + (l2 / n * w[j] if j > 0 else 0.0)) -%}
+  {%- endfor -%}
+  {{ return(g) }}
+{% endmacro %}
+
+{% macro logistic_regression__sumsq(v) %}
+  {%- set acc = namespace(s=0.0) -%}
+  {%- for x in v %}{% set acc.s = acc.s + x * x %}{% endfor -%}
+  {{ return(acc.s) }}
+{% endmacro %}
+
+{#- Solves A x = b by Gaussian elimination with partial pivoting (A is small: one row and
+    column per feature plus the intercept). -#}
+{% macro logistic_regression__solve(A, b) %}
+  {%- set n = b | length -%}
+  {%- set M = [] -%}
+  {%- for i in range(n) %}{% do M.append(A[i] + [b[i]]) %}{% endfor -%}
+  {%- for c in range(n) -%}
+    {%- set piv = namespace(row=c, size=M[c][c] | abs) -%}
+    {%- for r in range(c + 1, n) -%}
+      {%- if (M[r][c] | abs) > piv.size %}{% set piv.row = r %}{% set piv.size = M[r][c] | abs %}{% endif -%}
+    {%- endfor -%}
+    {%- if piv.size < 1e-300 -%}
+      {{ exceptions.raise_compiler_error("logistic_regression: the Hessian is singular (a feature is constant or duplicated)") }}
+    {%- endif -%}
+    {%- if piv.row != c -%}
+      {%- set top = M[c] %}{% set other = M[piv.row] -%}
+      {%- do M.pop(c) %}{% do M.insert(c, other) -%}
+      {%- do M.pop(piv.row) %}{% do M.insert(piv.row, top) -%}
+    {%- endif -%}
+    {%- for r in range(c + 1, n) -%}
+      {%- set f = M[r][c] / M[c][c] -%}
+      {%- if f != 0 -%}
+        {%- set row = [] -%}
+        {%- for j in range(n + 1) %}{% do row.append(M[r][j] - f * M[c][j]) %}{% endfor -%}
+        {%- do M.pop(r) %}{% do M.insert(r, row) -%}
+      {%- endif -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {%- set x = [0.0] * n -%}
+  {%- for i in range(n - 1, -1, -1) -%}
+    {%- set acc = namespace(s=M[i][n]) -%}
+    {%- for j in range(i + 1, n) %}{% set acc.s = acc.s - M[i][j] * x[j] %}{% endfor -%}
+    {%- do x.pop(i) %}{% do x.insert(i, acc.s / M[i][i]) -%}
+  {%- endfor -%}
+  {{ return(x) }}
+{% endmacro %}
+
+{#- A SELECT adding column `as_name` with the model's probability to every row of `relation`
+    (which must have the model's feature columns). The model table is pivoted to one row,
+    so scoring is a single scan with no per-row lookups. -#}
+{% macro logistic_regression_score(model, relation, features, as_name='probability') %}
+  {%- set dbl = dbt.type_float() -%}
+  select
+    r.*,
+    1.0 / (1.0 + exp(-least(greatest(
+      m.w__intercept
+      {%- for f in features %}
+      + coalesce((cast(r.{{ f }} as {{ dbl }}) - m.mean__{{ f }}) / m.std__{{ f }}, 0) * m.w__{{ f }}
+      {%- endfor %}
+    , -35), 35))) as {{ as_name }}
+  from {{ relation }} as r
+  cross join (
+    select
+      max(case when feature = '(intercept)' then weight end) as w__intercept
+      {%- for f in features %},
+      max(case when feature = '{{ f }}' then weight end) as w__{{ f }},
+      max(case when feature = '{{ f }}' then mean end) as mean__{{ f }},
+      max(case when feature = '{{ f }}' then std end) as std__{{ f }}
+      {%- endfor %}
+    from {{ model }}
+  ) as m
+{% endmacro %}

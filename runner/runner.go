@@ -1,0 +1,449 @@
+// Package runner builds a selected part of a compiled project in the warehouse: it plans the
+// nodes of one command (run, build, test, seed, snapshot), hands them to the dag scheduler,
+// executes each through the compiler's materializations, prints dbt-shaped console lines and
+// writes run_results.json. It works from the manifest only, never from compiler internals.
+package runner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gdbt-dev/gdbt/compiler"
+	"github.com/gdbt-dev/gdbt/dag"
+	"github.com/gdbt-dev/gdbt/manifest"
+	"github.com/gdbt-dev/gdbt/warehouse"
+)
+
+// Options are one command's inputs.
+type Options struct {
+	Command  string   // run, build, test, seed, snapshot
+	IDs      []string // the selected unique ids (selection is the caller's job)
+	Threads  int
+	FailFast bool
+	// TargetDir is the project's target folder (absolute), for compiled/ run/ and artifacts.
+	TargetDir    string
+	InvocationID string
+	Args         map[string]any // written into run_results.json
+	Console      *Console
+	// SkipHooks disables on-run-start/on-run-end (dbt runs them for run, build, seed, test…).
+	SkipHooks bool
+}
+
+// Summary is the outcome of a command.
+type Summary struct {
+	Results                       []NodeResult
+	Pass, Warn, Error, Skip, NoOp int
+	Elapsed                       time.Duration
+	Interrupted                   bool
+}
+
+// ExitCode is dbt's exit code for the summary: 0 success, 1 a node failed, 130 interrupted.
+func (s *Summary) ExitCode() int {
+	switch {
+	case s.Interrupted:
+		return 130
+	case s.Error > 0:
+		return 1
+	}
+	return 0
+}
+
+// ExecutableTypes are the resource types each command executes.
+var ExecutableTypes = map[string][]string{
+	"run":      {manifest.Model},
+	"build":    {manifest.Model, manifest.Seed, manifest.Snapshot, manifest.Test},
+	"test":     {manifest.Test},
+	"seed":     {manifest.Seed},
+	"snapshot": {manifest.Snapshot},
+}
+
+type run struct {
+	p       *compiler.Project
+	a       warehouse.Adapter
+	opts    Options
+	con     *Console
+	total   int
+	started atomic.Int64
+
+	mu      sync.Mutex
+	results map[string]*NodeResult
+}
+
+// Run executes the selected nodes and writes run_results.json. The returned error is for
+// failures of the run itself (artifacts, hooks); node failures are in the summary.
+func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Options) (*Summary, error) {
+	start := time.Now()
+	r := &run{p: p, a: a, opts: opts, con: opts.Console, results: map[string]*NodeResult{}}
+	if opts.Threads <= 0 {
+		opts.Threads = 1
+	}
+	g, err := dag.New(p.Manifest)
+	if err != nil {
+		return nil, err
+	}
+	ids := executable(p.Manifest, opts.Command, opts.IDs)
+	ids = g.Sort(ids)
+	r.total = len(ids)
+
+	r.printHeader()
+	if len(ids) == 0 {
+		r.con.Warn("Nothing to do. Try checking your model configs and model specification args")
+	}
+	if !opts.SkipHooks && len(ids) > 0 {
+		if err := p.RunHooks(ctx, a, "on-run-start", nil); err != nil {
+			r.con.Error("HookError", "on-run-start failed: "+err.Error())
+			return &Summary{Error: 1, Elapsed: time.Since(start)}, nil
+		}
+	}
+
+	sched := g
+	if opts.Command == "build" {
+		// A failing test skips what is built on the data it rejected.
+		sched = g.WithTestEdges()
+	}
+	_, err = dag.Run(ctx, sched, ids, dag.RunOptions{
+		Threads:  opts.Threads,
+		FailFast: opts.FailFast,
+		OnDone: func(o dag.Outcome) {
+			switch o.Status {
+			case dag.Skipped, dag.NotRun:
+				r.skip(o.ID, o.Cause)
+			}
+			if o.Err != nil {
+				r.fail(o.ID, o.Err)
+			}
+		},
+	}, r.execute)
+	if err != nil {
+		return nil, err
+	}
+	sum := r.summarize(ids)
+	sum.Elapsed = time.Since(start)
+	sum.Interrupted = ctx.Err() != nil
+
+	if !opts.SkipHooks && len(ids) > 0 && !sum.Interrupted {
+		var res []any
+		for _, nr := range sum.Results {
+			res = append(res, map[string]any{"unique_id": nr.UniqueID, "status": nr.Status})
+		}
+		if err := p.RunHooks(context.WithoutCancel(ctx), a, "on-run-end", res); err != nil {
+			r.con.Error("HookError", "on-run-end failed: "+err.Error())
+			sum.Error++
+		}
+	}
+	rr := &RunResults{
+		Metadata:    RunMetadata{InvocationID: opts.InvocationID, DbtVersion: Version, InvocationStartedAt: start.UTC().Format(time.RFC3339Nano)},
+		Results:     sum.Results,
+		ElapsedTime: sum.Elapsed.Seconds(),
+		Args:        opts.Args,
+	}
+	if err := WriteRunResults(filepath.Join(opts.TargetDir, "run_results.json"), rr); err != nil {
+		return sum, fmt.Errorf("write run results: %w", err)
+	}
+	r.printFooter(sum)
+	return sum, nil
+}
+
+// Version is gdbt's version, written into artifacts (dbt_version) and printed at start.
+var Version = "0.1.0"
+
+// execute runs one node; Failed skips its descendants.
+func (r *run) execute(ctx context.Context, id string) dag.Status {
+	n := r.p.Manifest.Nodes[id]
+	idx := int(r.started.Add(1))
+	desc := describe(n)
+	r.con.StatusLine(Event{Name: "NodeStart", UniqueID: id, Index: idx, Total: r.total, Msg: "START " + desc}, "RUN", "")
+	t0 := time.Now()
+	res, err := r.p.Execute(ctx, r.a, n)
+	t1 := time.Now()
+	nr := &NodeResult{
+		UniqueID:      id,
+		ThreadID:      fmt.Sprintf("Thread-%d", idx%max(r.opts.Threads, 1)+1),
+		ExecutionTime: t1.Sub(t0).Seconds(),
+		Timing:        []Timing{{Name: "execute", StartedAt: t0.UTC().Format(time.RFC3339Nano), CompletedAt: t1.UTC().Format(time.RFC3339Nano)}},
+		Compiled:      boolPtr(true),
+	}
+	if n.RelationName != "" {
+		nr.RelationName = strPtr(n.RelationName)
+	}
+	if res != nil {
+		nr.CompiledCode = strPtr(res.CompiledCode)
+		nr.AdapterResponse = map[string]any{"_message": res.Response.Message, "code": res.Response.Code, "rows_affected": res.Response.RowsAffected}
+		r.writeRunFile(n, res.CompiledCode)
+	}
+	status := dag.Success
+	ev := Event{Name: "NodeFinished", UniqueID: id, Index: idx, Total: r.total, Elapsed: nr.ExecutionTime}
+	secs := fmt.Sprintf("%.2fs", nr.ExecutionTime)
+	switch {
+	case err != nil:
+		msg := err.Error()
+		nr.Status = StatusError
+		nr.Message = strPtr(msg)
+		status = dag.Failed
+		ev.Status = StatusError
+		ev.Msg = "ERROR creating " + desc
+		if n.ResourceType == manifest.Test {
+			ev.Msg = "ERROR " + desc
+		}
+		r.con.StatusLine(ev, "ERROR in "+secs, colorRed)
+	case n.ResourceType == manifest.Test:
+		f := res.Failures
+		nr.Failures = &f
+		switch {
+		case res.ShouldError:
+			nr.Status = StatusFail
+			nr.Message = strPtr(fmt.Sprintf("Got %d result%s, configured to fail if %s", f, plural(f), condition(n, "error_if")))
+			status = dag.Failed
+			ev.Msg, ev.Status = "FAIL "+fmt.Sprint(f)+" "+desc, StatusFail
+			r.con.StatusLine(ev, "FAIL "+fmt.Sprint(f)+" in "+secs, colorRed)
+		case res.ShouldWarn:
+			nr.Status = StatusWarn
+			status = dag.Warn
+			nr.Message = strPtr(fmt.Sprintf("Got %d result%s, configured to warn if %s", f, plural(f), condition(n, "warn_if")))
+			ev.Msg, ev.Status = "WARN "+fmt.Sprint(f)+" "+desc, StatusWarn
+			r.con.StatusLine(ev, "WARN "+fmt.Sprint(f)+" in "+secs, colorYellow)
+		default:
+			nr.Status = StatusPass
+			ev.Msg, ev.Status = "PASS "+desc, StatusPass
+			r.con.StatusLine(ev, "PASS in "+secs, colorGreen)
+		}
+	default:
+		nr.Status = StatusSuccess
+		msg := responseText(res.Response)
+		nr.Message = strPtr(msg)
+		verb := "OK created "
+		if n.ResourceType == manifest.Seed {
+			verb = "OK loaded "
+		} else if n.ResourceType == manifest.Snapshot {
+			verb = "OK snapshotted "
+		}
+		ev.Msg, ev.Status = verb+desc, StatusSuccess
+		r.con.StatusLine(ev, msg+" in "+secs, colorGreen)
+	}
+	r.mu.Lock()
+	r.results[id] = nr
+	r.mu.Unlock()
+	return status
+}
+
+// fail records a node whose work panicked (the scheduler recovered it).
+func (r *run) fail(id string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if nr, ok := r.results[id]; ok && nr.Status == StatusError {
+		return
+	}
+	r.results[id] = &NodeResult{UniqueID: id, Status: StatusError, ThreadID: "Thread-0", Message: strPtr(err.Error()), Compiled: boolPtr(false)}
+}
+
+// executable keeps the selected ids that command executes: its resource types, enabled,
+// and not ephemeral (ephemeral models are inlined as CTEs, never built).
+func executable(m *manifest.Manifest, command string, selected []string) []string {
+	types := map[string]bool{}
+	for _, t := range ExecutableTypes[command] {
+		types[t] = true
+	}
+	var out []string
+	for _, id := range selected {
+		n, ok := m.Nodes[id]
+		if !ok || !types[n.ResourceType] || !n.Enabled() {
+			continue
+		}
+		if n.ResourceType == manifest.Model && n.Materialized() == "ephemeral" {
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+func (r *run) skip(id, cause string) {
+	n := r.p.Manifest.Nodes[id]
+	nr := &NodeResult{UniqueID: id, Status: StatusSkipped, ThreadID: "Thread-0", Compiled: boolPtr(false)}
+	if cause != "" {
+		nr.Message = strPtr("skipped because " + cause + " failed")
+	} else {
+		nr.Message = strPtr("skipped: the run was interrupted or stopped early")
+	}
+	if n.RelationName != "" {
+		nr.RelationName = strPtr(n.RelationName)
+	}
+	idx := int(r.started.Add(1))
+	what := "relation " + relationLabel(n)
+	if n.ResourceType == manifest.Test {
+		what = "test " + n.Name
+	}
+	if cause != "" {
+		what += " (ancestor " + cause + " failed)"
+	}
+	r.con.StatusLine(Event{Name: "NodeSkipped", UniqueID: id, Index: idx, Total: r.total, Status: StatusSkipped, Msg: "SKIP " + what}, "SKIP", colorYellow)
+	r.mu.Lock()
+	r.results[id] = nr
+	r.mu.Unlock()
+}
+
+func (r *run) summarize(ids []string) *Summary {
+	s := &Summary{}
+	for _, id := range ids {
+		nr := r.results[id]
+		s.Results = append(s.Results, *nr)
+		switch nr.Status {
+		case StatusSuccess, StatusPass:
+			s.Pass++
+		case StatusWarn:
+			s.Warn++
+		case StatusError, StatusFail:
+			s.Error++
+		case StatusSkipped:
+			s.Skip++
+		}
+	}
+	return s
+}
+
+// writeRunFile records what ran for a node under target/run/<package>/<path>.
+func (r *run) writeRunFile(n *manifest.Node, code string) {
+	if r.opts.TargetDir == "" || code == "" {
+		return
+	}
+	p := filepath.Join(r.opts.TargetDir, "run", n.PackageName, filepath.FromSlash(n.OriginalFilePath))
+	if n.ResourceType == manifest.Test && n.TestMetadata != nil {
+		p = filepath.Join(r.opts.TargetDir, "run", n.PackageName, filepath.FromSlash(n.OriginalFilePath), n.Name+".sql")
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
+		_ = os.WriteFile(p, []byte(code), 0o644)
+	}
+}
+
+func (r *run) printHeader() {
+	counts := map[string]int{}
+	for _, n := range r.p.Manifest.Nodes {
+		counts[n.ResourceType]++
+	}
+	var parts []string
+	for _, rt := range []string{manifest.Model, manifest.Seed, manifest.Test, manifest.Snapshot, manifest.Analysis} {
+		if c := counts[rt]; c > 0 {
+			name := rt
+			if rt == manifest.Test {
+				name = "data test"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s%s", c, name, plural(int64(c))))
+		}
+	}
+	if c := len(r.p.Manifest.Sources); c > 0 {
+		parts = append(parts, fmt.Sprintf("%d source%s", c, plural(int64(c))))
+	}
+	if c := len(r.p.Manifest.Macros); c > 0 {
+		parts = append(parts, fmt.Sprintf("%d macro%s", c, plural(int64(c))))
+	}
+	r.con.Info("FoundStats", "Found "+strings.Join(parts, ", "))
+	r.con.Info("Concurrency", fmt.Sprintf("Concurrency: %d threads (target='%s')", r.opts.Threads, r.p.Target.Name))
+	r.con.Info("Empty", "")
+}
+
+func (r *run) printFooter(s *Summary) {
+	r.con.Info("Empty", "")
+	r.con.Info("FinishedRunning", fmt.Sprintf("Finished running %d node%s in %.2fs.", len(s.Results), plural(int64(len(s.Results))), s.Elapsed.Seconds()))
+	var bad []NodeResult
+	for _, nr := range s.Results {
+		if nr.Status == StatusError || nr.Status == StatusFail || nr.Status == StatusWarn {
+			bad = append(bad, nr)
+		}
+	}
+	if s.Interrupted {
+		r.con.Error("Interrupted", "The run was interrupted: running queries were cancelled and the rest marked skipped.")
+	} else if s.Error == 0 && s.Warn == 0 {
+		r.con.Info("Empty", "")
+		r.con.Info("RunResult", "Completed successfully")
+	} else {
+		r.con.Info("Empty", "")
+		if s.Error > 0 {
+			r.con.Error("RunResult", fmt.Sprintf("Completed with %d error%s and %d warning%s:", s.Error, plural(int64(s.Error)), s.Warn, plural(int64(s.Warn))))
+		} else {
+			r.con.Info("RunResult", fmt.Sprintf("Completed with %d warning%s:", s.Warn, plural(int64(s.Warn))))
+		}
+		for _, nr := range bad {
+			n := r.p.Manifest.Nodes[nr.UniqueID]
+			kind := "Failure in"
+			if nr.Status == StatusError {
+				kind = "Runtime Error in"
+			} else if nr.Status == StatusWarn {
+				kind = "Warning in"
+			}
+			msg := ""
+			if nr.Message != nil {
+				msg = *nr.Message
+			}
+			r.con.Error("RunResultError", "")
+			r.con.Error("RunResultError", fmt.Sprintf("%s %s %s (%s)\n  %s", kind, n.ResourceType, n.Name, n.OriginalFilePath, strings.ReplaceAll(msg, "\n", "\n  ")))
+		}
+	}
+	r.con.Info("Empty", "")
+	r.con.Info("EndOfRunSummary", fmt.Sprintf("Done. PASS=%d WARN=%d ERROR=%d SKIP=%d NO-OP=%d TOTAL=%d", s.Pass, s.Warn, s.Error, s.Skip, s.NoOp, len(s.Results)))
+}
+
+// describe is dbt's node description in status lines: "sql table model main.dim_orders".
+func describe(n *manifest.Node) string {
+	switch n.ResourceType {
+	case manifest.Model:
+		return "sql " + n.Materialized() + " model " + relationLabel(n)
+	case manifest.Seed:
+		return "seed file " + relationLabel(n)
+	case manifest.Snapshot:
+		return "snapshot " + relationLabel(n)
+	case manifest.Test:
+		return "test " + n.Name
+	}
+	return n.ResourceType + " " + n.Name
+}
+
+func relationLabel(n *manifest.Node) string {
+	if n.Alias != "" {
+		return n.Schema + "." + n.Alias
+	}
+	return n.Schema + "." + n.Name
+}
+
+func responseText(r warehouse.Response) string {
+	msg := r.Message
+	if msg == "" {
+		msg = "OK"
+	}
+	if r.RowsAffected > 0 && !strings.Contains(msg, fmt.Sprint(r.RowsAffected)) {
+		msg += " " + fmt.Sprint(r.RowsAffected)
+	}
+	return msg
+}
+
+func condition(n *manifest.Node, key string) string {
+	if s, ok := n.Config[key].(string); ok && s != "" {
+		return s
+	}
+	return "!= 0"
+}
+
+func plural(n int64) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+// sortedKeys is used where output must not depend on map order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,7 @@
+-- The logistic regression's loss history must never go up from one iteration to the next.
+{%- set model = ref('instacart_model') %}
+with h as (
+    select iteration, loss, lag(loss) over (order by iteration) as previous_loss
+    from {{ model.incorporate(path={'identifier': model.identifier ~ '__history'}) }}
+)
+select * from h where loss > previous_loss + 1e-12

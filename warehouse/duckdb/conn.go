@@ -1,0 +1,292 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	duckdbdriver "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/gdbt-dev/gdbt/warehouse"
+)
+
+// Config is a DuckDB target as a profile describes it.
+type Config struct {
+	// Path is the database file; ":memory:" for an in-memory database.
+	Path string
+	// Threads is gdbt's worker count (the profile's threads), which sizes the idle pool.
+	// DuckDB's own thread count is a setting: settings: {threads: 4}.
+	Threads int
+	// Extensions are LOADed at open (and INSTALLed first when loading alone fails).
+	Extensions []string
+	// Settings are applied with SET on every connection of the pool.
+	Settings map[string]any
+	// Schema is the target schema, "main" by default.
+	Schema string
+	// Database is the expected catalog; empty means the file's own (its stem).
+	Database string
+}
+
+// unsupported are dbt-duckdb profile fields whose features gdbt does not have yet; ignoring
+// them would silently build something else than the user asked for.
+var unsupported = []string{"attach", "plugins", "filesystems", "secrets", "module_paths", "remote", "use_credential_provider"}
+
+// ParseConfig reads a profile target's fields. defaultPath is used when there is no path;
+// a relative path is taken relative to baseDir (the project folder).
+func ParseConfig(fields map[string]any, defaultPath, baseDir string) (Config, error) {
+	cfg := Config{Schema: "main", Threads: 1}
+	for _, k := range unsupported {
+		if _, ok := fields[k]; ok {
+			return cfg, fmt.Errorf("duckdb profile field %q is not supported by gdbt yet", k)
+		}
+	}
+	var err error
+	if cfg.Path, err = stringField(fields, "path", defaultPath); err != nil {
+		return cfg, err
+	}
+	if cfg.Path == "" {
+		return cfg, errors.New("duckdb profile: no path and no default path")
+	}
+	if cfg.Path != ":memory:" && !strings.HasPrefix(cfg.Path, ":memory:") && !filepath.IsAbs(cfg.Path) && baseDir != "" {
+		cfg.Path = filepath.Join(baseDir, cfg.Path)
+	}
+	if cfg.Schema, err = stringField(fields, "schema", "main"); err != nil {
+		return cfg, err
+	}
+	if cfg.Database, err = stringField(fields, "database", ""); err != nil {
+		return cfg, err
+	}
+	if v, ok := fields["threads"]; ok && v != nil {
+		n, ok := toInt(v)
+		if !ok || n < 1 {
+			return cfg, fmt.Errorf("duckdb profile field threads: want a positive integer, got %v", v)
+		}
+		cfg.Threads = n
+	}
+	if v, ok := fields["extensions"]; ok && v != nil {
+		list, ok := v.([]any)
+		if !ok {
+			return cfg, fmt.Errorf("duckdb profile field extensions: want a list, got %T", v)
+		}
+		for _, e := range list {
+			switch e := e.(type) {
+			case string:
+				cfg.Extensions = append(cfg.Extensions, e)
+			case map[string]any:
+				name, _ := e["name"].(string)
+				if name == "" {
+					return cfg, fmt.Errorf("duckdb profile field extensions: entry %v has no name", e)
+				}
+				cfg.Extensions = append(cfg.Extensions, name)
+			default:
+				return cfg, fmt.Errorf("duckdb profile field extensions: want names, got %T", e)
+			}
+		}
+	}
+	if v, ok := fields["settings"]; ok && v != nil {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return cfg, fmt.Errorf("duckdb profile field settings: want a mapping, got %T", v)
+		}
+		cfg.Settings = m
+	}
+	return cfg, nil
+}
+
+func stringField(fields map[string]any, key, def string) (string, error) {
+	v, ok := fields[key]
+	if !ok || v == nil {
+		return def, nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("duckdb profile field %s: want a string, got %T", key, v)
+	}
+	if s == "" {
+		return def, nil
+	}
+	return s, nil
+}
+
+func toInt(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case float64:
+		return int(n), n == float64(int(n))
+	case string:
+		i, err := strconv.Atoi(strings.TrimSpace(n))
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// Adapter is an open DuckDB database. All workers share its pool; a Session pins one
+// connection for statements that must share a transaction or temporary tables.
+type Adapter struct {
+	db      *sql.DB
+	dialect Dialect
+	cfg     Config
+}
+
+var (
+	_ warehouse.Adapter   = (*Adapter)(nil)
+	_ warehouse.Sessioner = (*Adapter)(nil)
+)
+
+// Open opens (creating when needed) the database file, loads the extensions and checks the
+// database name. The parent folder of the file is created.
+func Open(ctx context.Context, cfg Config) (*Adapter, error) {
+	if cfg.Schema == "" {
+		cfg.Schema = "main"
+	}
+	if cfg.Threads < 1 {
+		cfg.Threads = 1
+	}
+	inMemory := cfg.Path == "" || strings.HasPrefix(cfg.Path, ":memory:")
+	if !inMemory {
+		if err := os.MkdirAll(filepath.Dir(cfg.Path), 0o755); err != nil {
+			return nil, fmt.Errorf("duckdb: %w", err)
+		}
+	}
+	settings, err := settingStatements(cfg.Settings)
+	if err != nil {
+		return nil, err
+	}
+	connector, err := duckdbdriver.NewConnector(cfg.Path, func(ex driver.ExecerContext) error {
+		for _, s := range settings {
+			if _, err := ex.ExecContext(context.Background(), s, nil); err != nil {
+				return fmt.Errorf("duckdb: %s: %w", s, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: opening %s: %w", cfg.Path, err)
+	}
+	db := sql.OpenDB(connector)
+	// No cap on open connections: a worker holding a Session may still query through the
+	// pool (get_relation, run_query), and a cap would deadlock it. Idle ones are kept so
+	// that no statement pays for a new connection.
+	db.SetMaxIdleConns(cfg.Threads + 2)
+	a := &Adapter{db: db, cfg: cfg}
+	if err := a.init(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *Adapter) init(ctx context.Context) error {
+	for _, ext := range a.cfg.Extensions {
+		load := "load " + Dialect{}.QuoteIdent(ext)
+		if _, err := a.db.ExecContext(ctx, load); err != nil {
+			// Not bundled: install it (needs the network or a local repository) and retry.
+			if _, err2 := a.db.ExecContext(ctx, "install "+Dialect{}.QuoteIdent(ext)+"; "+load); err2 != nil {
+				return fmt.Errorf("duckdb: loading extension %s: %w", ext, err2)
+			}
+		}
+	}
+	var current string
+	if err := a.db.QueryRowContext(ctx, "select current_database()").Scan(&current); err != nil {
+		return fmt.Errorf("duckdb: opening %s: %w", a.cfg.Path, err)
+	}
+	db := current
+	if a.cfg.Database != "" && !strings.EqualFold(a.cfg.Database, current) {
+		var n int
+		err := a.db.QueryRowContext(ctx, "select count(*) from duckdb_databases() where lower(database_name) = lower(?)", a.cfg.Database).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("duckdb: %w", err)
+		}
+		if n == 0 {
+			return fmt.Errorf("duckdb: database %q is not attached (the file %s is catalog %q)", a.cfg.Database, a.cfg.Path, current)
+		}
+		db = a.cfg.Database
+	}
+	a.dialect = Dialect{Database: db, Schema: a.cfg.Schema}
+	return nil
+}
+
+// settingStatements renders the profile's settings as SET statements in key order.
+func settingStatements(settings map[string]any) ([]string, error) {
+	keys := make([]string, 0, len(settings))
+	for k := range settings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		var val string
+		switch v := settings[k].(type) {
+		case string:
+			val = Dialect{}.QuoteString(v)
+		case bool:
+			val = fmt.Sprint(v)
+		case int, int64, float64:
+			val = fmt.Sprint(v)
+		default:
+			return nil, fmt.Errorf("duckdb profile setting %s: unsupported value %v (%T)", k, v, v)
+		}
+		out = append(out, "set "+Dialect{}.QuoteIdent(k)+" = "+val)
+	}
+	return out, nil
+}
+
+// Config returns the configuration the adapter was opened with.
+func (a *Adapter) Config() Config { return a.cfg }
+
+// Dialect returns the dialect bound to the opened database and target schema.
+func (a *Adapter) Dialect() warehouse.Dialect { return a.dialect }
+
+// DB exposes the pool for callers that need database/sql directly (tests, benchmarks).
+func (a *Adapter) DB() *sql.DB { return a.db }
+
+// Execute runs one or more statements on a pooled connection; see execute.
+func (a *Adapter) Execute(ctx context.Context, query string, fetch bool) (warehouse.Response, *warehouse.Table, error) {
+	return execute(ctx, a.db, query, fetch)
+}
+
+// Session pins a pooled connection until Close.
+func (a *Adapter) Session(ctx context.Context) (warehouse.Session, error) {
+	c, err := a.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: %w", err)
+	}
+	return &session{conn: c}, nil
+}
+
+// Close closes the pool and the database file.
+func (a *Adapter) Close() error { return a.db.Close() }
+
+type session struct {
+	conn *sql.Conn
+}
+
+func (s *session) Execute(ctx context.Context, query string, fetch bool) (warehouse.Response, *warehouse.Table, error) {
+	if s.conn == nil {
+		return warehouse.Response{}, nil, errors.New("duckdb: session is closed")
+	}
+	return execute(ctx, s.conn, query, fetch)
+}
+
+// Close rolls back whatever transaction the caller left open, so that the next user of the
+// pooled connection does not inherit it, and releases the connection.
+func (s *session) Close() error {
+	if s.conn == nil {
+		return nil
+	}
+	// "no transaction is active" is the common, harmless answer.
+	_, _ = s.conn.ExecContext(context.Background(), "rollback")
+	err := s.conn.Close()
+	s.conn = nil
+	return err
+}
