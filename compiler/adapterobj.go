@@ -365,7 +365,9 @@ func (o *columnObj) Attr(name string) (jinja.Value, bool) {
 	return nil, false
 }
 
-func (o *columnObj) JinjaString() string { return fmt.Sprintf("<Column %s (%s)>", o.c.Name, o.c.DataType) }
+func (o *columnObj) JinjaString() string {
+	return fmt.Sprintf("<Column %s (%s)>", o.c.Name, o.c.DataType)
+}
 
 func isIntType(t string) bool {
 	switch t {

@@ -3,11 +3,13 @@ package compiler
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -28,12 +30,13 @@ const DbtVersion = "1.10.0"
 // defaults: schema version, dbt version, generated_at now). The file is replaced
 // atomically, and every DBT_ENV_SECRET_* value is redacted.
 func WriteManifest(path string, m *manifest.Manifest, meta manifest.Metadata) error {
-	b := EncodeManifest(m, meta)
-	return writeFileAtomic(path, []byte(Redact(string(b))))
+	return writeAtomic(path, func(w io.Writer) error { return EncodeManifest(w, m, meta) })
 }
 
-// EncodeManifest returns the manifest JSON WriteManifest writes (without redaction).
-func EncodeManifest(m *manifest.Manifest, meta manifest.Metadata) []byte {
+// EncodeManifest streams the manifest JSON WriteManifest writes to w (secrets redacted).
+// Nodes are encoded one at a time into a bounded buffer, so memory stays flat for large
+// projects.
+func EncodeManifest(out io.Writer, m *manifest.Manifest, meta manifest.Metadata) error {
 	if meta.DbtSchemaVersion == "" {
 		meta.DbtSchemaVersion = ManifestSchemaVersion
 	}
@@ -60,44 +63,28 @@ func EncodeManifest(m *manifest.Manifest, meta manifest.Metadata) []byte {
 		{"project_id", nullIfEmpty(meta.ProjectID)},
 		{"adapter_type", nullIfEmpty(meta.AdapterType)},
 	}
-	w := &jsonWriter{buf: make([]byte, 0, 1<<20)}
+	w := &jsonWriter{buf: make([]byte, 0, flushSize+4096), out: out, secrets: SecretValues()}
 	w.raw("{")
 	w.key("child_map", true)
 	w.value(stringListMap(m.ChildMap))
 	w.key("disabled", false)
 	w.raw("{}")
 	w.key("docs", false)
-	w.sortedMap(len(m.Docs), func(emit func(string, any)) {
-		for id, d := range m.Docs {
-			emit(id, docObj(d))
-		}
-	})
+	writeSorted(w, m.Docs, func(d *manifest.Doc) any { return docObj(d) })
 	w.key("exposures", false)
-	w.sortedMap(len(m.Exposures), func(emit func(string, any)) {
-		for id, x := range m.Exposures {
-			emit(id, exposureObj(x, createdAt))
-		}
-	})
+	writeSorted(w, m.Exposures, func(x *manifest.Exposure) any { return exposureObj(x, createdAt) })
 	for _, k := range []string{"functions", "group_map", "groups"} {
 		w.key(k, false)
 		w.raw("{}")
 	}
 	w.key("macros", false)
-	w.sortedMap(len(m.Macros), func(emit func(string, any)) {
-		for id, x := range m.Macros {
-			emit(id, macroObj(x, createdAt))
-		}
-	})
+	writeSorted(w, m.Macros, func(x *manifest.Macro) any { return macroObj(x, createdAt) })
 	w.key("metadata", false)
 	w.value(md)
 	w.key("metrics", false)
 	w.raw("{}")
 	w.key("nodes", false)
-	w.sortedMap(len(m.Nodes), func(emit func(string, any)) {
-		for id, n := range m.Nodes {
-			emit(id, nodeObj(n, createdAt))
-		}
-	})
+	writeSorted(w, m.Nodes, func(n *manifest.Node) any { return nodeObj(n, createdAt) })
 	w.key("parent_map", false)
 	w.value(stringListMap(m.ParentMap))
 	for _, k := range []string{"saved_queries", "selectors", "semantic_models"} {
@@ -105,15 +92,24 @@ func EncodeManifest(m *manifest.Manifest, meta manifest.Metadata) []byte {
 		w.raw("{}")
 	}
 	w.key("sources", false)
-	w.sortedMap(len(m.Sources), func(emit func(string, any)) {
-		for id, s := range m.Sources {
-			emit(id, sourceObj(s, createdAt))
-		}
-	})
+	writeSorted(w, m.Sources, func(s *manifest.Source) any { return sourceObj(s, createdAt) })
 	w.key("unit_tests", false)
 	w.raw("{}")
 	w.raw("}\n")
-	return w.buf
+	return w.flush()
+}
+
+// writeSorted writes a map of resources as an object in key order, building each
+// resource's object only when it is written.
+func writeSorted[V any](w *jsonWriter, m map[string]V, build func(V) any) {
+	keys := sortedKeys(m)
+	w.buf = append(w.buf, '{')
+	for i, k := range keys {
+		w.key(k, i == 0)
+		w.value(build(m[k]))
+		w.maybeFlush()
+	}
+	w.buf = append(w.buf, '}')
 }
 
 // PerfInfo is what target/perf_info.json records about a parse: how many files were read
@@ -154,15 +150,17 @@ func WritePerfInfo(path string, p PerfInfo) error {
 			o = append(o, field{ph.Name + "_elapsed", ph.Elapsed.Seconds()})
 		}
 	}
-	w := &jsonWriter{}
-	w.value(o)
-	w.raw("\n")
-	return writeFileAtomic(path, w.buf)
+	return writeAtomic(path, func(out io.Writer) error {
+		w := &jsonWriter{out: out}
+		w.value(o)
+		w.raw("\n")
+		return w.flush()
+	})
 }
 
-// writeFileAtomic writes b to a temporary file beside path and renames it into place, so
-// readers never see a half-written artifact.
-func writeFileAtomic(path string, b []byte) error {
+// writeAtomic writes a file through fill into a temporary file beside path and renames it
+// into place, so readers never see a half-written artifact.
+func writeAtomic(path string, fill func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -171,7 +169,12 @@ func writeFileAtomic(path string, b []byte) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if _, err := f.Write(b); err != nil {
+	if err := f.Chmod(0o644); err != nil { // CreateTemp makes files private; artifacts are not
+		f.Close()
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := fill(f); err != nil {
 		f.Close()
 		os.Remove(f.Name())
 		return fmt.Errorf("write %s: %w", path, err)
@@ -197,7 +200,30 @@ type field struct {
 }
 type obj []field
 
-type jsonWriter struct{ buf []byte }
+// jsonWriter appends JSON to buf and hands it to out in chunks of about flushSize;
+// every string written has the secrets replaced.
+type jsonWriter struct {
+	buf     []byte
+	out     io.Writer
+	err     error
+	secrets []string
+}
+
+const flushSize = 256 << 10
+
+func (w *jsonWriter) maybeFlush() {
+	if len(w.buf) >= flushSize {
+		w.flush()
+	}
+}
+
+func (w *jsonWriter) flush() error {
+	if w.err == nil && len(w.buf) > 0 && w.out != nil {
+		_, w.err = w.out.Write(w.buf)
+	}
+	w.buf = w.buf[:0]
+	return w.err
+}
 
 func (w *jsonWriter) raw(s string) { w.buf = append(w.buf, s...) }
 
@@ -207,19 +233,6 @@ func (w *jsonWriter) key(k string, first bool) {
 	}
 	w.str(k)
 	w.buf = append(w.buf, ':')
-}
-
-// sortedMap writes an object whose entries come from fill, sorted by key.
-func (w *jsonWriter) sortedMap(n int, fill func(emit func(string, any))) {
-	entries := make([]field, 0, n)
-	fill(func(k string, v any) { entries = append(entries, field{k, v}) })
-	sort.Slice(entries, func(i, j int) bool { return entries[i].k < entries[j].k })
-	w.buf = append(w.buf, '{')
-	for i, e := range entries {
-		w.key(e.k, i == 0)
-		w.value(e.v)
-	}
-	w.buf = append(w.buf, '}')
 }
 
 func (w *jsonWriter) value(v any) {
@@ -239,17 +252,13 @@ func (w *jsonWriter) value(v any) {
 	case int64:
 		w.buf = strconv.AppendInt(w.buf, x, 10)
 	case float64:
-		if math.IsInf(x, 0) || math.IsNaN(x) {
-			w.raw("null")
-		} else if x == math.Trunc(x) && math.Abs(x) < 1e15 {
-			w.buf = strconv.AppendFloat(w.buf, x, 'f', 1, 64)
-		} else {
-			w.buf = strconv.AppendFloat(w.buf, x, 'g', -1, 64)
-		}
+		w.float(x)
 	case obj:
-		sorted := make(obj, len(x))
-		copy(sorted, x)
-		sort.Slice(sorted, func(i, j int) bool { return sorted[i].k < sorted[j].k })
+		// objs are built fresh for each write, so they are sorted in place.
+		sorted := x
+		if !slices.IsSortedFunc(sorted, cmpField) {
+			slices.SortFunc(sorted, cmpField)
+		}
 		w.buf = append(w.buf, '{')
 		for i, f := range sorted {
 			w.key(f.k, i == 0)
@@ -318,10 +327,40 @@ func (w *jsonWriter) value(v any) {
 	}
 }
 
+// float writes a number as encoding/json does.
+func (w *jsonWriter) float(x float64) {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		w.raw("null")
+		return
+	}
+	abs := math.Abs(x)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	start := len(w.buf)
+	w.buf = strconv.AppendFloat(w.buf, x, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9
+		n := len(w.buf) - start
+		if n >= 4 && w.buf[len(w.buf)-4] == 'e' && w.buf[len(w.buf)-3] == '-' && w.buf[len(w.buf)-2] == '0' {
+			w.buf[len(w.buf)-2] = w.buf[len(w.buf)-1]
+			w.buf = w.buf[:len(w.buf)-1]
+		}
+	}
+}
+
+func cmpField(a, b field) int { return strings.Compare(a.k, b.k) }
+
 const hexDigits = "0123456789abcdef"
 
 // str writes a JSON string; unlike encoding/json it leaves <, > and & alone, as dbt does.
 func (w *jsonWriter) str(s string) {
+	for _, sec := range w.secrets {
+		if strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, "*****")
+		}
+	}
 	w.buf = append(w.buf, '"')
 	start := 0
 	for i := 0; i < len(s); {

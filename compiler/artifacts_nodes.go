@@ -2,8 +2,10 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/gdbt-dev/gdbt/manifest"
 )
@@ -93,44 +95,68 @@ func stringList(v any) []string {
 	return out
 }
 
+// shapedDefaults caches, per resource type, dbt's default config already shaped for the
+// schema and sorted by key (read-only; configObj copies it).
+var shapedDefaults sync.Map // string → obj
+
 // configObj is the node's resolved config over dbt's defaults, shaped to the schema.
-func configObj(resourceType string, cfg map[string]any) map[string]any {
-	out := DefaultConfig(resourceType)
-	for k, v := range cfg {
-		out[NormalizeConfigKey(k)] = v
-	}
-	for k, v := range out {
-		switch k {
-		case "pre-hook", "post-hook":
-			out[k] = hookList(v)
-		case "tags", "packages":
-			out[k] = stringList(v)
-		case "docs":
-			out[k] = docsObj(asMap(v))
-		case "contract":
-			m := asMap(v)
-			enforced, _ := m["enforced"].(bool)
-			alias := true
-			if b, ok := m["alias_types"].(bool); ok {
-				alias = b
-			}
-			out[k] = obj{{"enforced", enforced}, {"alias_types", alias}}
-		case "meta", "persist_docs", "quoting", "column_types", "grants":
-			out[k] = anyMap(asMap(v))
-		case "severity":
-			if s, ok := v.(string); ok {
-				out[k] = strings.ToUpper(s)
-			}
-		case "alias", "schema", "database", "group":
-			if v != nil {
-				out[k] = fmt.Sprint(v)
-			}
+func configObj(resourceType string, cfg map[string]any) obj {
+	def, ok := shapedDefaults.Load(resourceType)
+	if !ok {
+		d := DefaultConfig(resourceType)
+		if resourceType != "model" {
+			delete(d, "access")
 		}
+		o := make(obj, 0, len(d))
+		for _, k := range sortedKeys(d) {
+			o = append(o, field{k, shapeConfigValue(k, d[k])})
+		}
+		def, _ = shapedDefaults.LoadOrStore(resourceType, o)
 	}
-	if resourceType != "model" {
-		delete(out, "access")
+	base := def.(obj)
+	out := make(obj, len(base), len(base)+len(cfg))
+	copy(out, base)
+	for k, v := range cfg {
+		k = NormalizeConfigKey(k)
+		v = shapeConfigValue(k, v)
+		if i, found := slices.BinarySearchFunc(out[:len(base)], k, func(f field, k string) int { return strings.Compare(f.k, k) }); found {
+			out[i].v = v
+			continue
+		}
+		out = append(out, field{k, v})
 	}
 	return out
+}
+
+// shapeConfigValue converts one config value to the type the schema expects for its key.
+func shapeConfigValue(k string, v any) any {
+	switch k {
+	case "pre-hook", "post-hook":
+		return hookList(v)
+	case "tags", "packages":
+		return stringList(v)
+	case "docs":
+		return docsObj(asMap(v))
+	case "contract":
+		m := asMap(v)
+		enforced, _ := m["enforced"].(bool)
+		alias := true
+		if b, ok := m["alias_types"].(bool); ok {
+			alias = b
+		}
+		return obj{{"alias_types", alias}, {"enforced", enforced}}
+	case "meta", "persist_docs", "quoting", "column_types", "grants":
+		return anyMap(asMap(v))
+	case "severity":
+		if s, ok := v.(string); ok {
+			return strings.ToUpper(s)
+		}
+	case "alias", "schema", "database", "group":
+		if v != nil {
+			return fmt.Sprint(v)
+		}
+	}
+	return v
 }
 
 // columnsObj writes documented columns as ColumnInfo objects.

@@ -111,7 +111,7 @@ func (p *projectImpl) genericKwargs(rs *renderState, g *genericTest) (*jinja.Dic
 		}
 		rel = v
 	} else {
-		n := p.proj.Manifest.Nodes[g.tested]
+		n := p.frozen[g.tested]
 		if n == nil {
 			return nil, fmt.Errorf("tested node %s not found", g.tested)
 		}

@@ -98,7 +98,7 @@ func golden(t *testing.T, path, got string) {
 }
 
 func TestCompileGolden(t *testing.T) {
-	for _, name := range []string{"basic"} {
+	for _, name := range []string{"basic", "features"} {
 		t.Run(name, func(t *testing.T) {
 			p := loadCase(t, name, Options{})
 			golden(t, filepath.Join("testdata", "compile", name+".golden"), describe(t, p))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
 	"github.com/gdbt-dev/gdbt/manifest"
@@ -40,13 +41,13 @@ type sourceCall struct {
 // jinja.Context.Data: the node, the adapter, what parsing captured, statement results.
 // One render is single-goroutine, so it needs no locking.
 type renderState struct {
-	ctx  context.Context
-	p    *projectImpl
-	node *manifest.Node // nil for run-operation and hooks
-	pkg  string         // the search package: the node's package, or the root
-	mode renderMode
-	a    warehouse.Adapter // nil offline
-	cache *warehouse.Cache // relation cache over a, nil offline
+	ctx   context.Context
+	p     *projectImpl
+	node  *manifest.Node // nil for run-operation and hooks
+	pkg   string         // the search package: the node's package, or the root
+	mode  renderMode
+	a     warehouse.Adapter // nil offline
+	cache *warehouse.Cache  // relation cache over a, nil offline
 
 	// Parse capture.
 	refs    []refCall
@@ -56,16 +57,16 @@ type renderState struct {
 	// Compile: ephemeral models referenced (unique ids, in first-use order).
 	ephemerals []string
 
-	results   map[string]*jinja.Dict
+	results    map[string]*jinja.Dict
 	lastReturn jinja.Value // the last return() value, for blocks whose Render drops it
 	mainSQL    []string
 	mainResp   *warehouse.Response
 	statements []string
 	deps       map[string]bool // macros bound while parsing (depends_on.macros)
-	bound     map[*macroDef]jinja.Callable
-	ctxs      map[string]*jinja.Context
-	modelDict jinja.Value
-	extra     map[string]jinja.Value // sql, compiled_code, pre_hooks, … for materializations
+	bound      map[*macroDef]jinja.Callable
+	ctxs       map[string]*jinja.Context
+	modelDict  jinja.Value
+	extra      map[string]jinja.Value // sql, compiled_code, pre_hooks, … for materializations
 }
 
 func (p *projectImpl) newState(ctx context.Context, n *manifest.Node, mode renderMode, a warehouse.Adapter) *renderState {
@@ -287,6 +288,37 @@ var contextFuncs = map[string]jinja.Value{
 	"diff_of_two_dicts":     jinja.Func(fnDiffOfTwoDicts),
 	"try_or_compiler_error": jinja.Func(fnTryOrCompilerError),
 	"load_agate_table":      jinja.Func(fnLoadAgateTable),
+	"render":                jinja.Func(fnRender),
+	"seed_file_path":        jinja.Func(fnSeedFilePath),
+}
+
+// fnRender is dbt's render(string): the string rendered as a template in the current context
+// (hooks written with {{ this }} are rendered this way at run time).
+func fnRender(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	a := bindArgs(args, kw, "string")
+	s := str(a["string"])
+	if rs == nil || (!strings.Contains(s, "{{") && !strings.Contains(s, "{%")) {
+		return s, nil
+	}
+	t, err := rs.p.env.Parse(c.File, s)
+	if err != nil {
+		return nil, err
+	}
+	out, err := t.Render(rs.p.env, c.Ctx)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// fnSeedFilePath is the CSV file of the seed being materialized, for adapter.load_csv.
+func fnSeedFilePath(c *jinja.Call, _ []jinja.Value, _ []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	if rs == nil || rs.node == nil {
+		return nil, fmt.Errorf("seed_file_path() is only available to seeds")
+	}
+	return rs.p.seedPath(rs.node), nil
 }
 
 // nodeDict is the node as templates see {{ model }}: its manifest JSON form.

@@ -49,11 +49,63 @@ func fnPrint(c *jinja.Call, args []jinja.Value, _ []jinja.KeywordArg) (jinja.Val
 
 func fnFromJSON(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
 	a := bindArgs(args, kw, "string", "default")
-	var v any
-	if err := json.Unmarshal([]byte(str(a["string"])), &v); err != nil {
+	dec := json.NewDecoder(strings.NewReader(str(a["string"])))
+	dec.UseNumber()
+	v, err := decodeJSON(dec)
+	if err != nil {
 		return a["default"], nil
 	}
-	return fromGoOrdered(v), nil
+	return v, nil
+}
+
+// decodeJSON decodes one JSON value keeping object key order and int/float distinction,
+// as Python's json.loads does.
+func decodeJSON(dec *json.Decoder) (jinja.Value, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			d := jinja.NewDict()
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				v, err := decodeJSON(dec)
+				if err != nil {
+					return nil, err
+				}
+				d.Set(kt.(string), v)
+			}
+			_, err := dec.Token()
+			return d, err
+		case '[':
+			l := &jinja.List{}
+			for dec.More() {
+				v, err := decodeJSON(dec)
+				if err != nil {
+					return nil, err
+				}
+				l.Items = append(l.Items, v)
+			}
+			_, err := dec.Token()
+			return l, err
+		}
+		return nil, fmt.Errorf("unexpected %v", t)
+	case json.Number:
+		if i, err := t.Int64(); err == nil {
+			return i, nil
+		}
+		f, err := t.Float64()
+		return f, err
+	case string, bool, nil:
+		return t, nil
+	}
+	return nil, fmt.Errorf("unexpected token %v", tok)
 }
 
 func fnToJSON(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
@@ -127,9 +179,6 @@ func pyJSON(v jinja.Value, sortKeys bool) (string, error) {
 	err := w(v)
 	return b.String(), err
 }
-
-// fromGoOrdered converts decoded JSON/YAML to template values.
-func fromGoOrdered(v any) jinja.Value { return jinja.FromGo(v) }
 
 func fnFromYAML(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
 	a := bindArgs(args, kw, "value", "default")
@@ -222,6 +271,8 @@ func iterItems(v jinja.Value) ([]jinja.Value, bool) {
 			out = append(out, string(r))
 		}
 		return out, true
+	case jinja.Iterable:
+		return x.JinjaIter(), true
 	}
 	return nil, false
 }

@@ -27,7 +27,7 @@ func (p *projectImpl) injectCTEs(ctx context.Context, a warehouse.Adapter, sql s
 			return nil
 		}
 		state[uid] = 1
-		n, ok := p.proj.Manifest.Nodes[uid]
+		n, ok := p.frozen[uid]
 		if !ok {
 			return fmt.Errorf("ephemeral model %s not found", uid)
 		}
@@ -52,7 +52,7 @@ func (p *projectImpl) injectCTEs(ctx context.Context, a warehouse.Adapter, sql s
 	}
 	var ctes []string
 	for _, uid := range order {
-		n := p.proj.Manifest.Nodes[uid]
+		n := p.frozen[uid]
 		ctes = append(ctes, "__dbt__cte__"+n.Name+" as (\n"+strings.TrimSpace(bodies[uid])+"\n)")
 	}
 	return mergeWith(sql, strings.Join(ctes, ", "))

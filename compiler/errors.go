@@ -108,26 +108,31 @@ func (es Errors) Err() error {
 	return es
 }
 
-// AsErrors flattens any error into Errors: an Errors or *Error is kept with its position;
-// anything else becomes one unpositioned Error carrying the message.
+// AsErrors flattens any error into Errors: Errors and *Error (also wrapped, or joined with
+// others) keep their positions; anything else becomes one unpositioned Error carrying the
+// whole message.
 func AsErrors(err error) Errors {
-	if err == nil {
+	switch x := err.(type) {
+	case nil:
 		return nil
-	}
-	var es Errors
-	if errors.As(err, &es) {
-		return es
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return Errors{e}
-	}
-	if u, ok := err.(interface{ Unwrap() []error }); ok {
+	case Errors:
+		return x
+	case *Error:
+		return Errors{x}
+	case interface{ Unwrap() []error }:
 		var out Errors
-		for _, x := range u.Unwrap() {
-			out = append(out, AsErrors(x)...)
+		for _, e := range x.Unwrap() {
+			out = append(out, AsErrors(e)...)
 		}
 		return out
+	}
+	if u := errors.Unwrap(err); u != nil {
+		inner := AsErrors(u)
+		for _, e := range inner {
+			if e.File != "" {
+				return inner
+			}
+		}
 	}
 	return Errors{{Msg: err.Error()}}
 }

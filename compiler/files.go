@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -88,38 +89,52 @@ func listPackageFiles(p *Package) ([]*SourceFile, []string, error) {
 	pc := p.Config
 	type rule struct {
 		dirs []string
-		fn   func(rel, relToRoot string) string
-	}
-	byExt := func(kinds map[string]string) func(string, string) string {
-		return func(rel, _ string) string { return kinds[path.Ext(rel)] }
-	}
-	props := map[string]string{".yml": FileProperties, ".yaml": FileProperties}
-	withProps := func(ext, kind string) map[string]string {
-		return map[string]string{ext: kind, ".yml": FileProperties, ".yaml": FileProperties}
+		fn   func(rel, under string) string
 	}
 	var warnings []string
+	ext := func(rel string) string {
+		if i := strings.LastIndexByte(rel, '.'); i >= 0 && !strings.Contains(rel[i:], "/") {
+			return rel[i:]
+		}
+		return ""
+	}
+	// byExt classifies by extension: main is the folder's own kind; YAML files are
+	// property files in every resource folder.
+	byExt := func(mainExt, kind string) func(string, string) string {
+		return func(rel, _ string) string {
+			switch ext(rel) {
+			case mainExt:
+				return kind
+			case ".yml", ".yaml":
+				return FileProperties
+			}
+			return ""
+		}
+	}
 	rules := []rule{
-		{pc.SeedPaths, byExt(withProps(".csv", FileSeed))},
-		{pc.ModelPaths, func(rel, r string) string {
-			if strings.HasSuffix(rel, ".py") {
+		{pc.SeedPaths, byExt(".csv", FileSeed)},
+		{pc.ModelPaths, func(rel, under string) string {
+			if ext(rel) == ".py" {
 				warnings = append(warnings, fmt.Sprintf("%s: python models are not supported; skipped", rel))
 				return ""
 			}
-			return byExt(withProps(".sql", FileModel))(rel, r)
+			return byExt(".sql", FileModel)(rel, under)
 		}},
-		{pc.SnapshotPaths, byExt(withProps(".sql", FileSnapshot))},
-		{pc.AnalysisPaths, byExt(withProps(".sql", FileAnalysis))},
+		{pc.SnapshotPaths, byExt(".sql", FileSnapshot)},
+		{pc.AnalysisPaths, byExt(".sql", FileAnalysis)},
 		{pc.TestPaths, func(rel, under string) string {
-			if path.Ext(rel) == ".sql" {
-				if strings.HasPrefix(under, "generic/") {
-					return FileMacro
-				}
-				return FileTest
+			if ext(rel) == ".sql" && strings.HasPrefix(under, "generic/") {
+				return FileMacro
 			}
-			return props[path.Ext(rel)]
+			return byExt(".sql", FileTest)(rel, under)
 		}},
-		{pc.MacroPaths, byExt(withProps(".sql", FileMacro))},
-		{pc.DocsPaths, byExt(map[string]string{".md": FileDocs})},
+		{pc.MacroPaths, byExt(".sql", FileMacro)},
+		{pc.DocsPaths, func(rel, _ string) string {
+			if ext(rel) == ".md" {
+				return FileDocs
+			}
+			return ""
+		}},
 	}
 	claimed := map[string]bool{}
 	var out []*SourceFile
@@ -176,8 +191,8 @@ func listPackageFiles(p *Package) ([]*SourceFile, []string, error) {
 // so more workers than cores pay off).
 func readAll(files []*SourceFile) error {
 	workers := 4 * runtime.GOMAXPROCS(0)
-	if workers > 32 {
-		workers = 32
+	if workers > 16 {
+		workers = 16
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -188,7 +203,7 @@ func readAll(files []*SourceFile) error {
 		go func() {
 			defer wg.Done()
 			for f := range next {
-				b, err := os.ReadFile(filepath.Join(f.Package.Dir, filepath.FromSlash(f.Path)))
+				b, err := readSmallFile(filepath.Join(f.Package.Dir, filepath.FromSlash(f.Path)))
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -209,4 +224,28 @@ func readAll(files []*SourceFile) error {
 	close(next)
 	wg.Wait()
 	return firstErr
+}
+
+// readSmallFile reads a whole file with one open, read and close in the common case of a
+// file smaller than the first buffer (os.ReadFile also stats it first).
+func readSmallFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, 0, 8192)
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF || (err == nil && n == 0) {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
 }

@@ -333,7 +333,7 @@ func findCycles(m *manifest.Manifest, p *projectImpl) Errors {
 // graphValue is {{ graph }}: nodes, sources and exposures as dicts, built once per project
 // after loading (empty while parsing, as dbt's parse-time graph is).
 func (p *projectImpl) graphValue() jinja.Value {
-	if p.proj == nil || p.proj.Manifest == nil || p.proj.Manifest.ParentMap == nil {
+	if p.proj == nil || p.proj.Manifest == nil || p.frozen == nil {
 		return jinja.FromGo(map[string]any{"nodes": map[string]any{}, "sources": map[string]any{}, "exposures": map[string]any{}, "metrics": map[string]any{}, "groups": map[string]any{}, "semantic_models": map[string]any{}, "saved_queries": map[string]any{}})
 	}
 	p.graphOnce.Do(func() {
@@ -348,7 +348,7 @@ func (p *projectImpl) graphValue() jinja.Value {
 			return out
 		}
 		p.graph = jinja.FromGo(map[string]any{
-			"nodes": conv(m.Nodes), "sources": conv(m.Sources), "exposures": conv(m.Exposures),
+			"nodes": conv(p.frozen), "sources": conv(m.Sources), "exposures": conv(m.Exposures),
 			"metrics": map[string]any{}, "groups": map[string]any{}, "semantic_models": map[string]any{}, "saved_queries": map[string]any{},
 		})
 	})

@@ -41,6 +41,10 @@ type projectImpl struct {
 
 	// Per node: the parsed template (or snapshot block) and its source file.
 	srcs map[string]*nodeSource
+	// frozen are copies of the nodes as Load left them: read by renders of other nodes
+	// (ephemeral parents, {{ graph }}) while the runner's workers write compiled code into
+	// the manifest's own nodes.
+	frozen map[string]*manifest.Node
 	// disabled holds the unique ids of nodes switched off with enabled: false.
 	disabled map[string]bool
 
@@ -235,6 +239,11 @@ func load(opts Options) (*Project, error) {
 	buildMaps(m)
 	errs = append(errs, findCycles(m, p)...)
 	m.Macros = p.manifestMacros()
+	p.frozen = make(map[string]*manifest.Node, len(m.Nodes))
+	for id, n := range m.Nodes {
+		c := *n
+		p.frozen[id] = &c
+	}
 	m.Metadata = manifest.Metadata{
 		DbtSchemaVersion: "https://schemas.getdbt.com/dbt/manifest/v12.json",
 		DbtVersion:       dbtVersion, GeneratedAt: p.runStartedAt.Format("2006-01-02T15:04:05.000000Z"),

@@ -129,6 +129,7 @@ func ZeroConfigTarget(opts Options, profileName, targetPath string) Target {
 	}
 	if opts.Threads > 0 {
 		t.Threads = opts.Threads
+		t.Fields["threads"] = opts.Threads
 	}
 	return t
 }
@@ -311,7 +312,8 @@ var deferredKeys = map[string]bool{
 }
 
 // renderNodeTree renders, in place, every string scalar under n that contains "{{" or
-// "{%", with env_var and var (cliVars) available; hook values are left alone.
+// "{%", with env_var and var (cliVars) available; hook values are left alone. path is the
+// key path to n (its last element decides whether n itself is a hook).
 func renderNodeTree(file string, n *yaml.Node, cliVars map[string]any, path []string) error {
 	var errs Errors
 	var walk func(n *yaml.Node, key string)
@@ -354,7 +356,14 @@ func renderNodeTree(file string, n *yaml.Node, cliVars map[string]any, path []st
 			}
 		}
 	}
-	walk(n, "")
+	key := ""
+	if len(path) > 0 {
+		key = path[len(path)-1]
+		if deferredKeys[key] {
+			return nil
+		}
+	}
+	walk(n, key)
 	return errs.Err()
 }
 

@@ -88,7 +88,7 @@ func TestLoadProfile(t *testing.T) {
 				Fields: map[string]any{"type": "duckdb", "path": "target/gdbt.duckdb", "schema": "main", "threads": 4}}},
 		{name: "no profiles.yml: zero config", opts: Options{ProjectDir: project, Threads: 2}, profile: "shop",
 			want: Target{ProfileName: "shop", Name: "dev", Type: "duckdb", Schema: "main", Database: "gdbt", Threads: 2,
-				Fields: map[string]any{"type": "duckdb", "path": "target/gdbt.duckdb", "schema": "main", "threads": 4}}},
+				Fields: map[string]any{"type": "duckdb", "path": "target/gdbt.duckdb", "schema": "main", "threads": 2}}},
 		{name: "missing target", opts: Options{ProfilesDir: profDir, Target: "staging"}, profile: "shop",
 			err: `target "staging" not found in profile "shop" (available: dev, memory, nothreads, prod)`},
 		{name: "no default target", opts: Options{ProfilesDir: profDir}, profile: "other",

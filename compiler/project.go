@@ -47,11 +47,11 @@ type ProjectConfig struct {
 	// package name (dbt's package-scoped vars).
 	Vars map[string]any
 	// OnRunStart and OnRunEnd are hook SQL strings, unrendered (they render at run time).
-	OnRunStart []string
-	OnRunEnd   []string
-	Quoting    map[string]any
-	Dispatch   []Dispatch
-	Flags      map[string]any
+	OnRunStart   []string
+	OnRunEnd     []string
+	Quoting      map[string]any
+	Dispatch     []Dispatch
+	Flags        map[string]any
 	QueryComment any
 
 	// The hierarchical config trees, raw (keys starting with + are configs at any level).
@@ -152,8 +152,15 @@ func ParseProjectConfig(dir, file string, src []byte, cliVars map[string]any) (*
 		return nil, nodeErr(rel, root, "project file must be a mapping, got %s", kindName(root))
 	}
 	var errs Errors
-	if err := renderNodeTree(rel, root, cliVars, nil); err != nil {
-		errs = append(errs, AsErrors(err)...)
+	// dbt renders the project file at load time except the vars: block and query-comment
+	// (rendered when used) and hooks (rendered at run time).
+	for _, p := range mappingPairs(root) {
+		if p.Key.Value == "vars" || p.Key.Value == "query-comment" {
+			continue
+		}
+		if err := renderNodeTree(rel, p.Value, cliVars, []string{p.Key.Value}); err != nil {
+			errs = append(errs, AsErrors(err)...)
+		}
 	}
 	d := &decoder{file: rel}
 	for _, kv := range mappingPairs(root) {

@@ -168,6 +168,9 @@ func TestLoadProjectConfigEnvVar(t *testing.T) {
 	if hook != "{{ env_var('NOT_RENDERED_AT_LOAD') }}" {
 		t.Errorf("hook rendered at load time: %v", hook)
 	}
+	if v := pc.Vars["lazy"]; v != "{{ env_var('NOT_RENDERED_AT_LOAD') }}" {
+		t.Errorf("vars rendered at load time: %v", v)
+	}
 	os.Unsetenv("GDBT_TEST_TARGET")
 	_, err = LoadProjectConfig(dir)
 	if err == nil || !strings.Contains(err.Error(), "dbt_project.yml:3:14:") || !strings.Contains(err.Error(), "GDBT_TEST_TARGET") {

@@ -59,8 +59,8 @@ func (o *tableObj) Attr(name string) (jinja.Value, bool) {
 	return nil, false
 }
 
-// GetItem indexes the table by row number, and by column name.
-func (o *tableObj) GetItem(k jinja.Value) (jinja.Value, bool) {
+// JinjaItem indexes the table by row number, and by column name.
+func (o *tableObj) JinjaItem(k jinja.Value) (jinja.Value, bool) {
 	if i, ok := k.(int64); ok {
 		if i < 0 {
 			i += int64(len(o.rows.Items))
@@ -73,9 +73,8 @@ func (o *tableObj) GetItem(k jinja.Value) (jinja.Value, bool) {
 	return o.Attr(str(k))
 }
 
-// Len and Items let an engine that knows them use len() and iteration over rows.
-func (o *tableObj) Len() int             { return len(o.rows.Items) }
-func (o *tableObj) Items() []jinja.Value { return o.rows.Items }
+// JinjaIter lets templates loop over (and take the length of) the rows.
+func (o *tableObj) JinjaIter() []jinja.Value { return o.rows.Items }
 
 // rowObj is one result row.
 type rowObj struct {
@@ -114,8 +113,8 @@ func (r *rowObj) Attr(name string) (jinja.Value, bool) {
 	return nil, false
 }
 
-// GetItem indexes a row by position or column name.
-func (r *rowObj) GetItem(k jinja.Value) (jinja.Value, bool) {
+// JinjaItem indexes a row by position or column name.
+func (r *rowObj) JinjaItem(k jinja.Value) (jinja.Value, bool) {
 	if i, ok := k.(int64); ok {
 		if i < 0 {
 			i += int64(len(r.vals))
@@ -128,8 +127,7 @@ func (r *rowObj) GetItem(k jinja.Value) (jinja.Value, bool) {
 	return r.Attr(str(k))
 }
 
-func (r *rowObj) Len() int             { return len(r.vals) }
-func (r *rowObj) Items() []jinja.Value { return r.tuple() }
+func (r *rowObj) JinjaIter() []jinja.Value { return r.tuple() }
 
 func (r *rowObj) tuple() jinja.Tuple {
 	t := make(jinja.Tuple, len(r.vals))

@@ -9,12 +9,12 @@ import (
 // TestDef is one generic test attached in property YAML, normalised from every form dbt
 // accepts:
 //
-//	- not_null
-//	- accepted_values: {values: [a, b], config: {severity: warn}}
-//	- relationships: {arguments: {to: ref('x'), field: id}}      (dbt 1.10)
-//	- dbt_utils.expression_is_true: {expression: "a > 0", where: "b"}
-//	- name: custom_name
-//	  test_name: unique
+//   - not_null
+//   - accepted_values: {values: [a, b], config: {severity: warn}}
+//   - relationships: {arguments: {to: ref('x'), field: id}}      (dbt 1.10)
+//   - dbt_utils.expression_is_true: {expression: "a > 0", where: "b"}
+//   - name: custom_name
+//     test_name: unique
 //
 // The compiler turns each into a test node calling the macro test_<Name>.
 type TestDef struct {

@@ -348,14 +348,14 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 		UniqueID: uid, ResourceType: manifest.Test, PackageName: pkg, Name: name, Alias: name,
 		FQN: fqn, Path: name + ".sql", OriginalFilePath: f.Path,
 		Checksum: manifest.Checksum{Name: "none", Checksum: ""}, Language: "sql",
-		RawCode:  "{{ " + macroCall + "(**_dbt_generic_test_kwargs) }}",
-		Columns:  map[string]*manifest.Column{}, Meta: map[string]any{}, Docs: map[string]any{"show": true},
+		RawCode: "{{ " + macroCall + "(**_dbt_generic_test_kwargs) }}",
+		Columns: map[string]*manifest.Column{}, Meta: map[string]any{}, Docs: map[string]any{"show": true},
 		Refs: []manifest.RefArgs{}, Sources: [][]string{}, Tags: []string{},
 		DependsOn:      manifest.DependsOn{Macros: []string{md.uniqueID()}, Nodes: []string{}},
 		ConfigCallDict: map[string]any{}, UnrenderedConfig: map[string]any{}, Description: td.Description,
 		TestMetadata: &manifest.TestMetadata{Name: td.Name, Kwargs: kwargs, Namespace: td.Namespace},
 		ColumnName:   td.ColumnName, FileKeyName: fileKey,
-		Database:     p.target.Database, Schema: p.target.Schema,
+		Database: p.target.Database, Schema: p.target.Schema,
 	}
 	if testedNode != nil {
 		n.AttachedNode = testedNode.UniqueID

@@ -129,9 +129,19 @@ func decodeRune(s string) (rune, int) { return utf8.DecodeRuneInString(s) }
 // by segment ("**" spans any number of folders), which is what dbt's
 // `root.glob(selector)` followed by a parents check amounts to, without touching the
 // file system.
-func pathMatches(pat, segs []string) bool {
+func pathMatches(pat []glob, segs []string) bool {
 	if len(pat) == 0 {
 		return true // "." or the project root
+	}
+	fixed := true // without "**" only the prefix as long as the pattern can match
+	for _, p := range pat {
+		if p.pat == "**" {
+			fixed = false
+			break
+		}
+	}
+	if fixed {
+		return len(segs) >= len(pat) && matchSegs(pat, segs[:len(pat)])
 	}
 	for k := 1; k <= len(segs); k++ {
 		if matchSegs(pat, segs[:k]) {
@@ -141,11 +151,11 @@ func pathMatches(pat, segs []string) bool {
 	return false
 }
 
-func matchSegs(pat, segs []string) bool {
+func matchSegs(pat []glob, segs []string) bool {
 	if len(pat) == 0 {
 		return len(segs) == 0
 	}
-	if pat[0] == "**" {
+	if pat[0].pat == "**" {
 		for k := 0; k <= len(segs); k++ {
 			if matchSegs(pat[1:], segs[k:]) {
 				return true
@@ -153,10 +163,19 @@ func matchSegs(pat, segs []string) bool {
 		}
 		return false
 	}
-	if len(segs) == 0 || !fnmatch(segs[0], pat[0]) {
+	if len(segs) == 0 || !pat[0].match(segs[0]) {
 		return false
 	}
 	return matchSegs(pat[1:], segs[1:])
+}
+
+// compilePath splits a path selector into per-segment globs.
+func compilePath(p string) []glob {
+	var out []glob
+	for _, s := range splitPath(p) {
+		out = append(out, compileGlob(s))
+	}
+	return out
 }
 
 // splitPath splits a slash or backslash separated relative path, dropping "." and empty

@@ -1,7 +1,3 @@
-// Package dag turns a compiled manifest into a dependency graph, answers dbt's node
-// selection grammar on it, and schedules work along it. It knows unique ids, resource
-// types and the manifest's metadata, never SQL, so the same graph serves `compile`,
-// `run`, `build`, `test` and `ls` alike.
 package dag
 
 import (

@@ -45,7 +45,7 @@ func (x *selection) match(c *criterion) (*bitset, error) {
 			return false
 		})
 	case "path":
-		pat := splitPath(v)
+		pat := compilePath(v)
 		segs := g.pathSegments()
 		i := 0
 		each(func(it *item) bool {
@@ -212,11 +212,16 @@ func (f *fqnMatcher) matchFrom(fqn []string) bool {
 func configMatch(it *item, keys []string, want string) bool {
 	var cur any = it.config
 	for _, k := range keys {
-		m, ok := cur.(map[string]any)
-		if !ok {
+		var v any
+		var ok bool
+		switch m := cur.(type) {
+		case map[string]any:
+			v, ok = m[k]
+		case map[string]string:
+			v, ok = m[k]
+		default:
 			return false
 		}
-		v, ok := m[k]
 		if !ok {
 			v, ok = defaultConfig(it, keys)
 			if !ok {

@@ -48,7 +48,9 @@ type Outcome struct {
 	ID     string
 	Status Status
 	// Cause is the unique id of the failed node behind a Skipped status (the root
-	// cause, not the nearest skipped parent) or behind a NotRun after --fail-fast.
+	// cause, not the nearest skipped parent; with several, the earliest in topological
+	// order) or behind a NotRun after --fail-fast. A node is marked Skipped once all of
+	// its dependencies are resolved.
 	Cause string
 	// Seq is the 1-based order in which the node started (for "3 of 12 START"); 0 when
 	// it never started.
@@ -137,32 +139,28 @@ func Run(ctx context.Context, g *Graph, ids []string, opts RunOptions, work func
 			s.state[r.v] = stDone
 			s.out[r.v].Status, s.out[r.v].Err = r.st, r.err
 			done(r.v)
-			if r.st == Failed {
-				for _, d := range s.skipDescendants(r.v) {
-					done(d)
-				}
-				if opts.FailFast && !stopped {
-					stopped, stopCause = true, s.ids[r.v]
-					cancel()
-				}
-				continue
+			for _, d := range s.resolve(r.v) {
+				done(d)
 			}
-			for _, c := range s.dependents[r.v] {
-				s.pending[c]--
-				if s.pending[c] == 0 && s.state[c] == stWaiting {
-					s.ready.push(c)
-				}
+			if r.st == Failed && opts.FailFast && !stopped {
+				stopped, stopCause = true, s.ids[r.v]
+				cancel()
 			}
 		case <-cancelled:
 			stopped, cancelled = true, nil
 		}
 	}
 	for v := range s.out {
-		if s.state[v] == stWaiting {
-			s.state[v] = stDone
-			s.out[v].Status, s.out[v].Cause = NotRun, stopCause
-			done(int32(v))
+		if s.state[v] != stWaiting {
+			continue
 		}
+		s.state[v] = stDone
+		if c := s.cause[v]; c >= 0 { // an ancestor failed before the run stopped
+			s.out[v].Status, s.out[v].Cause = Skipped, s.ids[c]
+		} else {
+			s.out[v].Status, s.out[v].Cause = NotRun, stopCause
+		}
+		done(int32(v))
 	}
 	return s.out, nil
 }
@@ -180,6 +178,7 @@ type runState struct {
 	deps       [][]int32
 	dependents [][]int32
 	pending    []int32
+	cause      []int32 // local index of the failed ancestor behind a skip, -1: none
 	state      []uint8
 	out        []Outcome
 	ready      indexHeap
@@ -197,13 +196,17 @@ func newRunState(g *Graph, ids []string) (*runState, error) {
 	slices.SortFunc(gl, func(a, b int32) int { return int(g.rank[a] - g.rank[b]) })
 	gl = slices.Compact(gl)
 	n := len(gl)
-	local := make(map[int32]int32, n)
+	local := make([]int32, len(g.ids)) // graph index -> local index + 1; 0: not scheduled
 	for k, i := range gl {
-		local[i] = int32(k)
+		local[i] = int32(k + 1)
 	}
 	s := &runState{
 		ids: make([]string, n), deps: make([][]int32, n), dependents: make([][]int32, n),
 		pending: make([]int32, n), state: make([]uint8, n), out: make([]Outcome, n),
+		cause: make([]int32, n),
+	}
+	for k := range s.cause {
+		s.cause[k] = -1
 	}
 	// Nearest selected ancestors: walk up through unselected nodes, with a visit stamp
 	// per selected node instead of a fresh set.
@@ -221,8 +224,8 @@ func newRunState(g *Graph, ids []string) (*runState, error) {
 				continue
 			}
 			stamp[p] = mark
-			if lp, ok := local[p]; ok {
-				s.deps[k] = append(s.deps[k], lp)
+			if lp := local[p]; lp > 0 {
+				s.deps[k] = append(s.deps[k], lp-1)
 				continue
 			}
 			stack = append(stack, g.parents[p]...)
@@ -239,22 +242,41 @@ func newRunState(g *Graph, ids []string) (*runState, error) {
 	return s, nil
 }
 
-// skipDescendants marks every waiting descendant of the failed node v Skipped with v as
-// the cause and returns them in topological order.
-func (s *runState) skipDescendants(v int32) []int32 {
-	var out []int32
-	stack := slices.Clone(s.dependents[v])
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if s.state[c] != stWaiting {
-			continue
+// resolve records that v's outcome is final and releases its dependents: a dependent
+// whose dependencies are all resolved becomes ready, or Skipped when one of them failed
+// or was skipped. Its cause is the failed ancestor earliest in topological order among
+// those reported by its dependencies, so the named root cause does not depend on which
+// goroutine finished first. It returns the nodes it skipped, in order.
+func (s *runState) resolve(v int32) []int32 {
+	var skipped []int32
+	queue := []int32{v}
+	for len(queue) > 0 {
+		u := queue[0]
+		queue = queue[1:]
+		cand := int32(-1)
+		switch {
+		case s.out[u].Status == Failed:
+			cand = u
+		case s.out[u].Status == Skipped && s.cause[u] >= 0:
+			cand = s.cause[u]
 		}
-		s.state[c] = stDone
-		s.out[c].Status, s.out[c].Cause = Skipped, s.ids[v]
-		out = append(out, c)
-		stack = append(stack, s.dependents[c]...)
+		for _, c := range s.dependents[u] {
+			if cand >= 0 && (s.cause[c] < 0 || cand < s.cause[c]) {
+				s.cause[c] = cand
+			}
+			s.pending[c]--
+			if s.pending[c] > 0 || s.state[c] != stWaiting {
+				continue
+			}
+			if s.cause[c] < 0 {
+				s.ready.push(c)
+				continue
+			}
+			s.state[c] = stDone
+			s.out[c].Status, s.out[c].Cause = Skipped, s.ids[s.cause[c]]
+			skipped = append(skipped, c)
+			queue = append(queue, c)
+		}
 	}
-	slices.Sort(out)
-	return out
+	return skipped
 }

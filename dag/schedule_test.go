@@ -199,6 +199,26 @@ func TestRunSkipsDescendantsNamingRootCause(t *testing.T) {
 	}
 }
 
+// The named root cause does not depend on which failure finished first.
+func TestRunSkipCauseIsDeterministic(t *testing.T) {
+	g := modelsGraph(t, map[string][]string{"a": nil, "b": nil, "c": {"a", "b"}, "d": {"c"}})
+	fail := map[string]Status{"model.p.a": Failed, "model.p.b": Failed}
+	for _, d := range []map[string]time.Duration{
+		{"model.p.a": 40 * time.Millisecond, "model.p.b": time.Millisecond},
+		{"model.p.a": time.Millisecond, "model.p.b": 40 * time.Millisecond},
+	} {
+		out, err := Run(context.Background(), g, g.IDs(), RunOptions{Threads: 2}, newRecorder().work(d, fail))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range mids("c", "d") {
+			if o := byID(out)[id]; o.Status != Skipped || o.Cause != "model.p.a" {
+				t.Errorf("durations %v: %s = %+v, want skipped because of model.p.a", d, id, o)
+			}
+		}
+	}
+}
+
 func TestRunUnselectedParents(t *testing.T) {
 	g := modelsGraph(t, map[string][]string{"a": nil, "b": {"a"}, "c": {"b"}, "u": nil, "v": {"u"}})
 	r := newRecorder()
@@ -242,6 +262,9 @@ func TestRunFailFast(t *testing.T) {
 	}
 	if got["model.p.b"].Status != Skipped || got["model.p.b"].Cause != "model.p.a" {
 		t.Errorf("b = %+v", got["model.p.b"])
+	}
+	if got["model.p.d"].Status != Skipped || got["model.p.d"].Cause != "model.p.a2" {
+		t.Errorf("d = %+v, want skipped because its parent a2 failed", got["model.p.d"])
 	}
 	if o := got["model.p.c"]; o.Status != NotRun || o.Cause != "model.p.a" || o.Seq != 0 {
 		t.Errorf("c = %+v, want NotRun caused by a", o)

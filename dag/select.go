@@ -32,6 +32,10 @@ type SelectOptions struct {
 	ResourceTypes []string
 	// IncludeDisabled keeps resources whose config has enabled: false.
 	IncludeDisabled bool
+	// Warn, when set, receives dbt's warning for each space-separated --select or
+	// --exclude word that matches no enabled resource, e.g. "The selection criterion
+	// 'tag:nighlty' does not match any enabled nodes".
+	Warn func(msg string)
 }
 
 // selection is the state of one Select call.
@@ -39,6 +43,7 @@ type selection struct {
 	g         *Graph
 	opts      *SelectOptions
 	macroMemo map[string]bool
+	active    map[string]bool // selector: names being expanded
 }
 
 // Select returns the unique ids the options select in g, sorted. Selecting nothing is
@@ -128,6 +133,12 @@ type everything struct{}
 
 func (everything) String() string { return "*" }
 
+func (x *selection) anyEnabled(s *bitset) bool {
+	found := false
+	s.each(func(i int32) { found = found || x.g.items[i].enabled })
+	return found
+}
+
 // filter drops disabled resources and other resource types.
 func (x *selection) filter(s *bitset) {
 	s.each(func(i int32) {
@@ -181,13 +192,22 @@ func (x *selection) eval(s spec) (direct, indirect *bitset, err error) {
 		if dAcc == nil {
 			return newBitset(n), newBitset(n), nil
 		}
-		return x.incorporate(dAcc, iAcc, s.indirect), iAcc, nil
+		d := x.incorporate(dAcc, iAcc, s.indirect)
+		if s.expect != "" && x.opts.Warn != nil && !x.anyEnabled(d) {
+			x.opts.Warn(fmt.Sprintf("The selection criterion '%s' does not match any enabled nodes", s.expect))
+		}
+		return d, iAcc, nil
 	}
 	return nil, nil, fmt.Errorf("%w: unknown selection node %T", ErrBadSelector, s)
 }
 
 func (x *selection) evalCriterion(c *criterion) (direct, indirect *bitset, err error) {
-	collected, err := x.match(c)
+	var collected *bitset
+	if c.method == "selector" {
+		collected, err = x.namedSelector(c)
+	} else {
+		collected, err = x.match(c)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -214,6 +234,32 @@ func (x *selection) evalCriterion(c *criterion) (direct, indirect *bitset, err e
 	}
 	d, ind := x.expand(sel, mode)
 	return d, ind, nil
+}
+
+// namedSelector is the selector: method (dbt 1.12): everything a YAML selector selects,
+// to which the criterion's graph operators then apply.
+func (x *selection) namedSelector(c *criterion) (*bitset, error) {
+	if x.opts.Selectors == nil {
+		return nil, fmt.Errorf("%w %q: no selectors.yml was loaded", ErrBadSelector, c.raw)
+	}
+	if x.active[c.value] {
+		return nil, fmt.Errorf("%w %q: selector %q refers to itself", ErrBadSelector, c.raw, c.value)
+	}
+	mode := c.indirect
+	if mode == "" {
+		mode = IndirectEager
+	}
+	sp, err := x.opts.Selectors.spec(c.value, mode)
+	if err != nil {
+		return nil, err
+	}
+	if x.active == nil {
+		x.active = map[string]bool{}
+	}
+	x.active[c.value] = true
+	defer delete(x.active, c.value)
+	d, _, err := x.eval(sp)
+	return d, err
 }
 
 // walk adds to out everything reachable from the members of from along adj within

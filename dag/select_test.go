@@ -3,6 +3,8 @@ package dag
 import (
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -191,6 +193,22 @@ func setMinus(a, b []string) []string {
 	return out
 }
 
+func TestSelectWarnsUnmatchedWords(t *testing.T) {
+	g := mustGraph(t, shopManifest())
+	var warnings []string
+	_, err := Select(g, SelectOptions{Select: l("tag:nighlty fct_orders", "disabled_model"), Exclude: l("tag:x,fct_orders"),
+		Warn: func(m string) { warnings = append(warnings, m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := l("The selection criterion 'tag:nighlty' does not match any enabled nodes",
+		"The selection criterion 'disabled_model' does not match any enabled nodes",
+		"The selection criterion 'tag:x,fct_orders' does not match any enabled nodes")
+	if !slices.Equal(warnings, want) {
+		t.Errorf("warnings\n%q\nwant\n%q", warnings, want)
+	}
+}
+
 func TestSelectDisabled(t *testing.T) {
 	g := mustGraph(t, shopManifest())
 	got, err := Select(g, SelectOptions{Select: l("disabled_model"), IncludeDisabled: true})
@@ -344,5 +362,41 @@ func TestFnmatch(t *testing.T) {
 		if got := fnmatch(tt.name, tt.pat); got != tt.want {
 			t.Errorf("fnmatch(%q, %q) = %v", tt.name, tt.pat, got)
 		}
+	}
+}
+
+func TestReadState(t *testing.T) {
+	dir := t.TempDir()
+	st, err := ReadState(dir)
+	if err != nil || st.Manifest != nil || st.Results != nil {
+		t.Fatalf("empty dir: %+v %v", st, err)
+	}
+	data, _ := json.Marshal(shopManifest())
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rr := `{"metadata": {}, "results": [{"unique_id": "model.shop.fct_orders", "status": "error"},
+		{"unique_id": "test.shop.unique_stg_orders_id", "status": "fail"}]}`
+	if err := os.WriteFile(filepath.Join(dir, "run_results.json"), []byte(rr), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err = ReadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := mustGraph(t, shopManifest())
+	got, err := Select(g, SelectOptions{Select: l("result:error result:fail state:modified"), PreviousResults: st.Results,
+		StateManifest: st.Manifest, Indirect: IndirectEmpty})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := expand(t, g, l("fct_orders", tU)); !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v (nothing is modified against itself)", got, want)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "run_results.json"), []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadState(dir); err == nil || !strings.Contains(err.Error(), "run_results.json") {
+		t.Errorf("malformed run_results: %v", err)
 	}
 }

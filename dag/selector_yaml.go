@@ -57,7 +57,7 @@ func ParseSelectors(path string, data []byte) (*Selectors, error) {
 	if len(doc.Content) == 0 {
 		return s, nil
 	}
-	root := doc.Content[0]
+	root := expandAliases(doc.Content[0], 0)
 	var errs []posError
 	fail := func(n *yaml.Node, format string, a ...any) {
 		errs = append(errs, posError{n.Line, n.Column, fmt.Sprintf(format, a...)})
@@ -151,6 +151,52 @@ func (s *Selectors) errors(errs []posError) error {
 	return errors.Join(out...)
 }
 
+// expandAliases copies n with every alias replaced by its anchor's node and every merge
+// key ("<<: *base") folded into its mapping, so that selectors can share definitions
+// through YAML anchors, as dbt documents, and the parser never sees an alias.
+func expandAliases(n *yaml.Node, depth int) *yaml.Node {
+	if n == nil || depth > 64 {
+		return n
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return expandAliases(n.Alias, depth+1)
+	}
+	c := *n
+	c.Content = nil
+	if n.Kind != yaml.MappingNode {
+		for _, x := range n.Content {
+			c.Content = append(c.Content, expandAliases(x, depth+1))
+		}
+		return &c
+	}
+	var merged []*yaml.Node
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], expandAliases(n.Content[i+1], depth+1)
+		if k.Value == "<<" && k.Tag == "!!merge" {
+			srcs := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				srcs = v.Content
+			}
+			for _, src := range srcs {
+				if src.Kind == yaml.MappingNode {
+					merged = append(merged, src.Content...)
+				}
+			}
+			continue
+		}
+		seen[k.Value] = true
+		c.Content = append(c.Content, k, v)
+	}
+	for i := 0; i+1 < len(merged); i += 2 {
+		if !seen[merged[i].Value] {
+			seen[merged[i].Value] = true
+			c.Content = append(c.Content, merged[i], merged[i+1])
+		}
+	}
+	return &c
+}
+
 func mapGet(m *yaml.Node, key string) *yaml.Node {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
@@ -199,11 +245,20 @@ func (p *defParser) errAt(n *yaml.Node, format string, a ...any) error {
 func (p *defParser) parse(n *yaml.Node, root bool) (spec, error) {
 	switch n.Kind {
 	case yaml.ScalarNode:
-		c, err := parseCriterion(n.Value, p.mode)
+		// CLI-style: one term, or (as dbt 1.12 allows) several with the set operators.
+		sp, err := parseUnion([]string{n.Value}, p.mode)
+		if err == nil && sp == nil {
+			err = fmt.Errorf("%w: empty selector string", ErrBadSelector)
+		}
 		if err != nil {
 			return nil, p.errAt(n, "%s", err.Error())
 		}
-		return c, nil
+		if u := sp.(*setOp); len(u.parts) == 1 {
+			if in := u.parts[0].(*setOp); len(in.parts) == 1 {
+				return in.parts[0], nil
+			}
+		}
+		return sp, nil
 	case yaml.MappingNode:
 		u, i := mapGet(n, "union"), mapGet(n, "intersection")
 		if (u != nil || i != nil) && root && len(n.Content) > 2 {

@@ -58,6 +58,18 @@ const selectorsYAML = `selectors:
     definition:
       method: config.materialized
       value: incremental
+  - name: anchored
+    definition: &fin
+      method: tag
+      value: finance
+  - name: alias_user
+    definition:
+      union:
+        - *fin
+        - <<: *fin
+          value: nightly
+  - name: cli_set_ops
+    definition: "tag:nightly,resource_type:model calendar"
   - name: down_one
     definition:
       union:
@@ -98,6 +110,11 @@ func TestSelectors(t *testing.T) {
 		{"childrens parents", SelectOptions{Selector: "cp"}, l("stg_events", tAV, "ext.events")},
 		{"dict exclude", SelectOptions{Selector: "with_exclude"}, l("stg_orders", tU)},
 		{"config method", SelectOptions{Selector: "config_key"}, l("rpt_daily")},
+		{"anchor", SelectOptions{Selector: "anchored"}, l("fct_orders", "rpt_daily", tNN, tR, tA)},
+		{"alias and merge key", SelectOptions{Selector: "alias_user"}, l("fct_orders", "rpt_daily", "stg_orders", tU, tNN, tR, tA)},
+		{"CLI-style string with set operators", SelectOptions{Selector: "cli_set_ops"}, l("stg_orders", "fct_orders", tU, tNN, tR, tA, "calendar", tNC)},
+		{"selector: method on the CLI", SelectOptions{Select: l("selector:kv+")}, l("fct_orders", "rpt_daily", "customer_orders", "weekly_dashboard", tNN, tR, tA)},
+		{"selector: method in --exclude", SelectOptions{Select: l("tag:nightly"), Exclude: l("selector:kv")}, l("stg_orders", tU)},
 		{"per-criterion cautious", SelectOptions{Selector: "down_one"}, l("int_orders", "fct_orders", tNN, tA)},
 		{"resource types apply", SelectOptions{Selector: "kv", ResourceTypes: l("test")}, l(tNN, tR, tA)},
 	}
@@ -119,6 +136,16 @@ func TestSelectors(t *testing.T) {
 	}
 	if _, err := Select(g, SelectOptions{Selector: "kv"}); err == nil {
 		t.Error("--selector without selectors.yml: no error")
+	}
+	if _, err := Select(g, SelectOptions{Select: l("selector:kv")}); err == nil || !strings.Contains(err.Error(), "no selectors.yml") {
+		t.Errorf("selector: without selectors.yml: %v", err)
+	}
+	loop, err := ParseSelectors("s.yml", []byte("selectors:\n  - name: a\n    definition: selector:a\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Select(g, SelectOptions{Selector: "a", Selectors: loop}); err == nil || !strings.Contains(err.Error(), "refers to itself") {
+		t.Errorf("self-referencing CLI-style selector: %v", err)
 	}
 }
 

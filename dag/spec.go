@@ -1,6 +1,7 @@
 package dag
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -24,7 +25,7 @@ const (
 )
 
 // ErrBadSelector is matched (errors.Is) by every error about a malformed selection.
-var ErrBadSelector = fmt.Errorf("invalid selector")
+var ErrBadSelector = errors.New("invalid selector")
 
 // spec is a node of a parsed selection: a *criterion or a *setOp.
 type spec interface{ String() string }
@@ -58,6 +59,9 @@ type setOp struct {
 	kind     opKind
 	parts    []spec
 	indirect string
+	// expect is the raw word of a CLI intersection: selecting nothing with it earns the
+	// warning dbt prints ("does not match any enabled nodes").
+	expect string
 }
 
 func (s *setOp) String() string {
@@ -75,6 +79,7 @@ var methods = map[string]bool{
 	"fqn": true, "tag": true, "path": true, "file": true, "package": true, "config": true,
 	"resource_type": true, "source": true, "test_type": true, "test_name": true,
 	"exposure": true, "result": true, "state": true, "group": true, "access": true,
+	"selector": true,
 }
 
 // unsupportedMethods are dbt methods for resources gdbt does not have.
@@ -168,7 +173,7 @@ func parseUnion(args []string, indirect string) (spec, error) {
 	u := &setOp{kind: opUnion, indirect: indirect}
 	for _, arg := range args {
 		for word := range strings.FieldsSeq(arg) {
-			in := &setOp{kind: opIntersection, indirect: indirect}
+			in := &setOp{kind: opIntersection, indirect: indirect, expect: word}
 			for part := range strings.SplitSeq(word, ",") {
 				if part == "" {
 					return nil, fmt.Errorf("%w %q: empty term between commas", ErrBadSelector, word)

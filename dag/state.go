@@ -22,11 +22,11 @@ func (x *selection) matchState(c *criterion) (*bitset, error) {
 		"old":                             func(g *Graph, i int32) bool { return existsIn(old, g.ids[i]) },
 		"modified":                        func(g *Graph, i int32) bool { return x.modified(i, true) },
 		"unmodified":                      func(g *Graph, i int32) bool { return !x.modified(i, true) },
-		"modified.body":                   func(g *Graph, i int32) bool { return x.differs(i, sameBody) },
+		"modified.body":                   func(g *Graph, i int32) bool { return x.differsNode(i, sameBody) },
 		"modified.configs":                func(g *Graph, i int32) bool { return x.differs(i, sameConfig) },
 		"modified.relation":               func(g *Graph, i int32) bool { return x.differs(i, sameRelation) },
-		"modified.persisted_descriptions": func(g *Graph, i int32) bool { return x.differs(i, sameDescriptions) },
-		"modified.contract":               func(g *Graph, i int32) bool { return x.differs(i, sameContract) },
+		"modified.persisted_descriptions": func(g *Graph, i int32) bool { return x.differsNode(i, sameDescriptions) },
+		"modified.contract":               func(g *Graph, i int32) bool { return x.differsNode(i, sameContract) },
 		"modified.macros":                 func(g *Graph, i int32) bool { return x.macrosModified(i) },
 	}
 	f, ok := checks[c.value]
@@ -75,6 +75,12 @@ func (x *selection) pairOf(i int32) pair {
 func (x *selection) differs(i int32, same func(pair) bool) bool {
 	p := x.pairOf(i)
 	return p.oldIt == nil || !same(p)
+}
+
+// differsNode is differs for comparisons only nodes have (body, contract, persisted
+// descriptions): sources and exposures never match them, as in dbt.
+func (x *selection) differsNode(i int32, same func(pair) bool) bool {
+	return x.g.items[i].node != nil && x.differs(i, same)
 }
 
 // modified is dbt's state:modified: new, or any of body, configs, relation, fqn,

@@ -191,7 +191,9 @@ func (c *Cache) AddSchema(database, schema string) {
 }
 
 // Invalidate forgets a schema, so that the next Get lists it again; for SQL the runner
-// cannot follow, such as a hook or run-operation that creates or drops relations.
+// cannot follow, such as a hook or run-operation that creates or drops relations. It is
+// not needed after CREATE SCHEMA IF NOT EXISTS, which changes no relation, and calling
+// it per node would cost a listing per node.
 func (c *Cache) Invalidate(database, schema string) {
 	database, schema = c.norm(database, schema)
 	c.mu.Lock()

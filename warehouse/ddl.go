@@ -61,6 +61,12 @@ type Sessioner interface {
 	Session(ctx context.Context) (Session, error)
 }
 
+// SchemaLister is implemented by adapters that can list the schemas of a database, for
+// dbt's adapter.list_schemas and check_schema_exists.
+type SchemaLister interface {
+	ListSchemas(ctx context.Context, database string) ([]string, error)
+}
+
 // Executor is what Adapter and Session have in common: something that runs SQL.
 type Executor interface {
 	Execute(ctx context.Context, sql string, fetch bool) (Response, *Table, error)

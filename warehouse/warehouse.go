@@ -1,7 +1,11 @@
 // Package warehouse is the seam between gdbt and a database engine. The runner and the
 // compiler's run-time context talk to an Adapter only; each engine lives in its own
 // sub-package (duckdb, later postgres and snowflake) with the same file set, and the one
-// explicit list of engines is Adapters below: no init()-time registration.
+// explicit list of engines is package warehouse/adapters (Open, Known): no init()-time
+// registration. Beside the contract this package holds what every engine shares: the DDL
+// builders' interface and sessions (ddl.go), atomic replacement (replace.go) and the
+// per-run relation cache (cache.go, ops.go); warehouse/warehousetest is the conformance
+// suite each engine runs.
 //
 // An adapter is split the way dbt splits it: a Dialect builds SQL text and can be tested
 // without a database (golden files), and the Adapter executes SQL over a connection whose

@@ -166,12 +166,34 @@ func loadProject(g *Globals) (p *compiler.Project, err error) {
 			p, err = nil, fmt.Errorf("internal error while loading the project: %v: %w", r, compiler.ErrProject)
 		}
 	}()
+	if g.LogLevel == "debug" {
+		g.debugProfile()
+	}
 	p, err = compiler.Load(g.Options())
 	if err != nil {
 		return nil, err
 	}
 	g.Debugf("loaded project %s in %s", p.Name, time.Since(start).Round(time.Millisecond))
 	return p, nil
+}
+
+// debugProfile says, at debug level, which project file and profile are used, and when
+// the zero-config embedded DuckDB target is chosen, why.
+func (g *Globals) debugProfile() {
+	pc, err := compiler.LoadProjectConfig(g.ProjectDir)
+	if err != nil {
+		return
+	}
+	g.Debugf("project file: %s", pc.File)
+	t, info, err := compiler.LoadProfileFor(g.Options(), pc)
+	if err != nil {
+		return
+	}
+	if info.ZeroConfig {
+		g.Debugf("%s: using the zero-config target (embedded DuckDB at %v, %d threads)", info.Reason, t.Fields["path"], t.Threads)
+		return
+	}
+	g.Debugf("profile %q, target %q (%s) from %s", t.ProfileName, t.Name, t.Type, info.File)
 }
 
 // ReportLoadError prints a load or compile error, one positioned error per line, sorted,
@@ -208,6 +230,15 @@ func (g *Globals) projectTargetDir() string {
 		return g.TargetDir(pc.TargetPath)
 	}
 	return g.TargetDir("")
+}
+
+// projectLogPath is the project's log-path, "" when the project file cannot be read (no
+// log folder is created outside a project).
+func (g *Globals) projectLogPath() string {
+	if pc, err := compiler.LoadProjectConfig(g.ProjectDir); err == nil {
+		return pc.LogPath
+	}
+	return ""
 }
 
 // Context returns a context cancelled on SIGINT/SIGTERM, for commands that touch a

@@ -32,6 +32,9 @@ func cmdCompile(g *Globals, args []string) int {
 		g.Errorf("gdbt compile: unexpected argument %q", fl.Args[0])
 		return ExitLoadFailed
 	}
+	if lp := g.projectLogPath(); lp != "" {
+		defer g.OpenLogFile(lp)()
+	}
 	start := time.Now()
 	p, err := loadProject(g)
 	if err != nil {

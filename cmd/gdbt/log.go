@@ -102,7 +102,9 @@ func isTerminal(w io.Writer) bool {
 }
 
 // Infof prints an info line.
-func (g *Globals) Infof(format string, args ...any) { g.Event("info", fmt.Sprintf(format, args...), nil) }
+func (g *Globals) Infof(format string, args ...any) {
+	g.Event("info", fmt.Sprintf(format, args...), nil)
+}
 
 // Debugf prints a debug line (only with --log-level debug).
 func (g *Globals) Debugf(format string, args ...any) {

@@ -22,6 +22,9 @@ func cmdParse(g *Globals, args []string) int {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
 	}
+	if lp := g.projectLogPath(); lp != "" {
+		defer g.OpenLogFile(lp)()
+	}
 	start := time.Now()
 	p, err := loadProject(g)
 	if err != nil {

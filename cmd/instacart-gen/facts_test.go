@@ -126,7 +126,11 @@ func TestFacts(t *testing.T) {
 	var tb strings.Builder
 	fmt.Fprintf(&tb, "\n| statistic | target | achieved |\n|---|---:|---:|\n")
 	for _, c := range checks {
-		fmt.Fprintf(&tb, "| %s | %.4g | %.4g |\n", c.name, c.target, c.got)
+		if c.target >= 1000 {
+			fmt.Fprintf(&tb, "| %s | %.0f | %.0f |\n", c.name, c.target, c.got)
+		} else {
+			fmt.Fprintf(&tb, "| %s | %.4g | %.4g |\n", c.name, c.target, c.got)
+		}
 		if *factsDir == "" && !c.informational && math.Abs(c.got-c.target) > c.tol {
 			t.Errorf("%s = %.4f, want %.4f ± %g (%s)", c.name, c.got, c.target, c.tol, c.why)
 		}

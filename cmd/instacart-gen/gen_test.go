@@ -85,23 +85,30 @@ func TestDeterminism(t *testing.T) {
 	}
 }
 
-// TestGzip checks --gzip writes NAME.csv.gz holding exactly the plain bytes.
+// TestGzip checks --gzip writes NAME.csv.gz as one gzip member (chunks are
+// compressed in parallel) holding exactly the plain bytes, the same for any
+// number of workers.
 func TestGzip(t *testing.T) {
-	plain := gen(t, "--users", "200", "--seed", "5")
-	gz := gen(t, "--users", "200", "--seed", "5", "--gzip")
+	plain := gen(t, "--users", "600", "--seed", "5")
+	gz := gen(t, "--users", "600", "--seed", "5", "--gzip")
+	gz1 := gen(t, "--users", "600", "--seed", "5", "--gzip", "--workers", "1")
 	for _, name := range allFiles {
-		f, err := os.Open(filepath.Join(gz, name+".gz"))
+		raw := readAll(t, gz, name+".gz")
+		if !bytes.Equal(raw, readAll(t, gz1, name+".gz")) {
+			t.Errorf("%s.gz differs between 1 and GOMAXPROCS workers", name)
+		}
+		br := bytes.NewReader(raw) // an io.ByteReader: gzip reads no further than it needs
+		zr, err := gzip.NewReader(br)
 		if err != nil {
 			t.Fatal(err)
 		}
-		zr, err := gzip.NewReader(f)
+		zr.Multistream(false)
+		b, err := io.ReadAll(zr) // also verifies the CRC-32 and size trailer
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s.gz: %v", name, err)
 		}
-		b, err := io.ReadAll(zr)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
+		if br.Len() != 0 {
+			t.Errorf("%s.gz: %d bytes after the first gzip member", name, br.Len())
 		}
 		if !bytes.Equal(b, readAll(t, plain, name)) {
 			t.Errorf("%s.gz does not decompress to %s", name, name)
@@ -264,5 +271,15 @@ func TestSyntheticCatalog(t *testing.T) {
 	}
 	if len(perDept) != 21 {
 		t.Errorf("products span %d departments, want 21", len(perDept))
+	}
+}
+
+// BenchmarkGenerate measures generation of 10,000 users (~3 M CSV rows).
+func BenchmarkGenerate(b *testing.B) {
+	dir := b.TempDir()
+	for i := 0; i < b.N; i++ {
+		if err := run([]string{"--out", dir, "--users", "10000", "--seed", "1"}, io.Discard, io.Discard); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

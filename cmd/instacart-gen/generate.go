@@ -1,6 +1,7 @@
 package main
 
 import (
+	"compress/flate"
 	"fmt"
 	"io"
 	"os"
@@ -105,6 +106,7 @@ func generate(cfg config) (genStats, error) {
 		go func() {
 			defer wg.Done()
 			g := newUserGen(m, cfg.seed)
+			fw, _ := flate.NewWriter(nil, flate.DefaultCompression)
 			for j := range jobs {
 				out := pool.Get().(*shardOut)
 				out.orders, out.prior, out.train = out.orders[:0], out.prior[:0], out.train[:0]
@@ -114,6 +116,11 @@ func generate(cfg config) (genStats, error) {
 					n := m.ordersOf(cfg.seed, u, strata)
 					g.user(u, n, testUsers.permute(int64(u-1)) < nTest, seq, ids, out)
 					seq += int64(n)
+				}
+				if cfg.gzip {
+					compressChunk(fw, &out.zOrders, out.orders)
+					compressChunk(fw, &out.zPrior, out.prior)
+					compressChunk(fw, &out.zTrain, out.train)
 				}
 				j.done <- out
 			}
@@ -144,10 +151,11 @@ func generate(cfg config) (genStats, error) {
 		out := <-j.done
 		if werr == nil {
 			for _, x := range []struct {
-				w io.Writer
-				b []byte
-			}{{ordersW, out.orders}, {priorW, out.prior}, {trainW, out.train}} {
-				if _, err := x.w.Write(x.b); err != nil && werr == nil {
+				w         *outFile
+				raw, comp []byte
+			}{{ordersW, out.orders, out.zOrders.Bytes()}, {priorW, out.prior, out.zPrior.Bytes()},
+				{trainW, out.train, out.zTrain.Bytes()}} {
+				if err := x.w.writeShard(x.raw, x.comp); err != nil && werr == nil {
 					werr = fmt.Errorf("write output: %w", err)
 				}
 			}

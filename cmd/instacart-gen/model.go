@@ -17,9 +17,9 @@ const (
 	hourRho     = 0.55 // hour-of-day habit
 	basketRho   = 0.65 // basket-size habit
 	trainShift  = 0.07 // the last (train) order is a little larger (10.55 vs 10.09)
-	reorderMu   = 0.82 // logit of the user's reorder propensity: mean
+	reorderMu   = 0.86 // logit of the user's reorder propensity: mean
 	reorderSD   = 1.2  // ... spread between users
-	reorderN    = 0.2 // ... heavier users are more habitual
+	reorderN    = 0.18 // ... heavier users are more habitual
 	warmupDepth = 0.45 // early orders reorder less: p_k = R*(1-depth*exp(-(k-2)/tau))
 	warmupTau   = 3.0
 	countPow    = 0.7  // weight of a bought product grows with its purchase count

@@ -247,8 +247,14 @@ func reorderSignal(d *dataset, prodLines, prodRe map[int32]int) (float64, float6
 	}
 	var trX, vaX [][]float64
 	var trY, vaY, vaShare []float64
+	// Fit on at most ~1M rows (every k-th even user at full scale): Newton's
+	// cost grows with rows x features^2 and the coefficients settle long before.
+	stride := int32(max(1, len(X)/2/1000000+1))
 	for i := range X {
 		if users[i]%2 == 0 {
+			if users[i]/2%stride != 0 {
+				continue
+			}
 			trX, trY = append(trX, X[i]), append(trY, y[i])
 		} else {
 			vaX, vaY = append(vaX, X[i]), append(vaY, y[i])

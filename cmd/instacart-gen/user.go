@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -45,9 +46,10 @@ func newUserGen(m *model, seed uint64) *userGen {
 
 // shardOut collects the CSV rows of a run of consecutive users.
 type shardOut struct {
-	orders, prior, train []byte
-	users                int
-	stats                genStats
+	orders, prior, train    []byte
+	zOrders, zPrior, zTrain bytes.Buffer // compressed chunks (--gzip)
+	users                   int
+	stats                   genStats
 }
 
 // genStats are counters reported at the end of a run.

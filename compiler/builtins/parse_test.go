@@ -104,6 +104,9 @@ func dispatched(name string) bool {
 // TestPythonJinjaParses runs testdata/jinja_syntax_check.py: Python's Jinja2, the reference
 // engine, must accept every file too. Skipped where python3 with jinja2 is missing.
 func TestPythonJinjaParses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs python3")
+	}
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 not found")

@@ -223,7 +223,6 @@ type Dict struct {
 	idx  map[any]int
 }
 
-
 // ---- AST (read-only for hosts). Positions are byte offsets into Template.Src. ----
 
 // Node is a statement or output node; Expr is an expression. Every node knows its offset.

@@ -16,6 +16,21 @@ func bindArgs(fname string, args []Value, kwargs []KeywordArg, params []string, 
 	if len(args) > len(params) {
 		return nil, errors.New(fname + "() takes at most " + strconv.Itoa(len(params)) + " argument(s) (" + strconv.Itoa(len(args)) + " given)")
 	}
+	if len(kwargs) == 0 {
+		// fast path: positional only
+		if len(args) == len(params) {
+			return args, nil
+		}
+		out := make([]Value, len(params))
+		copy(out, args)
+		for i := len(args); i < len(params); i++ {
+			if defaults[i] == required {
+				return nil, errors.New(fname + "() missing required argument " + pyQuote(params[i]))
+			}
+			out[i] = defaults[i]
+		}
+		return out, nil
+	}
 	out := make([]Value, len(params))
 	set := make([]bool, len(params))
 	for i, a := range args {

@@ -3,6 +3,7 @@ package jinja
 import (
 	"errors"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,24 +64,25 @@ func builtinFilters() map[string]Func {
 			return nil, err
 		}
 		n, ok := toInt(a[1])
-		if !ok || n <= 0 {
-			return nil, errors.New("batch size must be a positive integer")
+		if !ok {
+			return nil, typeErr("batch size must be an integer")
 		}
-		var out []Value
-		for i := 0; i < len(items); i += int(n) {
-			end := i + int(n)
-			var chunk []Value
-			if end > len(items) {
-				chunk = append(chunk, items[i:]...)
-				if a[2] != nil {
-					for len(chunk) < int(n) {
-						chunk = append(chunk, a[2])
-					}
-				}
-			} else {
-				chunk = append(chunk, items[i:end]...)
+		out := []Value{}
+		tmp := []Value{}
+		for _, it := range items {
+			if int64(len(tmp)) == n {
+				out = append(out, &List{Items: tmp})
+				tmp = []Value{}
 			}
-			out = append(out, &List{Items: chunk})
+			tmp = append(tmp, it)
+		}
+		if len(tmp) > 0 {
+			if a[2] != nil && int64(len(tmp)) < n {
+				for int64(len(tmp)) < n {
+					tmp = append(tmp, a[2])
+				}
+			}
+			out = append(out, &List{Items: tmp})
 		}
 		return &List{Items: out}, nil
 	})
@@ -847,7 +849,7 @@ func toIntFilter(v, def Value, base int) Value {
 		if math.IsInf(x, 0) || math.IsNaN(x) {
 			return def
 		}
-		return int64(x)
+		return floatToInt(x)
 	case string, Markup:
 		s := strings.TrimSpace(str(x))
 		clean := strings.ReplaceAll(s, "_", "")
@@ -868,9 +870,18 @@ func toIntFilter(v, def Value, base int) Value {
 			return i
 		}
 		if f, ok := toFloat(s, nil).(float64); ok && !math.IsInf(f, 0) && !math.IsNaN(f) {
-			return int64(f)
+			return floatToInt(f)
 		}
 		return def
 	}
 	return def
+}
+
+// floatToInt truncates like Python's int(float), growing to a big int when needed.
+func floatToInt(f float64) Value {
+	if f >= -9.2e18 && f <= 9.2e18 {
+		return int64(f)
+	}
+	b, _ := big.NewFloat(math.Trunc(f)).Int(nil)
+	return normBig(b)
 }

@@ -37,6 +37,21 @@ func dbtTags() map[string]TagKind {
 	}
 }
 
+// dbtFilters are the filters dbt adds to Jinja2's (as_bool, as_native, as_number,
+// as_text). Parsing checks that filters exist, as Jinja2's compiler does, so the corpus test
+// registers them; for parsing, identity is enough.
+func dbtFilters(env *Env) {
+	identity := Func(func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+		if len(args) == 0 {
+			return nil, nil
+		}
+		return args[0], nil
+	})
+	for _, name := range []string{"as_bool", "as_native", "as_number", "as_text"} {
+		env.Filters[name] = identity
+	}
+}
+
 // corpusFiles lists the .sql files under dirs, sorted, skipping dbt's build folders.
 func corpusFiles(t *testing.T, dirs []string) []string {
 	t.Helper()
@@ -62,9 +77,27 @@ func corpusFiles(t *testing.T, dirs []string) []string {
 	return files
 }
 
-// jinja2Rejects asks Python's Jinja2 which of files it cannot parse either. It returns nil
-// when python3 with jinja2 is not available.
-func jinja2Rejects(t *testing.T, files []string) map[string]string {
+// jinja2Parse is what Jinja2 makes of the corpus: the files it rejects (with its message)
+// and, for the others, the top-level macros as name and parameter names.
+type jinja2Parse struct {
+	Failures map[string]string        `json:"failures"`
+	Macros   map[string][]jinja2Macro `json:"macros"`
+	Renders  map[string]struct {
+		Out   *string `json:"out"`
+		Error string  `json:"error"`
+	} `json:"renders"`
+}
+
+// jinja2Macro is [name, [params...]] as parse.py writes it.
+type jinja2Macro [2]json.RawMessage
+
+func (m jinja2Macro) String() string {
+	return string(m[0]) + "(" + strings.Trim(string(m[1]), "[]") + ")"
+}
+
+// jinja2ParseCorpus asks Python's Jinja2 to parse files too. It returns nil when python3
+// with jinja2 is not available.
+func jinja2ParseCorpus(t *testing.T, files []string) *jinja2Parse {
 	t.Helper()
 	if err := exec.Command("python3", "-c", "import jinja2").Run(); err != nil {
 		t.Logf("python3 with jinja2 unavailable (%v): not cross-checking failures with Jinja2", err)
@@ -82,26 +115,94 @@ func jinja2Rejects(t *testing.T, files []string) map[string]string {
 	if err != nil {
 		t.Fatalf("testdata/corpus/parse.py: %v\n%s", err, stderr.String())
 	}
-	rejects := map[string]string{}
-	if err := json.Unmarshal(out, &rejects); err != nil {
+	var res jinja2Parse
+	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("testdata/corpus/parse.py: %v", err)
 	}
-	return rejects
+	return &res
+}
+
+// macrosOf returns Jinja2's macros for path, if Jinja2 parsed it.
+func (p *jinja2Parse) macrosOf(path string) ([]jinja2Macro, bool) {
+	if p == nil {
+		return nil, false
+	}
+	m, ok := p.Macros[path]
+	return m, ok
+}
+
+// compareRender renders a parsed corpus file with an empty context, as parse.py did with
+// Jinja2: for a file of macros the output is the text between the definitions, a check of
+// whitespace handling on real code. It returns "" when both agree (or both fail).
+func (p *jinja2Parse) compareRender(env *Env, tmpl *Template, path string) string {
+	if p == nil {
+		return ""
+	}
+	want, ok := p.Renders[path]
+	if !ok {
+		return ""
+	}
+	var out string
+	var err error
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("panic: %v\n%s", r, firstFrames(12))
+			}
+		}()
+		out, err = tmpl.Render(env, &Context{})
+	}()
+	switch {
+	case want.Out == nil && err == nil:
+		return fmt.Sprintf("renders %q with an empty context, Jinja2 fails: %s", out, want.Error)
+	case want.Out == nil:
+		return ""
+	case err != nil:
+		return fmt.Sprintf("fails to render with an empty context (%v), Jinja2 renders %q", err, *want.Out)
+	case out != *want.Out:
+		return fmt.Sprintf("renders %q with an empty context, Jinja2 renders %q", out, *want.Out)
+	}
+	return ""
+}
+
+// sameMacros reports whether the engine found the top-level macros Jinja2 found.
+func sameMacros(got []*Macro, want []jinja2Macro) (string, bool) {
+	g := make([]string, len(got))
+	for i, m := range got {
+		params, _ := json.Marshal(append([]string{}, m.Params...))
+		name, _ := json.Marshal(m.Name)
+		g[i] = jinja2Macro{name, params}.String()
+	}
+	w := make([]string, len(want))
+	for i, m := range want {
+		var name string
+		var params []string
+		json.Unmarshal(m[0], &name)
+		json.Unmarshal(m[1], &params)
+		n, _ := json.Marshal(name)
+		p, _ := json.Marshal(append([]string{}, params...))
+		w[i] = jinja2Macro{n, p}.String()
+	}
+	gs, ws := strings.Join(g, " "), strings.Join(w, " ")
+	return fmt.Sprintf("engine: %s\njinja2: %s", gs, ws), gs == ws
 }
 
 // parseFile parses one file, turning an engine panic into an error.
-func parseFile(env *Env, path string) (err error) {
+func parseFile(env *Env, path string) (tmpl *Template, err error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v\n%s", r, firstFrames(12))
 		}
 	}()
-	_, err = env.Parse(path, string(src))
-	return err
+	tmpl, err = env.Parse(path, string(src))
+	if err == nil {
+		tmpl.Macros() // part of what a host reads after parsing
+	}
+	return tmpl, err
 }
 
 // TestCorpusParse parses every .sql file under $GDBT_JINJA_CORPUS and reports each file
@@ -116,15 +217,20 @@ func TestCorpusParse(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatalf("%s=%s holds no .sql files", corpusEnvVar, val)
 	}
-	rejects := jinja2Rejects(t, files)
+	py := jinja2ParseCorpus(t, files)
+	var rejects map[string]string
+	if py != nil {
+		rejects = py.Failures
+	}
 	env := NewEnv()
 	env.Tags = dbtTags()
+	dbtFilters(env)
 
 	type tally struct{ files, failed, alsoJinja2 int }
 	perDir := make([]tally, len(dirs))
 	var total tally
 	for _, path := range files {
-		err := parseFile(env, path)
+		tmpl, err := parseFile(env, path)
 		di := 0
 		for i, d := range dirs {
 			if rel, e := filepath.Rel(d, path); e == nil && !strings.HasPrefix(rel, "..") {
@@ -137,6 +243,19 @@ func TestCorpusParse(t *testing.T) {
 		if err == nil {
 			if why, bad := rejects[path]; bad {
 				t.Logf("%s: parsed, though Jinja2 rejects it (%s)", path, why)
+			}
+			if want, ok := py.macrosOf(path); ok {
+				if diff, same := sameMacros(tmpl.Macros(), want); !same {
+					perDir[di].failed++
+					total.failed++
+					t.Errorf("%s: top-level macros differ from Jinja2's parse:\n%s", path, diff)
+					continue
+				}
+			}
+			if msg := py.compareRender(env, tmpl, path); msg != "" {
+				perDir[di].failed++
+				total.failed++
+				t.Errorf("%s: %s", path, msg)
 			}
 			continue
 		}

@@ -204,6 +204,24 @@ func (r *renderer) evalArgs(args []Expr, kwargs []KwargExpr, dynArgs, dynKw Expr
 
 // evalCall evaluates f(args); caller, if not nil, is passed as the caller keyword (call blocks).
 func (r *renderer) evalCall(n *CallExpr, sc *scope, caller *macroValue) Value {
+	if ga, ok := n.Func.(*GetAttr); ok && caller == nil && n.DynArgs == nil && n.DynKw == nil && len(n.Kwargs) == 0 && len(n.Args) <= 2 {
+		// common str/list/dict methods without allocating a bound method
+		recv := r.eval(ga.X, sc)
+		var argv [2]Value
+		for i, a := range n.Args {
+			argv[i] = r.eval(a, sc)
+		}
+		if v, ok, err := fastMethod(recv, ga.Name, argv[:len(n.Args)]); ok {
+			if err != nil {
+				r.failErr(n.Pos, err)
+			}
+			return v
+		}
+		fn := r.getattr(recv, ga.Name, ga.Pos)
+		args := make([]Value, len(n.Args))
+		copy(args, argv[:len(n.Args)])
+		return r.callValue(fn, args, nil, n.Pos)
+	}
 	fn := r.eval(n.Func, sc)
 	args, kwargs := r.evalArgs(n.Args, n.Kwargs, n.DynArgs, n.DynKw, sc, nil, false)
 	if caller != nil {
@@ -220,7 +238,7 @@ func (r *renderer) callValue(fn Value, args []Value, kwargs []KeywordArg, pos in
 	case *Undefined:
 		r.undefinedError(pos, f)
 	case Callable:
-		v, err := f.CallJinja(&Call{Ctx: r.ctx, File: r.t.File, Pos: pos, r: r}, args, kwargs)
+		v, err := f.CallJinja(r.call(pos), args, kwargs)
 		if err != nil {
 			r.failErr(pos, err)
 		}
@@ -358,6 +376,10 @@ func (r *renderer) getitem(obj Value, key Value, pos int) Value {
 		if v, ok := o.Attrs.Get(key); ok {
 			return v
 		}
+	case Indexable:
+		if v, ok := o.JinjaItem(key); ok {
+			return normalize(v)
+		}
 	}
 	if s, ok := key.(string); ok {
 		if _, isObj := obj.(*Namespace); !isObj {
@@ -455,6 +477,9 @@ func sliceItems(items []Value, start, stop, step *int64) ([]Value, bool) {
 }
 
 func (r *renderer) slice(obj Value, s *SliceExpr, sc *scope) Value {
+	if _, ok := obj.(*Dict); ok {
+		return &Undefined{hint: "'dict object' has no element slice"}
+	}
 	var parts [3]*int64
 	for i, e := range []Expr{s.Start, s.Stop, s.Step} {
 		if e == nil {
@@ -466,7 +491,10 @@ func (r *renderer) slice(obj Value, s *SliceExpr, sc *scope) Value {
 		}
 		n, ok := asInt(v)
 		if !ok {
-			r.fail(s.Pos, "slice indices must be integers or None or have an __index__ method")
+			if u, isU := obj.(*Undefined); isU {
+				r.undefinedError(s.Pos, u)
+			}
+			return &Undefined{hint: pyQuote(objectTypeRepr(obj)) + " has no element slice"}
 		}
 		parts[i] = &n
 	}

@@ -8,8 +8,16 @@ import (
 	"unicode"
 )
 
+// call returns the Call handed to a filter, test or host function. Calls are allocated in
+// chunks: one object per call site invocation, without a heap allocation each time.
 func (r *renderer) call(pos int) *Call {
-	return &Call{Ctx: r.ctx, File: r.t.File, Pos: pos, r: r}
+	if len(r.callBuf) == 0 {
+		r.callBuf = make([]Call, 32)
+	}
+	c := &r.callBuf[0]
+	r.callBuf = r.callBuf[1:]
+	*c = Call{Ctx: r.ctx, File: r.t.File, Pos: pos, r: r}
+	return c
 }
 
 func (r *renderer) applyFilter(n *FilterExpr, input Value, sc *scope) Value {
@@ -90,6 +98,10 @@ func filter(name string, params []string, defaults []Value, fn func(c *Call, a [
 		a, err := bindArgs(name, args, kwargs, params, defaults)
 		if err != nil {
 			return nil, err
+		}
+		if c != nil && c.r != nil {
+			// called by the engine: template errors unwind to the render boundary
+			return fn(c, a)
 		}
 		return guard(func() (Value, error) { return fn(c, a) })
 	}
@@ -308,10 +320,10 @@ func toJSON(v Value, indent string, level int) (string, error) {
 	return "", typeErr("Object of type " + typeName(v) + " is not JSON serializable")
 }
 
-func htmlSafeJSON(s string) string {
-	r := strings.NewReplacer("<", `\u003c`, ">", `\u003e`, "&", `\u0026`, "'", `\u0027`)
-	return r.Replace(s)
-}
+var htmlSafeReplacer = strings.NewReplacer("<", `\u003c`, ">", `\u003e`, "&", `\u0026`, "'", `\u0027`)
+
+// htmlSafeJSON applies Jinja2's htmlsafe_json_dumps replacements.
+func htmlSafeJSON(s string) string { return htmlSafeReplacer.Replace(s) }
 
 // pyRound rounds half to even on the exact binary value, like Python's round().
 func pyRound(f float64, prec int) float64 {

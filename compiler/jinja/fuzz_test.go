@@ -27,8 +27,8 @@ const (
 	// fuzzMaxRender bounds FuzzRender inputs; with the filters in renderable, a template
 	// this short cannot ask for more than about 10^6 loop iterations or bytes.
 	fuzzMaxRender = 256
-	// fuzzRenderTimeout is far more than any accepted input needs.
-	fuzzRenderTimeout = 2 * time.Second
+	// fuzzRenderTimeout is far more than any accepted input needs, even on a loaded machine.
+	fuzzRenderTimeout = 5 * time.Second
 )
 
 // fuzzSeeds are the oracle templates plus some dbt-shaped and broken snippets.
@@ -115,7 +115,7 @@ func TestErrorPositions(t *testing.T) {
 	}
 }
 
-// FuzzParse: any input parses or fails with positioned errors; it never panics.
+// FuzzParse: any input parses or fails with positioned errors; it never panics or hangs.
 func FuzzParse(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
@@ -126,7 +126,13 @@ func FuzzParse(f *testing.F) {
 		}
 		env := NewEnv()
 		env.Tags = dbtTags()
-		tmpl, err := env.Parse("fuzz.sql", src)
+		dbtFilters(env)
+		var tmpl *Template
+		var err error
+		finished := within(fuzzRenderTimeout, func() { tmpl, err = env.Parse("fuzz.sql", src) })
+		if !finished {
+			t.Fatalf("Parse did not finish in %v: %q", fuzzRenderTimeout, src)
+		}
 		if err != nil {
 			checkErrorPositions(t, map[string]string{"fuzz.sql": src}, err)
 			return
@@ -140,6 +146,26 @@ func FuzzParse(f *testing.F) {
 		tmpl.Macros()
 		tmpl.Blocks()
 	})
+}
+
+// within runs fn in a goroutine and reports whether it returned within d. A panic in fn is
+// re-raised here, so the fuzzer records it. On a timeout the goroutine is abandoned: the
+// caller fails the test, which ends the process.
+func within(d time.Duration, fn func()) bool {
+	done := make(chan any, 1)
+	go func() {
+		defer func() { done <- recover() }()
+		fn()
+	}()
+	select {
+	case p := <-done:
+		if p != nil {
+			panic(p)
+		}
+		return true
+	case <-time.After(d):
+		return false
+	}
 }
 
 // renderable rejects inputs that could legitimately run for a long time or allocate
@@ -186,24 +212,24 @@ func FuzzRender(f *testing.F) {
 		}
 		env := NewEnv()
 		env.Tags = dbtTags()
-		tmpl, err := env.Parse("fuzz.sql", src)
+		dbtFilters(env)
+		var tmpl *Template
+		if !within(fuzzRenderTimeout, func() { tmpl, err = env.Parse("fuzz.sql", src) }) {
+			t.Fatalf("Parse did not finish in %v: %q", fuzzRenderTimeout, src)
+		}
 		if err != nil {
 			return
 		}
-		done := make(chan struct{})
 		var panicked any
-		go func() {
-			defer close(done)
+		finished := within(fuzzRenderTimeout, func() {
 			defer func() { panicked = recover() }()
 			tmpl.Render(env, &Context{Vars: vars})
-		}()
-		select {
-		case <-done:
-			if panicked != nil {
-				t.Fatalf("Render panicked: %v\nsource: %q", panicked, src)
-			}
-		case <-time.After(fuzzRenderTimeout):
+		})
+		if !finished {
 			t.Fatalf("Render did not finish in %v (no render limit?): %q", fuzzRenderTimeout, src)
+		}
+		if panicked != nil {
+			t.Fatalf("Render panicked: %v\nsource: %q", panicked, src)
 		}
 	})
 }

@@ -45,7 +45,7 @@ func (j *joiner) CallJinja(*Call, []Value, []KeywordArg) (Value, error) {
 
 func builtinGlobals() map[string]Value {
 	g := map[string]Value{}
-	g["range"] = Func(func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+	g["range"] = &pyClass{name: "range", fn: func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
 		if len(kwargs) > 0 {
 			return nil, typeErr("range() takes no keyword arguments")
 		}
@@ -78,8 +78,8 @@ func builtinGlobals() map[string]Value {
 			return nil, errors.New("Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).")
 		}
 		return r, nil
-	})
-	g["dict"] = Func(func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+	}}
+	g["dict"] = &pyClass{name: "dict", fn: func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
 		d := NewDict()
 		if len(args) > 1 {
 			return nil, typeErr("dict expected at most 1 argument, got " + itoa(len(args)))
@@ -93,8 +93,8 @@ func builtinGlobals() map[string]Value {
 			d.Set(k.Name, k.Value)
 		}
 		return d, nil
-	})
-	g["namespace"] = Func(func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+	}}
+	g["namespace"] = &pyClass{name: "jinja2.utils.Namespace", fn: func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
 		d := NewDict()
 		if len(args) > 0 {
 			if _, err := dictMethod(d, "update").(Func)(c, args[:1], nil); err != nil {
@@ -105,19 +105,30 @@ func builtinGlobals() map[string]Value {
 			d.Set(k.Name, k.Value)
 		}
 		return &Namespace{Attrs: d}, nil
-	})
-	g["cycler"] = Func(func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+	}}
+	g["cycler"] = &pyClass{name: "jinja2.utils.Cycler", fn: func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
 		if len(args) == 0 {
 			return nil, errors.New("at least one item has to be provided")
 		}
 		return &cycler{items: append([]Value(nil), args...)}, nil
-	})
-	g["joiner"] = Func(func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+	}}
+	g["joiner"] = &pyClass{name: "jinja2.utils.Joiner", fn: func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
 		a, err := bindArgs("joiner", args, kwargs, []string{"sep"}, []Value{", "})
 		if err != nil {
 			return nil, err
 		}
 		return &joiner{sep: ToString(a[0])}, nil
-	})
+	}}
 	return g
+}
+
+// pyClass is a callable global that Python shows as a class (range, dict, namespace…).
+type pyClass struct {
+	name string
+	fn   Func
+}
+
+// CallJinja implements Callable.
+func (c *pyClass) CallJinja(call *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+	return c.fn(call, args, kwargs)
 }

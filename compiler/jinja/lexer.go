@@ -64,7 +64,9 @@ type lexer struct {
 	errs ErrorList
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
 
 func rstripSpace(s string) string { return strings.TrimRightFunc(s, unicode.IsSpace) }
 
@@ -80,7 +82,7 @@ func normNL(s string) string {
 // lex splits src into tokens. Like Jinja2 (keep_trailing_newline=False), one trailing
 // newline of the source is dropped.
 func lex(file, src string) ([]token, ErrorList) {
-	l := &lexer{file: file, src: src, end: len(src)}
+	l := &lexer{file: file, src: src, end: len(src), toks: make([]token, 0, len(src)/5+8)}
 	if strings.HasSuffix(src, "\r\n") {
 		l.end -= 2
 	} else if strings.HasSuffix(src, "\n") || strings.HasSuffix(src, "\r") {

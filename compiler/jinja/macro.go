@@ -105,7 +105,7 @@ func (r *renderer) callMacro(m *macroValue, args []Value, kwargs []KeywordArg, c
 	r.t = m.t
 	depth := len(r.stack)
 
-	sc := &scope{parent: m.closure, names: make([]string, 0, len(m.params)+3), vals: make([]Value, 0, len(m.params)+3)}
+	sc := newSmallScope(m.closure)
 	// keyword arguments not consumed by parameters
 	rest := kwargs
 	var restUsed []bool

@@ -246,8 +246,10 @@ func strMethod(s string, name string) Value {
 	switch name {
 	case "upper":
 		return simple(func() Value { return strings.ToUpper(s) })
-	case "lower", "casefold":
+	case "lower":
 		return simple(func() Value { return strings.ToLower(s) })
+	case "casefold":
+		return simple(func() Value { return strings.ReplaceAll(strings.ToLower(s), "ß", "ss") })
 	case "swapcase":
 		return simple(func() Value {
 			return strings.Map(func(r rune) rune {
@@ -416,7 +418,9 @@ func strMethod(s string, name string) Value {
 	case "islower":
 		return simple(func() Value { return casedCheck(s, false) })
 	case "istitle":
-		return simple(func() Value { return s != "" && pyTitle(s) == s && casedCheck(s, true) || (s != "" && pyTitle(s) == s && strings.ToLower(s) != s) })
+		return simple(func() Value {
+			return s != "" && pyTitle(s) == s && casedCheck(s, true) || (s != "" && pyTitle(s) == s && strings.ToLower(s) != s)
+		})
 	case "isidentifier":
 		return simple(func() Value {
 			if s == "" {
@@ -494,7 +498,31 @@ func strMethod(s string, name string) Value {
 			return Tuple{s[:i], sep, s[i+len(sep):]}, nil
 		})
 	case "expandtabs":
-		return simple(func() Value { return strings.ReplaceAll(s, "\t", "        ") })
+		return with([]string{"tabsize"}, []Value{int64(8)}, func(a []Value) (Value, error) {
+			ts, err := mustInt(name, a[0])
+			if err != nil {
+				return nil, err
+			}
+			var b strings.Builder
+			col := 0
+			for _, r := range s {
+				switch r {
+				case '\t':
+					if ts > 0 {
+						n := int(ts) - col%int(ts)
+						b.WriteString(strings.Repeat(" ", n))
+						col += n
+					}
+				case '\n', '\r':
+					b.WriteRune(r)
+					col = 0
+				default:
+					b.WriteRune(r)
+					col++
+				}
+			}
+			return b.String(), nil
+		})
 	}
 	return nil
 }
@@ -572,9 +600,19 @@ func listMethod(l *List, name string) Value {
 			return nil, errors.New("list.remove(x): x not in list")
 		})
 	case "index":
-		return with([]string{"value"}, []Value{required}, func(a []Value) (Value, error) {
-			for i, it := range l.Items {
-				if equal(it, a[0]) {
+		return with([]string{"value", "start", "stop"}, []Value{required, nil, nil}, func(a []Value) (Value, error) {
+			var st, en *int64
+			if a[1] != nil {
+				v, _ := asInt(a[1])
+				st = &v
+			}
+			if a[2] != nil {
+				v, _ := asInt(a[2])
+				en = &v
+			}
+			lo, hi, _, _ := sliceIndices(st, en, nil, len(l.Items))
+			for i := lo; i < hi; i++ {
+				if equal(l.Items[i], a[0]) {
 					return int64(i), nil
 				}
 			}
@@ -771,6 +809,21 @@ func dictMethod(d *Dict, name string) Value {
 		})
 	case "copy":
 		return with(nil, nil, func([]Value) (Value, error) { return d.copyDict(), nil })
+	case "fromkeys":
+		return with([]string{"iterable", "value"}, []Value{required, nil}, func(a []Value) (Value, error) {
+			items, ok := iterValues(a[0])
+			if !ok {
+				return nil, typeErr(pyQuote(typeName(a[0])) + " object is not iterable")
+			}
+			out := NewDict()
+			for _, k := range items {
+				if !hashable(k) {
+					return nil, typeErr("unhashable type: " + pyQuote(typeName(k)))
+				}
+				out.Set(k, a[1])
+			}
+			return out, nil
+		})
 	case "clear":
 		return with(nil, nil, func([]Value) (Value, error) {
 			d.clear()
@@ -778,4 +831,90 @@ func dictMethod(d *Dict, name string) Value {
 		})
 	}
 	return nil
+}
+
+// fastMethod runs the most common methods on built-in values directly (no bound-method
+// allocation). ok=false means "not handled here": the caller does a normal lookup, which
+// also reports errors such as wrong argument counts.
+func fastMethod(recv Value, name string, args []Value) (Value, bool, error) {
+	switch x := recv.(type) {
+	case string:
+		switch name {
+		case "lower":
+			if len(args) == 0 {
+				return strings.ToLower(x), true, nil
+			}
+		case "upper":
+			if len(args) == 0 {
+				return strings.ToUpper(x), true, nil
+			}
+		case "strip":
+			if len(args) == 0 {
+				return strings.TrimFunc(x, pyIsSpace), true, nil
+			}
+		case "startswith", "endswith":
+			if len(args) == 1 {
+				ok, err := matchAffix(x, args[0], name == "startswith")
+				return ok, true, err
+			}
+		case "replace":
+			if len(args) == 2 {
+				o, ok1 := args[0].(string)
+				n, ok2 := args[1].(string)
+				if ok1 && ok2 {
+					return strings.ReplaceAll(x, o, n), true, nil
+				}
+			}
+		case "split":
+			if len(args) <= 1 {
+				var sep Value
+				if len(args) == 1 {
+					sep = args[0]
+				}
+				parts, err := pySplit(x, sep, -1, false)
+				if err != nil {
+					return nil, true, err
+				}
+				return &List{Items: parts}, true, nil
+			}
+		}
+	case *List:
+		switch name {
+		case "append":
+			if len(args) == 1 {
+				x.Items = append(x.Items, args[0])
+				return nil, true, nil
+			}
+		}
+	case *Dict:
+		switch name {
+		case "get":
+			if len(args) >= 1 && hashable(args[0]) {
+				if v, ok := x.Get(args[0]); ok {
+					return v, true, nil
+				}
+				if len(args) == 2 {
+					return args[1], true, nil
+				}
+				return nil, true, nil
+			}
+		case "items":
+			if len(args) == 0 {
+				items := make([]Value, len(x.keys))
+				for i, k := range x.keys {
+					items[i] = Tuple{k, x.vals[i]}
+				}
+				return &dictView{kind: "dict_items", items: items}, true, nil
+			}
+		case "keys":
+			if len(args) == 0 {
+				return &dictView{kind: "dict_keys", items: x.Keys()}, true, nil
+			}
+		case "values":
+			if len(args) == 0 {
+				return &dictView{kind: "dict_values", items: x.Values()}, true, nil
+			}
+		}
+	}
+	return nil, false, nil
 }

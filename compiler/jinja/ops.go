@@ -3,6 +3,7 @@ package jinja
 import (
 	"errors"
 	"math"
+	"math/big"
 	"strings"
 )
 
@@ -75,10 +76,16 @@ func binop(op string, a, b Value) (Value, error) {
 	if err := undefErr(b); err != nil {
 		return nil, err
 	}
+	if isBig(a) || isBig(b) {
+		return bigBinop(op, a, b)
+	}
 	ai, af, ak := num(a)
 	bi, bf, bk := num(b)
 	if ak != 0 && bk != 0 {
 		isInt := ak == 1 && bk == 1
+		if isInt && intOverflows(op, ai, bi) {
+			return bigBinop(op, ai, bi)
+		}
 		switch op {
 		case "+":
 			if isInt {
@@ -239,6 +246,15 @@ func unary(op string, v Value) (Value, error) {
 	if err := undefErr(v); err != nil {
 		return nil, err
 	}
+	if b, ok := v.(*big.Int); ok {
+		if op == "-" {
+			return normBig(new(big.Int).Neg(b)), nil
+		}
+		return b, nil
+	}
+	if i, ok := v.(int64); ok && i == math.MinInt64 && op == "-" {
+		return new(big.Int).Neg(big.NewInt(i)), nil
+	}
 	i, f, k := num(v)
 	switch k {
 	case 1:
@@ -257,6 +273,10 @@ func unary(op string, v Value) (Value, error) {
 
 // equal is Python ==.
 func equal(a, b Value) bool {
+	if isBig(a) || isBig(b) {
+		c, ok := bigCompare(a, b)
+		return ok && c == 0
+	}
 	ai, af, ak := num(a)
 	bi, bf, bk := num(b)
 	if ak != 0 && bk != 0 {
@@ -336,6 +356,9 @@ func seqEqual(a, b []Value) bool {
 
 // compare orders two values like Python's < (ok=false when unorderable).
 func compare(a, b Value) (int, bool) {
+	if isBig(a) || isBig(b) {
+		return bigCompare(a, b)
+	}
 	ai, af, ak := num(a)
 	bi, bf, bk := num(b)
 	if ak != 0 && bk != 0 {

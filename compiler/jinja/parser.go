@@ -1,6 +1,7 @@
 package jinja
 
 import (
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -386,6 +387,12 @@ func (p *parser) parseFor(pos int) Node {
 	defer p.leave()
 	n := &For{Pos: pos}
 	n.Target = p.parseAssignTarget(true, false, []string{"in"}, false)
+	walk(n.Target, func(x any) bool {
+		if nm, ok := x.(*Name); ok && nm.Name == "loop" {
+			p.fail(nm.Pos, "can't assign to special loop variable in for-loop target")
+		}
+		return true
+	})
 	p.expectKeyword("in")
 	n.Iter = p.parseTuple(false, false, []string{"recursive"}, false)
 	if p.skipName("if") {
@@ -531,10 +538,24 @@ func (p *parser) parseHostTag(pos int, tag string, kind TagKind) Node {
 func (p *parser) parseAssignTarget(withTuple, nameOnly bool, extraEnd []string, withNamespace bool) Expr {
 	t := p.cur()
 	if withNamespace && t.typ == tName && p.look(1).typ == tOp && p.look(1).val == "." {
-		p.next()
-		p.next()
-		attr := p.expectName()
-		return &GetAttr{Pos: t.pos, X: &Name{Pos: t.pos, Name: t.val}, Name: attr.val}
+		// ns.attr, possibly in a tuple: {% set ns.a, ns.b = 1, 2 %}
+		var items []Expr
+		for {
+			nt := p.expectName()
+			var item Expr = &Name{Pos: nt.pos, Name: nt.val}
+			if p.skipOp(".") {
+				attr := p.expectName()
+				item = &GetAttr{Pos: nt.pos, X: item, Name: attr.val}
+			}
+			items = append(items, item)
+			if !p.skipOp(",") || p.isOp("=") {
+				break
+			}
+		}
+		if len(items) == 1 {
+			return items[0]
+		}
+		return &TupleExpr{Pos: t.pos, Items: items}
 	}
 	if nameOnly {
 		n := p.expectName()
@@ -567,6 +588,9 @@ func assignable(x Expr) bool {
 			}
 		}
 		return true
+	case *GetAttr:
+		_, ok := v.X.(*Name)
+		return ok
 	}
 	return false
 }
@@ -812,8 +836,11 @@ func (p *parser) parsePrimary() Expr {
 		p.next()
 		v, err := strconv.ParseInt(t.val, 10, 64)
 		if err != nil {
-			f, _ := strconv.ParseFloat(t.val, 64)
-			return &Const{Pos: t.pos, Value: f}
+			b, ok := new(big.Int).SetString(t.val, 10)
+			if !ok {
+				p.fail(t.pos, "invalid integer literal")
+			}
+			return &Const{Pos: t.pos, Value: b}
 		}
 		return &Const{Pos: t.pos, Value: v}
 	case tFloat:

@@ -159,3 +159,112 @@ func TestPythonBasics(t *testing.T) {
 		"{{ 'héllo'|upper }} {{ 'héllo'|length }} {{ 'héllo'[1] }}",
 	))
 }
+
+func TestPythonNumbers(t *testing.T) {
+	comparePython(t, srcs(
+		"{{ 2 ** 64 }} {{ -(2 ** 63) }} {{ 2 ** 64 // -3 }} {{ 2 ** 64 % -3 }} {{ -(2 ** 64) // 7 }} {{ (2 ** 64) / 2 }} {{ 2 ** 64 > 1.5 }} {{ 2 ** 64 - 2 ** 64 }}",
+		"{{ 9223372036854775807 * 2 }} {{ 99999999999999999999 }} {{ 99999999999999999999 + 0.5 }} {{ [2 ** 70] }}",
+		"{{ 7 // 2 }} {{ -7 // 2 }} {{ 7 // -2 }} {{ -7 // -2 }} {{ 7 % 2 }} {{ -7 % 2 }} {{ 7 % -2 }} {{ -7 % -2 }}",
+		"{{ 7.5 // 2 }} {{ -7.5 // 2 }} {{ 7.5 % 2 }} {{ -7.5 % 2 }} {{ 7.5 % -2 }} {{ 2 ** 0.5 }} {{ 4 ** 0.5 }} {{ (-8) ** 2 }}",
+		"{{ 1/3 }} {{ 2/3 }} {{ 1e22 }} {{ 1e21 }} {{ 123456789012345678.0 }} {{ 1.5e-7 }} {{ -0.0 }} {{ 0.1 * 3 }} {{ 100.0 }} {{ 1e15 }} {{ 1e16 }}",
+		"{{ true + 1 }} {{ true * 3 }} {{ false - 1 }} {{ 3 * 'ab' }} {{ 1 == true }}",
+		"{{ '%.3f' % 2.0005 }} {{ '%5d|%-5d|%05d' % (42, 42, 42) }} {{ '%+d %+.1f' % (5, 2.25) }} {{ '%s %s' % (1.0, [1]) }} {{ '%c' % 65 }}",
+		"{{ '{:.2%}'.format(0.256) }} {{ '{:x} {:X} {:#x} {:b}'.format(255, 255, 255, 5) }} {{ '{:e}'.format(12345.6789) }} {{ '{:g}'.format(0.00001234) }} {{ '{:10.3f}|'.format(3.14159) }}",
+		"{{ '{0}{1}{0}'.format('a', 'b') }} {{ '{!r}'.format('x') }} {{ '{:*^9}'.format('mid') }} {{ '{:+}'.format(3) }} {{ '{}'.format(none) }} {{ '{}'.format(1.0) }}",
+		"{{ 1.5|int }} {{ -1.5|int }} {{ '0x1A'|int(0, 16) }} {{ '12abc'|int }} {{ ' 42 '|int }} {{ '4.7'|int }} {{ true|int }} {{ 'inf'|float }} {{ 'x'|float(1.5) }}",
+		"{{ 0.5|round }} {{ 1.5|round }} {{ -0.5|round }} {{ 2.675|round(2) }} {{ 1.005|round(2) }} {{ 15|round(-1) }} {{ 25|round(-1) }} {{ 1.25|round(1, 'ceil') }}",
+		"{{ 10|abs }} {{ -2.5|abs }} {{ [1.5, 2]|sum }} {{ [1, 2]|sum(start=10) }} {{ [3, 1.5]|max }} {{ [3, 1.5]|min }}",
+	))
+}
+
+func TestPythonWhitespace(t *testing.T) {
+	comparePython(t, srcs(
+		"a  {{- 1 -}}  b",
+		"a\n  {%- if true %}\n  x\n  {%- endif %}\nb",
+		"{% for i in range(3) -%}\n  {{ i }}\n{%- endfor %}",
+		"{% for i in range(2) %}\n{{ i }}\n{% endfor %}\n",
+		"line1\n{# c #}\nline2\n\n",
+		"x {#- c #} y {# c -#} z",
+		"{%- raw -%}  {{ a }}  {%- endraw -%}  tail",
+		"a\r\nb\r\n{{ 1 }}\r\n",
+		"{%+ if true %}x{% endif +%}\n",
+		"{% macro m() -%}\n  body\n{%- endmacro %}\n[{{ m() }}]\n",
+		"{{ 'a' }}\n\n",
+		"  {% set x = 1 %}  \n{{ x }}",
+		"{{- ' lead' }}",
+		"{% if true %}\n\n{% endif %}",
+		"{{ {'a': {'b': 1}} }}",
+		"{{{'a':1}['a']}}",
+		"{% set x = {'k': [1, {'z': 2}]} %}{{x}}",
+		"{{ \"}}\" }} {{ '{%' }} {{ '#}' }}",
+		"{% if 'a' %}{%- endif -%}\n   x",
+		"{#\nmulti\nline\n#}\nafter",
+		"{{ 1 }}{# trailing #}\n",
+		"{% for x in [1] %}{{ x }}{% endfor %}\n\n\n",
+		"{%\n  set x = [\n 1,\n 2\n ]\n%}{{ x }}",
+	))
+}
+
+func TestPythonScoping(t *testing.T) {
+	comparePython(t, srcs(
+		"{% set x = 'top' %}{% macro m() %}{{ x }}{% endmacro %}{{ m() }}{% set x = 'changed' %}{{ m() }}",
+		"{% macro m() %}{% set x = 'in' %}{{ x }}{% endmacro %}{% set x = 'out' %}{{ m() }}{{ x }}",
+		"{% set x = 1 %}{% if true %}{% set x = 2 %}{% endif %}{{ x }}",
+		"{% set x = 1 %}{% with %}{% set x = 2 %}{{ x }}{% endwith %}{{ x }}",
+		"{% for i in [1, 2] %}{% set inner = i %}{% endfor %}{{ inner }}",
+		"{% for i in [1, 2] %}{% for j in [3] %}{{ loop.index }}{{ i }}{{ j }}{% endfor %}{{ loop.index }}{% endfor %}",
+		"{% set ns = namespace(items=[]) %}{% macro add(v) %}{% do ns.items.append(v) %}{% endmacro %}{{ add(1) }}{{ add(2) }}{{ ns.items }}",
+		"{% macro m(x) %}{{ caller(x * 2) }}{% endmacro %}{% set y = 5 %}{% call(v) m(3) %}{{ v + y }}{% endcall %}",
+		"{% macro outer() %}{% call inner() %}from-outer{% endcall %}{% endmacro %}{% macro inner() %}[{{ caller() }}]{% endmacro %}{{ outer() }}",
+		"{% macro m(a, b) %}{{ a }}-{{ b }}{% endmacro %}{{ m(b=1, a=2) }} {{ m(*[1, 2]) }} {{ m(**{'a': 'x', 'b': 'y'}) }}",
+		"{% macro m() %}{{ varargs }}{{ kwargs }}{% endmacro %}{{ m(1, 2, a=3) }}",
+		"{% macro m(a, b=a) %}{{ b }}{% endmacro %}{{ m(5) }}",
+		"{% macro m() %}{{ m.name }}{% endmacro %}{{ m() }} {{ m.name }} {{ m.arguments }}",
+		"{% set l = [1, 2, 3] %}{% for x in l %}{% if loop.first %}{% do l.pop() %}{% endif %}{{ x }}{% endfor %}",
+		"{% set d = {'a': 1} %}{% macro mut(dd) %}{% do dd.update({'b': 2}) %}{% endmacro %}{{ mut(d) }}{{ d }}",
+		"{% for a in [1] %}{% set loopvar = 'x' %}{% macro m() %}{{ loopvar }}{% endmacro %}{{ m() }}{% endfor %}",
+		"{% set x = 5 %}{% macro m() %}{% set x = x + 1 %}{{ x }}{% endmacro %}{{ m() }}{{ x }}",
+		"{{ caller is defined }} {% macro m() %}{{ caller is defined }}{% endmacro %}{{ m() }}",
+	))
+}
+
+func TestPythonSyntax(t *testing.T) {
+	comparePython(t, srcs(
+		"{{ x.0 if x else 'n' }} {% set y = [[1, 2]] %}{{ y.0.1 }} {{ y[0][-1] }}",
+		"{{ 'abc'[::2] }} {{ [1,2,3,4][1::2] }} {{ [1,2,3][:-1] }} {{ range(10)[2:5]|list }}",
+		"{{ not not 1 }} {{ -2 ** 2 }} {{ (-2) ** 2 }} {{ 2 * 3 + 4 }} {{ 2 + 3 * 4 }} {{ 10 - 2 - 3 }} {{ 2 ~ 3 + 4 }}",
+		"{{ 1 if 0 else 2 if 0 else 3 }} {{ 'y' if 1 > 0 and not 2 < 1 or false }}",
+		"{{ [1, 2] | length > 1 }} {{ -[1, 2]|length }} {{ 'a' ~ 'b' | upper }}",
+		"{{ x is not defined and y is undefined }} {{ 5 is not divisibleby(2) }} {{ 'a' is in 'abc' }}",
+		"{{ (1) }} {{ (1,) }} {{ () }} {{ ((1, 2), 3) }}",
+		"{{ {1: 'a', 2.5: 'b', none: 'c', (1, 2): 'd'} }}",
+		"{{ 'a' is string and 1 is number }}",
+		"{{ [1, 2, 3]|map('string')|join('-') }} {{ ['a', 'b']|map('replace', 'a', 'z')|list }}",
+		"{{ 'x' in ['x', 'y'] and 'z' not in ['x'] }}",
+		"{{ 'a' if true }}{{ range(3)|list|last }}",
+		"{{ foo(bar=1) if foo is defined else 'no foo' }}",
+		"{{ 1 == 1 == 1 }} {{ 1 != 2 != 1 }} {{ 1 < 2 > 1 }}",
+		"{% set a = b = 1 %}",
+		"{% for %}{% endfor %}",
+		"{{ 1 + }}",
+		"{% if %}{% endif %}",
+		"{{ x | }}",
+		"{% macro m(a=1, b) %}{% endmacro %}",
+		"{% endif %}",
+		"{% set x = [1, 2 %}",
+		"{{ 'unterminated }}",
+		"{{ x.y.z }}",
+		"{{ 1 + 'a' }}",
+		"{{ [1][5] }}|{{ {}['x'] }}|{{ none.x }}",
+		"{% call nosuch() %}{% endcall %}",
+		"{% macro m() %}{% endmacro %}{{ m(1) }}",
+		"{% macro m() %}{% endmacro %}{{ m(a=1) }}",
+		"{{ 1 / 0 }}",
+		"{% for a, b in [1, 2] %}{% endfor %}",
+		"{% set x = 1 %}{% set x.y = 2 %}",
+		"{{ 'abc'.nosuch() }}",
+		"{{ range(3).nosuch }}",
+		"{{ [1, 'a']|sort }}",
+		"{{ {'a': 1} + {'b': 2} }}",
+	))
+}

@@ -15,6 +15,8 @@ type renderer struct {
 	t     *Template
 	stack []Frame
 	pos   int // last position executed, for errors without a better one
+	// callBuf is a chunk of Call values handed out by call()
+	callBuf []Call
 }
 
 // returnPanic unwinds to the enclosing macro call when a host function returns Return(v).
@@ -265,14 +267,21 @@ func iterValues(v Value) ([]Value, bool) {
 		return x.items(), true
 	case *Namespace:
 		return nil, false
-	case iterable:
+	case Iterable:
 		return x.JinjaIter(), true
 	}
 	return nil, false
 }
 
-// iterable lets a host value be looped over.
-type iterable interface{ JinjaIter() []Value }
+// Iterable lets a host value be looped over, measured with length and tested with `in`
+// (e.g. the rows of a query result).
+type Iterable interface{ JinjaIter() []Value }
+
+// Indexable lets a host value answer x[key] (e.g. results[0] or row['id']); ok=false
+// falls back to attribute lookup for string keys, then Undefined.
+type Indexable interface {
+	JinjaItem(key Value) (Value, bool)
+}
 
 func (r *renderer) iterate(v Value, pos int) []Value {
 	items, ok := iterValues(v)
@@ -304,7 +313,7 @@ func (r *renderer) liveLoop(x *For, l *List, sc *scope, w *strings.Builder) {
 	for i := 0; i < len(l.Items); i++ {
 		lo.items = l.Items
 		lo.index0 = i
-		inner := &scope{parent: sc, names: make([]string, 0, 4), vals: make([]Value, 0, 4)}
+		inner := newSmallScope(sc)
 		r.assign(x.Target, l.Items[i], inner)
 		inner.set("loop", lo)
 		if c := r.exec(x.Body, inner, w); c == ctrlBreak {
@@ -338,7 +347,7 @@ func (r *renderer) loop(x *For, items []Value, sc *scope, w *strings.Builder, de
 	lo := &loopObj{items: items, depth: depth, r: r, node: x, sc: sc}
 	for i, it := range items {
 		lo.index0 = i
-		inner := &scope{parent: sc, names: make([]string, 0, 4), vals: make([]Value, 0, 4)}
+		inner := newSmallScope(sc)
 		r.assign(x.Target, it, inner)
 		inner.set("loop", lo)
 		if c := r.exec(x.Body, inner, w); c == ctrlBreak {
@@ -365,13 +374,14 @@ func (r *renderer) execInclude(x *Include, sc *scope, w *strings.Builder) {
 			lastErr = err
 			continue
 		}
-		inner := newScope(nil)
-		if x.WithContext {
-			inner = newScope(sc)
+		if !x.WithContext {
+			ir := &renderer{env: r.env, ctx: &Context{}, t: tmpl, stack: r.stack}
+			ir.exec(tmpl.root.Body, newScope(nil), w)
+			return
 		}
 		saved := r.t
 		r.t = tmpl
-		r.exec(tmpl.root.Body, inner, w)
+		r.exec(tmpl.root.Body, newScope(sc), w)
 		r.t = saved
 		return
 	}

@@ -16,7 +16,14 @@ func (e *Env) parse(file, src string) (t *Template, err error) {
 		p.env = &Env{Globals: e.Globals, Filters: e.Filters, Tests: e.Tests, Tags: map[string]TagKind{}, Loader: e.Loader}
 	}
 	body := p.parseTemplate()
-	errs := append(lerrs, p.errs...)
+	errs := lerrs
+	for _, e := range p.errs {
+		// a lexer error truncates the token stream; parser errors after it are its echo
+		if len(lerrs) > 0 && (e.Line > lerrs[0].Line || e.Line == lerrs[0].Line && e.Col >= lerrs[0].Col) {
+			continue
+		}
+		errs = append(errs, e)
+	}
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}

@@ -2,9 +2,12 @@ package jinja
 
 import (
 	"math"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // tupleKey is the hashable form of a Tuple used as a dict key.
@@ -25,6 +28,8 @@ func hashKey(k Value) any {
 			return int64(x)
 		}
 		return x
+	case *big.Int:
+		return "big:" + x.String()
 	case Tuple:
 		var b strings.Builder
 		for _, it := range x {
@@ -42,7 +47,7 @@ func hashKey(k Value) any {
 // hashable reports whether k can be a dict key.
 func hashable(k Value) bool {
 	switch x := k.(type) {
-	case nil, bool, int, int64, float64, string:
+	case nil, bool, int, int64, float64, string, *big.Int:
 		return true
 	case Tuple:
 		for _, it := range x {
@@ -207,6 +212,8 @@ func Truthy(v Value) bool {
 		return false
 	case rangeVal:
 		return x.length() > 0
+	case *big.Int:
+		return x.Sign() != 0
 	case *dictView:
 		return len(x.items) > 0
 	}
@@ -310,11 +317,15 @@ func pyQuote(s string) string {
 		case r < 0x20 || r == 0x7f:
 			b.WriteString(`\x`)
 			b.WriteString(hex2(int(r)))
-		case r >= 0x80 && r < 0xa0:
-			b.WriteString(`\x`)
-			b.WriteString(hex2(int(r)))
-		case r == 0xfffd:
-			b.WriteRune(r)
+		case r >= 0x80 && !unicode.IsPrint(r) && r != utf8.RuneError:
+			switch {
+			case r < 0x100:
+				b.WriteString(`\x` + hex2(int(r)))
+			case r < 0x10000:
+				b.WriteString(`\u` + hex2(int(r)>>8) + hex2(int(r)&0xff))
+			default:
+				b.WriteString(`\U` + hex2(int(r)>>24) + hex2(int(r)>>16&0xff) + hex2(int(r)>>8&0xff) + hex2(int(r)&0xff))
+			}
 		default:
 			b.WriteRune(r)
 		}
@@ -355,6 +366,8 @@ func writeRepr(b *strings.Builder, v Value, depth int) {
 		b.WriteString(strconv.Itoa(x))
 	case float64:
 		b.WriteString(formatFloat(x))
+	case *big.Int:
+		b.WriteString(x.String())
 	case string:
 		b.WriteString(pyQuote(x))
 	case Markup:
@@ -418,7 +431,13 @@ func writeRepr(b *strings.Builder, v Value, depth int) {
 	case Stringer:
 		b.WriteString(x.JinjaString())
 	case *macroValue:
-		b.WriteString("<Macro '" + x.name + "'>")
+		if x.node == nil && x.bound == nil {
+			b.WriteString("<Macro anonymous>")
+		} else {
+			b.WriteString("<Macro '" + x.name + "'>")
+		}
+	case *pyClass:
+		b.WriteString("<class '" + x.name + "'>")
 	case *loopObj:
 		b.WriteString("<LoopContext " + strconv.Itoa(x.index0+1) + "/" + strconv.Itoa(len(x.items)) + ">")
 	case Callable:
@@ -437,7 +456,7 @@ func typeName(v Value) string {
 		return "NoneType"
 	case bool:
 		return "bool"
-	case int64, int:
+	case int64, int, *big.Int:
 		return "int"
 	case float64:
 		return "float"
@@ -461,6 +480,8 @@ func typeName(v Value) string {
 		return "Macro"
 	case *loopObj:
 		return "LoopContext"
+	case *pyClass:
+		return "type"
 	case *dictView:
 		return x.kind
 	case Callable:

@@ -130,6 +130,9 @@ func toInt(v any) (int, bool) {
 	return 0, false
 }
 
+// minIdle is the least number of idle connections the pool keeps.
+const minIdle = 16
+
 // Adapter is an open DuckDB database. All workers share its pool; a Session pins one
 // connection for statements that must share a transaction or temporary tables.
 type Adapter struct {
@@ -139,8 +142,9 @@ type Adapter struct {
 }
 
 var (
-	_ warehouse.Adapter   = (*Adapter)(nil)
-	_ warehouse.Sessioner = (*Adapter)(nil)
+	_ warehouse.Adapter      = (*Adapter)(nil)
+	_ warehouse.Sessioner    = (*Adapter)(nil)
+	_ warehouse.SchemaLister = (*Adapter)(nil)
 )
 
 // Open opens (creating when needed) the database file, loads the extensions and checks the
@@ -176,8 +180,9 @@ func Open(ctx context.Context, cfg Config) (*Adapter, error) {
 	db := sql.OpenDB(connector)
 	// No cap on open connections: a worker holding a Session may still query through the
 	// pool (get_relation, run_query), and a cap would deadlock it. Idle ones are kept so
-	// that no statement pays for a new connection.
-	db.SetMaxIdleConns(cfg.Threads + 2)
+	// that no statement pays for a new connection; at least 16, as --threads on the
+	// command line may exceed the profile's threads, and an idle connection costs little.
+	db.SetMaxIdleConns(max(cfg.Threads+2, minIdle))
 	a := &Adapter{db: db, cfg: cfg}
 	if err := a.init(ctx); err != nil {
 		db.Close()
@@ -250,9 +255,31 @@ func (a *Adapter) Dialect() warehouse.Dialect { return a.dialect }
 // DB exposes the pool for callers that need database/sql directly (tests, benchmarks).
 func (a *Adapter) DB() *sql.DB { return a.db }
 
-// Execute runs one or more statements on a pooled connection; see execute.
+// Execute runs one or more statements on a pooled connection; see execute. When they fail
+// the connection is rolled back before it returns to the pool: a script such as
+// "begin; …; commit" that fails half-way would otherwise leave its aborted transaction to
+// whichever worker takes the connection next. A write-write conflict with a concurrent
+// worker is retried when that cannot repeat an effect (see retry.go).
 func (a *Adapter) Execute(ctx context.Context, query string, fetch bool) (warehouse.Response, *warehouse.Table, error) {
-	return execute(ctx, a.db, query, fetch)
+	c, err := a.db.Conn(ctx)
+	if err != nil {
+		return warehouse.Response{RowsAffected: -1}, nil, fmt.Errorf("duckdb: %w", wrapErr(ctx, err))
+	}
+	defer c.Close()
+	for attempt := 1; ; attempt++ {
+		resp, t, err := execute(ctx, c, query, fetch)
+		if err == nil {
+			return resp, t, nil
+		}
+		// "no transaction is active" is the usual, harmless answer.
+		_, _ = c.ExecContext(context.WithoutCancel(ctx), "rollback")
+		if attempt == maxAttempts || ctx.Err() != nil || !isConflict(err) || !retrySafe(query) {
+			return resp, t, err
+		}
+		if backoff(ctx, attempt) != nil {
+			return resp, t, err
+		}
+	}
 }
 
 // Session pins a pooled connection until Close.
@@ -269,13 +296,51 @@ func (a *Adapter) Close() error { return a.db.Close() }
 
 type session struct {
 	conn *sql.Conn
+	// inTx is set while a transaction this session began may be open, so that Close
+	// rolls back only when there may be something to roll back.
+	inTx bool
 }
 
+// Execute runs statements on the pinned connection; see execute.
 func (s *session) Execute(ctx context.Context, query string, fetch bool) (warehouse.Response, *warehouse.Table, error) {
 	if s.conn == nil {
 		return warehouse.Response{}, nil, errors.New("duckdb: session is closed")
 	}
-	return execute(ctx, s.conn, query, fetch)
+	for attempt := 1; ; attempt++ {
+		resp, t, err := execute(ctx, s.conn, query, fetch)
+		s.track(query, err)
+		// Only a whole transaction script is retried here: a single statement may belong
+		// to a transaction the caller opened earlier, which the conflict has aborted.
+		if err == nil || attempt == maxAttempts || ctx.Err() != nil || !isConflict(err) ||
+			statementCode(firstStatement(query)) != "BEGIN" {
+			return resp, t, err
+		}
+		_, _ = s.conn.ExecContext(context.WithoutCancel(ctx), "rollback")
+		s.inTx = false
+		if backoff(ctx, attempt) != nil {
+			return resp, t, err
+		}
+	}
+}
+
+// track follows the transaction state through the statements of a script: after a
+// failure the state is unknown and taken as open.
+func (s *session) track(query string, err error) {
+	if err != nil {
+		s.inTx = true
+		return
+	}
+	if !s.inTx && !strings.Contains(strings.ToLower(query), "begin") && !strings.Contains(strings.ToLower(query), "start") {
+		return // the common case: no transaction statement at all
+	}
+	for _, stmt := range splitStatements(query) {
+		switch statementCode(stmt) {
+		case "BEGIN", "START":
+			s.inTx = true
+		case "COMMIT", "ROLLBACK", "END", "ABORT":
+			s.inTx = false
+		}
+	}
 }
 
 // Close rolls back whatever transaction the caller left open, so that the next user of the
@@ -284,8 +349,10 @@ func (s *session) Close() error {
 	if s.conn == nil {
 		return nil
 	}
-	// "no transaction is active" is the common, harmless answer.
-	_, _ = s.conn.ExecContext(context.Background(), "rollback")
+	if s.inTx {
+		// "no transaction is active" is a harmless answer.
+		_, _ = s.conn.ExecContext(context.Background(), "rollback")
+	}
 	err := s.conn.Close()
 	s.conn = nil
 	return err

@@ -22,11 +22,23 @@ type querier interface {
 
 // execute runs a string of one or more statements (the driver runs all but the last, then
 // the last), returning the last one's response and, with fetch, its rows. Cancelling ctx
-// interrupts the statement in flight.
+// interrupts the statement in flight. A string of only comments and whitespace is a no-op.
 func execute(ctx context.Context, q querier, query string, fetch bool) (warehouse.Response, *warehouse.Table, error) {
-	code := statementCode(lastStatement(query))
+	stmts := splitStatements(query)
+	if len(stmts) == 0 {
+		// Only whitespace and comments (a hook or statement that rendered to nothing):
+		// nothing to run, which is not an error.
+		if fetch {
+			return warehouse.Response{Message: "OK", RowsAffected: -1}, &warehouse.Table{Rows: [][]any{}}, nil
+		}
+		return warehouse.Response{Message: "OK", RowsAffected: -1}, nil, nil
+	}
+	code := statementCode(stmts[len(stmts)-1])
 	resp := warehouse.Response{Message: "OK", Code: code, RowsAffected: -1}
-	if !fetch {
+	// DuckDB answers CREATE TABLE … AS with a one-row "Count" result but reports no rows
+	// changed, so that statement is read as a query to learn how many rows it created.
+	ctas := code == "CREATE TABLE"
+	if !fetch && !ctas {
 		res, err := q.ExecContext(ctx, query)
 		if err != nil {
 			return resp, nil, wrapErr(ctx, err)
@@ -47,11 +59,14 @@ func execute(ctx context.Context, q querier, query string, fetch bool) (warehous
 	if err != nil {
 		return resp, nil, wrapErr(ctx, err)
 	}
-	if reportsRows(code) && len(t.Rows) == 1 && len(t.Rows[0]) == 1 {
-		// DuckDB answers DML with one "Count" row.
+	if (ctas || reportsRows(code)) && len(t.Rows) == 1 && len(t.Columns) == 1 && t.Columns[0].Name == "Count" {
+		// DuckDB answers DML and CREATE TABLE … AS with one "Count" row.
 		if n, ok := t.Rows[0][0].(int64); ok {
 			resp.RowsAffected = n
 		}
+	}
+	if !fetch {
+		return resp, nil, nil
 	}
 	return resp, t, nil
 }

@@ -3,6 +3,7 @@ package duckdb_test
 import (
 	"compress/gzip"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -207,14 +208,24 @@ func TestCopyToReadsBack(t *testing.T) {
 func TestExecuteFetchDDL(t *testing.T) {
 	a := openTemp(t)
 	ctx := context.Background()
-	resp, tab, err := a.Execute(ctx, "create table t as select 1 as x", true)
-	if err != nil {
+	for _, fetch := range []bool{true, false} {
+		name := fmt.Sprintf("t%v", fetch)
+		resp, tab, err := a.Execute(ctx, "create table "+name+" as select range as x from range(4)", fetch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.Code != "CREATE TABLE" || resp.RowsAffected != 4 || (tab != nil) != fetch {
+			t.Errorf("fetch %v: response = %+v, table = %+v; want 4 rows created", fetch, resp, tab)
+		}
+	}
+	if _, _, err := a.Execute(ctx, "create table t as select 1 as x", false); err != nil {
 		t.Fatal(err)
 	}
-	if resp.Code != "CREATE TABLE" || resp.RowsAffected != -1 || tab == nil {
-		t.Errorf("response = %+v, table = %+v", resp, tab)
+	resp, _, err := a.Execute(ctx, "create view v as select 1 as x", false)
+	if err != nil || resp.RowsAffected != -1 || resp.Code != "CREATE VIEW" {
+		t.Errorf("create view: response = %+v, %v", resp, err)
 	}
-	resp, tab, err = a.Execute(ctx, "insert into t values (2), (3), (4)", true)
+	resp, tab, err := a.Execute(ctx, "insert into t values (2), (3), (4)", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,5 +238,60 @@ func TestExecuteFetchDDL(t *testing.T) {
 	}
 	if _, _, err := a.Execute(ctx, "select * from t; selec broken", true); err == nil {
 		t.Error("a bad last statement succeeded")
+	}
+	for _, empty := range []string{"", " \n", "-- nothing to do", "/* c */ ;"} {
+		for _, fetch := range []bool{false, true} {
+			resp, tab, err := a.Execute(ctx, empty, fetch)
+			if err != nil || resp.RowsAffected != -1 || (tab != nil && len(tab.Rows) != 0) || (tab != nil) != fetch {
+				t.Errorf("Execute(%q, %v) = %+v, %+v, %v; want a no-op", empty, fetch, resp, tab, err)
+			}
+		}
+	}
+}
+
+// TestConcurrentSchemaCreation has workers create the same schemas at once, as nodes of one
+// schema do when each creates it: DuckDB refuses all but one with a write-write conflict,
+// which Execute retries.
+func TestConcurrentSchemaCreation(t *testing.T) {
+	a := openTemp(t)
+	ctx := context.Background()
+	errs := make(chan error, 100)
+	done := make(chan bool)
+	for i := 0; i < 8; i++ {
+		go func() {
+			for j := 0; j < 10; j++ {
+				if _, _, err := a.Execute(ctx, fmt.Sprintf("create schema if not exists s%d", j), false); err != nil {
+					errs <- err
+				}
+				if _, _, err := a.Execute(ctx, fmt.Sprintf("create table s%d.t%d as select %d as x", j, i, i), false); err != nil {
+					errs <- err
+				}
+			}
+			done <- true
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	_, tab, err := a.Execute(ctx, "select count(*) from duckdb_tables() where schema_name like 's%'", true)
+	if err != nil || tab.Rows[0][0] != int64(80) {
+		t.Errorf("tables = %v, %v; want 80", tab, err)
+	}
+}
+
+func TestRetrySafe(t *testing.T) {
+	for q, want := range map[string]bool{
+		"create schema if not exists s":                      true,
+		"create schema s; -- done":                           true,
+		"begin; alter table a rename to b; commit":           true,
+		"insert into t values (1); insert into t values (2)": false,
+	} {
+		if got := duckdb.RetrySafeForTest(q); got != want {
+			t.Errorf("retrySafe(%q) = %v, want %v", q, got, want)
+		}
 	}
 }

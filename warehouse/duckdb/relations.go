@@ -42,6 +42,27 @@ func (a *Adapter) ListRelations(ctx context.Context, database, schema string) ([
 	return out, nil
 }
 
+// ListSchemas lists the schemas of a database (the adapter's when empty), sorted.
+func (a *Adapter) ListSchemas(ctx context.Context, database string) ([]string, error) {
+	if database == "" {
+		database = a.dialect.Database
+	}
+	rows, err := a.db.QueryContext(ctx, "select schema_name from duckdb_schemas() where lower(database_name) = lower(?) order by 1", database)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: listing schemas of %s: %w", database, wrapErr(ctx, err))
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("duckdb: listing schemas of %s: %w", database, err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
 // columnsSQL lists a table's or view's columns in order. A temporary table is found under
 // the "temp" catalog, so the database is matched only when given.
 const columnsSQL = `select column_name, data_type from duckdb_columns()

@@ -2,13 +2,14 @@ package duckdb
 
 import "strings"
 
-// lastStatement returns the last non-empty statement of a string of statements, skipping
-// semicolons inside string literals, quoted identifiers, dollar-quoted strings and comments.
-func lastStatement(sql string) string {
-	last, start := "", 0
+// splitStatements splits a string of statements on semicolons outside string literals,
+// quoted identifiers, dollar-quoted strings and comments, dropping empty ones.
+func splitStatements(sql string) []string {
+	var out []string
+	start := 0
 	flush := func(end int) {
-		if s := strings.TrimSpace(stripComments(sql[start:end])); s != "" {
-			last = sql[start:end]
+		if s := sql[start:end]; strings.TrimSpace(stripComments(s)) != "" {
+			out = append(out, s)
 		}
 	}
 	for i := 0; i < len(sql); i++ {
@@ -41,7 +42,25 @@ func lastStatement(sql string) string {
 	if start < len(sql) {
 		flush(len(sql))
 	}
-	return last
+	return out
+}
+
+// lastStatement returns the last non-empty statement of a string of statements.
+func lastStatement(sql string) string {
+	stmts := splitStatements(sql)
+	if len(stmts) == 0 {
+		return ""
+	}
+	return stmts[len(stmts)-1]
+}
+
+// firstStatement returns the first non-empty statement of a string of statements.
+func firstStatement(sql string) string {
+	stmts := splitStatements(sql)
+	if len(stmts) == 0 {
+		return ""
+	}
+	return stmts[0]
 }
 
 func skipQuoted(sql string, i int, q byte) int {

@@ -273,6 +273,7 @@ type countingAdapter struct {
 	lists atomic.Int32
 }
 
+// ListRelations counts the call and lists slowly.
 func (c *countingAdapter) ListRelations(ctx context.Context, db, schema string) ([]warehouse.Relation, error) {
 	c.lists.Add(1)
 	time.Sleep(20 * time.Millisecond) // widen the window for concurrent askers

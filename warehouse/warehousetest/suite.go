@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) warehouse.Adapter) {
 		{"typed_results", testTypedResults},
 		{"multiple_statements", testMultipleStatements},
 		{"transaction_rolls_back", testTransaction},
+		{"failed_script_leaves_pool_clean", testFailedScript},
 		{"session_keeps_transaction", testSession},
 		{"replace_table", testReplaceTable},
 		{"replace_keeps_old_on_failure", testReplaceFailure},
@@ -149,6 +150,19 @@ func testCreateTable(t *testing.T, h *harness) {
 	h.exec(t, h.ddl.CreateTableAsSQL(r, "select 1 as order_id, 'a' as status, 2.5 as amount", false))
 	if got, want := h.relations(t), []string{"orders:table"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("relations = %v, want %v", got, want)
+	}
+	if sl, ok := h.a.(warehouse.SchemaLister); ok {
+		schemas, err := sl.ListSchemas(context.Background(), h.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, s := range schemas {
+			found = found || strings.EqualFold(s, h.schema)
+		}
+		if !found {
+			t.Errorf("ListSchemas = %v, want it to include %s", schemas, h.schema)
+		}
 	}
 	cols, err := h.a.Columns(context.Background(), r)
 	if err != nil {
@@ -310,5 +324,22 @@ func testSession(t *testing.T, h *harness) {
 	}
 	if n := h.count(t, r); n != 1 {
 		t.Errorf("rows after an abandoned session = %d, want 1", n)
+	}
+}
+
+// testFailedScript runs a transaction script that fails half-way through the adapter's
+// pool: the pool must not hand the aborted transaction to the next caller.
+func testFailedScript(t *testing.T, h *harness) {
+	a := h.rel("half", "table")
+	script := h.ddl.BeginSQL() + ";\n" + h.ddl.CreateTableAsSQL(a, "select 1 as x", false) +
+		";\nselect * from no_such_relation_at_all;\n" + h.ddl.CommitSQL()
+	if _, _, err := h.a.Execute(context.Background(), script, false); err == nil {
+		t.Fatal("a failing script succeeded")
+	}
+	for i := 0; i < 3; i++ {
+		h.exec(t, h.ddl.CreateTableAsSQL(h.rel(fmt.Sprintf("after%d", i), "table"), "select 1 as x", false))
+	}
+	if got, want := h.relations(t), []string{"after0:table", "after1:table", "after2:table"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("relations = %v, want %v (the failed script's table rolled back)", got, want)
 	}
 }

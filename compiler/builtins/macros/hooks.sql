@@ -2,7 +2,8 @@
 
 {#- Runs the hooks of one phase. A hook is a SQL string (run inside the transaction phase)
     or a mapping/object with sql and transaction (true: inside, false: outside), as dbt
-    allows in configs. Empty hooks are skipped. -#}
+    allows in configs. The SQL is rendered with the context's render() (dbt's), and
+    empty hooks are skipped. -#}
 {%- macro run_hooks(hooks, inside_transaction=True) -%}
   {%- for hook in gdbt_as_list(hooks) -%}
     {%- if hook is string -%}
@@ -16,6 +17,10 @@
       {%- set hook_in_tx = hook.transaction if hook.transaction is defined else true -%}
     {%- endif -%}
     {%- if (hook_in_tx and inside_transaction) or (not hook_in_tx and not inside_transaction) -%}
+      {#- Hook SQL is Jinja ({{ this }}, …) rendered now, in the node's context. -#}
+      {%- if render is defined -%}
+        {%- set hook_sql = render(hook_sql) -%}
+      {%- endif -%}
       {%- if hook_sql | trim != '' -%}
         {%- call statement('hook') -%}
           {{ hook_sql }}

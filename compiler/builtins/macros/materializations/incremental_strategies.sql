@@ -96,16 +96,17 @@ using {{ source }} as DBT_INTERNAL_SOURCE
 on {{ conditions | join(' and ') }}
 {%- if unique_key and update_columns %}
 when matched then update set
-  {% for name in update_columns -%}
-    {{ adapter.quote(name) }} = DBT_INTERNAL_SOURCE.{{ adapter.quote(name) }}{{ ',' if not loop.last }}
-  {% endfor -%}
+  {%- for name in update_columns %}
+  {{ name }} = DBT_INTERNAL_SOURCE.{{ name }}{{ ',' if not loop.last }}
+  {%- endfor %}
 {%- endif %}
 when not matched then insert ({{ gdbt_column_list(dest_columns) }})
 values ({{ gdbt_column_list(dest_columns, 'DBT_INTERNAL_SOURCE') }})
 {%- endmacro %}
 
-{#- The column names a merge updates: merge_update_columns when given, else every
-    destination column except merge_exclude_columns (compared case-insensitively). -#}
+{#- The columns a merge updates, ready for SQL: merge_update_columns as written when
+    given, else every destination column (quoted as the warehouse reports it) except
+    merge_exclude_columns (compared case-insensitively). -#}
 {%- macro get_merge_update_columns(merge_update_columns, merge_exclude_columns, dest_columns) -%}
   {%- if merge_update_columns -%}
     {{- return(gdbt_as_list(merge_update_columns)) -}}
@@ -118,7 +119,7 @@ values ({{ gdbt_column_list(dest_columns, 'DBT_INTERNAL_SOURCE') }})
   {%- for column in dest_columns -%}
     {%- set name = column if column is string else column.name -%}
     {%- if name | lower not in excluded -%}
-      {%- do names.append(name) -%}
+      {%- do names.append(adapter.quote(name)) -%}
     {%- endif -%}
   {%- endfor -%}
   {{- return(names) -}}

@@ -73,6 +73,8 @@
     {%- for t in changes['new_target_types'] -%}
       {%- do parts.append('column ' ~ t['column_name'] ~ ' changes type from ' ~ t['old_type'] ~ ' to ' ~ t['new_type']) -%}
     {%- endfor -%}
+    {#- source_relation is the scratch table of new rows: nothing will read it now. -#}
+    {%- do adapter.drop_relation(source_relation) -%}
     {%- do exceptions.raise_compiler_error("the schema of incremental model " ~ this ~ " changed and on_schema_change is 'fail': " ~ parts | join('; ') ~ ". Run with --full-refresh, or set on_schema_change to append_new_columns or sync_all_columns.") -%}
   {%- endif -%}
   {%- do sync_column_schemas(on_schema_change, target_relation, changes) -%}

@@ -1,7 +1,7 @@
 {#- The snapshot materialization (type-2 slowly changing dimension).
     The source query is first stored in <name>__dbt_tmp, so every step reads the same rows.
     First run: the target is created from it with dbt_scd_id, dbt_updated_at,
-    dbt_valid_from and dbt_valid_to (null: current). Later runs, in one transaction:
+    dbt_valid_from and dbt_valid_to (null, or dbt_valid_to_current: current). Later runs, in one transaction:
     close the current version of every changed row (valid_to = the new updated_at), close
     the rows gone from the source when hard deletes are invalidated (valid_to = now), then
     insert every source row whose key has no current version left (new keys and the new
@@ -72,7 +72,28 @@ select
   {{ key }} as gdbt_key_{{ loop.index0 }}{{ ',' if not loop.last }}
   {% endfor %}
 from {{ target_relation }}
-where {{ adapter.quote(names['dbt_valid_to']) }} is null
+where {{ gdbt_snapshot_is_current(names['dbt_valid_to']) }}
+{%- endmacro %}
+
+{#- Whether valid_to marks a current version: null, or the dbt_valid_to_current config's
+    value (a SQL expression such as "date '9999-12-31'") when it is set. -#}
+{%- macro gdbt_snapshot_is_current(valid_to_sql) -%}
+  {%- set current = config.get('dbt_valid_to_current') -%}
+  {%- if current -%}
+    ({{ valid_to_sql }} is null or {{ valid_to_sql }} = {{ current }})
+  {%- else -%}
+    {{ valid_to_sql }} is null
+  {%- endif -%}
+{%- endmacro %}
+
+{#- The valid_to of a new, current version. -#}
+{%- macro gdbt_snapshot_current_valid_to(updated_at_sql) -%}
+  {%- set current = config.get('dbt_valid_to_current') -%}
+  {%- if current -%}
+    coalesce(nullif({{ updated_at_sql }}, {{ updated_at_sql }}), {{ current }})
+  {%- else -%}
+    nullif({{ updated_at_sql }}, {{ updated_at_sql }})
+  {%- endif -%}
 {%- endmacro %}
 
 {%- macro gdbt_snapshot_keys_match(strategy, left, right) -%}
@@ -84,10 +105,10 @@ where {{ adapter.quote(names['dbt_valid_to']) }} is null
 {%- macro gdbt_snapshot_first_sql(source_sql, source_columns, names) -%}
 select
   {{ gdbt_column_list(source_columns, 'src') }},
-  src.gdbt_scd_id as {{ adapter.quote(names['dbt_scd_id']) }},
-  src.gdbt_updated_at as {{ adapter.quote(names['dbt_updated_at']) }},
-  src.gdbt_updated_at as {{ adapter.quote(names['dbt_valid_from']) }},
-  nullif(src.gdbt_updated_at, src.gdbt_updated_at) as {{ adapter.quote(names['dbt_valid_to']) }}
+  src.gdbt_scd_id as {{ names['dbt_scd_id'] }},
+  src.gdbt_updated_at as {{ names['dbt_updated_at'] }},
+  src.gdbt_updated_at as {{ names['dbt_valid_from'] }},
+  {{ gdbt_snapshot_current_valid_to('src.gdbt_updated_at') }} as {{ names['dbt_valid_to'] }}
 from (
 {{ source_sql }}
 ) as src
@@ -108,8 +129,8 @@ from (
 {%- endmacro %}
 
 {%- macro gdbt_snapshot_apply_sql(target_relation, staging_relation, source_sql, source_columns, strategy, names, hard_deletes) -%}
-  {%- set valid_to = adapter.quote(names['dbt_valid_to']) -%}
-  {%- set scd_id = adapter.quote(names['dbt_scd_id']) -%}
+  {%- set valid_to = names['dbt_valid_to'] -%}
+  {%- set scd_id = names['dbt_scd_id'] -%}
 begin;
 update {{ target_relation }} as dbt_snap
 set {{ valid_to }} = closing.gdbt_valid_to
@@ -125,11 +146,11 @@ from (
     where {{ strategy['row_changed'] }}
 ) as closing
 where dbt_snap.{{ scd_id }} = closing.gdbt_scd_id
-  and dbt_snap.{{ valid_to }} is null;
+  and {{ gdbt_snapshot_is_current('dbt_snap.' ~ valid_to) }};
 {% if hard_deletes == 'invalidate' -%}
 update {{ target_relation }} as dbt_snap
 set {{ valid_to }} = {{ snapshot_get_time() }}
-where dbt_snap.{{ valid_to }} is null
+where {{ gdbt_snapshot_is_current('dbt_snap.' ~ valid_to) }}
   and dbt_snap.{{ scd_id }} in (
     select cur.{{ scd_id }}
     from (
@@ -143,13 +164,13 @@ where dbt_snap.{{ valid_to }} is null
     )
   );
 {% endif -%}
-insert into {{ target_relation }} ({{ gdbt_column_list(source_columns) }}, {{ scd_id }}, {{ adapter.quote(names['dbt_updated_at']) }}, {{ adapter.quote(names['dbt_valid_from']) }}, {{ valid_to }})
+insert into {{ target_relation }} ({{ gdbt_column_list(source_columns) }}, {{ scd_id }}, {{ names['dbt_updated_at'] }}, {{ names['dbt_valid_from'] }}, {{ valid_to }})
 select
   {{ gdbt_column_list(source_columns, 'src') }},
   src.gdbt_scd_id,
   src.gdbt_updated_at,
   src.gdbt_updated_at,
-  null
+  {{ gdbt_snapshot_current_valid_to('src.gdbt_updated_at') }}
 from (
 {{ source_sql }}
 ) as src

@@ -94,7 +94,7 @@
       'unique_key': keys,
       'updated_at': updated_at,
       'scd_id': snapshot_hash_arguments(keys + [updated_at]),
-      'row_changed': '(cur.' ~ adapter.quote(names['dbt_valid_from']) ~ ' < src.gdbt_updated_at)'
+      'row_changed': '(cur.' ~ names['dbt_valid_from'] ~ ' < src.gdbt_updated_at)'
   }) -}}
 {%- endmacro %}
 
@@ -105,14 +105,19 @@
   {%- if not check_cols -%}
     {%- do exceptions.raise_compiler_error("snapshot " ~ this ~ ": the check strategy needs check_cols (a list, or 'all')") -%}
   {%- endif -%}
+  {#- Listed columns are used as written (like unique_key and updated_at); the columns
+      found for 'all' are quoted exactly as the warehouse reports them. -#}
+  {%- set cols = [] -%}
   {%- if check_cols == 'all' -%}
-    {%- set cols = source_columns -%}
+    {%- for c in source_columns -%}
+      {%- do cols.append(adapter.quote(c)) -%}
+    {%- endfor -%}
   {%- else -%}
     {%- set cols = gdbt_as_list(check_cols) -%}
   {%- endif -%}
   {%- set parts = [] -%}
   {%- for c in cols -%}
-    {%- do parts.append('cur.' ~ adapter.quote(c) ~ ' is distinct from src.' ~ adapter.quote(c)) -%}
+    {%- do parts.append('cur.' ~ c ~ ' is distinct from src.' ~ c) -%}
   {%- endfor -%}
   {%- set time = updated_at if updated_at else snapshot_get_time() -%}
   {{- return({

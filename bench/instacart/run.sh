@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The Instacart pipeline benchmark. On one generated dataset (CSV), in one loop so every
+# side sees the same machine load, RUNS times:
+#   1. feature SQL under gdbt:  gdbt run --exclude instacart_model+   (fresh target/)
+#   2. the same SQL directly:   bench/cmd/sqlreplay on step 1's run_results (one DuckDB
+#                               connection, CREATE OR REPLACE TABLE/VIEW in dependency order)
+#   3. pandas + scikit-learn:   bench/instacart/reference.py (same features, same regression)
+#   4. the whole pipeline:      gdbt build (fresh target/): seeds, models, training, scoring,
+#                               evaluation, marts, tests
+# each with GNU time (wall, peak RSS) and the load average. Then, on the last build's
+# database: the training table exported to CSV and fitted by scikit-learn (optimum objective,
+# validation AUC) against gdbt's Newton history and AUC, and the model retrained with
+# solver='gradient_descent' for its history. Raw results go to $WORK/results; summarize.py
+# prints the tables.
+#
+# usage: bench/instacart/run.sh
+# env:   USERS=3000 (full scale: 206209)  RUNS=3  WORK=/tmp/gdbt-bench-instacart
+#        GDBT=/tmp/gdbt-bench  CATALOG=/work/shared/data/instacart (real products/aisles/
+#        departments if present)  LITERAL_LOCATION=1 (write the data folder literally into
+#        the copy's sources.yml external_location, for builds whose compiler does not render
+#        Jinja there yet; 0 passes it only through --vars)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+USERS=${USERS:-3000}
+RUNS=${RUNS:-3}
+WORK=${WORK:-/tmp/gdbt-bench-instacart}
+GDBT=${GDBT:-/tmp/gdbt-bench}
+CATALOG=${CATALOG:-/work/shared/data/instacart}
+LITERAL_LOCATION=${LITERAL_LOCATION:-1}
+data=$WORK/data-u$USERS
+proj=$WORK/proj
+res=$WORK/results-u$USERS
+mkdir -p "$WORK/bin" "$res"
+[ -x "$GDBT" ] || (cd "$repo" && go build -o "$GDBT" ./cmd/gdbt)
+(cd "$repo" && go build -o "$WORK/bin/sqlreplay" ./bench/cmd/sqlreplay && go build -o "$WORK/bin/duckq" ./bench/cmd/duckq && go build -o "$WORK/bin/instacart-gen" ./cmd/instacart-gen)
+if [ ! -f "$data/orders.csv" ]; then
+  cat_flag=()
+  [ -f "$CATALOG/products.csv" ] && cat_flag=(--catalog "$CATALOG")
+  "$WORK/bin/instacart-gen" --out "$data" --users "$USERS" --seed 1 "${cat_flag[@]}" > "$res/generate.txt" 2>&1
+fi
+
+# A copy of the project, so the benchmark never writes into the checkout. The model's solver
+# and iteration cap become vars (defaults unchanged) so step 6 can retrain with gradient descent.
+rm -rf "$proj"; mkdir -p "$proj"
+cp -r "$repo/project.yaml" "$repo/models" "$repo/macros" "$repo/seeds" "$repo/tests" "$proj/"
+if [ "$LITERAL_LOCATION" = 1 ]; then
+  sed -i "s|external_location: .*|external_location: \"$data/{name}.csv\"|" "$proj/models/staging/sources.yml"
+fi
+sed -i "s|solver='newton'|solver=var('bench_solver', 'newton')|; s|max_iter=25|max_iter=var('bench_max_iter', 25)|" "$proj/models/ml/instacart_model.sql"
+vars="{instacart_raw_dir: $data, instacart_raw_ext: csv}"
+
+# timed NAME DIR CMD...: runs CMD in DIR under GNU time, appends "name run wall_s rss_kb load exit" to times.tsv.
+timed() {
+  local name=$1 dir=$2; shift 2
+  local load; load=$(awk '{print $1}' /proc/loadavg)
+  set +e
+  ( cd "$dir" && /usr/bin/time -f "__TIME__ %e %M" "$@" ) > "$res/$name.$r.out" 2> "$res/$name.$r.err"
+  local code=$?
+  set -e
+  local tm; tm=$(awk '/__TIME__/{print $2, $3}' "$res/$name.$r.err")
+  echo "$name $r $tm $load $code" >> "$res/times.tsv"
+}
+
+{ echo "date $(date -u +%FT%TZ)"; echo "nproc $(nproc)"; free -g | awk '/Mem:/{print "mem_gb "$2}'; echo "users $USERS"; echo "gdbt $("$GDBT" --version)"; python3 -c "import pandas, sklearn; print('pandas', pandas.__version__); print('sklearn', sklearn.__version__)"; } > "$res/machine.txt"
+: > "$res/times.tsv"
+for r in $(seq "$RUNS"); do
+  rm -rf "$proj/target" "$proj/logs"
+  timed gdbt_features "$proj" "$GDBT" run --exclude "instacart_model+" --vars "$vars"
+  cp "$proj/target/run_results.json" "$res/features_run_results.$r.json"
+  timed direct_sql "$proj" "$WORK/bin/sqlreplay" --target "$proj/target" --db "$WORK/direct/gdbt.duckdb" --per-node --dump "$res/direct.sql"
+  timed pandas_sklearn "$here" python3 reference.py "$data" --ext csv
+  rm -rf "$proj/target" "$proj/logs"
+  timed gdbt_build "$proj" "$GDBT" build --vars "$vars"
+  cp "$proj/target/run_results.json" "$res/build_run_results.$r.json"
+done
+
+# Training, on the last build's database.
+r=train
+db=$proj/target/gdbt.duckdb
+"$WORK/bin/duckq" --db "$db" "select * from main.instacart_model__history order by iteration" > "$res/history_newton.tsv" || true
+"$WORK/bin/duckq" --db "$db" "select * from main.eval_metrics" > "$res/eval_metrics.tsv" || true
+"$WORK/bin/duckq" --db "$db" \
+  "copy (select * from main.instacart_training_input) to '$res/train.csv' (header)" \
+  "copy (select * from main.fct_reorder_training_data where split = 'validation') to '$res/valid.csv' (header)" > /dev/null
+timed sklearn_fit "$here" python3 reference.py --fit "$res/train.csv" "$res/valid.csv" --l2 1.0
+timed gdbt_gd "$proj" "$GDBT" run --select "instacart_model+" --vars "{instacart_raw_dir: $data, instacart_raw_ext: csv, bench_solver: gradient_descent, bench_max_iter: 100}"
+"$WORK/bin/duckq" --db "$db" "select * from main.instacart_model__history order by iteration" > "$res/history_gd.tsv" || true
+"$WORK/bin/duckq" --db "$db" "select * from main.eval_metrics" > "$res/eval_metrics_gd.tsv" || true
+rm -f "$res/train.csv" "$res/valid.csv"
+python3 "$here/summarize.py" "$res"

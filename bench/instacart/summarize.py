@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Prints the Instacart benchmark's tables (markdown) from the raw results run.sh wrote.
+
+usage: summarize.py RESULTS_DIR
+"""
+import csv
+import glob
+import json
+import os
+import statistics
+import sys
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def fmt(x, spec=".2f"):
+    return "n/a" if x is None else format(x, spec)
+
+
+def read_tsv(path):
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        return []
+    with open(path) as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def main():
+    res = sys.argv[1]
+    print("```")
+    print(open(os.path.join(res, "machine.txt")).read().strip())
+    print("```\n")
+    rows = {}
+    for line in open(os.path.join(res, "times.tsv")):
+        p = line.split()
+        if len(p) < 6:
+            p = p[:2] + [None, None] + p[2:]  # GNU time line missing: the command crashed
+        name, run, wall, rss, load, code = p[:6]
+        rows.setdefault(name, []).append(dict(run=run, wall=float(wall) if wall else None,
+                                              rss=int(rss) / 1024 if rss else None, load=float(load), code=int(code)))
+
+    def col(name, key):
+        return [r[key] for r in rows.get(name, [])]
+
+    print("| step | median wall s | median peak RSS MB | runs | exit codes | load avg at start |")
+    print("|---|---|---|---|---|---|")
+    for name in ["gdbt_build", "gdbt_features", "direct_sql", "pandas_sklearn", "sklearn_fit", "gdbt_gd"]:
+        if name in rows:
+            print(f"| {name} | {fmt(med(col(name, 'wall')))} | {fmt(med(col(name, 'rss')), '.0f')} | {len(rows[name])} | "
+                  f"{','.join(str(c) for c in col(name, 'code'))} | {','.join(str(l) for l in col(name, 'load'))} |")
+
+    def ratio(a, b, key, f):
+        by = {r["run"]: r[key] for r in rows.get(b, [])}
+        return med([f(r[key], by.get(r["run"])) for r in rows.get(a, []) if r[key] and by.get(r["run"])])
+
+    print()
+    print("| ratio (per run, median) | value | target |")
+    print("|---|---|---|")
+    print(f"| pandas+sklearn wall / gdbt build wall | {fmt(ratio('pandas_sklearn', 'gdbt_build', 'wall', lambda a, b: a / b))} | >= 2 |")
+    print(f"| gdbt build peak RSS / pandas+sklearn peak RSS | {fmt(ratio('gdbt_build', 'pandas_sklearn', 'rss', lambda a, b: a / b))} | <= 0.33 |")
+    print(f"| gdbt feature run wall / direct SQL wall - 1 | {fmt(ratio('gdbt_features', 'direct_sql', 'wall', lambda a, b: (a / b - 1) * 100), '.1f')} % | < 5 % |")
+
+    # The pandas reference's own split of its time, and its metrics.
+    outs = []
+    for p in sorted(glob.glob(os.path.join(res, "pandas_sklearn.*.out"))):
+        try:
+            outs.append(json.loads(open(p).read().strip().splitlines()[-1]))
+        except (ValueError, IndexError):
+            pass
+    if outs:
+        print(f"\npandas+sklearn internals (median of {len(outs)}): features {fmt(med([o['features_s'] for o in outs]))} s, "
+              f"fit {fmt(med([o['fit_s'] for o in outs]))} s, scoring {fmt(med([o['score_s'] for o in outs]))} s; "
+              f"{outs[-1]['train_rows']} training rows, {outs[-1].get('candidates')} candidates, validation AUC {outs[-1]['valid_auc']:.4f}")
+
+    # Per-model times of the build, median over runs.
+    per = {}
+    for p in sorted(glob.glob(os.path.join(res, "build_run_results.*.json"))):
+        for n in json.load(open(p))["results"]:
+            per.setdefault(n["unique_id"], []).append((n["execution_time"], n["status"]))
+    if per:
+        items = sorted(per.items(), key=lambda kv: -med([t for t, _ in kv[1]]))
+        print("\n| node (gdbt build, execution_time from run_results.json) | median s | status |")
+        print("|---|---|---|")
+        for uid, ts in items[:15]:
+            print(f"| {uid} | {med([t for t, _ in ts]):.2f} | {ts[-1][1]} |")
+        print(f"| ({len(items)} nodes, sum of medians) | {sum(med([t for t, _ in ts]) for _, ts in items):.2f} | |")
+        bad = [(u, ts[-1][1]) for u, ts in items if ts[-1][1] not in ("success", "pass")]
+        if bad:
+            print(f"\nnodes not successful in the last build: {bad[:10]}")
+
+    # Training.
+    fit = None
+    fo = os.path.join(res, "sklearn_fit.train.out")
+    if os.path.exists(fo) and os.path.getsize(fo):
+        fit = json.loads(open(fo).read().strip().splitlines()[-1])
+    print("\n| solver | scans | final objective | scans to sklearn optimum + 1e-4 | time to it s | total training s | validation AUC | AUC - sklearn AUC |")
+    print("|---|---|---|---|---|---|---|---|")
+    for solver, hist, ev in [("newton", "history_newton.tsv", "eval_metrics.tsv"), ("gradient_descent", "history_gd.tsv", "eval_metrics_gd.tsv")]:
+        h = read_tsv(os.path.join(res, hist))
+        e = read_tsv(os.path.join(res, ev))
+        if not h:
+            print(f"| {solver} | no history table (training failed) | | | | | | |")
+            continue
+        losses = [float(x["loss"]) for x in h]
+        durs = [float(x["duration_s"]) for x in h]
+        reach, t_reach = None, None
+        if fit:
+            for i, l in enumerate(losses):
+                if l - fit["train_objective"] <= 1e-4:
+                    reach, t_reach = i + 1, sum(durs[: i + 1])
+                    break
+        auc = float(e[0]["auc"]) if e and e[0].get("auc") not in (None, "", "<nil>") else None
+        d = None if auc is None or not fit else auc - fit["valid_auc"]
+        print(f"| {solver} | {len(h)} | {losses[-1]:.6f} | {reach if reach else 'not reached'} | {fmt(t_reach)} | {sum(durs):.2f} | {fmt(auc, '.4f')} | {fmt(d, '+.4f')} |")
+    if fit:
+        print(f"| scikit-learn lbfgs (C=1.0) | {fit['n_iter']} iterations | {fit['train_objective']:.6f} | | | {fit['fit_s']:.2f} (fit only) | {fit['valid_auc']:.4f} | |")
+
+
+if __name__ == "__main__":
+    main()

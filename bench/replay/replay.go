@@ -1,0 +1,198 @@
+// Package replay runs the SQL a gdbt run executed for its models directly on one DuckDB
+// connection, in dependency order, with no orchestration: no templating, no scheduler, no
+// introspection, no artifacts. Its time is the warehouse's own share of a run, which the
+// per-node execution_time in run_results.json is not (that includes gdbt's rendering and
+// bookkeeping), so the benchmarks subtract it from gdbt's wall time to get the overhead.
+package replay
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // the DuckDB database/sql driver
+)
+
+// Statement is one model's DDL as the replay runs it.
+type Statement struct {
+	UniqueID string
+	SQL      string
+}
+
+// Timing is how long one statement took.
+type Timing struct {
+	UniqueID string
+	Seconds  float64
+}
+
+// FromTarget builds the statements of every successful model in targetDir/run_results.json,
+// ordered so parents come first (by manifest.json's depends_on), as CREATE OR REPLACE
+// VIEW/TABLE over the compiled code gdbt ran. skip lists unique ids to leave out (nodes
+// whose SQL is not the model's select, like a training materialization) with everything
+// downstream of them; FromTarget adds those descendants to skip.
+func FromTarget(targetDir string, skip map[string]bool) ([]Statement, error) {
+	var rr struct {
+		Results []struct {
+			UniqueID     string  `json:"unique_id"`
+			Status       string  `json:"status"`
+			CompiledCode *string `json:"compiled_code"`
+			RelationName *string `json:"relation_name"`
+		} `json:"results"`
+	}
+	var man struct {
+		Nodes map[string]struct {
+			ResourceType string `json:"resource_type"`
+			Database     string `json:"database"`
+			Schema       string `json:"schema"`
+			Alias        string `json:"alias"`
+			Name         string `json:"name"`
+			Config       struct {
+				Materialized string `json:"materialized"`
+			} `json:"config"`
+			DependsOn struct {
+				Nodes []string `json:"nodes"`
+			} `json:"depends_on"`
+		} `json:"nodes"`
+	}
+	if err := readJSON(filepath.Join(targetDir, "run_results.json"), &rr); err != nil {
+		return nil, err
+	}
+	if err := readJSON(filepath.Join(targetDir, "manifest.json"), &man); err != nil {
+		return nil, err
+	}
+	if skip == nil {
+		skip = map[string]bool{}
+	}
+	stmts := map[string]Statement{}
+	for _, r := range rr.Results {
+		n, ok := man.Nodes[r.UniqueID]
+		if !ok || n.ResourceType != "model" || r.Status != "success" || r.CompiledCode == nil || skip[r.UniqueID] {
+			continue
+		}
+		kind := "table"
+		switch n.Config.Materialized {
+		case "view":
+			kind = "view"
+		case "ephemeral":
+			continue
+		}
+		rel := fmt.Sprintf("%q.%q.%q", n.Database, n.Schema, firstNonEmpty(n.Alias, n.Name))
+		if r.RelationName != nil && *r.RelationName != "" {
+			rel = *r.RelationName
+		}
+		stmts[r.UniqueID] = Statement{UniqueID: r.UniqueID, SQL: fmt.Sprintf("create or replace %s %s as (\n%s\n)", kind, rel, *r.CompiledCode)}
+	}
+	// Depth-first topological order over the manifest's edges, ids sorted for determinism.
+	ids := make([]string, 0, len(stmts))
+	for id := range stmts {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	// A node below a skipped one is skipped too: its parent's table would not exist.
+	done := map[string]bool{}
+	var out []Statement
+	var visit func(id string, depth int) error
+	visit = func(id string, depth int) error {
+		if done[id] {
+			return nil
+		}
+		if depth > len(man.Nodes) {
+			return fmt.Errorf("replay: dependency cycle through %s", id)
+		}
+		deps := append([]string(nil), man.Nodes[id].DependsOn.Nodes...)
+		sort.Strings(deps)
+		for _, d := range deps {
+			if err := visit(d, depth+1); err != nil {
+				return err
+			}
+			if skip[d] {
+				skip[id] = true
+			}
+		}
+		done[id] = true
+		if s, ok := stmts[id]; ok && !skip[id] {
+			out = append(out, s)
+		}
+		return nil
+	}
+	for _, id := range ids {
+		if err := visit(id, 0); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Run executes stmts in order on one connection to the DuckDB database at dbPath (created;
+// the file name decides the catalog name, so pass the same base name gdbt used). setup runs
+// first and is not timed (e.g. the schema creation gdbt also does).
+func Run(ctx context.Context, dbPath string, setup []string, stmts []Statement) ([]Timing, error) {
+	db, err := sql.Open("duckdb", dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("replay: open %s: %w", dbPath, err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("replay: connect: %w", err)
+	}
+	defer conn.Close()
+	for _, s := range setup {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
+			return nil, fmt.Errorf("replay: setup %q: %w", s, err)
+		}
+	}
+	out := make([]Timing, 0, len(stmts))
+	for _, s := range stmts {
+		start := time.Now()
+		if _, err := conn.ExecContext(ctx, s.SQL); err != nil {
+			return out, fmt.Errorf("replay: %s: %w", s.UniqueID, err)
+		}
+		out = append(out, Timing{UniqueID: s.UniqueID, Seconds: time.Since(start).Seconds()})
+	}
+	return out, nil
+}
+
+// Schemas returns "create schema if not exists" for every schema the statements write to
+// other than main, so a fresh database accepts them.
+func Schemas(stmts []Statement) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range stmts {
+		// relation is the fourth word: create or replace <kind> <relation> as (
+		f := strings.Fields(s.SQL)
+		if len(f) < 5 {
+			continue
+		}
+		parts := strings.Split(f[4], ".")
+		if len(parts) == 3 && parts[1] != `"main"` && !seen[parts[1]] {
+			seen[parts[1]] = true
+			out = append(out, "create schema if not exists "+parts[1])
+		}
+	}
+	return out
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("replay: %s: %w", path, err)
+	}
+	return nil
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,119 @@
+package compiler
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestMergeWith(t *testing.T) {
+	const cte = "__dbt__cte__e as (\nselect 1\n)"
+	for _, c := range []struct{ sql, want string }{
+		{"select * from x", "with " + cte + "\nselect * from x"},
+		{"with a as (select 1) select * from a", "with " + cte + ", a as (select 1) select * from a"},
+		{"WITH RECURSIVE r as (select 1) select * from r", "WITH RECURSIVE " + cte + ", r as (select 1) select * from r"},
+		{"-- note\n/* c */ with a as (select 1) select 1", "-- note\n/* c */ with " + cte + ", a as (select 1) select 1"},
+		{"select 1 as with_col", "with " + cte + "\nselect 1 as with_col"},
+		{"  withdrawn", "  with " + cte + "\nwithdrawn"},
+	} {
+		got, err := mergeWith(c.sql, cte)
+		if err != nil || got != c.want {
+			t.Errorf("mergeWith(%q)\n got %q\nwant %q", c.sql, got, c.want)
+		}
+	}
+}
+
+func TestTestNames(t *testing.T) {
+	for _, c := range []struct {
+		typ, target string
+		args        map[string]any
+		want        string
+	}{
+		{"not_null", "orders", map[string]any{"column_name": "id"}, "not_null_orders_id"},
+		{"accepted_values", "orders", map[string]any{"column_name": "status", "values": []any{"a", "b"}}, "accepted_values_orders_status__a__b"},
+		{"source_unique", "app_users", map[string]any{"column_name": "id"}, "source_unique_app_users_id"},
+		{"dbt_utils_expression_is_true", "m", map[string]any{"expression": "a > 0"}, "dbt_utils_expression_is_true_m_a_0"},
+		// 64 characters or more: the first 30 characters of "<type>_<target>" and an md5.
+		{"relationships", "orders", map[string]any{"column_name": "customer_id", "to": "ref('customers')", "field": "id"}, "relationships_orders_customer_id__id__ref_customers_"},
+		{"relationships", "orders", map[string]any{"column_name": "customer_id", "to": "ref('stg_customers')", "field": "customer_id"}, "relationships_orders_"},
+	} {
+		got, full := testNames(c.typ, c.target, c.args)
+		if len(full) >= 64 {
+			if !strings.HasPrefix(got, c.want) || len(got) != len(c.want)+32 {
+				t.Errorf("testNames(%s) = %q, want %s<md5>", c.typ, got, c.want)
+			}
+			continue
+		}
+		if got != c.want {
+			t.Errorf("testNames(%s) = %q, want %q", c.typ, got, c.want)
+		}
+	}
+}
+
+func TestStaticExtract(t *testing.T) {
+	env := newEnv()
+	for _, c := range []struct {
+		src    string
+		static bool
+		refs   int
+	}{
+		{"select * from {{ ref('a') }} join {{ ref('pkg', 'b') }}", true, 2},
+		{"{{ config(materialized='table', tags=['x']) }} select * from {{ source('s', 't') }}", true, 0},
+		{"select * from {{ ref('a', v=2) }}", true, 1},
+		{"{% if x %}{{ ref('a') }}{% endif %}", false, 0},
+		{"select {{ my_macro() }}", false, 0},
+		{"{{ ref(name) }}", false, 0},
+	} {
+		tm, err := env.Parse("m.sql", c.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs, _, _, ok := staticExtract(tm, "m.sql")
+		if ok != c.static || len(refs) != c.refs {
+			t.Errorf("%s: static=%v refs=%d, want %v %d", c.src, ok, len(refs), c.static, c.refs)
+		}
+	}
+}
+
+// TestContextFunctions renders small snippets in the features project, offline.
+func TestContextFunctions(t *testing.T) {
+	p := loadCase(t, "features", Options{Vars: `{"cli_var": "from-cli", "region": "us"}`})
+	t.Setenv("GDBT_TEST_SET", "set-value")
+	for _, c := range []struct{ src, want string }{
+		{"{{ var('cli_var') }}/{{ var('region') }}", "from-cli/us"},
+		{"{{ env_var('GDBT_TEST_SET') }}", "set-value"},
+		{"{{ modules.re.match('a(b+)', 'abbc').group(1) }}|{{ modules.re.search('c', 'abc').start() }}|{{ modules.re.findall('[0-9]+', 'a1b22') }}|{{ modules.re.match('b', 'abc') }}", "bb|2|['1', '22']|None"},
+		{"{{ modules.re.sub('(a)(b)', '\\\\2\\\\1', 'abab') }}", "baba"},
+		{"{{ modules.datetime.timedelta(days=1, hours=2) }}", "1 day, 2:00:00"},
+		{"{{ fromyaml('b: 1\\na: [x, y]') }}", "{'b': 1, 'a': ['x', 'y']}"},
+		{"{{ toyaml({'a': 1}) | trim }}", "a: 1"},
+		{"{{ adapter.dispatch('my_concat', 'features')(\"'x'\", \"'y'\") }}", "concat('x', 'y')"},
+		{"{{ dbt_version is string }}/{{ flags.FULL_REFRESH }}/{{ invocation_id | length }}", "True/False/36"},
+		{"{{ builtins.ref('inc') }}", `"main"."inc"`},
+		{"{{ this is none }}", "False"},
+		{"{{ api.Relation.create(database='d', schema='s', identifier='t').include(database=False) }}", `"s"."t"`},
+		{"{{ ref('src_rows').incorporate(path={'identifier': 'x'}).identifier }}", "x"},
+		{"{{ util.shout('q') }}", "upper('q')"},
+	} {
+		got, err := p.CompileInline(context.Background(), nil, c.src)
+		if err != nil {
+			t.Errorf("%s: %v", c.src, err)
+			continue
+		}
+		if got != c.want {
+			t.Errorf("%s\n got %q\nwant %q", c.src, got, c.want)
+		}
+	}
+	for _, c := range []struct{ src, want string }{
+		{"{{ env_var('GDBT_TEST_SURELY_UNSET') }}", "Env var required but not provided: 'GDBT_TEST_SURELY_UNSET'"},
+		{"{{ var('nothing_here') }}", "Required var 'nothing_here' not found"},
+		{"{{ ref('nope') }}", "ref('nope') names a node which was not found"},
+		{"{{ adapter.dispatch('nothing')() }}", "No macro named 'nothing' found"},
+		{"{{ exceptions.raise_compiler_error('custom failure') }}", "inline:1:4: custom failure"},
+	} {
+		_, err := p.CompileInline(context.Background(), nil, c.src)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want it to contain %q", c.src, err, c.want)
+		}
+	}
+}

@@ -1,0 +1,3 @@
+{% macro boom(x) %}
+  {{ exceptions.raise_compiler_error("bad input " ~ x) }}
+{% endmacro %}

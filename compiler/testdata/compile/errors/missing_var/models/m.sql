@@ -1,0 +1,2 @@
+{% set x = 1 %}
+select {{ var("start_date") }} as d

@@ -1,0 +1,3 @@
+{% macro shout(x) -%}
+  upper('{{ x }}')
+{%- endmacro %}

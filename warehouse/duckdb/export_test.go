@@ -1,0 +1,4 @@
+package duckdb
+
+// RetrySafeForTest exposes retrySafe to the external tests.
+var RetrySafeForTest = retrySafe
