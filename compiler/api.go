@@ -8,6 +8,7 @@ package compiler
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	"github.com/gdbt-dev/gdbt/manifest"
 	"github.com/gdbt-dev/gdbt/warehouse"
@@ -146,4 +147,34 @@ func (p *Project) RunHooks(ctx context.Context, a warehouse.Adapter, which strin
 func (p *Project) CompileInline(ctx context.Context, a warehouse.Adapter, sql string) (out string, err error) {
 	defer recoverInto(&err, nil)
 	return p.impl.compileInline(ctx, a, sql)
+}
+
+// Schemas lists the distinct database/schema pairs that the manifest's models, seeds,
+// snapshots and (store_failures) tests build into, sorted: the runner creates them before a
+// run, as dbt does, because materializations assume their schema exists.
+func (p *Project) Schemas() []warehouse.Relation {
+	seen := map[[2]string]bool{}
+	var out []warehouse.Relation
+	for _, n := range p.Manifest.Nodes {
+		switch n.ResourceType {
+		case manifest.Model, manifest.Seed, manifest.Snapshot, manifest.Test:
+		default:
+			continue
+		}
+		if n.ResourceType == manifest.Model && n.Materialized() == "ephemeral" {
+			continue
+		}
+		k := [2]string{n.Database, n.Schema}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, warehouse.Relation{Database: n.Database, Schema: n.Schema})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Database != out[j].Database {
+			return out[i].Database < out[j].Database
+		}
+		return out[i].Schema < out[j].Schema
+	})
+	return out
 }

@@ -437,7 +437,7 @@ func (rs *renderState) nodeRelation(n *manifest.Node) *relationObj {
 		return r
 	}
 	r := newRelation(rs.dialect(), n.Database, n.Schema, n.Alias, relationType(n))
-	r.empty = rs.p.opts.Empty && rs.mode == modeExecute
+	r.empty = rs.p.opts.Empty && rs.mode != modeParse
 	return r
 }
 
@@ -464,7 +464,7 @@ func fnSource(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.V
 	if s.ExternalLocation != "" {
 		r.external = rs.dialect().ExternalSQL(s.ExternalLocation)
 	}
-	r.empty = rs.p.opts.Empty && rs.mode == modeExecute
+	r.empty = rs.p.opts.Empty && rs.mode != modeParse
 	return r, nil
 }
 

@@ -117,3 +117,15 @@ func TestContextFunctions(t *testing.T) {
 		}
 	}
 }
+
+func TestLogRedactsSecrets(t *testing.T) {
+	t.Setenv("DBT_ENV_SECRET_TOKEN", "hunter2")
+	var logs []string
+	p := loadCase(t, "features", Options{Log: func(msg string, _ bool) { logs = append(logs, msg) }})
+	if _, err := p.CompileInline(context.Background(), nil, "{{ log('token=' ~ env_var('DBT_ENV_SECRET_TOKEN'), info=True) }}"); err != nil {
+		t.Fatal(err)
+	}
+	if len(logs) != 1 || logs[0] != "token=*****" {
+		t.Errorf("logs = %q, want the secret redacted", logs)
+	}
+}

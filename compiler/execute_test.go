@@ -103,11 +103,7 @@ func TestExecuteBasicOnDuckDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	// As dbt's runner does before a run: create every schema the nodes build into.
-	for _, n := range p.Manifest.Nodes {
-		if _, _, err := a.Execute(ctx, "create schema if not exists "+a.Dialect().QuoteIdent(n.Schema), false); err != nil {
-			t.Fatal(err)
-		}
-	}
+	createSchemas(t, a, p)
 	results := map[string]*Result{}
 	for _, n := range topo(p.Manifest) {
 		res, err := p.Execute(ctx, a, n)
@@ -132,6 +128,18 @@ func TestExecuteBasicOnDuckDB(t *testing.T) {
 	}
 	if r := results["model.shop.orders"]; len(r.Relations) != 1 || r.Relations[0].Identifier != "orders" {
 		t.Errorf("orders relations = %+v", r.Relations)
+	}
+
+	// --empty: every ref and source reads zero rows, so the build validates SQL cheaply.
+	pe, err := Load(Options{ProjectDir: dir, ProfilesDir: dir, Empty: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pe.Execute(ctx, a, pe.Manifest.Nodes["model.shop.customer_totals"]); err != nil {
+		t.Fatal(err)
+	}
+	if got := queryInt(t, a, `select count(*) from main_marts.customer_totals`); got != 0 {
+		t.Errorf("--empty build has %d rows, want 0", got)
 	}
 
 	// Break the data: the tests must now fail with the right counts.
@@ -159,10 +167,12 @@ func TestExecuteBasicOnDuckDB(t *testing.T) {
 	}
 }
 
-func createSchemas(t *testing.T, a warehouse.Adapter, m *manifest.Manifest) {
+// createSchemas creates Project.Schemas, as the runner does before a run.
+func createSchemas(t *testing.T, a warehouse.Adapter, p *Project) {
 	t.Helper()
-	for _, n := range m.Nodes {
-		if _, _, err := a.Execute(context.Background(), "create schema if not exists "+a.Dialect().QuoteIdent(n.Schema), false); err != nil {
+	ddl := a.Dialect().(warehouse.DDL)
+	for _, r := range p.Schemas() {
+		if _, _, err := a.Execute(context.Background(), ddl.CreateSchemaSQL(r.Database, r.Schema), false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -186,7 +196,7 @@ func TestExecuteFeaturesOnDuckDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	createSchemas(t, a, p.Manifest)
+	createSchemas(t, a, p)
 	if err := p.RunHooks(ctx, a, "on-run-start", nil); err != nil {
 		t.Fatal(err)
 	}

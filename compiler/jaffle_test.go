@@ -48,7 +48,7 @@ func TestJaffleShopDuckDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	createSchemas(t, a, p.Manifest)
+	createSchemas(t, a, p)
 	tests := 0
 	for _, n := range topo(p.Manifest) {
 		r, err := p.Execute(ctx, a, n)

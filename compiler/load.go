@@ -123,6 +123,20 @@ func newEnv() *jinja.Env {
 	env.Tags["materialization"] = jinja.TagArgs
 	env.Tags["docs"] = jinja.TagArgs
 	env.Tags["snapshot"] = jinja.TagArgs
+	// dbt's Relation is a dataclass mapping: `relation is mapping` holds, as packages expect.
+	if env.Tests == nil {
+		env.Tests = map[string]jinja.Func{}
+	}
+	env.Tests["mapping"] = func(_ *jinja.Call, args []jinja.Value, _ []jinja.KeywordArg) (jinja.Value, error) {
+		if len(args) == 0 {
+			return false, nil
+		}
+		switch args[0].(type) {
+		case *jinja.Dict, *relationObj:
+			return true, nil
+		}
+		return false, nil
+	}
 	return env
 }
 

@@ -30,7 +30,7 @@ type ProfileInfo struct {
 }
 
 // ProfileDirs lists the folders searched for profiles.yml, in dbt's order: --profiles-dir,
-// GDBT_PROFILES_DIR, DBT_PROFILES_DIR, the project folder, then ~/.dbt.
+// GDBT_PROFILES_DIR, DBT_PROFILES_DIR, the project folder, the current folder, then ~/.dbt.
 func ProfileDirs(opts Options) []string {
 	var dirs []string
 	add := func(d string) {
@@ -52,6 +52,11 @@ func ProfileDirs(opts Options) []string {
 		pd = "."
 	}
 	add(pd)
+	if abs, err := filepath.Abs(pd); err == nil {
+		if wd, err := os.Getwd(); err == nil && wd != abs {
+			add(".") // dbt looks in the folder it runs from
+		}
+	}
 	if home, err := os.UserHomeDir(); err == nil {
 		add(filepath.Join(home, ".dbt"))
 	}

@@ -33,7 +33,7 @@ func newRelation(d warehouse.Dialect, db, schema, ident, typ string) *relationOb
 func (o *relationObj) JinjaString() string {
 	s := o.render()
 	if o.empty && o.cte == "" {
-		return "(select * from " + s + " where false limit 0)"
+		return "(select * from " + s + " where false limit 0) _dbt_limit_subq_" + nonIdent.ReplaceAllString(o.r.Identifier, "_")
 	}
 	return s
 }
@@ -61,6 +61,28 @@ func (o *relationObj) render() string {
 		parts = append(parts, o.d.QuoteIdent(o.r.Identifier))
 	}
 	return strings.Join(parts, ".")
+}
+
+// metadata is what dbt's Relation carries as metadata: its class name, which packages such
+// as dbt-utils check to tell a Relation from a string.
+func (o *relationObj) metadata() *jinja.Dict {
+	d := jinja.NewDict()
+	typ := "BaseRelation"
+	if o.d != nil && o.d.Type() != "" {
+		t := o.d.Type()
+		switch t {
+		case "duckdb":
+			typ = "DuckDBRelation"
+		case "postgres":
+			typ = "PostgresRelation"
+		case "snowflake":
+			typ = "SnowflakeRelation"
+		default:
+			typ = strings.ToUpper(t[:1]) + t[1:] + "Relation"
+		}
+	}
+	d.Set("type", typ)
+	return d
 }
 
 func (o *relationObj) clone() *relationObj { c := *o; return &c }
@@ -102,6 +124,22 @@ func (o *relationObj) Attr(name string) (jinja.Value, bool) {
 	case "render":
 		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
 			return o.render(), nil
+		}), true
+	case "metadata":
+		return o.metadata(), true
+	case "get":
+		// dbt's Relation is a mapping; packages probe it with relation.get('metadata').
+		return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "key", "default")
+			key := str(a["key"])
+			if key != "get" {
+				if v, ok := o.Attr(key); ok {
+					if _, isFunc := v.(jinja.Func); !isFunc {
+						return v, nil
+					}
+				}
+			}
+			return a["default"], nil
 		}), true
 	case "include":
 		return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {

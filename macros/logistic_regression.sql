@@ -89,7 +89,7 @@
   {%- set history = [] -%}
   {%- for it in range(max_iter) -%}
   {%- if not st.done -%}
-    {%- set t0 = modules.datetime.datetime.now() -%}
+    {%- set t0 = modules.datetime.datetime.now().timestamp() -%}
     {%- set st.record = true -%}
     {%- set w = st.w -%}
     {%- do logistic_regression__write_weights(weights_rel, [w]) -%}
@@ -163,9 +163,9 @@
       {%- set loss = st.loss -%}
       {%- set g = st.grad -%}
     {%- endif -%}
-    {%- set t1 = modules.datetime.datetime.now() -%}
+    {%- set t1 = modules.datetime.datetime.now().timestamp() -%}
     {%- if st.record -%}
-      {%- do history.append([it + 1, loss, logistic_regression__sumsq(g) ** 0.5, step, (t1 - t0).total_seconds()]) -%}
+      {%- do history.append([it + 1, loss, logistic_regression__sumsq(g) ** 0.5, step, t1 - t0]) -%}
     {%- endif -%}
   {%- endif -%}
   {%- endfor -%}

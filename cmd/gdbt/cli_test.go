@@ -13,9 +13,9 @@ import (
 	"golang.org/x/tools/txtar"
 )
 
-// project extracts a txtar fixture from testdata into a temporary folder and isolates the
+// fixtureProject extracts a txtar fixture from testdata into a temporary folder and isolates the
 // profile search (no ~/.dbt, no DBT_PROFILES_DIR), so the zero-config target is used.
-func project(t *testing.T, name string) string {
+func fixtureProject(t *testing.T, name string) string {
 	t.Helper()
 	ar, err := txtar.ParseFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -37,8 +37,8 @@ func project(t *testing.T, name string) string {
 	return dir
 }
 
-// run calls Main in-process and returns the exit code and both streams.
-func run(t *testing.T, args ...string) (int, string, string) {
+// runCLI calls Main in-process and returns the exit code and both streams.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := Main(args, strings.NewReader(""), &out, &errb)
@@ -71,6 +71,8 @@ func TestGlobalFlagParsing(t *testing.T) {
 		{[]string{"run-operation", "grant", "--args", "{x: 1}", "--profiles-dir=pd", "--profile", "p"}, []string{"run-operation", "grant", "--args", "{x: 1}"},
 			func(g *Globals) bool { return g.ProfilesDir == "pd" && g.Profile == "p" }},
 		{[]string{"--log-level", "debug", "parse"}, []string{"parse"}, func(g *Globals) bool { return g.LogLevel == "debug" }},
+		{[]string{"-s", "a", "b", "run", "c"}, []string{"run", "c"}, func(g *Globals) bool { return reflect.DeepEqual(g.Select, []string{"a", "b"}) }},
+		{[]string{"run", "-s", "run"}, []string{"run"}, func(g *Globals) bool { return reflect.DeepEqual(g.Select, []string{"run"}) }},
 	}
 	for _, c := range cases {
 		g := newGlobals(nil, &bytes.Buffer{}, &bytes.Buffer{})
@@ -95,8 +97,8 @@ func TestGlobalFlagParsing(t *testing.T) {
 }
 
 func TestExitCodes(t *testing.T) {
-	shop := project(t, "shop.txtar")
-	broken := project(t, "broken.txtar")
+	shop := fixtureProject(t, "shop.txtar")
+	broken := fixtureProject(t, "broken.txtar")
 	empty := t.TempDir()
 	cases := []struct {
 		name    string
@@ -120,7 +122,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			code, out, errText := run(t, c.args...)
+			code, out, errText := runCLI(t, c.args...)
 			if code != c.code {
 				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, c.code, out, errText)
 			}
@@ -135,8 +137,8 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestBrokenProjectErrorsSorted(t *testing.T) {
-	broken := project(t, "broken.txtar")
-	code, _, errText := run(t, "parse", "--project-dir", broken, "--no-color")
+	broken := fixtureProject(t, "broken.txtar")
+	code, _, errText := runCLI(t, "parse", "--project-dir", broken, "--no-color")
 	if code != 2 {
 		t.Fatalf("exit %d", code)
 	}
@@ -169,8 +171,8 @@ func schemaFile(t *testing.T, name string) string {
 }
 
 func TestParseAndCompileArtifacts(t *testing.T) {
-	shop := project(t, "shop.txtar")
-	code, out, errText := run(t, "parse", "--project-dir", shop, "--log-level", "debug")
+	shop := fixtureProject(t, "shop.txtar")
+	code, out, errText := runCLI(t, "parse", "--project-dir", shop, "--log-level", "debug")
 	if code != 0 {
 		t.Fatalf("parse exit %d\n%s%s", code, out, errText)
 	}
@@ -214,7 +216,7 @@ func TestParseAndCompileArtifacts(t *testing.T) {
 		t.Errorf("nodes: %v", m.Nodes)
 	}
 
-	code, out, errText = run(t, "compile", "--project-dir", shop, "-s", "dim_orders")
+	code, out, errText = runCLI(t, "compile", "--project-dir", shop, "-s", "dim_orders")
 	if code != 0 {
 		t.Fatalf("compile exit %d\n%s%s", code, out, errText)
 	}
@@ -229,14 +231,14 @@ func TestParseAndCompileArtifacts(t *testing.T) {
 		t.Error("an unselected model was compiled")
 	}
 
-	code, out, _ = run(t, "compile", "--project-dir", shop, "-q", "--inline", "select {{ cents('x') }} from {{ ref('stg_orders') }}")
+	code, out, _ = runCLI(t, "compile", "--project-dir", shop, "-q", "--inline", "select {{ cents('x') }} from {{ ref('stg_orders') }}")
 	if code != 0 || !strings.Contains(out, "select (x * 100) from") || strings.Contains(out, "{{") {
 		t.Errorf("compile --inline: exit %d\n%s", code, out)
 	}
 }
 
 func TestList(t *testing.T) {
-	shop := project(t, "shop.txtar")
+	shop := fixtureProject(t, "shop.txtar")
 	cases := []struct {
 		args []string
 		want []string
@@ -252,7 +254,7 @@ func TestList(t *testing.T) {
 	}
 	for _, c := range cases {
 		args := append([]string{"ls", "--project-dir", shop, "-q"}, c.args...)
-		code, out, errText := run(t, args...)
+		code, out, errText := runCLI(t, args...)
 		if code != 0 {
 			t.Errorf("%q: exit %d: %s", c.args, code, errText)
 			continue
@@ -262,33 +264,33 @@ func TestList(t *testing.T) {
 			t.Errorf("%q:\n got %q\nwant %q", c.args, got, c.want)
 		}
 	}
-	code, out, _ := run(t, "list", "--project-dir", shop, "--output", "json", "-s", "dim_orders", "--resource-type", "model", "--output-keys", "name", "resource_type")
+	code, out, _ := runCLI(t, "list", "--project-dir", shop, "--output", "json", "-s", "dim_orders", "--resource-type", "model", "--output-keys", "name", "resource_type")
 	if code != 0 || strings.TrimSpace(out) != `{"name":"dim_orders","resource_type":"model"}` {
 		t.Errorf("json: exit %d %q", code, out)
 	}
 }
 
 func TestCleanAndDeps(t *testing.T) {
-	shop := project(t, "shop.txtar")
+	shop := fixtureProject(t, "shop.txtar")
 	lib := filepath.Join(t.TempDir(), "lib")
 	os.MkdirAll(filepath.Join(lib, "macros"), 0o755)
 	os.WriteFile(filepath.Join(lib, "dbt_project.yml"), []byte("name: lib\n"), 0o644)
 	os.WriteFile(filepath.Join(lib, "macros", "twice.sql"), []byte("{% macro twice(x) %}2*{{ x }}{% endmacro %}"), 0o644)
 	os.WriteFile(filepath.Join(shop, "packages.yml"), []byte("packages:\n  - local: "+lib+"\n"), 0o644)
-	if code, out, errText := run(t, "deps", "--project-dir", shop); code != 0 {
+	if code, out, errText := runCLI(t, "deps", "--project-dir", shop); code != 0 {
 		t.Fatalf("deps: %d %s %s", code, out, errText)
 	}
 	if _, err := os.Stat(filepath.Join(shop, "dbt_packages", "lib", "macros", "twice.sql")); err != nil {
 		t.Fatal(err)
 	}
-	code, out, _ := run(t, "compile", "--project-dir", shop, "-q", "--inline", "{{ lib.twice(3) }}")
+	code, out, _ := runCLI(t, "compile", "--project-dir", shop, "-q", "--inline", "{{ lib.twice(3) }}")
 	if code != 0 || strings.TrimSpace(out) != "2*3" {
 		t.Errorf("package macro after deps: %d %q", code, out)
 	}
-	if code, _, _ := run(t, "parse", "--project-dir", shop); code != 0 {
+	if code, _, _ := runCLI(t, "parse", "--project-dir", shop); code != 0 {
 		t.Fatal("parse")
 	}
-	if code, out, errText := run(t, "clean", "--project-dir", shop); code != 0 {
+	if code, out, errText := runCLI(t, "clean", "--project-dir", shop); code != 0 {
 		t.Fatalf("clean: %d %s %s", code, out, errText)
 	}
 	for _, d := range []string{"target", "dbt_packages"} {
@@ -300,18 +302,18 @@ func TestCleanAndDeps(t *testing.T) {
 		t.Errorf("clean followed the package symlink and deleted its source: %v", err)
 	}
 	os.WriteFile(filepath.Join(shop, "dbt_project.yml"), []byte("name: shop\nclean-targets: [\"..\"]\n"), 0o644)
-	if code, _, errText := run(t, "clean", "--project-dir", shop); code != 2 || !strings.Contains(errText, "outside the project folder") {
+	if code, _, errText := runCLI(t, "clean", "--project-dir", shop); code != 2 || !strings.Contains(errText, "outside the project folder") {
 		t.Errorf("clean outside the project: %d %s", code, errText)
 	}
 	os.WriteFile(filepath.Join(shop, "packages.yml"), []byte("packages:\n  - git: https://example.com/x.git\n"), 0o644)
-	if code, _, errText := run(t, "deps", "--project-dir", shop); code != 2 || !strings.Contains(errText, "only local packages are supported") {
+	if code, _, errText := runCLI(t, "deps", "--project-dir", shop); code != 2 || !strings.Contains(errText, "only local packages are supported") {
 		t.Errorf("deps git: %d %s", code, errText)
 	}
 }
 
 func TestDebugZeroConfig(t *testing.T) {
-	shop := project(t, "shop.txtar")
-	code, out, errText := run(t, "debug", "--project-dir", shop)
+	shop := fixtureProject(t, "shop.txtar")
+	code, out, errText := runCLI(t, "debug", "--project-dir", shop)
 	if code != 0 {
 		t.Fatalf("debug exit %d\n%s\n%s", code, out, errText)
 	}
@@ -321,15 +323,15 @@ func TestDebugZeroConfig(t *testing.T) {
 		}
 	}
 	os.WriteFile(filepath.Join(shop, "profiles.yml"), []byte("shop:\n  target: dev\n  outputs:\n    dev: {type: snowflake, account: x, password: hunter2}\n"), 0o644)
-	code, out, _ = run(t, "debug", "--project-dir", shop)
+	code, out, _ = runCLI(t, "debug", "--project-dir", shop)
 	if code != 1 || strings.Contains(out, "hunter2") || !strings.Contains(out, "password: *****") {
 		t.Errorf("debug with an unbuilt adapter: exit %d\n%s", code, out)
 	}
 }
 
 func TestJSONLogFormat(t *testing.T) {
-	shop := project(t, "shop.txtar")
-	code, out, _ := run(t, "parse", "--project-dir", shop, "--log-format", "json")
+	shop := fixtureProject(t, "shop.txtar")
+	code, out, _ := runCLI(t, "parse", "--project-dir", shop, "--log-format", "json")
 	if code != 0 {
 		t.Fatal(code)
 	}

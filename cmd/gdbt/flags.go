@@ -172,6 +172,10 @@ func (g *Globals) parse(args []string) ([]string, error) {
 				n++
 			}
 			for i+1 < len(args) && !isFlag(args[i+1]) && args[i+1] != "--" {
+				// Before the subcommand, a command name ends the list: gdbt -s x run.
+				if len(rest) == 0 && isCommand(args[i+1]) {
+					break
+				}
 				i++
 				if err := spec.set(g, args[i]); err != nil {
 					return nil, err
@@ -286,4 +290,14 @@ func parseFlags(cmd string, args []string, specs []cmdFlag) (parsedFlags, error)
 		}
 	}
 	return out, nil
+}
+
+// isCommand reports whether s names a subcommand.
+func isCommand(s string) bool {
+	for _, c := range commands() {
+		if c.name == s {
+			return true
+		}
+	}
+	return false
 }

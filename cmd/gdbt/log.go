@@ -21,8 +21,8 @@ import (
 
 var levelRank = map[string]int{"debug": 0, "info": 1, "warn": 2, "error": 3, "none": 4}
 
-// now is the clock for log timestamps (tests may replace it).
-var now = time.Now
+// logClock is the clock for log timestamps (tests may replace it).
+var logClock = time.Now
 
 // enabled reports whether events of level are printed.
 func (g *Globals) enabled(level string) bool {
@@ -36,7 +36,7 @@ func (g *Globals) enabled(level string) bool {
 // text output prints msg only).
 func (g *Globals) Event(level, msg string, fields map[string]any) {
 	msg = compiler.Redact(msg)
-	t := now()
+	t := logClock()
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.LogFile != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // discrete is a probability mass function over the integers lo..lo+len(p)-1
@@ -75,7 +76,7 @@ func anchored(anchors map[int]float64, lo, hi int, tailSlope float64) []float64 
 	for k := range anchors {
 		keys = append(keys, k)
 	}
-	sortInts(keys)
+	slices.Sort(keys)
 	w := make([]float64, hi-lo+1)
 	for x := lo; x <= hi; x++ {
 		if v, ok := anchors[x]; ok {
@@ -101,14 +102,6 @@ func anchored(anchors map[int]float64, lo, hi int, tailSlope float64) []float64 
 		}
 	}
 	return w
-}
-
-func sortInts(a []int) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
-		}
-	}
 }
 
 // normCDF is the standard normal distribution function.

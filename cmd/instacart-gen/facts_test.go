@@ -62,6 +62,7 @@ func TestFacts(t *testing.T) {
 		{name: "orders per user: min", target: 4, got: float64(s.opuMin), tol: 0, why: "hard bound"},
 		{name: "orders per user: max", target: 100, got: float64(s.opuMax), tol: 0, why: "hard cap, ~0.7% of users sit on it"},
 		{name: "orders per user: median", target: 10, got: float64(s.opuMedian), tol: 1, why: "discrete median of a skewed law"},
+		{name: "orders per user: mode", target: 4, got: float64(s.opuMode), tol: 0, why: "stratified draw: 4 leads 5 by 19%"},
 		{name: "orders per user: mean", target: 16.59, got: s.opuMean, tol: 0.8, why: "sd 17 / sqrt(4000 users) = 0.27, x3"},
 		{name: "users with 4 orders", target: 24000 / 206209.0, got: perUser(4), tol: 0.015, why: "binomial sd 0.005 at 4000 users, x3"},
 		{name: "users with 5 orders", target: 19600 / 206209.0, got: perUser(5), tol: 0.014, why: "binomial sd 0.0046, x3"},
@@ -71,8 +72,11 @@ func TestFacts(t *testing.T) {
 		{name: "prior basket: mean", target: 10.09, got: s.basketMean, tol: 0.4, why: "user habits correlate baskets: effective n ~ users"},
 		{name: "prior basket: mode", target: 5, got: float64(s.basketMode), tol: 1, why: "flat top (5: 228k vs 6: 228k)"},
 		{name: "prior baskets of 1 line", target: 156000 / 3214874.0, got: perPrior(1), tol: 0.008, why: "clustered by user, ~3 binomial sd"},
+		{name: "prior baskets of 3 lines", target: 207027 / 3214874.0, got: perPrior(3), tol: 0.008, why: "clustered by user"},
 		{name: "prior baskets of 5 lines", target: 228330 / 3214874.0, got: perPrior(5), tol: 0.008, why: "clustered by user"},
 		{name: "prior baskets of 10 lines", target: 165000 / 3214874.0, got: perPrior(10), tol: 0.008, why: "clustered by user"},
+		{name: "prior baskets of 7 lines", target: 220006 / 3214874.0, got: perPrior(7), tol: 0.008, why: "clustered by user"},
+		{name: "prior baskets of 15 lines", target: 91000 / 3214874.0, got: perPrior(15), tol: 0.006, why: "clustered by user"},
 		{name: "prior baskets of 20 lines", target: 48000 / 3214874.0, got: perPrior(20), tol: 0.005, why: "clustered by user"},
 		{name: "prior baskets of 30 lines", target: 11000 / 3214874.0, got: perPrior(30), tol: 0.003, why: "clustered by user"},
 		{name: "reorder rate of prior lines", target: 0.5897, got: s.reorderPrior, tol: 0.02, why: "calibrated; user propensities spread it"},
@@ -86,6 +90,7 @@ func TestFacts(t *testing.T) {
 		{name: "days since prior = 7 (weekly spike)", target: 320000 / float64(realGaps), got: dayShare(7), tol: 0.01, why: "quantile-mapped; clustered by user"},
 		{name: "days since prior = 14", target: 100000 / float64(realGaps), got: dayShare(14), tol: 0.006, why: "quantile-mapped"},
 		{name: "days since prior = 21", target: 45000 / float64(realGaps), got: dayShare(21), tol: 0.004, why: "quantile-mapped"},
+		{name: "days since prior = 28", target: 26000 / float64(realGaps), got: dayShare(28), tol: 0.004, why: "quantile-mapped"},
 		{name: "days since prior = 30 (cap, largest bar)", target: 370000 / float64(realGaps), got: dayShare(30), tol: 0.015, why: "quantile-mapped; cap users are whole users"},
 		{name: "top product share of prior lines", target: 472565 / 32434489.0, got: s.topShare, tol: 0.004, why: "Zipf head, reorder-weighted"},
 		{name: "held-out AUC, share of orders alone", target: 0.75, got: s.aucShare, tol: 0.06, why: "real single-feature AUCs ~0.7-0.78"},
@@ -97,7 +102,7 @@ func TestFacts(t *testing.T) {
 		checks = append(checks, check{name: fmt.Sprintf("order_dow = %d", k), target: orderDOW[k] / 3421083,
 			got: float64(s.dow[k]) / float64(orders), tol: 0.012, why: "quantile-mapped; weekday habit clusters by user"})
 	}
-	for _, h := range []int{0, 3, 8, 10, 14, 18, 22} {
+	for h := range orderHour {
 		checks = append(checks, check{name: fmt.Sprintf("order_hour_of_day = %d", h), target: orderHour[h] / 3421083,
 			got: float64(s.hour[h]) / float64(orders), tol: 0.008, why: "quantile-mapped; hour habit clusters by user"})
 	}

@@ -18,6 +18,7 @@ type stats struct {
 
 	ordersPerUser                  map[int]int
 	opuMin, opuMedian, opuMax      int
+	opuMode                        int
 	opuMean                        float64
 	basket                         map[int]int // prior orders by size
 	basketMean                     float64
@@ -134,6 +135,11 @@ func computeStats(d *dataset) *stats {
 		sum += n
 	}
 	s.opuMean = float64(sum) / float64(len(opu))
+	for k, c := range s.ordersPerUser {
+		if c > s.ordersPerUser[s.opuMode] || c == s.ordersPerUser[s.opuMode] && k < s.opuMode {
+			s.opuMode = k
+		}
+	}
 	s.basketMean = float64(s.priorLines) / float64(s.priorOrders)
 	for k, c := range s.basket {
 		if c > s.basket[s.basketMode] || c == s.basket[s.basketMode] && k < s.basketMode {

@@ -307,8 +307,9 @@ create view main.to_view__dbt_backup as select 'left by a killed run' as junk`)
 		expectRows(t, a, `select id, val from main.`+m+` order by id`, "1|10", "2|21", "3|30", "4|40")
 	}
 	expectRows(t, a, `select id, val, val10 from main.inc_append_cols order by id`, "1|10|100", "2|21|210", "3|30|NULL", "4|40|400")
-	expectRows(t, a, `select column_name from information_schema.columns where table_name = 'inc_sync_cols' order by ordinal_position`, "id", "tag")
-	expectRows(t, a, `select id, tag from main.inc_sync_cols order by id`, "1|x", "2|x", "3|x", "4|x")
+	expectRows(t, a, `select column_name, data_type from information_schema.columns where table_name = 'inc_sync_cols' order by ordinal_position`,
+		"id|INTEGER", "tag|VARCHAR", "num|BIGINT")
+	expectRows(t, a, `select id, tag, num from main.inc_sync_cols order by id`, "1|x|1", "2|x|2", "3|x|3", "4|x|4")
 	expectRows(t, a, `select id, val from main.inc_fail order by id`, "1|10", "2|20", "3|30")
 	expectRows(t, a, `select table_type from information_schema.tables where table_name = 'to_table'`, "BASE TABLE")
 	expectRows(t, a, `select table_type from information_schema.tables where table_name = 'to_view'`, "VIEW")

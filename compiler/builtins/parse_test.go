@@ -86,7 +86,9 @@ var requiredMacros = []string{
 	"concat", "hash", "safe_cast", "cast_bool_to_text", "split_part", "listagg", "any_value", "bool_or",
 	"length", "position", "replace", "right", "escape_single_quotes", "string_literal", "except", "intersect",
 	"array_construct", "array_append", "array_concat", "cast", "date", "equals", "generate_series",
-	"get_powers_of_two", "date_spine", "get_intervals_between",
+	"get_powers_of_two", "date_spine", "get_intervals_between", "snapshot_hash_arguments", "get_truncate_sql",
+	"get_rename_sql", "get_drop_sql", "get_create_sql", "get_replace_sql", "noop_statement", "apply_grants",
+	"should_revoke", "set_sql_header", "get_incremental_default_sql", "current_timestamp_in_utc_backcompat",
 }
 
 // dispatched reports whether name goes through adapter.dispatch (and so needs a default__
@@ -95,7 +97,8 @@ func dispatched(name string) bool {
 	switch name {
 	case "generate_schema_name_for_env", "drop_relation", "drop_relation_if_exists", "rename_relation",
 		"truncate_relation", "get_columns_in_relation", "get_columns_in_query", "load_cached_relation",
-		"run_hooks", "process_schema_changes":
+		"run_hooks", "process_schema_changes", "get_create_sql", "get_replace_sql", "noop_statement",
+		"apply_grants", "should_revoke", "set_sql_header", "get_incremental_default_sql":
 		return false
 	}
 	return true

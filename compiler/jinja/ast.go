@@ -153,6 +153,7 @@ type (
 	}
 )
 
+// Offset implements Node and Expr: the byte offset of the node in its template.
 func (n *If) Offset() int          { return n.Pos }
 func (n *For) Offset() int         { return n.Pos }
 func (n *Set) Offset() int         { return n.Pos }

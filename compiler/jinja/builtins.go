@@ -704,7 +704,12 @@ func builtinFilters() map[string]Func {
 }
 
 // sortedDicts copies v with dict keys sorted, as pprint shows them.
-func sortedDicts(v Value) Value {
+func sortedDicts(v Value) Value { return sortedDictsDepth(v, 0) }
+
+func sortedDictsDepth(v Value, depth int) Value {
+	if depth > maxNest {
+		return v
+	}
 	switch x := v.(type) {
 	case *Dict:
 		keys := append([]Value(nil), x.keys...)
@@ -712,13 +717,13 @@ func sortedDicts(v Value) Value {
 		d := NewDict()
 		for _, k := range keys {
 			val, _ := x.Get(k)
-			d.Set(k, sortedDicts(val))
+			d.Set(k, sortedDictsDepth(val, depth+1))
 		}
 		return d
 	case *List:
 		out := make([]Value, len(x.Items))
 		for i, it := range x.Items {
-			out[i] = sortedDicts(it)
+			out[i] = sortedDictsDepth(it, depth+1)
 		}
 		return &List{Items: out}
 	}
@@ -789,7 +794,7 @@ func jinjaTitle(s string) string {
 	start := true
 	for _, r := range s {
 		switch {
-		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '-' || r == '(' || r == '{' || r == '[' || r == '<' || r == '_':
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '-' || r == '(' || r == '{' || r == '[' || r == '<':
 			b.WriteRune(r)
 			start = true
 		case start:

@@ -36,7 +36,13 @@ func (e *Error) Error() string {
 	b.WriteString(strconv.Itoa(e.Col))
 	b.WriteString(": ")
 	b.WriteString(e.Msg)
-	for _, f := range e.Stack {
+	for i, f := range e.Stack {
+		if len(e.Stack) > 24 && i >= 12 && i < len(e.Stack)-12 {
+			if i == 12 {
+				b.WriteString("\n  … " + strconv.Itoa(len(e.Stack)-24) + " more macro calls")
+			}
+			continue
+		}
 		b.WriteString("\n  in macro ")
 		b.WriteString(f.Macro)
 		b.WriteString(" (")
@@ -84,6 +90,7 @@ func (l ErrorList) sorted() ErrorList {
 // returnSignal is the error Return builds; the macro call catches it.
 type returnSignal struct{ v Value }
 
+// Error is what a Return signal reports if it escapes every macro and the host sees it.
 func (r *returnSignal) Error() string { return "return() called outside of a macro" }
 
 // Return builds the error a host function returns to end the enclosing macro call early

@@ -213,6 +213,9 @@ func hex4(n int) string { return hex2(n>>8) + hex2(n&0xff) }
 
 // toJSON is json.dumps(v, sort_keys=True, indent=indent).
 func toJSON(v Value, indent string, level int) (string, error) {
+	if level > maxNest {
+		return "", errors.New("Circular reference detected")
+	}
 	nl := func(l int) string {
 		if indent == "" {
 			return ""

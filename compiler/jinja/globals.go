@@ -2,6 +2,9 @@ package jinja
 
 import "errors"
 
+// maxRange bounds range() (lists are materialised when iterated).
+const maxRange = 10_000_000
+
 // cycler is Jinja2's cycler(): next() steps through the items.
 type cycler struct {
 	items []Value
@@ -74,8 +77,8 @@ func builtinGlobals() map[string]Value {
 			}
 			r = rangeVal{ints[0], ints[1], ints[2]}
 		}
-		if r.length() > 100000 {
-			return nil, errors.New("Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).")
+		if r.length() > maxRange {
+			return nil, errors.New("range too big: gdbt materialises ranges and allows at most " + itoa(maxRange) + " items")
 		}
 		return r, nil
 	}}

@@ -65,7 +65,10 @@ func undefErr(v Value) error {
 
 type undefinedErr struct{ u *Undefined }
 
+// Error is Jinja2's UndefinedError message.
 func (e *undefinedErr) Error() string { return e.u.message() }
+
+// Unwrap lets errors.Is(err, ErrUndefined) match.
 func (e *undefinedErr) Unwrap() error { return ErrUndefined }
 
 // binop applies an arithmetic operator with Python semantics.
@@ -216,7 +219,7 @@ func repeatSeq(v Value, n int64) (Value, bool) {
 	}
 	switch x := v.(type) {
 	case string:
-		if int64(len(x))*n > 1<<28 {
+		if int64(len(x))*n > 1<<26 {
 			return nil, false
 		}
 		return strings.Repeat(x, int(n)), true
@@ -272,7 +275,15 @@ func unary(op string, v Value) (Value, error) {
 }
 
 // equal is Python ==.
-func equal(a, b Value) bool {
+func equal(a, b Value) bool { return equalDepth(a, b, 0) }
+
+// maxNest bounds recursion through nested (possibly self-containing) containers.
+const maxNest = 200
+
+func equalDepth(a, b Value, depth int) bool {
+	if depth > maxNest {
+		return false
+	}
 	if isBig(a) || isBig(b) {
 		c, ok := bigCompare(a, b)
 		return ok && c == 0
@@ -303,21 +314,24 @@ func equal(a, b Value) bool {
 		if !ok {
 			return false
 		}
-		return seqEqual(x.Items, y.Items)
+		return x == y || seqEqual(x.Items, y.Items, depth)
 	case Tuple:
 		y, ok := b.(Tuple)
 		if !ok {
 			return false
 		}
-		return seqEqual(x, y)
+		return seqEqual(x, y, depth)
 	case *Dict:
 		y, ok := b.(*Dict)
 		if !ok || x.Len() != y.Len() {
 			return false
 		}
+		if x == y {
+			return true
+		}
 		for i, k := range x.keys {
 			v, ok := y.Get(k)
-			if !ok || !equal(x.vals[i], v) {
+			if !ok || !equalDepth(x.vals[i], v, depth+1) {
 				return false
 			}
 		}
@@ -327,7 +341,7 @@ func equal(a, b Value) bool {
 		return ok
 	case rangeVal:
 		y, ok := b.(rangeVal)
-		return ok && seqEqual(x.items(), y.items())
+		return ok && seqEqual(x.items(), y.items(), depth)
 	}
 	return sameObject(a, b)
 }
@@ -342,12 +356,15 @@ func sameObject(a, b Value) (same bool) {
 	return a == b
 }
 
-func seqEqual(a, b []Value) bool {
+func seqEqual(a, b []Value, depth int) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if !equal(a[i], b[i]) {
+		if sameObject(a[i], b[i]) {
+			continue
+		}
+		if !equalDepth(a[i], b[i], depth+1) {
 			return false
 		}
 	}
@@ -355,7 +372,12 @@ func seqEqual(a, b []Value) bool {
 }
 
 // compare orders two values like Python's < (ok=false when unorderable).
-func compare(a, b Value) (int, bool) {
+func compare(a, b Value) (int, bool) { return compareDepth(a, b, 0) }
+
+func compareDepth(a, b Value, depth int) (int, bool) {
+	if depth > maxNest {
+		return 0, false
+	}
 	if isBig(a) || isBig(b) {
 		return bigCompare(a, b)
 	}
@@ -395,22 +417,22 @@ func compare(a, b Value) (int, bool) {
 		return compare(string(x), b)
 	case *List:
 		if y, ok := b.(*List); ok {
-			return compareSeq(x.Items, y.Items)
+			return compareSeq(x.Items, y.Items, depth)
 		}
 	case Tuple:
 		if y, ok := b.(Tuple); ok {
-			return compareSeq(x, y)
+			return compareSeq(x, y, depth)
 		}
 	}
 	return 0, false
 }
 
-func compareSeq(a, b []Value) (int, bool) {
+func compareSeq(a, b []Value, depth int) (int, bool) {
 	for i := 0; i < len(a) && i < len(b); i++ {
-		if equal(a[i], b[i]) {
+		if sameObject(a[i], b[i]) || equalDepth(a[i], b[i], depth+1) {
 			continue
 		}
-		return compare(a[i], b[i])
+		return compareDepth(a[i], b[i], depth+1)
 	}
 	switch {
 	case len(a) < len(b):
@@ -483,6 +505,20 @@ func contains(container, item Value) (bool, error) {
 	case *Namespace:
 		_, ok := c.Attrs.Get(item)
 		return ok, nil
+	case rangeVal:
+		i, ok := asInt(item)
+		if !ok {
+			if f, isF := item.(float64); isF && f == float64(int64(f)) {
+				i, ok = int64(f), true
+			}
+		}
+		if !ok {
+			return false, nil
+		}
+		if c.step > 0 {
+			return i >= c.start && i < c.stop && (i-c.start)%c.step == 0, nil
+		}
+		return i <= c.start && i > c.stop && (c.start-i)%(-c.step) == 0, nil
 	}
 	items, ok := iterValues(container)
 	if !ok {

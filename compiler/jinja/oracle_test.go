@@ -200,45 +200,64 @@ var (
 	pythonOnce    sync.Once
 	pythonAnswer  oracleFile
 	pythonMissing string // why the live oracle cannot run, "" when it can
+	pythonErr     error  // render.py failed
 )
 
-// livePython renders all cases with Python's Jinja2 in one process. It returns the
-// answers, or a reason why Python cannot serve as the oracle here.
+// pythonUnavailable says why python3 with jinja2 3.1.6 cannot serve as the oracle here,
+// or "" when it can.
+func pythonUnavailable() string {
+	out, err := exec.Command("python3", "-c", "import jinja2; print(jinja2.__version__)").CombinedOutput()
+	if err != nil {
+		return fmt.Sprintf("python3 -c 'import jinja2' failed (%v: %s)", err, strings.TrimSpace(string(out)))
+	}
+	if v := strings.TrimSpace(string(out)); v != oracleVersion {
+		return fmt.Sprintf("python3 has jinja2 %s, the oracle is jinja2 %s", v, oracleVersion)
+	}
+	return ""
+}
+
+// runPython renders cases with render.py in one python3 process.
+func runPython(cases []oracleCase) (oracleFile, error) {
+	var res oracleFile
+	req, err := json.Marshal(map[string]any{"cases": cases})
+	if err != nil {
+		return res, err
+	}
+	cmd := exec.Command("python3", oracleScript)
+	cmd.Stdin = bytes.NewReader(req)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return res, fmt.Errorf("%s failed: %v\n%s", oracleScript, err, stderr.String())
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		return res, fmt.Errorf("%s: bad output: %v", oracleScript, err)
+	}
+	for _, c := range cases {
+		r, ok := res.Results[c.Name]
+		if !ok {
+			return res, fmt.Errorf("%s gave no result for %s", oracleScript, c.Name)
+		}
+		r.Input = c.inputHash()
+		res.Results[c.Name] = r
+	}
+	return res, nil
+}
+
+// livePython renders the case files with Python's Jinja2, once per test binary. It returns
+// the answers, or a reason why Python cannot serve as the oracle here.
 func livePython(t testing.TB, cases []oracleCase) (oracleFile, string) {
 	t.Helper()
 	pythonOnce.Do(func() {
-		if out, err := exec.Command("python3", "-c", "import jinja2; print(jinja2.__version__)").CombinedOutput(); err != nil {
-			pythonMissing = fmt.Sprintf("python3 -c 'import jinja2' failed (%v: %s)", err, strings.TrimSpace(string(out)))
-			return
-		} else if v := strings.TrimSpace(string(out)); v != oracleVersion {
-			pythonMissing = fmt.Sprintf("python3 has jinja2 %s, the oracle is jinja2 %s", v, oracleVersion)
+		if pythonMissing = pythonUnavailable(); pythonMissing != "" {
 			return
 		}
-		req, err := json.Marshal(map[string]any{"cases": cases})
-		if err != nil {
-			pythonMissing = err.Error()
-			return
-		}
-		cmd := exec.Command("python3", oracleScript)
-		cmd.Stdin = bytes.NewReader(req)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("%s failed: %v\n%s", oracleScript, err, stderr.String())
-		}
-		if err := json.Unmarshal(out, &pythonAnswer); err != nil {
-			t.Fatalf("%s: bad output: %v", oracleScript, err)
-		}
-		for _, c := range cases {
-			r, ok := pythonAnswer.Results[c.Name]
-			if !ok {
-				t.Fatalf("%s gave no result for %s", oracleScript, c.Name)
-			}
-			r.Input = c.inputHash()
-			pythonAnswer.Results[c.Name] = r
-		}
+		pythonAnswer, pythonErr = runPython(cases)
 	})
+	if pythonErr != nil {
+		t.Fatal(pythonErr)
+	}
 	return pythonAnswer, pythonMissing
 }
 

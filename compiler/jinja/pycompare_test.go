@@ -268,3 +268,49 @@ func TestPythonSyntax(t *testing.T) {
 		"{{ {'a': 1} + {'b': 2} }}",
 	))
 }
+
+func TestPythonMore(t *testing.T) {
+	comparePython(t, srcs(
+		"{% for x in [1, 1, 2, 3, 3] %}{% if loop.changed(x) %}{{ x }}{% endif %}{% endfor %}",
+		"{% for x in range(3) %}{{ loop.revindex0 }}{{ loop.depth0 }}{{ loop.length }}{% endfor %}",
+		"{{ x|upper }}|{{ x|join(',') }}|{{ x|list }}|{{ x|first is undefined }}|{{ x ~ 'a' }}",
+		"{{ ('<b>'|e) ~ '<i>' }} {{ ('<b>'|e) + '<i>' }} {{ '<b>'|e|e }} {{ '<a>'|escape|length }}",
+		"{{ [1, 2, 3]|map('string')|map('int')|sum }} {{ ['1', '2']|map('int')|list }}",
+		"{{ {'b': 2, 'a': 1}|dictsort(by='value', reverse=true) }} {{ {'B': 1, 'a': 2}|dictsort }} {{ {'B': 1, 'a': 2}|dictsort(true) }}",
+		"{{ [{'n': 'b', 'v': 2}, {'n': 'a', 'v': 2}]|sort(attribute='n')|map(attribute='n')|join }} {{ ['B', 'a', 'C']|sort|join }} {{ ['B', 'a', 'C']|sort(case_sensitive=true)|join }}",
+		"{{ ['a', 'A', 'b']|unique|list }} {{ ['a', 'A', 'b']|unique(case_sensitive=true)|list }} {{ ['b', 'A']|max }} {{ [{'x': 2}, {'x': 5}]|max(attribute='x') }}",
+		"{{ 'x'|center(5) }}| {{ 'The Quick'|wordcount }} {{ 'a-b c_d'|title }} {{ \"it's o'neil\"|title }} {{ 'hELLO wORLD'|capitalize }}",
+		"{{ 'abc'|truncate(2) if false else 'long text here for truncation test'|truncate(15) }} {{ 'long text here'|truncate(10, true) }} {{ 'long text here'|truncate(10, false, '…', 0) }}",
+		"{{ 'a\\nb'|indent }} {{ 'a\\nb'|indent('--') }} {{ ''|indent(first=true) }}",
+		"{{ '%s=%s'|format('a', 1) }} {{ '%(x)s'|format(x=2) }} {{ '{}'|format }}",
+		"{{ [1, 2, 3, 4, 5, 6, 7]|slice(3)|list }} {{ [1, 2, 3, 4]|slice(3, 0)|list }} {{ [1, 2, 3]|batch(2, 'x')|list }}",
+		"{{ {'a': 1}|tojson(indent=2) }} {{ 'é'|tojson }} {{ [none, 1.0, 'x\"y']|tojson }} {{ (1, 2)|tojson }}",
+		"{{ none|string }} {{ 1|string ~ 2 }} {{ [1]|string }} {{ 1.0|float }} {{ '1e3'|float }} {{ none|default('x') }} {{ none|d('x', true) }}",
+		"{{ [1, 2]|attr('count') is undefined }} {{ 'abc'|attr('upper') is defined }} {{ {'a': 1}|attr('a') }}|",
+		"{{ ['a', 'b']|select('equalto', 'a')|list }} {{ [1, none, 0, 2]|select|list }} {{ [1, none, 2]|reject('none')|list }} {{ [{'a': none}, {'a': 1}]|rejectattr('a', 'none')|list }}",
+		"{{ [{'a': {'b': 1}}, {'a': {'b': 2}}]|map(attribute='a.b')|list }} {{ [[1, 2], [3, 4]]|map(attribute='1')|list }} {{ [{}]|map(attribute='z', default='dflt')|list }}",
+		"{{ 'aXbXc'.split('X', 1) }} {{ 'a,b'.rsplit(',', 5) }} {{ 'abc'.ljust(5, '.') }}|{{ 'abc'.rjust(5) }}|{{ 'ab'.center(6, '*') }}",
+		"{{ 'a\\tb\\nc d'.split() }} {{ 'line1\\r\\nline2\\n'.splitlines() }} {{ 'line1\\nline2'.splitlines(true) }}",
+		"{{ 'abc'.index('c') }} {{ 'abcabc'.rfind('b') }} {{ 'Hello World'.swapcase() }} {{ 'hello world'.title() }} {{ '1st place'.title() }}",
+		"{{ '  '.isspace() }} {{ 'abc1'.isalnum() }} {{ ''.isdigit() }} {{ 'ABC'.isupper() }} {{ 'abc'.islower() }} {{ 'A1'.isupper() }}",
+		"{{ '{name}-{0}'.format('p', name='n') }} {{ '{0[0]}-{1[k]}'.format([9], {'k': 'v'}) }} {{ '{:>{w}}'.format('x', w=4) }}",
+		"{{ 'a=1;b=2'.split(';')|map('trim')|list }} {{ 'x'.startswith('') }} {{ 'abc'.endswith(('c', 'z')) }}",
+		"{% set l = [1, 2, 3] %}{{ l.count(2) }} {% do l.reverse() %}{{ l }} {{ l.copy() is not sameas l }} {% do l.clear() %}{{ l }}",
+		"{% set d = {'a': 1} %}{{ d.copy() }} {{ d.setdefault('b', 2) }} {{ d }} {{ d.pop('zz', 'dflt') }} {{ d|length }}",
+		"{% set t = (1, 2, 1) %}{{ t.count(1) }} {{ t.index(2) }} {{ t[1:] }} {{ t * 2 }}",
+		"{{ 3 in range(5) }} {{ range(5)|length }} {{ range(5)[-1] }} {{ range(0) }} {{ range(5, 0, -2)|list }} {{ range(3) == range(3) }}",
+		"{{ namespace(a=1) }} {% set n = namespace({'x': 1}, y=2) %}{{ n.x }}{{ n.y }}",
+		"{{ dict([('a', 1)], b=2) }} {{ dict({'z': 0}) }}",
+		"{% set c = cycler(1, 2) %}{{ c.current }}{{ c.next() }}{{ c.current }}{% do c.reset() %}{{ c.current }}",
+		"{{ 1 is sameas true }} {{ true is sameas true }} {{ none is none }} {{ 'a' is ne 'b' }} {{ 2 is ge 2 }} {{ 2 is lt 1 }} {{ [] is iterable }} {{ 3 is iterable }}",
+		"{{ 'abc' is callable }} {{ range is callable }} {{ 1 is number }} {{ 1.5 is integer }} {{ true is number }} {{ x is none }} {{ none is defined }}",
+		"{{ 'upper' is filter }} {{ 'nope' is filter }} {{ 'odd' is test }} {{ 'a' is escaped }} {{ 'a'|e is escaped }}",
+	))
+}
+
+func TestPythonCycles(t *testing.T) {
+	comparePython(t, srcs(
+		"{% set a = [] %}{% do a.append(a) %}{{ a }} {{ a == a }} {{ [a] == [a] }} {{ a|length }}",
+		"{% set d = {} %}{% do d.update({'self': d}) %}{{ d }} {{ d == d }}",
+	))
+}

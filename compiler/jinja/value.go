@@ -585,18 +585,23 @@ func FromGo(v any) Value {
 
 // ToGo converts an engine value to plain Go (map[string]any, []any, int64, …) for the host.
 // Dict keys that are not strings are rendered with ToString.
-func ToGo(v Value) any {
+func ToGo(v Value) any { return toGoDepth(v, 0) }
+
+func toGoDepth(v Value, depth int) any {
+	if depth > maxNest {
+		return nil
+	}
 	switch x := v.(type) {
 	case *List:
 		out := make([]any, len(x.Items))
 		for i, it := range x.Items {
-			out[i] = ToGo(it)
+			out[i] = toGoDepth(it, depth+1)
 		}
 		return out
 	case Tuple:
 		out := make([]any, len(x))
 		for i, it := range x {
-			out[i] = ToGo(it)
+			out[i] = toGoDepth(it, depth+1)
 		}
 		return out
 	case *Dict:
@@ -606,17 +611,17 @@ func ToGo(v Value) any {
 			if !ok {
 				ks = ToString(k)
 			}
-			out[ks] = ToGo(x.vals[i])
+			out[ks] = toGoDepth(x.vals[i], depth+1)
 		}
 		return out
 	case *Namespace:
-		return ToGo(x.Attrs)
+		return toGoDepth(x.Attrs, depth+1)
 	case *Undefined:
 		return nil
 	case Markup:
 		return string(x)
 	case rangeVal:
-		return ToGo(&List{Items: x.items()})
+		return toGoDepth(&List{Items: x.items()}, depth+1)
 	}
 	return v
 }

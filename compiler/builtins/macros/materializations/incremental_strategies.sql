@@ -39,12 +39,12 @@ from {{ temp_relation }}
 begin;
 {% if unique_key -%}
 {%- if unique_key is string -%}
-delete from {{ target }} as DBT_INTERNAL_DEST
+delete from {{ target }} DBT_INTERNAL_DEST
 where ({{ unique_key }}) in (
     select distinct ({{ unique_key }}) from {{ source }}
 )
 {%- else -%}
-delete from {{ target }} as DBT_INTERNAL_DEST
+delete from {{ target }} DBT_INTERNAL_DEST
 where exists (
     select 1 from {{ source }} as DBT_INTERNAL_SOURCE
     where {% for key in unique_key -%}
