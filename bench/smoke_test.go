@@ -142,9 +142,20 @@ func TestSmokeRunnerAndReplay(t *testing.T) {
 
 // TestSmokeReference runs the pandas + scikit-learn reference on a 200-user dataset when
 // python3 has pandas and scikit-learn (skipped otherwise): it must fit and score better than
-// chance.
+// chance. It takes tens of seconds on a loaded machine (Python imports, the generator's
+// build), so -short skips it.
 func TestSmokeReference(t *testing.T) {
-	if err := exec.Command("python3", "-c", "import pandas, sklearn").Run(); err != nil {
+	if testing.Short() {
+		t.Skip("-short: the pandas reference smoke test takes tens of seconds")
+	}
+	py := ""
+	for _, c := range []string{"python3", "/usr/bin/python3"} {
+		if exec.Command(c, "-c", "import pandas, sklearn").Run() == nil {
+			py = c
+			break
+		}
+	}
+	if py == "" {
 		t.Skip("python3 with pandas and scikit-learn not available (apt-get install -y python3-pandas python3-sklearn)")
 	}
 	raw := t.TempDir()
@@ -153,7 +164,7 @@ func TestSmokeReference(t *testing.T) {
 	if out, err := gen.CombinedOutput(); err != nil {
 		t.Fatalf("instacart-gen: %v\n%s", err, out)
 	}
-	out, err := exec.Command("python3", "instacart/reference.py", raw, "--ext", "csv").Output()
+	out, err := exec.Command(py, "instacart/reference.py", raw, "--ext", "csv").Output()
 	if err != nil {
 		t.Fatalf("reference.py: %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -99,14 +100,50 @@ func EncodeManifest(out io.Writer, m *manifest.Manifest, meta manifest.Metadata)
 	return w.flush()
 }
 
+// parallelMin is the number of resources from which writeSorted encodes chunks on several
+// goroutines (variable so tests can compare both paths).
+var parallelMin = 2000
+
 // writeSorted writes a map of resources as an object in key order, building each
-// resource's object only when it is written.
+// resource's object only when it is written. Large maps are encoded in chunks by
+// GOMAXPROCS workers and written in order, with a bounded number of chunks in flight.
 func writeSorted[V any](w *jsonWriter, m map[string]V, build func(V) any) {
 	keys := sortedKeys(m)
 	w.buf = append(w.buf, '{')
-	for i, k := range keys {
-		w.key(k, i == 0)
-		w.value(build(m[k]))
+	workers := runtime.GOMAXPROCS(0)
+	if len(keys) < parallelMin || workers < 2 {
+		for i, k := range keys {
+			w.key(k, i == 0)
+			w.value(build(m[k]))
+			w.maybeFlush()
+		}
+		w.buf = append(w.buf, '}')
+		return
+	}
+	const chunk = 256
+	type part struct{ done chan []byte }
+	parts := make(chan part, 2*workers) // bounds the chunks in flight
+	go func() {
+		sem := make(chan struct{}, workers)
+		for lo := 0; lo < len(keys); lo += chunk {
+			hi := min(lo+chunk, len(keys))
+			p := part{done: make(chan []byte, 1)}
+			parts <- p
+			sem <- struct{}{}
+			go func(lo, hi int) {
+				defer func() { <-sem }()
+				cw := &jsonWriter{buf: make([]byte, 0, 64<<10), secrets: w.secrets}
+				for i := lo; i < hi; i++ {
+					cw.key(keys[i], i == 0)
+					cw.value(build(m[keys[i]]))
+				}
+				p.done <- cw.buf
+			}(lo, hi)
+		}
+		close(parts)
+	}()
+	for p := range parts {
+		w.buf = append(w.buf, <-p.done...)
 		w.maybeFlush()
 	}
 	w.buf = append(w.buf, '}')

@@ -111,6 +111,7 @@ func configObj(resourceType string, cfg map[string]any) obj {
 		for _, k := range sortedKeys(d) {
 			o = append(o, field{k, shapeConfigValue(k, d[k])})
 		}
+		presort(o) // shared by every node (and goroutine): never sorted again while written
 		def, _ = shapedDefaults.LoadOrStore(resourceType, o)
 	}
 	base := def.(obj)
@@ -126,6 +127,29 @@ func configObj(resourceType string, cfg map[string]any) obj {
 		out = append(out, field{k, v})
 	}
 	return out
+}
+
+// presort sorts every obj nested in v in place.
+func presort(v any) {
+	switch x := v.(type) {
+	case obj:
+		slices.SortFunc(x, cmpField)
+		for _, f := range x {
+			presort(f.v)
+		}
+	case []obj:
+		for _, o := range x {
+			presort(o)
+		}
+	case []any:
+		for _, e := range x {
+			presort(e)
+		}
+	case map[string]any:
+		for _, e := range x {
+			presort(e)
+		}
+	}
 }
 
 // shapeConfigValue converts one config value to the type the schema expects for its key.

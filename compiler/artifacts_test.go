@@ -215,6 +215,22 @@ func TestEncodeManifestSpeed(t *testing.T) {
 	if !json.Valid(b) {
 		t.Fatal("invalid JSON")
 	}
+	// The sequential path must give the same bytes as the parallel one.
+	defer func(old int) { parallelMin = old }(parallelMin)
+	parallelMin = 1 << 30
+	var seq bytes.Buffer
+	meta := manifest.Metadata{GeneratedAt: "2026-01-02T03:04:05.000000Z"}
+	if err := EncodeManifest(&seq, m, meta); err != nil {
+		t.Fatal(err)
+	}
+	parallelMin = 1
+	var par bytes.Buffer
+	if err := EncodeManifest(&par, m, meta); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(seq.Bytes(), par.Bytes()) {
+		t.Error("parallel and sequential encodings differ")
+	}
 }
 
 func BenchmarkEncodeManifest50k(b *testing.B) {

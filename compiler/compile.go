@@ -3,6 +3,7 @@ package compiler
 import (
 	"context"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -23,7 +24,23 @@ func (p *projectImpl) compile(ctx context.Context, a warehouse.Adapter, n *manif
 	n.CompiledCode = sql
 	n.Compiled = true
 	n.RelationName = p.relationName(a, n)
+	n.CompiledPath = p.compiledPath(n)
 	return sql, nil
+}
+
+// compiledPath is where dbt writes a node's compiled SQL:
+// <target-path>/compiled/<package>/<original file path> (a generic test adds its own name
+// under its property file's path).
+func (p *projectImpl) compiledPath(n *manifest.Node) string {
+	tp := p.rootPC.TargetPath
+	if tp == "" {
+		tp = "target"
+	}
+	fp := n.OriginalFilePath
+	if n.TestMetadata != nil {
+		fp = path.Join(fp, n.Name+".sql")
+	}
+	return path.Join(tp, "compiled", n.PackageName, fp)
 }
 
 // relationName is the quoted name a node builds ("" for ephemeral models, tests, analyses).

@@ -290,6 +290,30 @@ var contextFuncs = map[string]jinja.Value{
 	"load_agate_table":      jinja.Func(fnLoadAgateTable),
 	"render":                jinja.Func(fnRender),
 	"seed_file_path":        jinja.Func(fnSeedFilePath),
+	"doc":                   jinja.Func(fnDoc),
+}
+
+// fnDoc is doc('name') or doc('package', 'name'): a {% docs %} block's contents.
+func fnDoc(c *jinja.Call, args []jinja.Value, _ []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	if rs == nil || len(args) == 0 || len(args) > 2 {
+		return nil, fmt.Errorf("doc() takes a docs block name, optionally after a package name")
+	}
+	name, pkgs := str(args[len(args)-1]), []string{rs.pkg, rs.p.root}
+	if len(args) == 2 {
+		pkgs = []string{str(args[0])}
+	}
+	for _, pk := range pkgs {
+		if d, ok := rs.p.reg.docs["doc."+pk+"."+name]; ok {
+			return d.BlockContents, nil
+		}
+	}
+	for _, d := range rs.p.reg.docs {
+		if d.Name == name && len(args) == 1 {
+			return d.BlockContents, nil
+		}
+	}
+	return nil, fmt.Errorf("documentation for '%s' was not found", name)
 }
 
 // fnRender is dbt's render(string): the string rendered as a template in the current context

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gdbt-dev/gdbt/manifest"
@@ -49,6 +50,9 @@ func TestJaffleShopDuckDB(t *testing.T) {
 	}
 	defer a.Close()
 	createSchemas(t, a, p)
+	if d := p.Manifest.Nodes["model.jaffle_shop.orders"].Columns["status"].Description; !strings.Contains(d, "Orders can be one of") {
+		t.Errorf("doc() in a column description not rendered: %q", d)
+	}
 	tests := 0
 	for _, n := range topo(p.Manifest) {
 		r, err := p.Execute(ctx, a, n)

@@ -281,7 +281,7 @@ func (p *projectImpl) applyPatch(n *manifest.Node, pi *propIndex, f *SourceFile)
 	}
 	np := pt.np
 	n.PatchPath = n.PackageName + "://" + pt.file.Path
-	n.Description = np.Description
+	n.Description = p.renderDescription(n, np.Description)
 	if np.Config != nil {
 		MergeConfig(n.Config, np.Config)
 		for k, v := range np.Config {
@@ -302,7 +302,7 @@ func (p *projectImpl) applyPatch(n *manifest.Node, pi *propIndex, f *SourceFile)
 		n.Docs = np.Docs
 	}
 	for _, c := range np.Columns {
-		col := &manifest.Column{Name: c.Name, Description: c.Description, Meta: c.Meta, DataType: c.DataType, Quote: c.Quote, Tags: c.Tags}
+		col := &manifest.Column{Name: c.Name, Description: p.renderDescription(n, c.Description), Meta: c.Meta, DataType: c.DataType, Quote: c.Quote, Tags: c.Tags}
 		if col.Meta == nil {
 			col.Meta = map[string]any{}
 		}
@@ -311,6 +311,24 @@ func (p *projectImpl) applyPatch(n *manifest.Node, pi *propIndex, f *SourceFile)
 		}
 		n.Columns[c.Name] = col
 	}
+}
+
+// renderDescription renders {{ doc('x') }} and other Jinja in a YAML description, as dbt
+// does at parse time; a description that fails to render is kept as written.
+func (p *projectImpl) renderDescription(n *manifest.Node, desc string) string {
+	if !strings.Contains(desc, "{{") && !strings.Contains(desc, "{%") {
+		return desc
+	}
+	t, err := p.env.Parse(n.OriginalFilePath, desc)
+	if err != nil {
+		return desc
+	}
+	rs := p.newState(background, n, modeParse, nil)
+	out, err := t.Render(p.env, rs.rootContext())
+	if err != nil {
+		return desc
+	}
+	return out
 }
 
 // finishNode merges the config() call, then derives tags, meta and the node's database,

@@ -37,6 +37,9 @@ func Freshness(ctx context.Context, m *manifest.Manifest, a warehouse.Adapter, i
 	}
 	sort.Slice(todo, func(i, j int) bool { return todo[i].UniqueID < todo[j].UniqueID })
 	var out []FreshnessResult
+	start := time.Now()
+	con.Info("Concurrency", "Concurrency: 1 threads")
+	con.Info("Empty", "")
 	for i, s := range todo {
 		desc := "freshness of " + s.SourceName + "." + s.Name
 		con.StatusLine(Event{Name: "FreshnessStart", UniqueID: s.UniqueID, Index: i + 1, Total: len(todo), Msg: "START " + desc}, "RUN", "")
@@ -61,7 +64,33 @@ func Freshness(ctx context.Context, m *manifest.Manifest, a warehouse.Adapter, i
 		}
 		out = append(out, r)
 	}
+	freshnessFooter(con, out, time.Since(start))
 	return out
+}
+
+// freshnessFooter prints dbt's closing lines: the elapsed time, the failures again, and
+// the Done counts.
+func freshnessFooter(con *Console, res []FreshnessResult, el time.Duration) {
+	var pass, warn, bad int
+	con.Info("Empty", "")
+	con.Info("FinishedRunning", fmt.Sprintf("Finished running %d source%s in %.2fs.", len(res), plural(int64(len(res))), el.Seconds()))
+	for _, r := range res {
+		switch r.Status {
+		case "pass":
+			pass++
+		case "warn":
+			warn++
+		default:
+			bad++
+			msg := "stale: newest row older than error_after"
+			if r.Error != nil {
+				msg = *r.Error
+			}
+			con.Error("RunResultError", fmt.Sprintf("Freshness error in %s: %s", r.UniqueID, msg))
+		}
+	}
+	con.Info("Empty", "")
+	con.Info("EndOfRunSummary", fmt.Sprintf("Done. PASS=%d WARN=%d ERROR=%d SKIP=0 NO-OP=0 TOTAL=%d", pass, warn, bad, len(res)))
 }
 
 func checkFreshness(ctx context.Context, a warehouse.Adapter, s *manifest.Source, now time.Time) FreshnessResult {

@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler"
@@ -34,6 +33,8 @@ type Options struct {
 	Console      *Console
 	// SkipHooks disables on-run-start/on-run-end (dbt runs them for run, build, seed, test…).
 	SkipHooks bool
+	// Version is written into run_results.json as dbt_version ("" means runner.Version).
+	Version string
 }
 
 // Summary is the outcome of a command.
@@ -65,14 +66,17 @@ var ExecutableTypes = map[string][]string{
 }
 
 type run struct {
-	p       *compiler.Project
-	a       warehouse.Adapter
-	opts    Options
-	con     *Console
-	total   int
-	started atomic.Int64
+	p     *compiler.Project
+	a     warehouse.Adapter
+	opts  Options
+	con   *Console
+	total int
+	// seq numbers the "i of n" lines; it is only touched from the scheduler's callbacks,
+	// which dag.Run calls one at a time, so START and SKIP lines come out in a stable order.
+	seq int
 
 	mu      sync.Mutex
+	index   map[string]int // unique id → its "i of n" number
 	results map[string]*NodeResult
 }
 
@@ -80,10 +84,13 @@ type run struct {
 // failures of the run itself (artifacts, hooks); node failures are in the summary.
 func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Options) (*Summary, error) {
 	start := time.Now()
-	r := &run{p: p, a: a, opts: opts, con: opts.Console, results: map[string]*NodeResult{}}
 	if opts.Threads <= 0 {
 		opts.Threads = 1
 	}
+	if opts.Version == "" {
+		opts.Version = Version
+	}
+	r := &run{p: p, a: a, opts: opts, con: opts.Console, results: map[string]*NodeResult{}, index: map[string]int{}}
 	g, err := dag.New(p.Manifest)
 	if err != nil {
 		return nil, err
@@ -111,6 +118,7 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 	_, err = dag.Run(ctx, sched, ids, dag.RunOptions{
 		Threads:  opts.Threads,
 		FailFast: opts.FailFast,
+		OnStart:  r.start,
 		OnDone: func(o dag.Outcome) {
 			switch o.Status {
 			case dag.Skipped, dag.NotRun:
@@ -139,7 +147,7 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 		}
 	}
 	rr := &RunResults{
-		Metadata:    RunMetadata{InvocationID: opts.InvocationID, DbtVersion: Version, InvocationStartedAt: start.UTC().Format(time.RFC3339Nano)},
+		Metadata:    RunMetadata{InvocationID: opts.InvocationID, DbtVersion: opts.Version, InvocationStartedAt: start.UTC().Format(time.RFC3339Nano)},
 		Results:     sum.Results,
 		ElapsedTime: sum.Elapsed.Seconds(),
 		Args:        opts.Args,
@@ -157,9 +165,10 @@ var Version = "0.1.0"
 // execute runs one node; Failed skips its descendants.
 func (r *run) execute(ctx context.Context, id string) dag.Status {
 	n := r.p.Manifest.Nodes[id]
-	idx := int(r.started.Add(1))
+	r.mu.Lock()
+	idx := r.index[id]
+	r.mu.Unlock()
 	desc := describe(n)
-	r.con.StatusLine(Event{Name: "NodeStart", UniqueID: id, Index: idx, Total: r.total, Msg: "START " + desc}, "RUN", "")
 	t0 := time.Now()
 	res, err := r.p.Execute(ctx, r.a, n)
 	t1 := time.Now()
@@ -233,6 +242,16 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 	return status
 }
 
+// start prints a node's START line; dag.Run calls it just before the node's work begins.
+func (r *run) start(id string, _ int) {
+	r.seq++
+	r.mu.Lock()
+	r.index[id] = r.seq
+	r.mu.Unlock()
+	desc := describe(r.p.Manifest.Nodes[id])
+	r.con.StatusLine(Event{Name: "NodeStart", UniqueID: id, Index: r.seq, Total: r.total, Msg: "START " + desc}, "RUN", "")
+}
+
 // fail records a node whose work panicked (the scheduler recovered it).
 func (r *run) fail(id string, err error) {
 	r.mu.Lock()
@@ -275,13 +294,14 @@ func (r *run) skip(id, cause string) {
 	if n.RelationName != "" {
 		nr.RelationName = strPtr(n.RelationName)
 	}
-	idx := int(r.started.Add(1))
+	r.seq++
+	idx := r.seq
 	what := "relation " + relationLabel(n)
 	if n.ResourceType == manifest.Test {
 		what = "test " + n.Name
 	}
-	if cause != "" {
-		what += " (ancestor " + cause + " failed)"
+	if c, ok := r.p.Manifest.Nodes[cause]; ok {
+		what += " (" + c.ResourceType + " " + c.Name + " failed)"
 	}
 	r.con.StatusLine(Event{Name: "NodeSkipped", UniqueID: id, Index: idx, Total: r.total, Status: StatusSkipped, Msg: "SKIP " + what}, "SKIP", colorYellow)
 	r.mu.Lock()

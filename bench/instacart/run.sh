@@ -18,7 +18,8 @@
 #        GDBT=/tmp/gdbt-bench  CATALOG=/work/shared/data/instacart (real products/aisles/
 #        departments if present)  LITERAL_LOCATION=1 (write the data folder literally into
 #        the copy's sources.yml external_location, for builds whose compiler does not render
-#        Jinja there yet; 0 passes it only through --vars)
+#        Jinja there yet; 0 passes it only through --vars)  COMPARE=1 (default below 20,000
+#        users: check reference.py's features equal gdbt's fct_reorder_training_data)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -28,6 +29,16 @@ WORK=${WORK:-/tmp/gdbt-bench-instacart}
 GDBT=${GDBT:-/tmp/gdbt-bench}
 CATALOG=${CATALOG:-/work/shared/data/instacart}
 LITERAL_LOCATION=${LITERAL_LOCATION:-1}
+COMPARE=${COMPARE:-$([ "$USERS" -le 20000 ] && echo 1 || echo 0)}
+# The Python with pandas and scikit-learn (on Debian, /usr/bin/python3 when a pyenv python3
+# comes first on PATH).
+PY=${PY:-}
+if [ -z "$PY" ]; then
+  for c in python3 /usr/bin/python3; do
+    if "$c" -c "import pandas, sklearn" 2>/dev/null; then PY=$c; break; fi
+  done
+fi
+[ -n "$PY" ] || { echo "needs python3 with pandas and scikit-learn: apt-get install -y python3-pandas python3-sklearn" >&2; exit 1; }
 data=$WORK/data-u$USERS
 proj=$WORK/proj
 res=$WORK/results-u$USERS
@@ -62,14 +73,14 @@ timed() {
   echo "$name $r $tm $load $code" >> "$res/times.tsv"
 }
 
-{ echo "date $(date -u +%FT%TZ)"; echo "nproc $(nproc)"; free -g | awk '/Mem:/{print "mem_gb "$2}'; echo "users $USERS"; echo "gdbt $("$GDBT" --version)"; python3 -c "import pandas, sklearn; print('pandas', pandas.__version__); print('sklearn', sklearn.__version__)"; } > "$res/machine.txt"
+{ echo "date $(date -u +%FT%TZ)"; echo "nproc $(nproc)"; free -g | awk '/Mem:/{print "mem_gb "$2}'; echo "users $USERS"; echo "gdbt $("$GDBT" --version)"; "$PY" -c "import pandas, sklearn; print('pandas', pandas.__version__); print('sklearn', sklearn.__version__)"; } > "$res/machine.txt"
 : > "$res/times.tsv"
 for r in $(seq "$RUNS"); do
   rm -rf "$proj/target" "$proj/logs"
   timed gdbt_features "$proj" "$GDBT" run --exclude "instacart_model+" --vars "$vars"
   cp "$proj/target/run_results.json" "$res/features_run_results.$r.json"
   timed direct_sql "$proj" "$WORK/bin/sqlreplay" --target "$proj/target" --db "$WORK/direct/gdbt.duckdb" --per-node --dump "$res/direct.sql"
-  timed pandas_sklearn "$here" python3 reference.py "$data" --ext csv
+  timed pandas_sklearn "$here" "$PY" reference.py "$data" --ext csv
   rm -rf "$proj/target" "$proj/logs"
   timed gdbt_build "$proj" "$GDBT" build --vars "$vars"
   cp "$proj/target/run_results.json" "$res/build_run_results.$r.json"
@@ -83,9 +94,14 @@ db=$proj/target/gdbt.duckdb
 "$WORK/bin/duckq" --db "$db" \
   "copy (select * from main.instacart_training_input) to '$res/train.csv' (header)" \
   "copy (select * from main.fct_reorder_training_data where split = 'validation') to '$res/valid.csv' (header)" > /dev/null
-timed sklearn_fit "$here" python3 reference.py --fit "$res/train.csv" "$res/valid.csv" --l2 1.0
+timed sklearn_fit "$here" "$PY" reference.py --fit "$res/train.csv" "$res/valid.csv" --l2 1.0
 timed gdbt_gd "$proj" "$GDBT" run --select "instacart_model+" --vars "{instacart_raw_dir: $data, instacart_raw_ext: csv, bench_solver: gradient_descent, bench_max_iter: 100}"
 "$WORK/bin/duckq" --db "$db" "select * from main.instacart_model__history order by iteration" > "$res/history_gd.tsv" || true
 "$WORK/bin/duckq" --db "$db" "select * from main.eval_metrics" > "$res/eval_metrics_gd.tsv" || true
+if [ "$COMPARE" = 1 ]; then
+  "$WORK/bin/duckq" --db "$db" "copy (select * from main.fct_reorder_training_data) to '$res/training_data.csv' (header)" > /dev/null
+  "$PY" "$here/compare_features.py" "$data" "$res/training_data.csv" > "$res/compare_features.txt" 2>&1 || true
+  rm -f "$res/training_data.csv"
+fi
 rm -f "$res/train.csv" "$res/valid.csv"
-python3 "$here/summarize.py" "$res"
+"$PY" "$here/summarize.py" "$res"

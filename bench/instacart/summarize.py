@@ -74,6 +74,10 @@ def main():
               f"fit {fmt(med([o['fit_s'] for o in outs]))} s, scoring {fmt(med([o['score_s'] for o in outs]))} s; "
               f"{outs[-1]['train_rows']} training rows, {outs[-1].get('candidates')} candidates, validation AUC {outs[-1]['valid_auc']:.4f}")
 
+    cf = os.path.join(res, "compare_features.txt")
+    if os.path.exists(cf):
+        print("\nfeature check (compare_features.py): " + open(cf).read().strip())
+
     # Per-model times of the build, median over runs.
     per = {}
     for p in sorted(glob.glob(os.path.join(res, "build_run_results.*.json"))):

@@ -156,9 +156,9 @@ func TestBrokenProjectErrorsSorted(t *testing.T) {
 	}
 }
 
-// schemaFile finds a dbt schema in ../shared/schemas/dbt relative to the repository root
+// cliSchemaFile finds a dbt schema in ../shared/schemas/dbt relative to the repository root
 // (or GDBT_SCHEMAS_DIR), skipping when it is absent.
-func schemaFile(t *testing.T, name string) string {
+func cliSchemaFile(t *testing.T, name string) string {
 	dir := os.Getenv("GDBT_SCHEMAS_DIR")
 	if dir == "" {
 		dir = filepath.Join("..", "..", "..", "shared", "schemas", "dbt")
@@ -188,7 +188,7 @@ func TestParseAndCompileArtifacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sch, err := jsonschema.NewCompiler().Compile(schemaFile(t, "manifest_v12.json"))
+	sch, err := jsonschema.NewCompiler().Compile(cliSchemaFile(t, "manifest_v12.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,9 +32,10 @@ func cmdSource(g *Globals, args []string) int {
 		return ExitLoadFailed
 	}
 	start := time.Now()
+	g.Infof("Running with gdbt=%s", version)
 	res := runner.Freshness(s.ctx, s.p.Manifest, s.a, ids, runner.NewConsole(g, g.Color))
 	out := fl.Str("output", filepath.Join(s.targetDir, "sources.json"))
-	art := &runner.SourcesArtifact{Metadata: runner.RunMetadata{InvocationID: invocationID, DbtVersion: version}, Results: res, ElapsedTime: time.Since(start).Seconds()}
+	art := &runner.SourcesArtifact{Metadata: runner.RunMetadata{InvocationID: invocationID, DbtVersion: version, InvocationStartedAt: start.UTC().Format(time.RFC3339Nano)}, Results: res, ElapsedTime: time.Since(start).Seconds()}
 	if err := runner.WriteSources(out, art); err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed

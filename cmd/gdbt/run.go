@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 
 	"github.com/gdbt-dev/gdbt/compiler"
@@ -27,7 +28,7 @@ type session struct {
 // error and returns the exit code to use.
 func openSession(g *Globals) (*session, int) {
 	closeLog := g.OpenLogFile(logPathOf(g))
-	p, err := loadProject(g)
+	p, err := loadSessionProject(g)
 	if err != nil {
 		closeLog()
 		return nil, g.ReportLoadError(err)
@@ -47,6 +48,31 @@ func openSession(g *Globals) (*session, int) {
 		closeLog()
 	}
 	return s, ExitOK
+}
+
+// loadSessionProject loads the project like loadProject, and also tells the compiler which
+// command runs ({{ flags.WHICH }}) and where {{ log(msg, info=True) }} goes: the console
+// (info) or the log file only (debug).
+func loadSessionProject(g *Globals) (p *compiler.Project, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("internal error while loading the project: %v: %w", r, compiler.ErrProject)
+		}
+	}()
+	o := g.Options()
+	if o.Which == "" {
+		o.Which = g.Command
+	}
+	if o.Log == nil {
+		o.Log = func(msg string, info bool) {
+			if info {
+				g.Event("info", msg, map[string]any{"name": "JinjaLogInfo"})
+				return
+			}
+			g.Event("debug", msg, map[string]any{"name": "JinjaLogDebug"})
+		}
+	}
+	return compiler.Load(o)
 }
 
 // logPathOf is the project's log-path (logs/ by default).
@@ -99,6 +125,7 @@ func runSelected(g *Globals, s *session, command string, ids []string) int {
 		InvocationID: invocationID,
 		Args:         runArgs(g, command, threads),
 		Console:      runner.NewConsole(g, g.Color),
+		Version:      version,
 	})
 	if err != nil {
 		g.Errorf("%v", err)

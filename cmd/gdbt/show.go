@@ -39,6 +39,7 @@ func cmdShow(g *Globals, args []string) int {
 	} else {
 		var ids []string
 		_, ids, err = selectNodes(g, s.p, []string{manifest.Model, manifest.Seed, manifest.Snapshot, manifest.Test, manifest.Analysis})
+		ids = withoutIndirectTests(s.p.Manifest, ids)
 		if err == nil && len(ids) != 1 {
 			err = fmt.Errorf("gdbt show --select must match exactly one node, matched %d", len(ids))
 		}
@@ -130,4 +131,20 @@ func formatTable(t *warehouse.Table) string {
 		line(r)
 	}
 	return b.String()
+}
+
+// withoutIndirectTests drops the tests that selection added because they test a selected
+// node (dbt's eager indirect selection), so `show --select model` previews the model; a
+// selection of tests alone is kept.
+func withoutIndirectTests(m *manifest.Manifest, ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if n, ok := m.Nodes[id]; ok && n.ResourceType != manifest.Test {
+			out = append(out, id)
+		}
+	}
+	if len(out) == 0 {
+		return ids
+	}
+	return out
 }

@@ -208,30 +208,40 @@ func FuzzRender(f *testing.F) {
 		if !renderable(src) {
 			t.Skip()
 		}
-		vars, err := contextVars(fuzzContext)
-		if err != nil {
-			t.Fatal(err)
-		}
 		env := NewEnv()
 		env.Tags = dbtTags()
 		dbtFilters(env)
 		var tmpl *Template
+		var err error
 		if !within(fuzzRenderTimeout, func() { tmpl, err = env.Parse("fuzz.sql", src) }) {
 			t.Fatalf("Parse did not finish in %v: %q", fuzzRenderTimeout, src)
 		}
 		if err != nil {
 			return
 		}
-		var panicked any
-		finished := within(fuzzRenderTimeout, func() {
-			defer func() { panicked = recover() }()
-			tmpl.Render(env, &Context{Vars: vars})
-		})
-		if !finished {
-			t.Fatalf("Render did not finish in %v (no render limit?): %q", fuzzRenderTimeout, src)
+		// Render twice, each time with a fresh context (templates may mutate it): the
+		// output must not depend on map order or leftover state.
+		var outs [2]string
+		var errs [2]error
+		for i := range outs {
+			vars, err := contextVars(fuzzContext)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var panicked any
+			finished := within(fuzzRenderTimeout, func() {
+				defer func() { panicked = recover() }()
+				outs[i], errs[i] = tmpl.Render(env, &Context{Vars: vars})
+			})
+			if !finished {
+				t.Fatalf("Render did not finish in %v (no render limit?): %q", fuzzRenderTimeout, src)
+			}
+			if panicked != nil {
+				t.Fatalf("Render panicked: %v\nsource: %q", panicked, src)
+			}
 		}
-		if panicked != nil {
-			t.Fatalf("Render panicked: %v\nsource: %q", panicked, src)
+		if outs[0] != outs[1] || (errs[0] == nil) != (errs[1] == nil) {
+			t.Fatalf("two renders differ: %q (%v) then %q (%v)\nsource: %q", outs[0], errs[0], outs[1], errs[1], src)
 		}
 	})
 }
@@ -386,8 +396,80 @@ func (g *exprGen) atom(depth int) string {
 	}
 }
 
-// TestOracleRandom is a differential test over random expressions: each is rendered by
-// live Python Jinja2 and by the engine, and must agree like a TestOracle case. The seed is
+// wsText are the text pieces between tags in random whitespace templates.
+var wsText = []string{"", " ", "\n", "  \n  ", "x", "\t\n", " y \n\n", "\n\n  z", "a b"}
+
+// open and close return a tag's delimiters with random whitespace control: "-" on either
+// side, "+" on the left of statement tags (a no-op without lstrip_blocks, still parsed).
+func (g *exprGen) open(kind string) string {
+	switch g.r.IntN(4) {
+	case 0:
+		return kind + "-"
+	case 1:
+		if kind == "{%" {
+			return kind + "+"
+		}
+	}
+	return kind
+}
+
+func (g *exprGen) close(kind string) string {
+	if g.r.IntN(3) == 0 {
+		return "-" + kind
+	}
+	return kind
+}
+
+// stmt returns random template text: text and tags with random whitespace control around
+// blocks, loops, macros, calls, comments and raw blocks.
+func (g *exprGen) stmt(depth int) string {
+	var b strings.Builder
+	for n := 1 + g.r.IntN(4); n > 0; n-- {
+		b.WriteString(g.pick(wsText))
+		tag := func(body string) string { return g.open("{%") + " " + body + " " + g.close("%}") }
+		inner := func() string {
+			if depth > 0 {
+				return g.stmt(depth - 1)
+			}
+			return g.pick(wsText)
+		}
+		switch g.r.IntN(9) {
+		case 0:
+			b.WriteString(g.open("{{") + " " + g.pick([]string{"1", "'v'", "none", "loop.index", "nope"}) + " " + g.close("}}"))
+		case 1:
+			b.WriteString(tag("if " + g.pick([]string{"true", "false", "nope"})) + inner())
+			if g.r.IntN(2) == 0 {
+				b.WriteString(tag("else") + inner())
+			}
+			b.WriteString(tag("endif"))
+		case 2:
+			b.WriteString(tag("for i in [1, 2]") + inner())
+			if g.r.IntN(3) == 0 {
+				b.WriteString(tag("if not loop.last") + "," + tag("endif"))
+			}
+			b.WriteString(tag("endfor"))
+		case 3:
+			b.WriteString(g.open("{#") + " c\n " + g.close("#}"))
+		case 4:
+			b.WriteString(tag("set v = 1"))
+		case 5:
+			b.WriteString(tag("set blk") + inner() + tag("endset") + "[" + g.open("{{") + " blk " + g.close("}}") + "]")
+		case 6:
+			b.WriteString(tag("raw") + " {{ r }} \n" + tag("endraw"))
+		case 7:
+			b.WriteString(tag("macro m()") + inner() + tag("endmacro") + g.open("{{") + " m() " + g.close("}}"))
+		default:
+			b.WriteString(tag("macro w()") + "<" + g.open("{{") + " caller() " + g.close("}}") + ">" + tag("endmacro"))
+			b.WriteString(tag("call w()") + inner() + tag("endcall"))
+		}
+	}
+	b.WriteString(g.pick(wsText))
+	return b.String()
+}
+
+// TestOracleRandom is a differential test over random expressions and random templates
+// mixing text, tags and whitespace control: each is rendered by live Python Jinja2 and by
+// the engine, and must agree like a TestOracle case. The seed is
 // fixed (GDBT_ORACLE_SEED overrides it, GDBT_ORACLE_RANDOM sets the count), so a failure
 // reproduces; nothing is checked in, so it needs python3 with jinja2.
 func TestOracleRandom(t *testing.T) {
@@ -405,11 +487,15 @@ func TestOracleRandom(t *testing.T) {
 		count = v
 	}
 	g := &exprGen{r: rand.New(rand.NewPCG(seed, 0x6764627400000000))}
-	cases := make([]oracleCase, count)
+	cases := make([]oracleCase, 2*count)
 	for i := range cases {
+		tmpl := "{{ " + g.expr(1+g.r.IntN(3)) + " }}"
+		if i%2 == 1 {
+			tmpl = g.stmt(2)
+		}
 		cases[i] = oracleCase{
 			Name:     fmt.Sprintf("random/%d-%d", seed, i),
-			Template: "{{ " + g.expr(1+g.r.IntN(3)) + " }}",
+			Template: tmpl,
 			Context:  genContext,
 			File:     "random",
 			Line:     i,
@@ -430,5 +516,5 @@ func TestOracleRandom(t *testing.T) {
 			t.Fatal("the engine hung; stopping")
 		}
 	}
-	t.Logf("random expressions (seed %d): %d cases, %d differ", seed, count, differ)
+	t.Logf("random expressions and whitespace templates (seed %d): %d cases, %d differ", seed, len(cases), differ)
 }
