@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
 	"github.com/gdbt-dev/gdbt/manifest"
@@ -98,6 +99,9 @@ func (p *projectImpl) execute(ctx context.Context, a warehouse.Adapter, n *manif
 	md, err := p.findMaterialization(a.Dialect(), mat, n.PackageName)
 	if err != nil {
 		return nil, AsErrors(Errorf(n.OriginalFilePath, 0, 0, "%v", err)).Err()
+	}
+	if err := p.ensureSchema(ctx, a, n); err != nil {
+		return res, AsErrors(Errorf(n.OriginalFilePath, 0, 0, "create schema %s: %v", n.Schema, err)).Err()
 	}
 	rs := p.newState(ctx, n, modeExecute, a)
 	rs.setExtra("sql", sql)
@@ -326,4 +330,42 @@ func (p *projectImpl) runHooks(ctx context.Context, a warehouse.Adapter, which s
 		}
 	}
 	return errs.Err()
+}
+
+// schemaOnce makes sure one schema is created at most once per adapter.
+type schemaOnce struct {
+	once sync.Once
+	err  error
+}
+
+// ensureSchema creates the schema a node builds into, once per adapter and schema (dbt's
+// runner creates every schema before a run; doing it here keeps any caller correct).
+func (p *projectImpl) ensureSchema(ctx context.Context, a warehouse.Adapter, n *manifest.Node) error {
+	switch n.ResourceType {
+	case manifest.Model, manifest.Seed, manifest.Snapshot:
+	default:
+		return nil
+	}
+	if n.ResourceType == manifest.Model && n.Materialized() == "ephemeral" {
+		return nil
+	}
+	ddl, ok := a.Dialect().(warehouse.DDL)
+	if !ok {
+		return nil
+	}
+	key := schemaKey{a: a, db: n.Database, schema: n.Schema}
+	v, _ := p.schemas.LoadOrStore(key, &schemaOnce{})
+	so := v.(*schemaOnce)
+	so.once.Do(func() {
+		_, _, so.err = a.Execute(ctx, ddl.CreateSchemaSQL(n.Database, n.Schema), false)
+	})
+	if so.err != nil {
+		p.schemas.Delete(key)
+	}
+	return so.err
+}
+
+type schemaKey struct {
+	a          warehouse.Adapter
+	db, schema string
 }

@@ -64,6 +64,8 @@ type projectImpl struct {
 	caches  map[warehouse.Adapter]*warehouse.Cache
 
 	logMu sync.Mutex
+	// schemas are the schemas created so far, per adapter (schemaKey → *schemaOnce).
+	schemas sync.Map
 }
 
 // nodeSource is what compiling a node needs from parsing.

@@ -231,7 +231,14 @@ func builtinFilters() map[string]Func {
 			w, _ := toInt(a[1])
 			ind = strings.Repeat(" ", int(w))
 		}
-		return indent(str(a[0]), ind, Truthy(a[2]), Truthy(a[3])), nil
+		s, isStr := optStr(a[0])
+		if !isStr {
+			if u, ok := a[0].(*Undefined); ok {
+				return nil, &undefinedErr{u}
+			}
+			return nil, typeErr("unsupported operand type(s) for +=: " + pyQuote(typeName(a[0])) + " and 'str'")
+		}
+		return indent(s, ind, Truthy(a[2]), Truthy(a[3])), nil
 	})
 	f["items"] = filter("items", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
 		switch d := a[0].(type) {
@@ -279,16 +286,19 @@ func builtinFilters() map[string]Func {
 		return &List{Items: append([]Value{}, items...)}, err
 	})
 	f["lower"] = filter("lower", []string{"s"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
-		return strings.ToLower(str(a[0])), nil
+		return pyLower(str(a[0])), nil
 	})
 	f["upper"] = filter("upper", []string{"s"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
-		return strings.ToUpper(str(a[0])), nil
+		return pyUpper(str(a[0])), nil
 	})
 	f["map"] = func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
 		return guard(func() (Value, error) {
 			r := rOf(c)
 			if len(args) == 0 {
 				return nil, typeErr("map() missing required argument 'value'")
+			}
+			if !Truthy(args[0]) {
+				return &List{Items: []Value{}}, nil
 			}
 			items, err := listOf(args[0])
 			if err != nil {
@@ -423,6 +433,9 @@ func builtinFilters() map[string]Func {
 				r := rOf(c)
 				if len(args) == 0 {
 					return nil, typeErr(name + "() missing required argument 'value'")
+				}
+				if !Truthy(args[0]) {
+					return &List{Items: []Value{}}, nil
 				}
 				items, err := listOf(args[0])
 				if err != nil {
@@ -563,6 +576,19 @@ func builtinFilters() map[string]Func {
 		lw := int64(5)
 		if a[4] != nil {
 			lw, _ = toInt(a[4])
+		}
+		if _, isStr := optStr(a[0]); !isStr {
+			if u, ok := a[0].(*Undefined); ok {
+				return u, nil
+			}
+			ln, err := length(a[0])
+			if err != nil {
+				return nil, err
+			}
+			if int64(ln) <= n+lw {
+				return a[0], nil
+			}
+			return nil, typeErr(pyQuote(typeName(a[0])) + " object has no attribute 'rsplit'")
 		}
 		return truncate(str(a[0]), int(n), Truthy(a[2]), str(a[3]), int(lw))
 	})
@@ -798,10 +824,10 @@ func jinjaTitle(s string) string {
 			b.WriteRune(r)
 			start = true
 		case start:
-			b.WriteString(strings.ToUpper(string(r)))
+			b.WriteString(pyUpper(string(r)))
 			start = false
 		default:
-			b.WriteString(strings.ToLower(string(r)))
+			b.WriteString(pyLower(string(r)))
 		}
 	}
 	return b.String()
@@ -819,7 +845,7 @@ func toFloat(v, def Value) Value {
 		}
 		return 0.0
 	case string, Markup:
-		s := strings.TrimSpace(str(x))
+		s := asciiDigits(strings.TrimSpace(str(x)))
 		f, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
 		if err != nil {
 			ls := strings.ToLower(s)
@@ -856,7 +882,7 @@ func toIntFilter(v, def Value, base int) Value {
 		}
 		return floatToInt(x)
 	case string, Markup:
-		s := strings.TrimSpace(str(x))
+		s := asciiDigits(strings.TrimSpace(str(x)))
 		clean := strings.ReplaceAll(s, "_", "")
 		b := base
 		if b == 16 || b == 8 || b == 2 || b == 0 {

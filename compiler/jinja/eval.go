@@ -16,7 +16,7 @@ func (r *renderer) eval(x Expr, sc *scope) Value {
 	case *GetItem:
 		obj := r.eval(n.X, sc)
 		if s, ok := n.Index.(*SliceExpr); ok {
-			return r.slice(obj, s, sc)
+			return r.slice(obj, s, sc, isConstExpr(n.X) && isConstExpr(s))
 		}
 		return r.getitem(obj, r.eval(n.Index, sc), n.Pos)
 	case *CallExpr:
@@ -476,9 +476,23 @@ func sliceItems(items []Value, start, stop, step *int64) ([]Value, bool) {
 	return out, true
 }
 
-func (r *renderer) slice(obj Value, s *SliceExpr, sc *scope) Value {
-	if _, ok := obj.(*Dict); ok {
-		return &Undefined{hint: "'dict object' has no element slice"}
+// slice evaluates x[a:b:c]. Jinja2 compiles slices to plain Python subscription, so bad
+// operands raise; but when everything is a literal its optimizer folds the expression
+// through getitem, which turns the same errors into Undefined. konst says which applies.
+func (r *renderer) slice(obj Value, s *SliceExpr, sc *scope, konst bool) Value {
+	bad := func(msg string) Value {
+		if konst {
+			return &Undefined{hint: pyQuote(objectTypeRepr(obj)) + " has no element slice"}
+		}
+		r.fail(s.Pos, msg)
+		return nil
+	}
+	switch obj.(type) {
+	case *Dict:
+		return bad("unhashable type: 'slice'")
+	case *List, Tuple, string, Markup, rangeVal, *Undefined:
+	default:
+		return bad(pyQuote(typeName(obj)) + " object is not subscriptable")
 	}
 	var parts [3]*int64
 	for i, e := range []Expr{s.Start, s.Stop, s.Step} {
@@ -494,7 +508,7 @@ func (r *renderer) slice(obj Value, s *SliceExpr, sc *scope) Value {
 			if u, isU := obj.(*Undefined); isU {
 				r.undefinedError(s.Pos, u)
 			}
-			return &Undefined{hint: pyQuote(objectTypeRepr(obj)) + " has no element slice"}
+			return bad("slice indices must be integers or None or have an __index__ method")
 		}
 		parts[i] = &n
 	}
@@ -537,4 +551,38 @@ func (r *renderer) slice(obj Value, s *SliceExpr, sc *scope) Value {
 		return &List{Items: out}
 	}
 	return &Undefined{hint: pyQuote(objectTypeRepr(obj)) + " has no element slice"}
+}
+
+// isConstExpr reports whether Jinja2's optimizer would fold x to a constant.
+func isConstExpr(x Expr) bool {
+	switch n := x.(type) {
+	case nil:
+		return true
+	case *Const:
+		return true
+	case *ListExpr:
+		for _, it := range n.Items {
+			if !isConstExpr(it) {
+				return false
+			}
+		}
+		return true
+	case *TupleExpr:
+		for _, it := range n.Items {
+			if !isConstExpr(it) {
+				return false
+			}
+		}
+		return true
+	case *DictExpr:
+		for i := range n.Keys {
+			if !isConstExpr(n.Keys[i]) || !isConstExpr(n.Values[i]) {
+				return false
+			}
+		}
+		return true
+	case *SliceExpr:
+		return (n.Start == nil || isConstExpr(n.Start)) && (n.Stop == nil || isConstExpr(n.Stop)) && (n.Step == nil || isConstExpr(n.Step))
+	}
+	return false
 }

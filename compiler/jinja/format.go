@@ -46,6 +46,8 @@ type spec struct {
 	grouping  byte
 	precision int // -1 when absent
 	typ       byte
+	// explicitFill is set when the spec names a fill character
+	explicitFill bool
 }
 
 func parseSpec(s string) (spec, error) {
@@ -55,7 +57,7 @@ func parseSpec(s string) (spec, error) {
 	}
 	r, size := utf8.DecodeRuneInString(s)
 	if len(s) > size && strings.IndexByte("<>=^", s[size]) >= 0 {
-		sp.fill, sp.align = r, s[size]
+		sp.fill, sp.align, sp.explicitFill = r, s[size], true
 		s = s[size+1:]
 	} else if strings.IndexByte("<>=^", s[0]) >= 0 {
 		sp.align = s[0]
@@ -280,6 +282,8 @@ func pad(body, sign string, sp spec, defAlign byte) string {
 		if sp.zero && defAlign == '>' {
 			align, fill = '=', '0'
 		}
+	} else if sp.zero && !sp.explicitFill {
+		fill = '0'
 	}
 	if sp.width <= n {
 		return sign + body
@@ -302,6 +306,7 @@ func pad(body, sign string, sp spec, defAlign byte) string {
 func strFormat(s string, args []Value, kwargs []KeywordArg) (Value, error) {
 	var b strings.Builder
 	auto := 0
+	autoUsed, manual := false, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '}' {
@@ -358,12 +363,20 @@ func strFormat(s string, args []Value, kwargs []KeywordArg) (Value, error) {
 		}
 		var v Value
 		if name == "" {
+			if manual {
+				return nil, errors.New("cannot switch from manual field specification to automatic field numbering")
+			}
+			autoUsed = true
 			if auto >= len(args) {
 				return nil, errors.New("Replacement index " + itoa(auto) + " out of range for positional args tuple")
 			}
 			v = args[auto]
 			auto++
 		} else if n, err := strconv.Atoi(name); err == nil {
+			if autoUsed {
+				return nil, errors.New("cannot switch from automatic field numbering to manual field specification")
+			}
+			manual = true
 			if n >= len(args) {
 				return nil, errors.New("Replacement index " + itoa(n) + " out of range for positional args tuple")
 			}
@@ -404,8 +417,10 @@ func strFormat(s string, args []Value, kwargs []KeywordArg) (Value, error) {
 			}
 		}
 		switch conv {
-		case 'r', 'a':
+		case 'r':
 			v = repr(v)
+		case 'a':
+			v = asciiRepr(repr(v))
 		case 's':
 			v = ToString(v)
 		}
@@ -640,4 +655,22 @@ func percentFormat(s string, arg Value) (Value, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// asciiRepr is Python's ascii(): repr with non-ASCII characters escaped.
+func asciiRepr(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			b.WriteRune(r)
+		case r < 0x100:
+			b.WriteString(`\x` + hex2(int(r)))
+		case r < 0x10000:
+			b.WriteString(`\u` + hex2(int(r)>>8) + hex2(int(r)&0xff))
+		default:
+			b.WriteString(`\U` + hex2(int(r)>>24) + hex2(int(r)>>16&0xff) + hex2(int(r)>>8&0xff) + hex2(int(r)&0xff))
+		}
+	}
+	return b.String()
 }

@@ -437,7 +437,7 @@ func (g *exprGen) stmt(depth int) string {
 		case 0:
 			b.WriteString(g.open("{{") + " " + g.pick([]string{"1", "'v'", "none", "loop.index", "nope"}) + " " + g.close("}}"))
 		case 1:
-			b.WriteString(tag("if " + g.pick([]string{"true", "false", "nope"})) + inner())
+			b.WriteString(tag("if "+g.pick([]string{"true", "false", "nope"})) + inner())
 			if g.r.IntN(2) == 0 {
 				b.WriteString(tag("else") + inner())
 			}
@@ -506,7 +506,14 @@ func TestOracleRandom(t *testing.T) {
 		t.Fatal(err)
 	}
 	differ := 0
-	for _, c := range cases {
+	for i, c := range cases {
+		if testing.Verbose() && i < 6 {
+			if r := oracle.Results[c.Name]; r.Out != nil {
+				t.Logf("sample %s: %q -> %q", c.Name, c.Template, *r.Out)
+			} else {
+				t.Logf("sample %s: %q -> %s: %s", c.Name, c.Template, r.Error, r.Message)
+			}
+		}
 		got := renderCase(c)
 		if msg := compareCase(c, oracle.Results[c.Name], got); msg != "" {
 			differ++

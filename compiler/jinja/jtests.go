@@ -51,8 +51,17 @@ func builtinTests() map[string]Func {
 	t["escaped"] = test1("escaped", func(v Value) bool { _, ok := v.(Markup); return ok })
 	t["lower"] = test1("lower", func(v Value) bool { return casedCheck(ToString(v), false) })
 	t["upper"] = test1("upper", func(v Value) bool { return casedCheck(ToString(v), true) })
-	t["odd"] = test1("odd", func(v Value) bool { i, ok := asInt(v); return ok && floorMod(i, 2) == 1 })
-	t["even"] = test1("even", func(v Value) bool { i, ok := asInt(v); return ok && floorMod(i, 2) == 0 })
+	parity := func(name string, want int64) Func {
+		return filter(name, []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+			m, err := binop("%", a[0], int64(2))
+			if err != nil {
+				return nil, err
+			}
+			return equal(m, want), nil
+		})
+	}
+	t["odd"] = parity("odd", 1)
+	t["even"] = parity("even", 0)
 	t["divisibleby"] = filter("divisibleby", []string{"value", "num"}, []Value{required, required}, func(c *Call, a []Value) (Value, error) {
 		r, err := binop("%", a[0], a[1])
 		if err != nil {

@@ -140,9 +140,9 @@ func pyTitle(s string) string {
 	for _, r := range s {
 		if unicode.IsLetter(r) {
 			if prevCased {
-				b.WriteRune(unicode.ToLower(r))
+				b.WriteString(pyLower(string(r)))
 			} else {
-				b.WriteRune(unicode.ToTitle(r))
+				b.WriteString(titleRune(r))
 			}
 			prevCased = unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r)
 		} else {
@@ -158,7 +158,7 @@ func pyCapitalize(s string) string {
 		return s
 	}
 	rs := []rune(s)
-	return string(unicode.ToTitle(rs[0])) + strings.ToLower(string(rs[1:]))
+	return titleRune(rs[0]) + pyLower(string(rs[1:]))
 }
 
 func pyCenter(s string, width int, fill string) string {
@@ -245,9 +245,9 @@ func strMethod(s string, name string) Value {
 	}
 	switch name {
 	case "upper":
-		return simple(func() Value { return strings.ToUpper(s) })
+		return simple(func() Value { return pyUpper(s) })
 	case "lower":
-		return simple(func() Value { return strings.ToLower(s) })
+		return simple(func() Value { return pyLower(s) })
 	case "casefold":
 		return simple(func() Value { return strings.ReplaceAll(strings.ToLower(s), "ß", "ss") })
 	case "swapcase":
@@ -322,8 +322,25 @@ func strMethod(s string, name string) Value {
 			return strings.Replace(s, o, n, int(c)), nil
 		})
 	case "startswith", "endswith":
-		return with([]string{"prefix"}, []Value{required}, func(a []Value) (Value, error) {
-			return matchAffix(s, a[0], name == "startswith")
+		return with([]string{"prefix", "start", "end"}, []Value{required, nil, nil}, func(a []Value) (Value, error) {
+			if a[1] == nil && a[2] == nil {
+				return matchAffix(s, a[0], name == "startswith")
+			}
+			rs := []rune(s)
+			var st, en *int64
+			if a[1] != nil {
+				v, _ := asInt(a[1])
+				st = &v
+			}
+			if a[2] != nil {
+				v, _ := asInt(a[2])
+				en = &v
+			}
+			lo, hi, _, _ := sliceIndices(st, en, nil, len(rs))
+			if hi < lo {
+				return false, nil
+			}
+			return matchAffix(string(rs[lo:hi]), a[0], name == "startswith")
 		})
 	case "removeprefix":
 		return with([]string{"prefix"}, []Value{required}, func(a []Value) (Value, error) {
@@ -403,8 +420,12 @@ func strMethod(s string, name string) Value {
 				return int64(lo + len([]rune(hay[:i]))), nil
 			}
 		})
-	case "isdigit", "isnumeric", "isdecimal":
+	case "isdecimal":
 		return simple(func() Value { return allRunes(s, unicode.IsDigit) })
+	case "isdigit":
+		return simple(func() Value { return allRunes(s, isPyDigit) })
+	case "isnumeric":
+		return simple(func() Value { return allRunes(s, unicode.IsNumber) })
 	case "isalpha":
 		return simple(func() Value { return allRunes(s, unicode.IsLetter) })
 	case "isalnum":
@@ -842,11 +863,11 @@ func fastMethod(recv Value, name string, args []Value) (Value, bool, error) {
 		switch name {
 		case "lower":
 			if len(args) == 0 {
-				return strings.ToLower(x), true, nil
+				return pyLower(x), true, nil
 			}
 		case "upper":
 			if len(args) == 0 {
-				return strings.ToUpper(x), true, nil
+				return pyUpper(x), true, nil
 			}
 		case "strip":
 			if len(args) == 0 {
@@ -917,4 +938,83 @@ func fastMethod(recv Value, name string, args []Value) (Value, bool, error) {
 		}
 	}
 	return nil, false, nil
+}
+
+// Python's full case mappings where they differ from Go's simple ones.
+var (
+	specialUpper = map[rune]string{'ß': "SS", 'ﬀ': "FF", 'ﬁ': "FI", 'ﬂ': "FL", 'ﬃ': "FFI", 'ﬄ': "FFL", 'ﬅ': "ST", 'ﬆ': "ST", 'ŉ': "ʼN", 'ǰ': "J̌", 'ΐ': "Ϊ́", 'ΰ': "Ϋ́", 'և': "ԵՒ"}
+	specialTitle = map[rune]string{'ß': "Ss", 'ﬀ': "Ff", 'ﬁ': "Fi", 'ﬂ': "Fl", 'ﬃ': "Ffi", 'ﬄ': "Ffl", 'ﬅ': "St", 'ﬆ': "St", 'ŉ': "ʼN", 'և': "Եւ"}
+	specialLower = map[rune]string{'İ': "i̇"}
+)
+
+func pyUpper(s string) string {
+	for _, r := range s {
+		if _, ok := specialUpper[r]; ok {
+			var b strings.Builder
+			for _, r := range s {
+				if u, ok := specialUpper[r]; ok {
+					b.WriteString(u)
+				} else {
+					b.WriteRune(unicode.ToUpper(r))
+				}
+			}
+			return b.String()
+		}
+	}
+	return strings.ToUpper(s)
+}
+
+func pyLower(s string) string {
+	if strings.ContainsRune(s, 'İ') {
+		return strings.ReplaceAll(strings.ToLower(strings.ReplaceAll(s, "İ", "\x00")), "\x00", specialLower['İ'])
+	}
+	return strings.ToLower(s)
+}
+
+func titleRune(r rune) string {
+	if t, ok := specialTitle[r]; ok {
+		return t
+	}
+	return string(unicode.ToTitle(r))
+}
+
+// isPyDigit is str.isdigit for one rune: decimal digits plus super/subscripts and the
+// circled digits (Unicode Numeric_Type=Digit).
+func isPyDigit(r rune) bool {
+	switch {
+	case unicode.IsDigit(r):
+		return true
+	case r == '¹' || r == '²' || r == '³' || r >= '⁰' && r <= '⁹' && r != 'ⁱ' && r != '⁺' || r >= '₀' && r <= '₉':
+		return r != 0x2072 && r != 0x2073
+	case r >= 0x2460 && r <= 0x2468, r >= 0x2474 && r <= 0x247C, r >= 0x2488 && r <= 0x2490, r == 0x24EA, r >= 0x24F5 && r <= 0x24FD, r == 0x24FF, r >= 0x2776 && r <= 0x277E, r >= 0x2780 && r <= 0x2788, r >= 0x278A && r <= 0x2792:
+		return true
+	}
+	return false
+}
+
+// asciiDigits maps Unicode decimal digits to ASCII, as Python's int() and float() accept.
+func asciiDigits(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 0x80 && unicode.IsDigit(r) {
+			start := r
+			for unicode.IsDigit(start - 1) {
+				start--
+			}
+			b.WriteByte(byte('0' + (r-start)%10))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

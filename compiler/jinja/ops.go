@@ -497,6 +497,9 @@ func contains(container, item Value) (bool, error) {
 		}
 		return strings.Contains(ToString(c), s), nil
 	case *Dict:
+		if _, u := item.(*Undefined); u {
+			return false, nil
+		}
 		if !hashable(item) {
 			return false, typeErr("unhashable type: " + pyQuote(typeName(item)))
 		}
