@@ -2,8 +2,10 @@ package compiler
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/manifest"
 )
 
 // cfgObject is {{ config }}: callable as config(materialized='table') (recorded at parse
@@ -130,3 +132,90 @@ func (o *cfgObject) Attr(name string) (jinja.Value, bool) {
 	}
 	return nil, false
 }
+
+// ---- target, flags, logging ----
+
+// secretFieldNames are target fields never shown to templates.
+var secretFieldNames = map[string]bool{"password": true, "pass": true, "token": true, "private_key": true, "private_key_passphrase": true, "secret": true}
+
+func (p *projectImpl) targetDict() *jinja.Dict {
+	p.targetMu.Lock()
+	defer p.targetMu.Unlock()
+	if p.tdict != nil {
+		return p.tdict
+	}
+	m := map[string]any{}
+	for k, v := range p.target.Fields {
+		if !secretFieldNames[k] {
+			m[k] = v
+		}
+	}
+	m["name"] = p.target.Name
+	m["target_name"] = p.target.Name
+	m["type"] = p.target.Type
+	m["schema"] = p.target.Schema
+	m["database"] = p.target.Database
+	m["threads"] = p.target.Threads
+	m["profile_name"] = p.target.ProfileName
+	d, _ := jinja.FromGo(m).(*jinja.Dict)
+	if d == nil {
+		d = jinja.NewDict()
+	}
+	p.tdict = d
+	return d
+}
+
+func (p *projectImpl) flagsDict() *jinja.Dict {
+	which := p.opts.Which
+	if which == "" {
+		which = "run"
+	}
+	return jinja.FromGo(map[string]any{
+		"FULL_REFRESH": p.opts.FullRefresh, "WHICH": which, "STORE_FAILURES": p.opts.StoreFailures,
+		"EMPTY": p.opts.Empty, "WARN_ERROR": false, "USE_COLORS": false, "DEBUG": false,
+		"LOG_FORMAT": "text", "SEND_ANONYMOUS_USAGE_STATS": false, "PARTIAL_PARSE": false,
+		"INTROSPECT": true, "STATIC_PARSER": true, "TARGET_PATH": p.rootPC.TargetPath,
+		"PROFILES_DIR": p.opts.ProfilesDir, "THREADS": p.target.Threads, "FAIL_FAST": false,
+		"INVOCATION_COMMAND": "gdbt " + which, "VERSION_CHECK": false, "PRINTER_WIDTH": 80,
+	}).(*jinja.Dict)
+}
+
+func (p *projectImpl) log(msg string, info bool) {
+	msg = Redact(msg)
+	if p.opts.Log != nil {
+		p.logMu.Lock()
+		p.opts.Log(msg, info)
+		p.logMu.Unlock()
+	}
+}
+
+func (p *projectImpl) print(msg string) {
+	msg = Redact(msg)
+	p.logMu.Lock()
+	defer p.logMu.Unlock()
+	if p.opts.Log != nil {
+		p.opts.Log(msg, true)
+		return
+	}
+	fmt.Fprintln(os.Stdout, msg)
+}
+
+func (p *projectImpl) warnAt(c *jinja.Call, msg string) {
+	if p.opts.Warn == nil {
+		return
+	}
+	pos := ""
+	if c != nil && c.File != "" {
+		if src, ok := p.fileSrc(c.File); ok {
+			l, col := lineCol(src, c.Pos)
+			pos = fmt.Sprintf("%s:%d:%d: ", c.File, l, col)
+		} else {
+			pos = c.File + ": "
+		}
+	}
+	p.logMu.Lock()
+	p.opts.Warn(pos + Redact(msg))
+	p.logMu.Unlock()
+}
+
+func (p *projectImpl) logSQL(n *manifest.Node, sql string) {}

@@ -426,7 +426,7 @@ func (exceptionsObj) Attr(name string) (jinja.Value, bool) {
 		}), true
 	case "column_type_missing":
 		return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
-			return nil, fmt.Errorf("contracted models require data_type to be defined for each column: %s", jinja.ToString(args))
+			return nil, fmt.Errorf("contracted models require data_type to be defined for each column: %s", jinja.ToString(&jinja.List{Items: args}))
 		}), true
 	}
 	return nil, false

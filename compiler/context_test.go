@@ -94,6 +94,9 @@ func TestContextFunctions(t *testing.T) {
 		{"{{ api.Relation.create(database='d', schema='s', identifier='t').include(database=False) }}", `"s"."t"`},
 		{"{{ ref('src_rows').incorporate(path={'identifier': 'x'}).identifier }}", "x"},
 		{"{{ util.shout('q') }}", "upper('q')"},
+		// dispatch: search_order ['util'] for the util namespace keeps the root's override out.
+		{"{{ util.greet() }}", "util-greet"},
+		{"{{ util.farewell() }}", "util-farewell"},
 	} {
 		got, err := p.CompileInline(context.Background(), nil, c.src)
 		if err != nil {

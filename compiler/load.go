@@ -6,11 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +62,9 @@ type projectImpl struct {
 	caches  map[warehouse.Adapter]*warehouse.Cache
 
 	logMu sync.Mutex
+
+	defaultsMu sync.Mutex
+	defaults   map[string]map[string]any
 	// schemas are the schemas created so far, per adapter (schemaKey → *schemaOnce).
 	schemas sync.Map
 }
@@ -346,149 +347,6 @@ func fromJinjaError(e *jinja.Error) *Error {
 	}
 	return out
 }
-
-// ---- vars ----
-
-// lookupVar resolves var(name) for code of package pkg: --vars, then the root project's vars
-// (scoped to pkg, then global), then the package's own project vars.
-func (p *projectImpl) lookupVar(pkg, name string) (jinja.Value, bool) {
-	if v, ok := p.cliVars[name]; ok {
-		return jinja.FromGo(v), true
-	}
-	scan := func(vars map[string]any) (jinja.Value, bool) {
-		if sc, ok := vars[pkg].(map[string]any); ok && pkg != "" {
-			if v, ok := sc[name]; ok {
-				return jinja.FromGo(v), true
-			}
-		}
-		if v, ok := vars[name]; ok {
-			if _, isPkg := p.pkgs[name]; !isPkg {
-				return jinja.FromGo(v), true
-			}
-		}
-		return nil, false
-	}
-	if v, ok := scan(p.rootPC.Vars); ok {
-		return v, true
-	}
-	if pk, ok := p.pkgs[pkg]; ok && !pk.Root && pk.Config != nil {
-		if v, ok := scan(pk.Config.Vars); ok {
-			return v, true
-		}
-	}
-	return nil, false
-}
-
-func (p *projectImpl) varsSummary(pkg string) string {
-	keys := map[string]bool{}
-	for k := range p.cliVars {
-		keys[k] = true
-	}
-	for k, v := range p.rootPC.Vars {
-		if _, isPkg := p.pkgs[k]; isPkg {
-			if m, ok := v.(map[string]any); ok && k == pkg {
-				for kk := range m {
-					keys[kk] = true
-				}
-			}
-			continue
-		}
-		keys[k] = true
-	}
-	names := make([]string, 0, len(keys))
-	for k := range keys {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return "{" + strings.Join(names, ", ") + "}"
-}
-
-// ---- target, flags, logging ----
-
-// secretFieldNames are target fields never shown to templates.
-var secretFieldNames = map[string]bool{"password": true, "pass": true, "token": true, "private_key": true, "private_key_passphrase": true, "secret": true}
-
-func (p *projectImpl) targetDict() *jinja.Dict {
-	p.targetMu.Lock()
-	defer p.targetMu.Unlock()
-	if p.tdict != nil {
-		return p.tdict
-	}
-	m := map[string]any{}
-	for k, v := range p.target.Fields {
-		if !secretFieldNames[k] {
-			m[k] = v
-		}
-	}
-	m["name"] = p.target.Name
-	m["target_name"] = p.target.Name
-	m["type"] = p.target.Type
-	m["schema"] = p.target.Schema
-	m["database"] = p.target.Database
-	m["threads"] = p.target.Threads
-	m["profile_name"] = p.target.ProfileName
-	d, _ := jinja.FromGo(m).(*jinja.Dict)
-	if d == nil {
-		d = jinja.NewDict()
-	}
-	p.tdict = d
-	return d
-}
-
-func (p *projectImpl) flagsDict() *jinja.Dict {
-	which := p.opts.Which
-	if which == "" {
-		which = "run"
-	}
-	return jinja.FromGo(map[string]any{
-		"FULL_REFRESH": p.opts.FullRefresh, "WHICH": which, "STORE_FAILURES": p.opts.StoreFailures,
-		"EMPTY": p.opts.Empty, "WARN_ERROR": false, "USE_COLORS": false, "DEBUG": false,
-		"LOG_FORMAT": "text", "SEND_ANONYMOUS_USAGE_STATS": false, "PARTIAL_PARSE": false,
-		"INTROSPECT": true, "STATIC_PARSER": true, "TARGET_PATH": p.rootPC.TargetPath,
-		"PROFILES_DIR": p.opts.ProfilesDir, "THREADS": p.target.Threads, "FAIL_FAST": false,
-		"INVOCATION_COMMAND": "gdbt " + which, "VERSION_CHECK": false, "PRINTER_WIDTH": 80,
-	}).(*jinja.Dict)
-}
-
-func (p *projectImpl) log(msg string, info bool) {
-	msg = Redact(msg)
-	if p.opts.Log != nil {
-		p.logMu.Lock()
-		p.opts.Log(msg, info)
-		p.logMu.Unlock()
-	}
-}
-
-func (p *projectImpl) print(msg string) {
-	msg = Redact(msg)
-	p.logMu.Lock()
-	defer p.logMu.Unlock()
-	if p.opts.Log != nil {
-		p.opts.Log(msg, true)
-		return
-	}
-	fmt.Fprintln(os.Stdout, msg)
-}
-
-func (p *projectImpl) warnAt(c *jinja.Call, msg string) {
-	if p.opts.Warn == nil {
-		return
-	}
-	pos := ""
-	if c != nil && c.File != "" {
-		if src, ok := p.fileSrc(c.File); ok {
-			l, col := lineCol(src, c.Pos)
-			pos = fmt.Sprintf("%s:%d:%d: ", c.File, l, col)
-		} else {
-			pos = c.File + ": "
-		}
-	}
-	p.logMu.Lock()
-	p.opts.Warn(pos + Redact(msg))
-	p.logMu.Unlock()
-}
-
-func (p *projectImpl) logSQL(n *manifest.Node, sql string) {}
 
 // fileSrc finds the source text of a display path (for positions of host-reported errors).
 func (p *projectImpl) fileSrc(file string) (string, bool) {

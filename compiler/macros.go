@@ -230,3 +230,82 @@ func (p *projectImpl) manifestMacros() map[string]*manifest.Macro {
 	}
 	return out
 }
+
+// nameNode sets database, schema and alias. When the generate_*_name macros are gdbt's
+// built-ins, their documented result is computed directly (it is the hot path of parsing
+// ten thousand models); a project's or package's own macro is rendered.
+func (p *projectImpl) nameNode(n *manifest.Node) *Error {
+	custom := func(k string) jinja.Value {
+		if s, ok := n.Config[k].(string); ok && s != "" {
+			return s
+		}
+		return nil
+	}
+	if n.ResourceType == manifest.Snapshot {
+		if s, ok := n.Config["target_schema"].(string); ok && s != "" && custom("schema") == nil {
+			n.Schema = s
+			if d, ok := n.Config["target_database"].(string); ok && d != "" {
+				n.Database = d
+			}
+		}
+	}
+	db, err := p.generateName("generate_database_name", custom("database"), n, func() string {
+		if c := custom("database"); c != nil {
+			return strings.TrimSpace(c.(string))
+		}
+		return p.target.Database
+	})
+	if err != nil {
+		return err
+	}
+	sch := n.Schema
+	if !(n.ResourceType == manifest.Snapshot && n.Config["target_schema"] != nil && custom("schema") == nil) {
+		sch, err = p.generateName("generate_schema_name", custom("schema"), n, func() string {
+			if c := custom("schema"); c != nil {
+				return p.target.Schema + "_" + strings.TrimSpace(c.(string))
+			}
+			return p.target.Schema
+		})
+		if err != nil {
+			return err
+		}
+	} else {
+		db = n.Database
+	}
+	alias, err := p.generateName("generate_alias_name", custom("alias"), n, func() string {
+		if c := custom("alias"); c != nil {
+			return strings.TrimSpace(c.(string))
+		}
+		return n.Name
+	})
+	if err != nil {
+		return err
+	}
+	n.Database, n.Schema, n.Alias = db, sch, alias
+	return nil
+}
+
+// generateName calls a naming macro (root project, then the node's package, then the
+// built-ins), or computes the built-in's result in Go.
+func (p *projectImpl) generateName(macro string, customName jinja.Value, n *manifest.Node, builtin func() string) (string, *Error) {
+	md := p.reg.get(p.root, macro)
+	if md == nil {
+		md = p.reg.get(n.PackageName, macro)
+	}
+	if md == nil || md.m == nil {
+		return builtin(), nil
+	}
+	rs := p.newState(background, n, modeParse, nil)
+	rs.pkg = md.pkg
+	v, err := rs.bind(md).CallJinja(&jinja.Call{Ctx: rs.rootContext(), File: n.OriginalFilePath}, []jinja.Value{customName, nodeDict(n)}, nil)
+	if err != nil {
+		if rv, ok := jinja.ReturnValue(err); ok {
+			v = rv
+		} else {
+			e := p.jinjaErrors(err, n.OriginalFilePath)[0]
+			e.Msg = fmt.Sprintf("%s for %s: %s", macro, n.UniqueID, e.Msg)
+			return "", e
+		}
+	}
+	return strings.TrimSpace(str(v)), nil
+}

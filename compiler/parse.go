@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"fmt"
 	"path"
 	"regexp"
 	"strings"
@@ -262,7 +261,7 @@ func (p *projectImpl) newNode(f *SourceFile, rt, name, rel, raw string) *manifes
 	if rt == manifest.Analysis {
 		cfgRT = "analysis"
 	}
-	cfg := DefaultConfig(cfgRT)
+	cfg := p.defaultConfig(cfgRT)
 	proj := ResolveProjectConfig(p.rootPC, f.Package.Config, cfgRT, fqn)
 	MergeConfig(cfg, proj)
 	for k, v := range proj {
@@ -270,6 +269,26 @@ func (p *projectImpl) newNode(f *SourceFile, rt, name, rel, raw string) *manifes
 	}
 	n.Config = cfg
 	return n
+}
+
+// defaultConfig is DefaultConfig(rt) built once per load and copied per node (the copy is
+// shallow: MergeConfig replaces, never mutates, the default lists and maps it merges into).
+func (p *projectImpl) defaultConfig(rt string) map[string]any {
+	p.defaultsMu.Lock()
+	proto, ok := p.defaults[rt]
+	if !ok {
+		if p.defaults == nil {
+			p.defaults = map[string]map[string]any{}
+		}
+		proto = DefaultConfig(rt)
+		p.defaults[rt] = proto
+	}
+	p.defaultsMu.Unlock()
+	out := make(map[string]any, len(proto)+8)
+	for k, v := range proto {
+		out[k] = v
+	}
+	return out
 }
 
 // applyPatch applies the node's property YAML entry: description, columns, config, docs.
@@ -363,85 +382,6 @@ func strList(v any) []string {
 		}
 	}
 	return out
-}
-
-// nameNode sets database, schema and alias. When the generate_*_name macros are gdbt's
-// built-ins, their documented result is computed directly (it is the hot path of parsing
-// ten thousand models); a project's or package's own macro is rendered.
-func (p *projectImpl) nameNode(n *manifest.Node) *Error {
-	custom := func(k string) jinja.Value {
-		if s, ok := n.Config[k].(string); ok && s != "" {
-			return s
-		}
-		return nil
-	}
-	if n.ResourceType == manifest.Snapshot {
-		if s, ok := n.Config["target_schema"].(string); ok && s != "" && custom("schema") == nil {
-			n.Schema = s
-			if d, ok := n.Config["target_database"].(string); ok && d != "" {
-				n.Database = d
-			}
-		}
-	}
-	db, err := p.generateName("generate_database_name", custom("database"), n, func() string {
-		if c := custom("database"); c != nil {
-			return strings.TrimSpace(c.(string))
-		}
-		return p.target.Database
-	})
-	if err != nil {
-		return err
-	}
-	sch := n.Schema
-	if !(n.ResourceType == manifest.Snapshot && n.Config["target_schema"] != nil && custom("schema") == nil) {
-		sch, err = p.generateName("generate_schema_name", custom("schema"), n, func() string {
-			if c := custom("schema"); c != nil {
-				return p.target.Schema + "_" + strings.TrimSpace(c.(string))
-			}
-			return p.target.Schema
-		})
-		if err != nil {
-			return err
-		}
-	} else {
-		db = n.Database
-	}
-	alias, err := p.generateName("generate_alias_name", custom("alias"), n, func() string {
-		if c := custom("alias"); c != nil {
-			return strings.TrimSpace(c.(string))
-		}
-		return n.Name
-	})
-	if err != nil {
-		return err
-	}
-	n.Database, n.Schema, n.Alias = db, sch, alias
-	return nil
-}
-
-// generateName calls a naming macro (root project, then the node's package, then the
-// built-ins), or computes the built-in's result in Go.
-func (p *projectImpl) generateName(macro string, customName jinja.Value, n *manifest.Node, builtin func() string) (string, *Error) {
-	md := p.reg.get(p.root, macro)
-	if md == nil {
-		md = p.reg.get(n.PackageName, macro)
-	}
-	if md == nil || md.m == nil {
-		return builtin(), nil
-	}
-	rs := p.newState(background, n, modeParse, nil)
-	rs.pkg = md.pkg
-	v, err := rs.bind(md).CallJinja(&jinja.Call{Ctx: rs.rootContext(), File: n.OriginalFilePath}, []jinja.Value{customName, nodeDict(n)}, nil)
-	if err != nil {
-		if rv, ok := jinja.ReturnValue(err); ok {
-			v = rv
-		} else {
-			e := p.jinjaErrors(err, n.OriginalFilePath)[0]
-			e.Msg = fmt.Sprintf("%s for %s: %s", macro, n.UniqueID, e.Msg)
-			return "", e
-		}
-	}
-	return strings.TrimSpace(str(v)), nil
 }
 
 // ---- dbt's static fast path ----

@@ -439,14 +439,10 @@ func (p *propParser) source(item *yaml.Node) *SourceProps {
 	if s.Schema == "" {
 		s.Schema = s.Name
 	}
-	if s.Config != nil {
-		if f, ok := s.Config["freshness"]; ok && s.Freshness == nil && !s.FreshnessNull {
-			if f == nil {
-				s.FreshnessNull = true
-			} else if m, ok := f.(map[string]any); ok {
-				s.Freshness = m
-			}
-		}
+	// dbt 1.10 also accepts freshness and loaded_at_field under config:.
+	s.Freshness, s.FreshnessNull = configFreshness(s.Config, s.Freshness, s.FreshnessNull)
+	if lf, ok := s.Config["loaded_at_field"].(string); ok && s.LoadedAtField == "" {
+		s.LoadedAtField = lf
 	}
 	for _, ti := range p.list(tables, "tables") {
 		if t := p.sourceTable(s, ti); t != nil {
@@ -502,6 +498,10 @@ func (p *propParser) sourceTable(s *SourceProps, item *yaml.Node) *SourceTablePr
 	if t.Identifier == "" {
 		t.Identifier = t.Name
 	}
+	t.Freshness, t.FreshnessNull = configFreshness(t.Config, t.Freshness, t.FreshnessNull)
+	if lf, ok := t.Config["loaded_at_field"].(string); ok && t.LoadedAtField == "" {
+		t.LoadedAtField = lf
+	}
 	for _, m := range []map[string]any{t.Config, t.Meta, s.Config, s.Meta} {
 		if loc, ok := m["external_location"].(string); ok && loc != "" {
 			t.ExternalLocation = strings.ReplaceAll(loc, "{name}", t.Name)
@@ -509,6 +509,22 @@ func (p *propParser) sourceTable(s *SourceProps, item *yaml.Node) *SourceTablePr
 		}
 	}
 	return t
+}
+
+// configFreshness takes freshness from config: when the entry itself has none.
+func configFreshness(cfg, f map[string]any, null bool) (map[string]any, bool) {
+	if f != nil || null {
+		return f, null
+	}
+	v, ok := cfg["freshness"]
+	if !ok {
+		return nil, false
+	}
+	if v == nil {
+		return nil, true
+	}
+	m, _ := v.(map[string]any)
+	return m, false
 }
 
 // freshness decodes a freshness block; an explicit null disables freshness.

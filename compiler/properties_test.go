@@ -180,3 +180,65 @@ metrics: []
 	}
 	_ = sort.Strings
 }
+
+// FuzzParseProperties checks that no property file, however malformed, panics the parser.
+func FuzzParseProperties(f *testing.F) {
+	if b, err := os.ReadFile(filepath.Join("testdata", "load", "properties_full.yml")); err == nil {
+		f.Add(string(b))
+	}
+	f.Add("models:\n  - name: a\n    columns: [{name: b, tests: [{unique: {config: 1}}]}]\n")
+	f.Add("sources: [{name: s, tables: [{name: t, freshness: null}]}]\n")
+	f.Add("x: &a [*a]\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		parsePropsString(src)
+	})
+}
+
+// FuzzParseProjectConfig does the same for project files.
+func FuzzParseProjectConfig(f *testing.F) {
+	f.Add("name: a\nmodels: {a: {+tags: x}}\nvars: {a: 1}\n")
+	f.Add("name: [a]\non-run-start: {a: 1}\ndispatch: [{macro_namespace: x, search_order: y}]\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		ParseProjectConfig("p", "p/dbt_project.yml", []byte(src), nil)
+	})
+}
+
+func TestParsePropertiesRecursiveAlias(t *testing.T) {
+	for _, src := range []string{"a: &x\n  <<: *x\n", "models: &m\n  - name: a\n    columns: *m\n", "x: &a [*a]\n", "models:\n  - &n\n    name: a\n    <<: *n\n"} {
+		_, _, err := parsePropsString(src)
+		if err == nil || !strings.Contains(err.Error(), "refers to a node that contains it") {
+			t.Errorf("%q: err = %v", src, err)
+		}
+	}
+}
+
+func TestSourceFreshnessInConfig(t *testing.T) {
+	src := `
+sources:
+  - name: s
+    config:
+      freshness: {error_after: {count: 1, period: day}}
+      loaded_at_field: ts
+    tables:
+      - name: a
+      - name: b
+        config:
+          freshness: null
+      - name: c
+        config:
+          freshness: {warn_after: {count: 2, period: hour}}
+          loaded_at_field: updated
+`
+	p, _, err := parsePropsString(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.Sources[0]
+	if s.Freshness == nil || s.LoadedAtField != "ts" {
+		t.Errorf("source: %+v", s)
+	}
+	a, b, c := s.Tables[0], s.Tables[1], s.Tables[2]
+	if a.Freshness != nil || a.FreshnessNull || !b.FreshnessNull || c.Freshness["warn_after"] == nil || c.LoadedAtField != "updated" {
+		t.Errorf("tables: %+v %+v %+v", a, b, c)
+	}
+}

@@ -360,7 +360,7 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 	if testedNode != nil {
 		n.AttachedNode = testedNode.UniqueID
 	}
-	cfg := DefaultConfig("test")
+	cfg := p.defaultConfig("test")
 	MergeConfig(cfg, ResolveProjectConfig(p.rootPC, f.Package.Config, "test", fqn))
 	MergeConfig(cfg, td.Config)
 	n.Config = cfg

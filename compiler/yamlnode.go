@@ -22,7 +22,29 @@ func parseYAMLDoc(file string, src []byte) (*yaml.Node, error) {
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil
 	}
+	if a := recursiveAlias(&doc, map[*yaml.Node]bool{}); a != nil {
+		return nil, nodeErr(file, a, "invalid YAML: alias *%s refers to a node that contains it", a.Value)
+	}
 	return resolveAlias(doc.Content[0]), nil
+}
+
+// recursiveAlias finds an alias that points at one of its own ancestors (which would make
+// every walk over the tree endless) and returns it, or nil.
+func recursiveAlias(n *yaml.Node, ancestors map[*yaml.Node]bool) *yaml.Node {
+	if n.Kind == yaml.AliasNode {
+		if n.Alias == nil || ancestors[n.Alias] {
+			return n
+		}
+		return nil
+	}
+	ancestors[n] = true
+	defer delete(ancestors, n)
+	for _, c := range n.Content {
+		if a := recursiveAlias(c, ancestors); a != nil {
+			return a
+		}
+	}
+	return nil
 }
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

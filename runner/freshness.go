@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -18,11 +19,38 @@ type FreshnessResult struct {
 	AgeSeconds      *float64       `json:"max_loaded_at_time_ago_in_s,omitempty"`
 	Status          string         `json:"status"`
 	Criteria        map[string]any `json:"criteria,omitempty"`
-	AdapterResponse map[string]any `json:"adapter_response,omitempty"`
+	AdapterResponse map[string]any `json:"adapter_response"`
 	Timing          []Timing       `json:"timing,omitempty"`
 	ThreadID        string         `json:"thread_id,omitempty"`
 	ExecutionTime   *float64       `json:"execution_time,omitempty"`
 	Error           *string        `json:"error,omitempty"`
+}
+
+// MarshalJSON writes the two shapes of sources.json: a runtime error is only its id,
+// status and error (SourceFreshnessRuntimeError); a check that ran has every field of
+// SourceFreshnessOutput, an empty adapter_response included.
+func (r FreshnessResult) MarshalJSON() ([]byte, error) {
+	if r.Status == "runtime error" {
+		msg := ""
+		if r.Error != nil {
+			msg = *r.Error
+		}
+		return json.Marshal(struct {
+			UniqueID string `json:"unique_id"`
+			Error    string `json:"error"`
+			Status   string `json:"status"`
+		}{r.UniqueID, msg, r.Status})
+	}
+	type plain FreshnessResult // without the method
+	p := plain(r)
+	p.Error = nil
+	if p.AdapterResponse == nil {
+		p.AdapterResponse = map[string]any{}
+	}
+	if p.Timing == nil {
+		p.Timing = []Timing{}
+	}
+	return json.Marshal(p)
 }
 
 // Freshness checks every given source that has a freshness policy and a loaded_at_field:

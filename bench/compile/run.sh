@@ -19,45 +19,49 @@ sizes=("$@")
 if [ ! -x "$GDBT" ]; then (cd "$repo" && go build -o "$GDBT" ./cmd/gdbt); fi
 mkdir -p "$WORK"
 
-# measure DIR CMD... : runs CMD in DIR, prints "seconds max_rss_kb" (fails loudly on error).
+# measure DIR CMD... : runs CMD in DIR, prints "wall_s max_rss_kb cpu_s" (fails loudly on
+# error). cpu_s (user+sys) is reported next to wall time because on a shared machine the wall
+# time mostly measures the wait for a core.
 measure() {
   local dir=$1; shift
   local out
-  out=$( cd "$dir" && /usr/bin/time -f "__TIME__ %e %M" "$@" 2>&1 >/dev/null ) || { echo "$out" >&2; echo "FAILED: $*" >&2; exit 1; }
-  echo "$out" | awk '/__TIME__/{print $2, $3}'
+  out=$( cd "$dir" && /usr/bin/time -f "__TIME__ %e %M %U %S" "$@" 2>&1 >/dev/null ) || { echo "$out" >&2; echo "FAILED: $*" >&2; exit 1; }
+  echo "$out" | awk '/__TIME__/{print $2, $3, $4 + $5}'
 }
 median() { sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
 
 printf "# %s  %s  nproc=%s  mem=%s  runs=%s\n" "$(date -u +%FT%TZ)" "$("$GDBT" --version)" "$(nproc)" "$(free -g | awk '/Mem:/{print $2"G"}')" "$RUNS"
-printf "| models | step | gdbt wall s | gdbt peak MB | jinja2 floor s | jinja2/gdbt | load avg |\n|---|---|---|---|---|---|---|\n"
+printf "| models | step | gdbt wall s | gdbt CPU s | gdbt peak MB | jinja2 floor wall s | jinja2 CPU s | jinja2/gdbt (wall) | jinja2/gdbt (CPU) | load avg |\n|---|---|---|---|---|---|---|---|---|---|\n"
 for n in "${sizes[@]}"; do
   proj="$WORK/p$n"
   if [ ! -f "$proj/dbt_project.yml" ]; then
     (cd "$repo" && go run ./bench/cmd/projgen --out "$proj" --models "$n" >/dev/null)
   fi
   edit=$(cd "$repo" && go run ./bench/cmd/projgen --out "$WORK/.probe$n" --models "$n" | sed 's/.*edit_file=//'); rm -rf "$WORK/.probe$n"
-  declare -A T=() M=()
-  floor=()
+  declare -A T=() M=() C=()
+  floor=() floorcpu=()
   loads=()
   for r in $(seq "$RUNS"); do
     loads+=("$(awk '{print $1}' /proc/loadavg)")
     rm -rf "$proj/target"
-    read -r t m < <(measure "$proj" "$GDBT" parse);            T[parse_cold]+="$t "; M[parse_cold]+="$m "
+    read -r t m c < <(measure "$proj" "$GDBT" parse);            T[parse_cold]+="$t "; M[parse_cold]+="$m "; C[parse_cold]+="$c "
     echo "-- edit $r" >> "$proj/$edit"
-    read -r t m < <(measure "$proj" "$GDBT" parse);            T[parse_edit]+="$t "; M[parse_edit]+="$m "
+    read -r t m c < <(measure "$proj" "$GDBT" parse);            T[parse_edit]+="$t "; M[parse_edit]+="$m "; C[parse_edit]+="$c "
     rm -rf "$proj/target"
-    read -r t m < <(measure "$proj" "$GDBT" compile);          T[compile_cold]+="$t "; M[compile_cold]+="$m "
+    read -r t m c < <(measure "$proj" "$GDBT" compile);          T[compile_cold]+="$t "; M[compile_cold]+="$m "; C[compile_cold]+="$c "
     echo "-- edit $r" >> "$proj/$edit"
-    read -r t m < <(measure "$proj" "$GDBT" compile);          T[compile_edit]+="$t "; M[compile_edit]+="$m "
-    f=$(cd "$proj" && python3 "$here/jinja_floor.py" . | sed 's/.*render \([0-9.]*\) s.*/\1/')
-    floor+=("$f")
+    read -r t m c < <(measure "$proj" "$GDBT" compile);          T[compile_edit]+="$t "; M[compile_edit]+="$m "; C[compile_edit]+="$c "
+    read -r f fm fc < <(measure "$proj" python3 "$here/jinja_floor.py" .)
+    floor+=("$f"); floorcpu+=("$fc")
   done
   fl=$(printf "%s\n" "${floor[@]}" | median)
+  flc=$(printf "%s\n" "${floorcpu[@]}" | median)
   ld=$(printf "%s\n" "${loads[@]}" | median)
   for step in parse_cold parse_edit compile_cold compile_edit; do
     t=$(echo ${T[$step]} | tr ' ' '\n' | median)
     m=$(echo ${M[$step]} | tr ' ' '\n' | median)
-    printf "| %s | %s | %.2f | %.0f | %.2f | %.2f | %s |\n" "$n" "$step" "$t" "$(echo "$m/1024" | bc -l)" "$fl" "$(echo "$fl/$t" | bc -l)" "$ld"
+    c=$(echo ${C[$step]} | tr ' ' '\n' | median)
+    printf "| %s | %s | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f | %.2f | %s |\n" "$n" "$step" "$t" "$c" "$(echo "$m/1024" | bc -l)" "$fl" "$flc" "$(echo "$fl/$t" | bc -l)" "$(echo "$flc/$c" | bc -l)" "$ld"
   done
-  unset T M
+  unset T M C
 done

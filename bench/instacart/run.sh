@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The Instacart pipeline benchmark. On one generated dataset (CSV), in one loop so every
-# side sees the same machine load, RUNS times:
-#   1. feature SQL under gdbt:  gdbt run --exclude instacart_model+   (fresh target/)
-#   2. the same SQL directly:   bench/cmd/sqlreplay on step 1's run_results (one DuckDB
-#                               connection, CREATE OR REPLACE TABLE/VIEW in dependency order)
-#   3. pandas + scikit-learn:   bench/instacart/reference.py (same features, same regression)
-#   4. the whole pipeline:      gdbt build (fresh target/): seeds, models, training, scoring,
+# side sees the same machine load, RUNS times (most important first, for RUNS=1 at full scale):
+#   1. the whole pipeline:      gdbt build (fresh target/): seeds, models, training, scoring,
 #                               evaluation, marts, tests
-# each with GNU time (wall, peak RSS) and the load average. Then, on the last build's
+#   2. pandas + scikit-learn:   bench/instacart/reference.py (same features, same regression)
+#   3. feature SQL under gdbt:  gdbt run --exclude instacart_model+ (second copy, fresh target/)
+#   4. the same SQL directly:   bench/cmd/sqlreplay on step 3's run_results (one DuckDB
+#                               connection, CREATE OR REPLACE TABLE/VIEW in dependency order)
+# each with GNU time (wall, peak RSS, CPU) and the load average. Then, on the last build's
 # database: the training table exported to CSV and fitted by scikit-learn (optimum objective,
 # validation AUC) against gdbt's Newton history and AUC, and the model retrained with
 # solver='gradient_descent' for its history. Raw results go to $WORK/results; summarize.py
@@ -59,31 +59,35 @@ if [ "$LITERAL_LOCATION" = 1 ]; then
   sed -i "s|external_location: .*|external_location: \"$data/{name}.csv\"|" "$proj/models/staging/sources.yml"
 fi
 sed -i "s|solver='newton'|solver=var('bench_solver', 'newton')|; s|max_iter=25|max_iter=var('bench_max_iter', 25)|" "$proj/models/ml/instacart_model.sql"
+# A second copy runs the feature models alone, so the build's database stays for step 5.
+projf=$WORK/proj-features
+rm -rf "$projf"; cp -r "$proj" "$projf"
 vars="{instacart_raw_dir: $data, instacart_raw_ext: csv}"
 
-# timed NAME DIR CMD...: runs CMD in DIR under GNU time, appends "name run wall_s rss_kb load exit" to times.tsv.
+# timed NAME DIR CMD...: runs CMD in DIR under GNU time, appends "name run load exit wall_s
+# rss_kb cpu_s" to times.tsv (the last three are missing when the command was killed).
 timed() {
   local name=$1 dir=$2; shift 2
   local load; load=$(awk '{print $1}' /proc/loadavg)
   set +e
-  ( cd "$dir" && /usr/bin/time -f "__TIME__ %e %M" "$@" ) > "$res/$name.$r.out" 2> "$res/$name.$r.err"
+  ( cd "$dir" && /usr/bin/time -f "__TIME__ %e %M %U %S" "$@" ) > "$res/$name.$r.out" 2> "$res/$name.$r.err"
   local code=$?
   set -e
-  local tm; tm=$(awk '/__TIME__/{print $2, $3}' "$res/$name.$r.err")
-  echo "$name $r $tm $load $code" >> "$res/times.tsv"
+  local tm; tm=$(awk '/__TIME__/{print $2, $3, $4 + $5}' "$res/$name.$r.err")
+  echo "$name $r $load $code $tm" >> "$res/times.tsv"
 }
 
 { echo "date $(date -u +%FT%TZ)"; echo "nproc $(nproc)"; free -g | awk '/Mem:/{print "mem_gb "$2}'; echo "users $USERS"; echo "gdbt $("$GDBT" --version)"; "$PY" -c "import pandas, sklearn; print('pandas', pandas.__version__); print('sklearn', sklearn.__version__)"; } > "$res/machine.txt"
 : > "$res/times.tsv"
 for r in $(seq "$RUNS"); do
   rm -rf "$proj/target" "$proj/logs"
-  timed gdbt_features "$proj" "$GDBT" run --exclude "instacart_model+" --vars "$vars"
-  cp "$proj/target/run_results.json" "$res/features_run_results.$r.json"
-  timed direct_sql "$proj" "$WORK/bin/sqlreplay" --target "$proj/target" --db "$WORK/direct/gdbt.duckdb" --per-node --dump "$res/direct.sql"
-  timed pandas_sklearn "$here" "$PY" reference.py "$data" --ext csv
-  rm -rf "$proj/target" "$proj/logs"
   timed gdbt_build "$proj" "$GDBT" build --vars "$vars"
-  cp "$proj/target/run_results.json" "$res/build_run_results.$r.json"
+  cp "$proj/target/run_results.json" "$res/build_run_results.$r.json" || true
+  timed pandas_sklearn "$here" "$PY" reference.py "$data" --ext csv
+  rm -rf "$projf/target" "$projf/logs"
+  timed gdbt_features "$projf" "$GDBT" run --exclude "instacart_model+" --vars "$vars"
+  cp "$projf/target/run_results.json" "$res/features_run_results.$r.json" || true
+  timed direct_sql "$projf" "$WORK/bin/sqlreplay" --target "$projf/target" --db "$WORK/direct/gdbt.duckdb" --per-node --dump "$res/direct.sql"
 done
 
 # Training, on the last build's database.
@@ -93,13 +97,13 @@ db=$proj/target/gdbt.duckdb
 "$WORK/bin/duckq" --db "$db" "select * from main.eval_metrics" > "$res/eval_metrics.tsv" || true
 "$WORK/bin/duckq" --db "$db" \
   "copy (select * from main.instacart_training_input) to '$res/train.csv' (header)" \
-  "copy (select * from main.fct_reorder_training_data where split = 'validation') to '$res/valid.csv' (header)" > /dev/null
+  "copy (select * from main.fct_reorder_training_data where split = 'validation') to '$res/valid.csv' (header)" > /dev/null || true
 timed sklearn_fit "$here" "$PY" reference.py --fit "$res/train.csv" "$res/valid.csv" --l2 1.0
 timed gdbt_gd "$proj" "$GDBT" run --select "instacart_model+" --vars "{instacart_raw_dir: $data, instacart_raw_ext: csv, bench_solver: gradient_descent, bench_max_iter: 100}"
 "$WORK/bin/duckq" --db "$db" "select * from main.instacart_model__history order by iteration" > "$res/history_gd.tsv" || true
 "$WORK/bin/duckq" --db "$db" "select * from main.eval_metrics" > "$res/eval_metrics_gd.tsv" || true
 if [ "$COMPARE" = 1 ]; then
-  "$WORK/bin/duckq" --db "$db" "copy (select * from main.fct_reorder_training_data) to '$res/training_data.csv' (header)" > /dev/null
+  "$WORK/bin/duckq" --db "$db" "copy (select * from main.fct_reorder_training_data) to '$res/training_data.csv' (header)" > /dev/null || true
   "$PY" "$here/compare_features.py" "$data" "$res/training_data.csv" > "$res/compare_features.txt" 2>&1 || true
   rm -f "$res/training_data.csv"
 fi

@@ -35,20 +35,22 @@ def main():
     rows = {}
     for line in open(os.path.join(res, "times.tsv")):
         p = line.split()
-        if len(p) < 6:
-            p = p[:2] + [None, None] + p[2:]  # GNU time line missing: the command crashed
-        name, run, wall, rss, load, code = p[:6]
+        if len(p) < 4:
+            continue
+        name, run, load, code = p[:4]
+        wall, rss, cpu = (p[4:7] + [None, None, None])[:3]
         rows.setdefault(name, []).append(dict(run=run, wall=float(wall) if wall else None,
-                                              rss=int(rss) / 1024 if rss else None, load=float(load), code=int(code)))
+                                              rss=int(rss) / 1024 if rss else None,
+                                              cpu=float(cpu) if cpu else None, load=float(load), code=int(code)))
 
     def col(name, key):
         return [r[key] for r in rows.get(name, [])]
 
-    print("| step | median wall s | median peak RSS MB | runs | exit codes | load avg at start |")
-    print("|---|---|---|---|---|---|")
+    print("| step | median wall s | median CPU s (user+sys) | median peak RSS MB | runs | exit codes | load avg at start |")
+    print("|---|---|---|---|---|---|---|")
     for name in ["gdbt_build", "gdbt_features", "direct_sql", "pandas_sklearn", "sklearn_fit", "gdbt_gd"]:
         if name in rows:
-            print(f"| {name} | {fmt(med(col(name, 'wall')))} | {fmt(med(col(name, 'rss')), '.0f')} | {len(rows[name])} | "
+            print(f"| {name} | {fmt(med(col(name, 'wall')))} | {fmt(med(col(name, 'cpu')))} | {fmt(med(col(name, 'rss')), '.0f')} | {len(rows[name])} | "
                   f"{','.join(str(c) for c in col(name, 'code'))} | {','.join(str(l) for l in col(name, 'load'))} |")
 
     def ratio(a, b, key, f):
@@ -60,7 +62,9 @@ def main():
     print("|---|---|---|")
     print(f"| pandas+sklearn wall / gdbt build wall | {fmt(ratio('pandas_sklearn', 'gdbt_build', 'wall', lambda a, b: a / b))} | >= 2 |")
     print(f"| gdbt build peak RSS / pandas+sklearn peak RSS | {fmt(ratio('gdbt_build', 'pandas_sklearn', 'rss', lambda a, b: a / b))} | <= 0.33 |")
+    print(f"| pandas+sklearn CPU / gdbt build CPU | {fmt(ratio('pandas_sklearn', 'gdbt_build', 'cpu', lambda a, b: a / b))} | |")
     print(f"| gdbt feature run wall / direct SQL wall - 1 | {fmt(ratio('gdbt_features', 'direct_sql', 'wall', lambda a, b: (a / b - 1) * 100), '.1f')} % | < 5 % |")
+    print(f"| gdbt feature run CPU / direct SQL CPU - 1 | {fmt(ratio('gdbt_features', 'direct_sql', 'cpu', lambda a, b: (a / b - 1) * 100), '.1f')} % | < 5 % |")
 
     # The pandas reference's own split of its time, and its metrics.
     outs = []

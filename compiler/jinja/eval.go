@@ -282,7 +282,7 @@ func (r *renderer) getattr(obj Value, name string, pos int) Value {
 		}
 	case Markup:
 		if m := strMethod(string(o), name); m != nil {
-			return m
+			return markupMethod(m.(Func))
 		}
 	case *List:
 		if m := listMethod(o, name); m != nil {
@@ -368,9 +368,14 @@ func (r *renderer) getitem(obj Value, key Value, pos int) Value {
 			}
 		}
 	case rangeVal:
-		items := o.items()
-		if i, ok := indexOf(key, len(items)); ok {
-			return items[i]
+		if i, ok := asInt(key); ok {
+			n := o.length()
+			if i < 0 {
+				i += n
+			}
+			if i >= 0 && i < n {
+				return o.start + i*o.step
+			}
 		}
 	case *Namespace:
 		if v, ok := o.Attrs.Get(key); ok {
@@ -583,6 +588,76 @@ func isConstExpr(x Expr) bool {
 		return true
 	case *SliceExpr:
 		return (n.Start == nil || isConstExpr(n.Start)) && (n.Stop == nil || isConstExpr(n.Stop)) && (n.Step == nil || isConstExpr(n.Step))
+	case *BinExpr:
+		return isConstExpr(n.L) && isConstExpr(n.R)
+	case *UnaryExpr:
+		return isConstExpr(n.X)
+	case *Compare:
+		for _, o := range n.Ops {
+			if !isConstExpr(o.Y) {
+				return false
+			}
+		}
+		return isConstExpr(n.X)
+	case *CondExpr:
+		return isConstExpr(n.Test) && isConstExpr(n.Then) && (n.Else == nil || isConstExpr(n.Else))
+	case *GetItem:
+		return isConstExpr(n.X) && isConstExpr(n.Index)
+	case *FilterExpr:
+		if n.X == nil || n.DynArgs != nil || n.DynKw != nil || !isConstExpr(n.X) {
+			return false
+		}
+		for _, a := range n.Args {
+			if !isConstExpr(a) {
+				return false
+			}
+		}
+		for _, k := range n.Kwargs {
+			if !isConstExpr(k.Value) {
+				return false
+			}
+		}
+		return true
 	}
 	return false
+}
+
+// markupMethod wraps a str method for a Markup receiver: string arguments are escaped and
+// string results come back as Markup, as markupsafe does.
+func markupMethod(f Func) Func {
+	return func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+		esc := make([]Value, len(args))
+		for i, a := range args {
+			if s, ok := a.(string); ok {
+				esc[i] = escapeHTML(s)
+			} else {
+				esc[i] = a
+			}
+		}
+		v, err := f(c, esc, kwargs)
+		if err != nil {
+			return nil, err
+		}
+		return toMarkup(v), nil
+	}
+}
+
+func toMarkup(v Value) Value {
+	switch x := v.(type) {
+	case string:
+		return Markup(x)
+	case Tuple:
+		out := make(Tuple, len(x))
+		for i, it := range x {
+			out[i] = toMarkup(it)
+		}
+		return out
+	case *List:
+		out := make([]Value, len(x.Items))
+		for i, it := range x.Items {
+			out[i] = toMarkup(it)
+		}
+		return &List{Items: out}
+	}
+	return v
 }

@@ -121,6 +121,8 @@ func length(v Value) (int, error) {
 		return x.Attrs.Len(), nil
 	case rangeVal:
 		return int(x.length()), nil
+	case *Undefined:
+		return 0, nil
 	}
 	if items, ok := iterValues(v); ok {
 		return len(items), nil

@@ -650,7 +650,9 @@ func percentFormat(s string, arg Value) (Value, error) {
 		b.WriteString(out)
 	}
 	if !usedMapping && next < len(args) && mapping == nil {
-		if _, isTuple := arg.(Tuple); isTuple || next == 0 {
+		_, isTuple := arg.(Tuple)
+		_, isList := arg.(*List)
+		if isTuple || (next == 0 && !isList) {
 			return nil, errors.New("not all arguments converted during string formatting")
 		}
 	}

@@ -2,7 +2,7 @@ package jinja
 
 import "errors"
 
-// maxRange bounds range() (lists are materialised when iterated).
+// maxRange bounds how many items of a range gdbt materialises to iterate it.
 const maxRange = 10_000_000
 
 // cycler is Jinja2's cycler(): next() steps through the items.
@@ -76,9 +76,6 @@ func builtinGlobals() map[string]Value {
 				return nil, errors.New("range() arg 3 must not be zero")
 			}
 			r = rangeVal{ints[0], ints[1], ints[2]}
-		}
-		if r.length() > maxRange {
-			return nil, errors.New("range too big: gdbt materialises ranges and allows at most " + itoa(maxRange) + " items")
 		}
 		return r, nil
 	}}

@@ -31,7 +31,7 @@ func builtinTests() map[string]Func {
 	t["mapping"] = test1("mapping", func(v Value) bool { _, ok := v.(*Dict); return ok })
 	t["sequence"] = test1("sequence", func(v Value) bool {
 		switch v.(type) {
-		case string, Markup, *List, Tuple, *Dict, rangeVal:
+		case string, Markup, *List, Tuple, *Dict, rangeVal, *Undefined:
 			return true
 		}
 		return false

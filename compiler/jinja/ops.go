@@ -223,6 +223,11 @@ func repeatSeq(v Value, n int64) (Value, bool) {
 			return nil, false
 		}
 		return strings.Repeat(x, int(n)), true
+	case Markup:
+		if int64(len(x))*n > 1<<26 {
+			return nil, false
+		}
+		return Markup(strings.Repeat(string(x), int(n))), true
 	case *List:
 		if int64(len(x.Items))*n > 1<<24 {
 			return nil, false

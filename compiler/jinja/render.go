@@ -264,6 +264,9 @@ func iterValues(v Value) ([]Value, bool) {
 	case *Undefined:
 		return nil, true
 	case rangeVal:
+		if x.length() > maxRange {
+			return nil, false
+		}
 		return x.items(), true
 	case *Namespace:
 		return nil, false

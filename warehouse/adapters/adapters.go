@@ -11,6 +11,7 @@ import (
 
 	"github.com/gdbt-dev/gdbt/warehouse"
 	"github.com/gdbt-dev/gdbt/warehouse/duckdb"
+	"github.com/gdbt-dev/gdbt/warehouse/postgres"
 )
 
 // ErrNotBuilt is returned for engines gdbt knows of but does not have yet.
@@ -22,7 +23,7 @@ type opener func(ctx context.Context, fields map[string]any, projectDir string) 
 // engines is the list of adapters. A nil opener is an engine that is planned but not built.
 var engines = map[string]opener{
 	"duckdb":    openDuckDB,
-	"postgres":  nil,
+	"postgres":  openPostgres,
 	"snowflake": nil,
 }
 
@@ -59,4 +60,14 @@ func openDuckDB(ctx context.Context, fields map[string]any, projectDir string) (
 		return nil, err
 	}
 	return duckdb.Open(ctx, cfg)
+}
+
+// openPostgres connects to a PostgreSQL server from dbt-postgres's profile fields; it needs
+// no project folder.
+func openPostgres(ctx context.Context, fields map[string]any, _ string) (warehouse.Adapter, error) {
+	cfg, err := postgres.ParseConfig(fields)
+	if err != nil {
+		return nil, err
+	}
+	return postgres.Open(ctx, cfg)
 }

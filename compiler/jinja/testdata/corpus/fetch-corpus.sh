@@ -8,7 +8,8 @@
 #        go test ./compiler/jinja -run TestCorpusParse -v
 #
 # Each directory of GDBT_JINJA_CORPUS (colon-separated) is walked for *.sql files. Any dbt
-# project or package can be added the same way.
+# project or package can be added the same way. Where git cannot reach GitHub, check the same
+# repositories out by other means into DEST/<name>; existing folders are kept.
 set -eu
 dest=${1:-/work/corpus}
 mkdir -p "$dest"
@@ -27,6 +28,7 @@ fetch dbt-labs/dbt-utils dbt-utils
 fetch dbt-labs/dbt-adapters dbt-adapters
 fetch duckdb/dbt-duckdb dbt-duckdb
 fetch dbt-labs/jaffle_shop_duckdb jaffle_shop_duckdb
+fetch dbt-labs/jaffle-shop jaffle-shop
 
 # The dbt global project moved into dbt-adapters (dbt-adapters/src/dbt/include/global_project
 # in the monorepo layout, dbt/include/global_project in older checkouts): find it.
@@ -41,4 +43,8 @@ corpus="$corpus:$dest/dbt-utils/macros"
 corpus="$corpus:$dest/dbt-utils/integration_tests"
 corpus="$corpus:$dest/dbt-duckdb/dbt/include/duckdb/macros"
 corpus="$corpus:$dest/jaffle_shop_duckdb"
+corpus="$corpus:$dest/jaffle-shop"
+echo "# the issue's corpus: the global project, dbt-utils, dbt-duckdb's macros, the jaffle shops" >&2
 echo "export GDBT_JINJA_CORPUS=$corpus"
+echo "# or every .sql file of the checkouts (all adapters of dbt-adapters too):" >&2
+echo "# export GDBT_JINJA_CORPUS=$dest/dbt-adapters:$dest/dbt-utils:$dest/dbt-duckdb:$dest/jaffle_shop_duckdb:$dest/jaffle-shop" >&2

@@ -9,3 +9,4 @@
   {{ return(-1) }}
 {% endmacro %}
 {% macro grant_nothing(who='nobody') %}{{ log('granting to ' ~ who, info=True) }}{{ return('granted ' ~ who) }}{% endmacro %}
+{% macro default__greet() %}root-greet{% endmacro %}
