@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -130,5 +131,19 @@ func TestLogRedactsSecrets(t *testing.T) {
 	}
 	if len(logs) != 1 || logs[0] != "token=*****" {
 		t.Errorf("logs = %q, want the secret redacted", logs)
+	}
+}
+
+func TestDispatchSearchOrder(t *testing.T) {
+	p := loadCase(t, "features", Options{})
+	for _, c := range []struct{ ns, want string }{
+		{"util", "[util dbt]"},                    // from the project's dispatch: config
+		{"other_pkg", "[features other_pkg dbt]"}, // root, the namespace, built-ins
+		{"dbt", "[features dbt]"},
+		{"", "[]"},
+	} {
+		if got := fmt.Sprint(p.impl.searchOrder(c.ns)); got != c.want {
+			t.Errorf("searchOrder(%q) = %s, want %s", c.ns, got, c.want)
+		}
 	}
 }

@@ -343,6 +343,12 @@ type schemaOnce struct {
 func (p *projectImpl) ensureSchema(ctx context.Context, a warehouse.Adapter, n *manifest.Node) error {
 	switch n.ResourceType {
 	case manifest.Model, manifest.Seed, manifest.Snapshot:
+	case manifest.Test:
+		// Only a test that stores its failures builds a relation.
+		sf, set := n.Config["store_failures"].(bool)
+		if !(set && sf) && !(!set && p.opts.StoreFailures) {
+			return nil
+		}
 	default:
 		return nil
 	}

@@ -165,6 +165,18 @@ func TestExecuteBasicOnDuckDB(t *testing.T) {
 			t.Errorf("%s: failures=%d should_error=%v, want %d", id, r.Failures, r.ShouldError, w)
 		}
 	}
+	// --store-failures keeps the failing rows in the audit schema (created on demand).
+	ps, err := Load(Options{ProjectDir: dir, ProfilesDir: dir, StoreFailures: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn := ps.Manifest.Nodes["test.shop.assert_positive"]
+	if _, err := ps.Execute(ctx, a, tn); err != nil {
+		t.Fatal(err)
+	}
+	if got := queryInt(t, a, "select count(*) from "+a.Dialect().QuoteIdent(tn.Schema)+"."+a.Dialect().QuoteIdent(tn.Alias)); got != 1 {
+		t.Errorf("stored failures = %d, want 1", got)
+	}
 }
 
 // createSchemas creates Project.Schemas, as the runner does before a run.

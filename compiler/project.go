@@ -151,6 +151,9 @@ func ParseProjectConfig(dir, file string, src []byte, cliVars map[string]any) (*
 	if root.Kind != yaml.MappingNode {
 		return nil, nodeErr(rel, root, "project file must be a mapping, got %s", kindName(root))
 	}
+	for _, k := range duplicateKeys(root) {
+		pc.Warnings = append(pc.Warnings, nodeErr(rel, k, "duplicate key %q; the last one wins", k.Value).Error())
+	}
 	var errs Errors
 	// dbt renders the project file at load time except the vars: block and query-comment
 	// (rendered when used) and hooks (rendered at run time).

@@ -156,6 +156,9 @@ func ParseProperties(f *SourceFile, warn func(string)) (*Properties, error) {
 		warn = func(string) {}
 	}
 	p := &propParser{decoder: decoder{file: file}, warn: warn, props: props}
+	for _, k := range duplicateKeys(root) {
+		p.warnf(k, "duplicate key %q; the last one wins", k.Value)
+	}
 	if root.Kind != yaml.MappingNode {
 		return nil, nodeErr(file, root, "property file must be a mapping, got %s", kindName(root))
 	}

@@ -242,3 +242,20 @@ sources:
 		t.Errorf("tables: %+v %+v %+v", a, b, c)
 	}
 }
+
+func TestParsePropertiesDuplicateKeys(t *testing.T) {
+	src := "models:\n  - name: a\n    description: first\n    data_tests: [unique]\n    description: second\n    data_tests: [not_null]\n"
+	p, warns, err := parsePropsString(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := p.Models[0]
+	if m.Description != "second" || len(m.Tests) != 1 || m.Tests[0].Name != "not_null" {
+		t.Errorf("the last duplicate must win: %+v tests %+v", m, m.Tests)
+	}
+	want := []string{`models/schema.yml:5:5: duplicate key "description"; the last one wins`,
+		`models/schema.yml:6:5: duplicate key "data_tests"; the last one wins`}
+	if !reflect.DeepEqual(warns, want) {
+		t.Errorf("warnings %q", warns)
+	}
+}

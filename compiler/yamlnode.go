@@ -120,6 +120,22 @@ func mappingPairs(n *yaml.Node) []kv {
 		}
 		out = append(out, kv{k, v})
 	}
+	// A key written twice: the last one wins, as in PyYAML (duplicateKeys warns about it).
+	if len(out) > 1 {
+		last := make(map[string]int, len(out))
+		for i, p := range out {
+			last[p.Key.Value] = i
+		}
+		if len(last) != len(out) {
+			dedup := out[:0:0]
+			for i, p := range out {
+				if last[p.Key.Value] == i {
+					dedup = append(dedup, p)
+				}
+			}
+			out = dedup
+		}
+	}
 	if len(merged) == 0 {
 		return out
 	}
@@ -133,6 +149,30 @@ func mappingPairs(n *yaml.Node) []kv {
 			out = append(out, p)
 		}
 	}
+	return out
+}
+
+// duplicateKeys lists the keys written more than once in a mapping anywhere under n (the
+// later occurrence), for a warning: yaml.v3 accepts them when parsing into nodes.
+func duplicateKeys(n *yaml.Node) []*yaml.Node {
+	var out []*yaml.Node
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode {
+			seen := map[string]bool{}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i].Value
+				if seen[k] && k != "<<" {
+					out = append(out, n.Content[i])
+				}
+				seen[k] = true
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
 	return out
 }
 

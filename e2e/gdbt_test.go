@@ -77,6 +77,13 @@ func buildProject(t *testing.T, dir, command, vars string) *runner.Summary {
 	if sum.Pass == 0 {
 		t.Fatalf("%s: nothing ran\n%s", command, log)
 	}
+	slow := append([]runner.NodeResult(nil), sum.Results...)
+	sort.SliceStable(slow, func(i, j int) bool { return slow[i].ExecutionTime > slow[j].ExecutionTime })
+	var parts []string
+	for _, r := range slow[:min(5, len(slow))] {
+		parts = append(parts, fmt.Sprintf("%s %.2fs", r.UniqueID, r.ExecutionTime))
+	}
+	t.Logf("%s: %d nodes passed in %.1fs; slowest: %s", command, sum.Pass, sum.Elapsed.Seconds(), strings.Join(parts, ", "))
 	return sum
 }
 
@@ -191,5 +198,3 @@ func rowsFloat(t *testing.T, db *sql.DB, q string) [][]float64 {
 	}
 	return out
 }
-
-var _ = fmt.Sprint

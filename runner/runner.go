@@ -328,14 +328,24 @@ func (r *run) summarize(ids []string) *Summary {
 	return s
 }
 
-// writeRunFile records what ran for a node under target/run/<package>/<path>.
-func (r *run) writeRunFile(n *manifest.Node, code string) {
-	if r.opts.TargetDir == "" || code == "" {
-		return
+// runPath is where a node's executed SQL goes: target/run/<package>/<path>, with generic
+// tests in a folder named after their YAML file ("" without a target folder).
+func (r *run) runPath(n *manifest.Node) string {
+	if r.opts.TargetDir == "" {
+		return ""
 	}
 	p := filepath.Join(r.opts.TargetDir, "run", n.PackageName, filepath.FromSlash(n.OriginalFilePath))
 	if n.ResourceType == manifest.Test && n.TestMetadata != nil {
-		p = filepath.Join(r.opts.TargetDir, "run", n.PackageName, filepath.FromSlash(n.OriginalFilePath), n.Name+".sql")
+		p = filepath.Join(p, n.Name+".sql")
+	}
+	return p
+}
+
+// writeRunFile records what ran for a node under target/run/.
+func (r *run) writeRunFile(n *manifest.Node, code string) {
+	p := r.runPath(n)
+	if p == "" || code == "" {
+		return
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
 		_ = os.WriteFile(p, []byte(code), 0o644)
@@ -370,7 +380,7 @@ func (r *run) printHeader() {
 
 func (r *run) printFooter(s *Summary) {
 	r.con.Info("Empty", "")
-	r.con.Info("FinishedRunning", fmt.Sprintf("Finished running %d node%s in %.2fs.", len(s.Results), plural(int64(len(s.Results))), s.Elapsed.Seconds()))
+	r.con.Info("FinishedRunning", fmt.Sprintf("Finished running %s in %s.", r.countLabel(s.Results), duration(s.Elapsed)))
 	var bad []NodeResult
 	for _, nr := range s.Results {
 		if nr.Status == StatusError || nr.Status == StatusFail || nr.Status == StatusWarn {
@@ -401,12 +411,55 @@ func (r *run) printFooter(s *Summary) {
 			if nr.Message != nil {
 				msg = *nr.Message
 			}
+			text := fmt.Sprintf("%s %s %s (%s)\n  %s", kind, n.ResourceType, n.Name, n.OriginalFilePath, strings.ReplaceAll(msg, "\n", "\n  "))
+			if p := r.runPath(n); p != "" && nr.Status != StatusWarn {
+				if _, err := os.Stat(p); err == nil {
+					if rel, err := filepath.Rel(r.p.Dir, p); err == nil && !strings.HasPrefix(rel, "..") {
+						p = rel
+					}
+					text += "\n\n  compiled code at " + filepath.ToSlash(p)
+				}
+			}
 			r.con.Error("RunResultError", "")
-			r.con.Error("RunResultError", fmt.Sprintf("%s %s %s (%s)\n  %s", kind, n.ResourceType, n.Name, n.OriginalFilePath, strings.ReplaceAll(msg, "\n", "\n  ")))
+			r.con.Error("RunResultError", text)
 		}
 	}
 	r.con.Info("Empty", "")
 	r.con.Info("EndOfRunSummary", fmt.Sprintf("Done. PASS=%d WARN=%d ERROR=%d SKIP=%d NO-OP=%d TOTAL=%d", s.Pass, s.Warn, s.Error, s.Skip, s.NoOp, len(s.Results)))
+}
+
+// countLabel says what ran the way dbt's closing line does: "2 seeds, 3 table models,
+// 1 view model, 3 data tests" (kinds sorted by name, tests last).
+func (r *run) countLabel(res []NodeResult) string {
+	counts := map[string]int{}
+	for _, nr := range res {
+		n := r.p.Manifest.Nodes[nr.UniqueID]
+		kind := n.ResourceType
+		switch n.ResourceType {
+		case manifest.Model:
+			kind = n.Materialized() + " model"
+		case manifest.Test:
+			kind = "~data test" // sorts last
+		}
+		counts[kind]++
+	}
+	if len(counts) == 0 {
+		return "0 nodes"
+	}
+	var parts []string
+	for _, k := range sortedKeys(counts) {
+		parts = append(parts, fmt.Sprintf("%d %s%s", counts[k], strings.TrimPrefix(k, "~"), plural(int64(counts[k]))))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// duration is dbt's "0 hours 0 minutes and 0.62 seconds (0.62s)".
+func duration(d time.Duration) string {
+	secs := d.Seconds()
+	h := int(secs) / 3600
+	m := int(secs) % 3600 / 60
+	rest := secs - float64(h*3600+m*60)
+	return fmt.Sprintf("%d hours %d minutes and %.2f seconds (%.2fs)", h, m, rest, secs)
 }
 
 // describe is dbt's node description in status lines: "sql table model main.dim_orders".

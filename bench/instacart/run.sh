@@ -20,6 +20,7 @@
 #        the copy's sources.yml external_location, for builds whose compiler does not render
 #        Jinja there yet; 0 passes it only through --vars)  COMPARE=1 (default below 20,000
 #        users: check reference.py's features equal gdbt's fct_reorder_training_data)
+#        GD_MAX_ITER=100 (scans for the gradient-descent retraining)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -29,6 +30,7 @@ WORK=${WORK:-/tmp/gdbt-bench-instacart}
 GDBT=${GDBT:-/tmp/gdbt-bench}
 CATALOG=${CATALOG:-/work/shared/data/instacart}
 LITERAL_LOCATION=${LITERAL_LOCATION:-1}
+GD_MAX_ITER=${GD_MAX_ITER:-100}
 COMPARE=${COMPARE:-$([ "$USERS" -le 20000 ] && echo 1 || echo 0)}
 # The Python with pandas and scikit-learn (on Debian, /usr/bin/python3 when a pyenv python3
 # comes first on PATH).
@@ -99,7 +101,7 @@ db=$proj/target/gdbt.duckdb
   "copy (select * from main.instacart_training_input) to '$res/train.csv' (header)" \
   "copy (select * from main.fct_reorder_training_data where split = 'validation') to '$res/valid.csv' (header)" > /dev/null || true
 timed sklearn_fit "$here" "$PY" reference.py --fit "$res/train.csv" "$res/valid.csv" --l2 1.0
-timed gdbt_gd "$proj" "$GDBT" run --select "instacart_model+" --vars "{instacart_raw_dir: $data, instacart_raw_ext: csv, bench_solver: gradient_descent, bench_max_iter: 100}"
+timed gdbt_gd "$proj" "$GDBT" run --select "instacart_model+" --vars "{instacart_raw_dir: $data, instacart_raw_ext: csv, bench_solver: gradient_descent, bench_max_iter: $GD_MAX_ITER}"
 "$WORK/bin/duckq" --db "$db" "select * from main.instacart_model__history order by iteration" > "$res/history_gd.tsv" || true
 "$WORK/bin/duckq" --db "$db" "select * from main.eval_metrics" > "$res/eval_metrics_gd.tsv" || true
 if [ "$COMPARE" = 1 ]; then

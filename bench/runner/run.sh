@@ -37,9 +37,9 @@ for t in "${threads[@]}"; do
     out=$(cd "$proj" && /usr/bin/time -f "__TIME__ %e %M %U %S" "$GDBT" run --threads "$t" 2>&1 >/dev/null) || { echo "$out" >&2; exit 1; }
     read -r w m c < <(echo "$out" | awk '/__TIME__/{print $2, $3, $4 + $5}')
     e=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['elapsed_time'])" "$proj/target/run_results.json")
-    rout=$(/usr/bin/time -f "__TIME__ %U %S" "$REPLAY" --target "$proj/target" --db "$WORK/replay/bench.duckdb" 2>&1)
-    rep=$(echo "$rout" | sed -n 's/.*statement_sum_s=\([0-9.]*\).*/\1/p')
-    rc=$(echo "$rout" | awk '/__TIME__/{print $2 + $3}')
+    rout=$(/usr/bin/time -f "__TIME__ %e %U %S" "$REPLAY" --target "$proj/target" --db "$WORK/replay/bench.duckdb" 2>&1)
+    rep=$(echo "$rout" | awk '/__TIME__/{print $2}')
+    rc=$(echo "$rout" | awk '/__TIME__/{print $3 + $4}')
     W+=("$w"); E+=("$e"); M+=("$m"); R+=("$rep"); C+=("$c"); RC+=("$rc")
     O+=("$(echo "($w - $rep) * 1000 / $N" | bc -l)")
     OC+=("$(echo "($c - $rc) * 1000 / $N" | bc -l)")

@@ -35,6 +35,7 @@ func cmdRetry(g *Globals, args []string) int {
 		g.Infof("Nothing to retry: the last %s had no errors, failures or skips.", command)
 		return ExitOK
 	}
+	inheritRunArgs(g, prev.Args)
 	s, code := openSession(g)
 	if s == nil {
 		return code
@@ -49,4 +50,24 @@ func cmdRetry(g *Globals, args []string) int {
 		}
 	}
 	return runSelected(g, s, command, known)
+}
+
+// inheritRunArgs gives retry the flags of the run it repeats (as dbt's retry does) where
+// the retry's own command line does not set them: vars, target, threads, full refresh,
+// empty and fail-fast shape what the retried nodes build.
+func inheritRunArgs(g *Globals, args map[string]any) {
+	if v, ok := args["vars"].(string); ok && g.Vars == "" {
+		g.Vars = v
+	}
+	if v, ok := args["target"].(string); ok && g.Target == "" {
+		g.Target = v
+	}
+	if v, ok := args["threads"].(float64); ok && g.Threads == 0 {
+		g.Threads = int(v)
+	}
+	for key, dst := range map[string]*bool{"full_refresh": &g.FullRefresh, "empty": &g.Empty, "fail_fast": &g.FailFast} {
+		if v, ok := args[key].(bool); ok && v {
+			*dst = true
+		}
+	}
 }

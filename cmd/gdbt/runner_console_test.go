@@ -13,22 +13,23 @@ import (
 
 var updateRunnerGolden = flag.Bool("update-runner", false, "rewrite cmd/gdbt/testdata/runner/*.golden (so does -update, if a test file of the package defines it)")
 
-// updatingGolden is -update-runner, or the package's -update flag when one is defined
+// rtUpdatingGolden is -update-runner, or the package's -update flag when one is defined
 // (looked up at run time, so the two test files cannot clash over the name).
-func updatingGolden() bool {
-	if updatingGolden() {
+func rtUpdatingGolden() bool {
+	if *updateRunnerGolden {
 		return true
 	}
 	f := flag.Lookup("update")
 	return f != nil && f.Value.String() == "true"
 }
 
-// normalizeConsole replaces what changes from run to run (clock, durations, the number
+// rtNormalizeConsole replaces what changes from run to run (clock, durations, the number
 // of built-in macros) so console output can be compared with a golden file.
-func normalizeConsole(s string) string {
+func rtNormalizeConsole(s string) string {
 	for _, r := range []struct{ re, repl string }{
 		{`(?m)^\d\d:\d\d:\d\d  `, "HH:MM:SS  "},
 		{`in \d+\.\d+s`, "in N.NNs"},
+		{`\d+ hours \d+ minutes and \d+\.\d+ seconds \(\d+\.\d+s\)`, "H hours M minutes and S.SS seconds (N.NNs)"},
 		{`\d+ macros`, "N macros"},
 	} {
 		s = regexp.MustCompile(r.re).ReplaceAllString(s, r.repl)
@@ -48,9 +49,9 @@ func TestRunnerConsoleGolden(t *testing.T) {
 	if code := Main(args, strings.NewReader(""), &buf, &buf); code != 1 {
 		t.Fatalf("exit %d, want 1\n%s", code, buf.String())
 	}
-	got := normalizeConsole(buf.String())
+	got := rtNormalizeConsole(buf.String())
 	golden := filepath.Join("testdata", "runner", "build_fail.golden")
-	if updatingGolden() {
+	if rtUpdatingGolden() {
 		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
 			t.Fatal(err)
 		}

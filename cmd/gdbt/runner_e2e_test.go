@@ -12,15 +12,15 @@ import (
 // End-to-end tests of run, build, test, seed, retry, show, run-operation and the run
 // flags on the shop project, checking the data left in DuckDB and run_results.json.
 
-const totalsQuery = "select id, name, n_orders, total::decimal(10,2) from main.customer_totals order by id"
+const rtTotalsQuery = "select id, name, n_orders, total::decimal(10,2) from main.customer_totals order by id"
 
-var wantTotals = []string{"1|ALICE|2|10", "2|BOB|1|7", "3|CAROL|1|1"}
+var rtWantTotals = []string{"1|ALICE|2|10", "2|BOB|1|7", "3|CAROL|1|1"}
 
 func TestRunnerBuildData(t *testing.T) {
 	dir := rtProject(t, "shop.txtar")
 	r := rtMust(t, dir, 0, "build")
-	if got := rtQuery(t, dir, totalsQuery); !reflect.DeepEqual(got, wantTotals) {
-		t.Errorf("customer_totals = %q, want %q", got, wantTotals)
+	if got := rtQuery(t, dir, rtTotalsQuery); !reflect.DeepEqual(got, rtWantTotals) {
+		t.Errorf("customer_totals = %q, want %q", got, rtWantTotals)
 	}
 	if got := rtQuery1(t, dir, "select id || '|' || name from main.top_customer"); got != "1|ALICE" {
 		t.Errorf("top_customer = %q", got)
@@ -139,7 +139,7 @@ func TestRunnerRetry(t *testing.T) {
 	if !reflect.DeepEqual(again, redo) {
 		t.Errorf("retry ran %q, want exactly the errored and skipped %q\n%s", again, redo, r)
 	}
-	if got := rtQuery(t, dir, totalsQuery); !reflect.DeepEqual(got, wantTotals) {
+	if got := rtQuery(t, dir, rtTotalsQuery); !reflect.DeepEqual(got, rtWantTotals) {
 		t.Errorf("customer_totals after retry = %q", got)
 	}
 	if got := rtQuery1(t, dir, "select name from main.top_customer"); got != "ALICE" {
@@ -183,7 +183,7 @@ func TestRunnerSelectExclude(t *testing.T) {
 	if got := rtQuery(t, dir, "select table_name from information_schema.tables where table_schema = 'main' and table_name in ('big', 'inc_orders', 'big_child')"); len(got) != 0 {
 		t.Errorf("unselected models were built: %q", got)
 	}
-	if got := rtQuery(t, dir, totalsQuery); !reflect.DeepEqual(got, wantTotals) {
+	if got := rtQuery(t, dir, rtTotalsQuery); !reflect.DeepEqual(got, rtWantTotals) {
 		t.Errorf("customer_totals = %q", got)
 	}
 }
@@ -192,11 +192,11 @@ func TestRunnerShowAndOperation(t *testing.T) {
 	dir := rtProject(t, "shop.txtar")
 	rtMust(t, dir, 0, "build", "-s", "+customer_totals")
 	r := rtMust(t, dir, 0, "show", "-s", "customer_totals", "--limit", "2")
-	if rows := tableRows(r.out); len(rows) != 2 || !strings.Contains(r.out, "n_orders") {
+	if rows := rtTableRows(r.out); len(rows) != 2 || !strings.Contains(r.out, "n_orders") {
 		t.Errorf("show --limit 2 printed %d rows:\n%s", len(rows), r)
 	}
 	r = rtMust(t, dir, 0, "show", "--inline", "select name, total from {{ ref('customer_totals') }} order by total desc", "--limit", "2")
-	if rows := tableRows(r.out); len(rows) != 2 || !strings.Contains(rows[0], "ALICE") || !strings.Contains(rows[1], "BOB") {
+	if rows := rtTableRows(r.out); len(rows) != 2 || !strings.Contains(rows[0], "ALICE") || !strings.Contains(rows[1], "BOB") {
 		t.Errorf("show --inline:\n%s", r)
 	}
 	// show previews; it never builds.
@@ -215,8 +215,8 @@ func TestRunnerShowAndOperation(t *testing.T) {
 	rtMust(t, dir, 1, "run-operation", "no_such_macro")
 }
 
-// tableRows returns the data rows of show's text table.
-func tableRows(out string) []string {
+// rtTableRows returns the data rows of show's text table.
+func rtTableRows(out string) []string {
 	var rows []string
 	seenSep := false
 	for _, l := range strings.Split(out, "\n") {
@@ -273,6 +273,15 @@ func TestRunnerFailFast(t *testing.T) {
 	}
 	if res[idBig].Status != "error" || skipped < 2 || ok+skipped != len(res)-1 {
 		t.Errorf("--fail-fast: want big error and what had not started skipped, got %v", rtStatuses(t, dir))
+	}
+	// retry repeats the run with its --vars, so big fails again; given new vars it builds.
+	rtMust(t, dir, 1, "retry")
+	if st := rtStatuses(t, dir); st[idBig] != "error" || len(st) != skipped+1 {
+		t.Errorf("retry re-runs big and the skipped nodes with the same vars: %v", st)
+	}
+	rtMust(t, dir, 0, "retry", "--vars", "{big_n: 5}")
+	if got := rtQuery1(t, dir, "select n from main.big_child"); got != "5" {
+		t.Errorf("after retry with new vars big_child = %s, want 5", got)
 	}
 }
 

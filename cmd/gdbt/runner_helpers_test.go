@@ -76,7 +76,13 @@ func rtMust(t *testing.T, dir string, want int, args ...string) rtRun {
 // the columns separated by "|", NULL as "∅".
 func rtQuery(t *testing.T, dir, q string) []string {
 	t.Helper()
-	db, err := sql.Open("duckdb", filepath.Join(dir, "target", "gdbt.duckdb"))
+	return rtQueryFile(t, filepath.Join(dir, "target", "gdbt.duckdb"), q)
+}
+
+// rtQueryFile is rtQuery on a given database file.
+func rtQueryFile(t *testing.T, path, q string) []string {
+	t.Helper()
+	db, err := sql.Open("duckdb", path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,17 +205,16 @@ func rtWrite(t *testing.T, dir, name, content string) {
 
 // The unique ids of the shop project.
 const (
-	idCustomers   = "seed.shop.customers"
-	idOrders      = "seed.shop.orders"
-	idStgCust     = "model.shop.stg_customers"
-	idStgOrders   = "model.shop.stg_orders"
-	idTotals      = "model.shop.customer_totals"
-	idTop         = "model.shop.top_customer"
-	idInc         = "model.shop.inc_orders"
-	idBig         = "model.shop.big"
-	totalsSQL     = "models/customer_totals.sql"
-	brokenTotals  = "select id, name, count(o.id) as n_orders from {{ ref('stg_customers') }} group by all\n"
-	dupTotals     = "select id, name, 1 as n_orders, 1.0 as total from {{ ref('stg_customers') }} union all select 1, 'DUP', 0, 0\n"
-	sourceFresh   = "source.shop.raw.events"
-	wantTotalsAll = "1|ALICE|2|10.0 2|BOB|1|7.0 3|CAROL|1|1.0"
+	idCustomers  = "seed.shop.customers"
+	idOrders     = "seed.shop.orders"
+	idStgCust    = "model.shop.stg_customers"
+	idStgOrders  = "model.shop.stg_orders"
+	idTotals     = "model.shop.customer_totals"
+	idTop        = "model.shop.top_customer"
+	idInc        = "model.shop.inc_orders"
+	idBig        = "model.shop.big"
+	totalsSQL    = "models/customer_totals.sql"
+	brokenTotals = "select id, name, count(o.id) as n_orders from {{ ref('stg_customers') }} group by all\n"
+	dupTotals    = "select id, name, 1 as n_orders, 1.0 as total from {{ ref('stg_customers') }} union all select 1, 'DUP', 0, 0\n"
+	sourceFresh  = "source.shop.raw.events"
 )

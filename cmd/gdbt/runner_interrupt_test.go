@@ -15,12 +15,12 @@ import (
 // Interruption tests: gdbt runs in a child process (this test binary re-executed with
 // GDBT_RUNNER_HELPER set, running Main) so it can be killed or interrupted for real.
 
-const helperEnv = "GDBT_RUNNER_HELPER_ARGS"
+const rtHelperEnv = "GDBT_RUNNER_HELPER_ARGS"
 
-// TestRunnerHelperProcess is not a test: in a child process started by startGdbt it runs
+// TestRunnerHelperProcess is not a test: in a child process started by rtStartGdbt it runs
 // gdbt with the arguments in GDBT_RUNNER_HELPER_ARGS and exits with its code.
 func TestRunnerHelperProcess(t *testing.T) {
-	raw := os.Getenv(helperEnv)
+	raw := os.Getenv(rtHelperEnv)
 	if raw == "" {
 		t.Skip("helper process for the interruption tests")
 	}
@@ -31,13 +31,13 @@ func TestRunnerHelperProcess(t *testing.T) {
 	os.Exit(Main(args, os.Stdin, os.Stdout, os.Stderr))
 }
 
-// startGdbt starts gdbt in a child process and returns it with a channel of the lines it
+// rtStartGdbt starts gdbt in a child process and returns it with a channel of the lines it
 // prints on stdout.
-func startGdbt(t *testing.T, dir string, args ...string) (*exec.Cmd, <-chan string) {
+func rtStartGdbt(t *testing.T, dir string, args ...string) (*exec.Cmd, <-chan string) {
 	t.Helper()
 	full, _ := json.Marshal(append([]string{"--project-dir", dir, "--profiles-dir", dir, "--no-color"}, args...))
 	cmd := exec.Command(os.Args[0], "-test.run=^TestRunnerHelperProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), helperEnv+"="+string(full))
+	cmd.Env = append(os.Environ(), rtHelperEnv+"="+string(full))
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -58,8 +58,8 @@ func startGdbt(t *testing.T, dir string, args ...string) (*exec.Cmd, <-chan stri
 	return cmd, lines
 }
 
-// waitLine waits for a line containing s (or fails after a minute).
-func waitLine(t *testing.T, lines <-chan string, s string) {
+// rtWaitLine waits for a line containing s (or fails after a minute).
+func rtWaitLine(t *testing.T, lines <-chan string, s string) {
 	t.Helper()
 	timeout := time.After(time.Minute)
 	for {
@@ -77,8 +77,8 @@ func waitLine(t *testing.T, lines <-chan string, s string) {
 	}
 }
 
-// bigRebuild makes the second build of model big scan a billion rows (tens of seconds).
-var bigRebuild = []string{"--vars", "{big_n: 1000000000, big_mod: 100000}"}
+// rtBigRebuild makes the second build of model big scan a billion rows (tens of seconds).
+var rtBigRebuild = []string{"--vars", "{big_n: 1000000000, big_mod: 100000}"}
 
 // TestRunnerKillKeepsPreviousTable SIGKILLs gdbt in the middle of rebuilding a table: the
 // previous version must still be there, whole, and the next run must succeed.
@@ -90,8 +90,8 @@ func TestRunnerKillKeepsPreviousTable(t *testing.T) {
 	rtMust(t, dir, 0, "run", "-s", "big")
 	before := rtQuery1(t, dir, "select count(*) || '|' || sum(i) from main.big")
 
-	cmd, lines := startGdbt(t, dir, append([]string{"run", "-s", "big"}, bigRebuild...)...)
-	waitLine(t, lines, "START sql table model main.big")
+	cmd, lines := rtStartGdbt(t, dir, append([]string{"run", "-s", "big"}, rtBigRebuild...)...)
+	rtWaitLine(t, lines, "START sql table model main.big")
 	time.Sleep(1500 * time.Millisecond)
 	if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
 		t.Fatalf("the rebuild ended before it could be killed: %v", err)
@@ -122,8 +122,8 @@ func TestRunnerSigintCancels(t *testing.T) {
 	}
 	dir := rtProject(t, "shop.txtar")
 	rtMust(t, dir, 0, "run", "-s", "big")
-	cmd, lines := startGdbt(t, dir, append([]string{"build", "--threads", "1"}, bigRebuild...)...)
-	waitLine(t, lines, "START sql table model main.big")
+	cmd, lines := rtStartGdbt(t, dir, append([]string{"build", "--threads", "1"}, rtBigRebuild...)...)
+	rtWaitLine(t, lines, "START sql table model main.big")
 	time.Sleep(time.Second)
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)

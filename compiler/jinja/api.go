@@ -181,6 +181,9 @@ type Frame struct {
 type ErrorList []*Error
 
 // Parse parses src. Errors come back as ErrorList (all of them, sorted), never a panic.
+// As Jinja2's compile step does, a filter or test the Env does not know is an error here
+// (outside if blocks, where it is deferred to render time), so register host filters and
+// tests before parsing.
 func (e *Env) Parse(file, src string) (*Template, error) { return e.parse(file, src) }
 
 // Render renders the whole template with ctx (nil means an empty context).
@@ -202,6 +205,9 @@ func (t *Template) Blocks() []*Block { return t.blocks }
 // Bind returns m as a Callable evaluated in ctx (its globals are ctx's names): calling it
 // renders the body with the parameters bound and returns the output string, or the value
 // passed to Return. caller, varargs and kwargs work as in Jinja2.
+// On its first call the template's top level runs once in ctx (like Jinja2's make_module),
+// so top-level {% set %}s and sibling macros are visible; the result is cached, so bind
+// once per render context and do not call it from several goroutines at once.
 func (m *Macro) Bind(e *Env, ctx *Context) Callable {
 	if ctx == nil {
 		ctx = &Context{}
@@ -244,6 +250,9 @@ type (
 	Output struct {
 		Pos int
 		X   Expr
+		// konst: Jinja2 folds a fully constant output at compile time through its
+		// getitem rules, so errors there become Undefined
+		konst bool
 	}
 	// MacroNode is {% macro name(params) %}body{% endmacro %} (or a TagMacroLike host tag).
 	MacroNode struct {

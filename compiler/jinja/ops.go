@@ -53,6 +53,9 @@ func fmod(a, b float64) float64 {
 	if m != 0 && ((m < 0) != (b < 0)) {
 		m += b
 	}
+	if m == 0 {
+		m = math.Copysign(0, b)
+	}
 	return m
 }
 

@@ -15,6 +15,8 @@ type renderer struct {
 	t     *Template
 	stack []Frame
 	pos   int // last position executed, for errors without a better one
+	// konst is set while evaluating an output Jinja2 would constant-fold
+	konst bool
 	// callBuf is a chunk of Call values handed out by call()
 	callBuf []Call
 }
@@ -109,6 +111,13 @@ func (r *renderer) exec(body []Node, sc *scope, w *strings.Builder) ctrl {
 			w.WriteString(x.Text)
 		case *Output:
 			r.pos = x.Pos
+			if x.konst {
+				r.konst = true
+				v := r.eval(x.X, sc)
+				r.konst = false
+				r.writeValue(w, v)
+				continue
+			}
 			v := r.eval(x.X, sc)
 			r.writeValue(w, v)
 		case *If:

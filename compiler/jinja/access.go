@@ -1,0 +1,419 @@
+package jinja
+
+import "strings"
+
+// Attribute, item and slice access with Jinja2's getattr/getitem rules.
+
+// getattr is Jinja2's environment.getattr: attribute first, then item.
+func (r *renderer) getattr(obj Value, name string, pos int) Value {
+	switch o := obj.(type) {
+	case *Undefined:
+		r.undefinedError(pos, o)
+	case *Dict:
+		if m := dictMethod(o, name); m != nil {
+			return m
+		}
+		if v, ok := o.Get(name); ok {
+			return v
+		}
+	case *Namespace:
+		if v, ok := o.Attrs.Get(name); ok {
+			return v
+		}
+	case *loopObj:
+		if v, ok := o.attr(name); ok {
+			return v
+		}
+	case *macroValue:
+		if v, ok := o.attr(name); ok {
+			return v
+		}
+	case Object:
+		if v, ok := o.Attr(name); ok {
+			return normalize(v)
+		}
+	case string:
+		if m := strMethod(o, name); m != nil {
+			return m
+		}
+	case Markup:
+		if m := strMethod(string(o), name); m != nil {
+			return markupMethod(m.(Func))
+		}
+	case *List:
+		if m := listMethod(o, name); m != nil {
+			return m
+		}
+	case Tuple:
+		if m := tupleMethod(o, name); m != nil {
+			return m
+		}
+		if len(o) == 2 {
+			switch name {
+			case "grouper":
+				return o[0]
+			case "list":
+				return o[1]
+			}
+		}
+	case int64:
+		switch name {
+		case "real", "numerator":
+			return o
+		case "imag":
+			return int64(0)
+		case "denominator":
+			return int64(1)
+		case "bit_length":
+			return Func(func(*Call, []Value, []KeywordArg) (Value, error) {
+				n := int64(0)
+				for u := absU(o); u > 0; u >>= 1 {
+					n++
+				}
+				return n, nil
+			})
+		}
+	case float64:
+		switch name {
+		case "real":
+			return o
+		case "imag":
+			return 0.0
+		case "is_integer":
+			return Func(func(*Call, []Value, []KeywordArg) (Value, error) { return o == float64(int64(o)), nil })
+		}
+	case rangeVal:
+		switch name {
+		case "start":
+			return o.start
+		case "stop":
+			return o.stop
+		case "step":
+			return o.step
+		}
+	}
+	return &Undefined{Name: name, hint: pyQuote(objectTypeRepr(obj)) + " has no attribute " + pyQuote(name)}
+}
+
+// getitem is Jinja2's environment.getitem: item first, then attribute for str keys.
+func (r *renderer) getitem(obj Value, key Value, pos int) Value {
+	switch o := obj.(type) {
+	case *Undefined:
+		r.undefinedError(pos, o)
+	case *Dict:
+		if hashable(key) {
+			if v, ok := o.Get(key); ok {
+				return v
+			}
+		} else {
+			r.fail(pos, "unhashable type: "+pyQuote(typeName(key)))
+		}
+	case *List:
+		if i, ok := indexOf(key, len(o.Items)); ok {
+			return o.Items[i]
+		}
+	case Tuple:
+		if i, ok := indexOf(key, len(o)); ok {
+			return o[i]
+		}
+	case string:
+		if _, isInt := asInt(key); isInt {
+			rs := []rune(o)
+			if i, ok := indexOf(key, len(rs)); ok {
+				return string(rs[i])
+			}
+		}
+	case rangeVal:
+		if i, ok := asInt(key); ok {
+			n := o.length()
+			if i < 0 {
+				i += n
+			}
+			if i >= 0 && i < n {
+				return o.start + i*o.step
+			}
+		}
+	case *Namespace:
+		if v, ok := o.Attrs.Get(key); ok {
+			return v
+		}
+	case Indexable:
+		if v, ok := o.JinjaItem(key); ok {
+			return normalize(v)
+		}
+	}
+	if s, ok := key.(string); ok {
+		if _, isObj := obj.(*Namespace); !isObj {
+			v := r.getattr(obj, s, pos)
+			return v
+		}
+	}
+	return &Undefined{hint: pyQuote(objectTypeRepr(obj)) + " has no element " + repr(key)}
+}
+
+// indexOf converts a Python index (negative from the end) to a slice index.
+func indexOf(key Value, n int) (int, bool) {
+	i, ok := asInt(key)
+	if !ok {
+		return 0, false
+	}
+	if i < 0 {
+		i += int64(n)
+	}
+	if i < 0 || i >= int64(n) {
+		return 0, false
+	}
+	return int(i), true
+}
+
+func asInt(v Value) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case bool:
+		if x {
+			return 1, true
+		}
+		return 0, true
+	case int:
+		return int64(x), true
+	}
+	return 0, false
+}
+
+// sliceIndices is Python's slice.indices.
+func sliceIndices(start, stop, step *int64, n int) (int, int, int, bool) {
+	st := 1
+	if step != nil {
+		st = int(*step)
+		if st == 0 {
+			return 0, 0, 0, false
+		}
+	}
+	clamp := func(p *int64, def int, lo, hi int) int {
+		if p == nil {
+			return def
+		}
+		v := int(*p)
+		if v < 0 {
+			v += n
+			if v < lo {
+				v = lo
+			}
+		} else if v > hi {
+			v = hi
+		}
+		return v
+	}
+	var s, e int
+	if st > 0 {
+		s = clamp(start, 0, 0, n)
+		e = clamp(stop, n, 0, n)
+	} else {
+		s = clamp(start, n-1, -1, n-1)
+		e = clamp(stop, -1, -1, n-1)
+	}
+	return s, e, st, true
+}
+
+func sliceItems(items []Value, start, stop, step *int64) ([]Value, bool) {
+	s, e, st, ok := sliceIndices(start, stop, step, len(items))
+	if !ok {
+		return nil, false
+	}
+	var out []Value
+	if st > 0 {
+		for i := s; i < e; i += st {
+			out = append(out, items[i])
+		}
+	} else {
+		for i := s; i > e; i += st {
+			out = append(out, items[i])
+		}
+	}
+	if out == nil {
+		out = []Value{}
+	}
+	return out, true
+}
+
+// slice evaluates x[a:b:c]. Jinja2 compiles slices to plain Python subscription, so bad
+// operands raise; but when everything is a literal its optimizer folds the expression
+// through getitem, which turns the same errors into Undefined. konst says which applies.
+func (r *renderer) slice(obj Value, s *SliceExpr, sc *scope, konst bool) Value {
+	bad := func(msg string) Value {
+		if konst {
+			return &Undefined{hint: pyQuote(objectTypeRepr(obj)) + " has no element slice"}
+		}
+		r.fail(s.Pos, msg)
+		return nil
+	}
+	switch obj.(type) {
+	case *Dict:
+		return bad("unhashable type: 'slice'")
+	case *List, Tuple, string, Markup, rangeVal, *Undefined:
+	default:
+		return bad(pyQuote(typeName(obj)) + " object is not subscriptable")
+	}
+	var parts [3]*int64
+	for i, e := range []Expr{s.Start, s.Stop, s.Step} {
+		if e == nil {
+			continue
+		}
+		v := r.eval(e, sc)
+		if v == nil {
+			continue
+		}
+		n, ok := asInt(v)
+		if !ok {
+			if u, isU := obj.(*Undefined); isU {
+				r.undefinedError(s.Pos, u)
+			}
+			return bad("slice indices must be integers or None or have an __index__ method")
+		}
+		parts[i] = &n
+	}
+	switch o := obj.(type) {
+	case *Undefined:
+		r.undefinedError(s.Pos, o)
+	case *List:
+		out, ok := sliceItems(o.Items, parts[0], parts[1], parts[2])
+		if !ok {
+			r.fail(s.Pos, "slice step cannot be zero")
+		}
+		return &List{Items: out}
+	case Tuple:
+		out, ok := sliceItems(o, parts[0], parts[1], parts[2])
+		if !ok {
+			r.fail(s.Pos, "slice step cannot be zero")
+		}
+		return Tuple(out)
+	case string, Markup:
+		str := ToString(o)
+		rs := []rune(str)
+		items := make([]Value, len(rs))
+		for i, c := range rs {
+			items[i] = c
+		}
+		out, ok := sliceItems(items, parts[0], parts[1], parts[2])
+		if !ok {
+			r.fail(s.Pos, "slice step cannot be zero")
+		}
+		var b strings.Builder
+		for _, c := range out {
+			b.WriteRune(c.(rune))
+		}
+		return b.String()
+	case rangeVal:
+		out, ok := sliceItems(o.items(), parts[0], parts[1], parts[2])
+		if !ok {
+			r.fail(s.Pos, "slice step cannot be zero")
+		}
+		return &List{Items: out}
+	}
+	return &Undefined{hint: pyQuote(objectTypeRepr(obj)) + " has no element slice"}
+}
+
+// isConstExpr reports whether Jinja2's optimizer would fold x to a constant.
+func isConstExpr(x Expr) bool {
+	switch n := x.(type) {
+	case nil:
+		return true
+	case *Const:
+		return true
+	case *ListExpr:
+		for _, it := range n.Items {
+			if !isConstExpr(it) {
+				return false
+			}
+		}
+		return true
+	case *TupleExpr:
+		for _, it := range n.Items {
+			if !isConstExpr(it) {
+				return false
+			}
+		}
+		return true
+	case *DictExpr:
+		for i := range n.Keys {
+			if !isConstExpr(n.Keys[i]) || !isConstExpr(n.Values[i]) {
+				return false
+			}
+		}
+		return true
+	case *SliceExpr:
+		return (n.Start == nil || isConstExpr(n.Start)) && (n.Stop == nil || isConstExpr(n.Stop)) && (n.Step == nil || isConstExpr(n.Step))
+	case *BinExpr:
+		return isConstExpr(n.L) && isConstExpr(n.R)
+	case *UnaryExpr:
+		return isConstExpr(n.X)
+	case *Compare:
+		for _, o := range n.Ops {
+			if !isConstExpr(o.Y) {
+				return false
+			}
+		}
+		return isConstExpr(n.X)
+	case *CondExpr:
+		return isConstExpr(n.Test) && isConstExpr(n.Then) && (n.Else == nil || isConstExpr(n.Else))
+	case *GetItem:
+		return isConstExpr(n.X) && isConstExpr(n.Index)
+	case *FilterExpr:
+		if n.X == nil || n.DynArgs != nil || n.DynKw != nil || !isConstExpr(n.X) {
+			return false
+		}
+		for _, a := range n.Args {
+			if !isConstExpr(a) {
+				return false
+			}
+		}
+		for _, k := range n.Kwargs {
+			if !isConstExpr(k.Value) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// markupMethod wraps a str method for a Markup receiver: string arguments are escaped and
+// string results come back as Markup, as markupsafe does.
+func markupMethod(f Func) Func {
+	return func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+		esc := make([]Value, len(args))
+		for i, a := range args {
+			if s, ok := a.(string); ok {
+				esc[i] = escapeHTML(s)
+			} else {
+				esc[i] = a
+			}
+		}
+		v, err := f(c, esc, kwargs)
+		if err != nil {
+			return nil, err
+		}
+		return toMarkup(v), nil
+	}
+}
+
+func toMarkup(v Value) Value {
+	switch x := v.(type) {
+	case string:
+		return Markup(x)
+	case Tuple:
+		out := make(Tuple, len(x))
+		for i, it := range x {
+			out[i] = toMarkup(it)
+		}
+		return out
+	case *List:
+		out := make([]Value, len(x.Items))
+		for i, it := range x.Items {
+			out[i] = toMarkup(it)
+		}
+		return &List{Items: out}
+	}
+	return v
+}

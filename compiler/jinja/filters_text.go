@@ -1,0 +1,372 @@
+package jinja
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// More filters: replace … wordwrap, following Jinja2's filters.py.
+
+// addTextFilters registers replace, reverse, round, select/reject(attr), slice, sort,
+// string, sum, title, tojson, trim, truncate, unique, wordcount, striptags, pprint,
+// urlencode, filesizeformat, xmlattr and wordwrap.
+func addTextFilters(f map[string]Func) {
+	f["replace"] = filter("replace", []string{"s", "old", "new", "count"}, []Value{required, required, required, nil}, func(c *Call, a []Value) (Value, error) {
+		n := -1
+		if a[3] != nil {
+			v, _ := toInt(a[3])
+			n = int(v)
+		}
+		return strings.Replace(str(a[0]), str(a[1]), str(a[2]), n), nil
+	})
+	f["reverse"] = filter("reverse", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		if s, ok := a[0].(string); ok {
+			rs := []rune(s)
+			for i, j := 0, len(rs)-1; i < j; i, j = i+1, j-1 {
+				rs[i], rs[j] = rs[j], rs[i]
+			}
+			return string(rs), nil
+		}
+		items, err := listOf(a[0])
+		if err != nil {
+			return nil, typeErr("argument must be iterable")
+		}
+		out := make([]Value, len(items))
+		for i, it := range items {
+			out[len(items)-1-i] = it
+		}
+		return &List{Items: out}, nil
+	})
+	f["round"] = filter("round", []string{"value", "precision", "method"}, []Value{required, int64(0), "common"}, func(c *Call, a []Value) (Value, error) {
+		_, fl, k := num(a[0])
+		if k == 0 {
+			return nil, typeErr("type " + typeName(a[0]) + " doesn't define __round__ method")
+		}
+		prec, _ := toInt(a[1])
+		p := math.Pow(10, float64(prec))
+		switch a[2] {
+		case "common":
+			if i, ok := asInt(a[0]); ok {
+				if prec >= 0 {
+					return i, nil
+				}
+				if prec < -18 {
+					return int64(0), nil
+				}
+				m := int64(math.Pow(10, float64(-prec)))
+				q, rem := floorDiv(i, m), floorMod(i, m)
+				if 2*rem > m || (2*rem == m && q%2 != 0) {
+					q++
+				}
+				return q * m, nil
+			}
+			return pyRound(fl, int(prec)), nil
+		case "ceil":
+			return math.Ceil(fl*p) / p, nil
+		case "floor":
+			return math.Floor(fl*p) / p, nil
+		}
+		return nil, errors.New("method must be common, ceil or floor")
+	})
+	selectFn := func(name string, attr, want bool) Func {
+		return func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+			return guard(func() (Value, error) {
+				r := rOf(c)
+				if len(args) == 0 {
+					return nil, typeErr(name + "() missing required argument 'value'")
+				}
+				if !Truthy(args[0]) {
+					return &List{Items: []Value{}}, nil
+				}
+				items, err := listOf(args[0])
+				if err != nil {
+					return nil, err
+				}
+				rest := args[1:]
+				get := func(v Value) Value { return v }
+				if attr {
+					if len(rest) == 0 {
+						return nil, typeErr("Missing parameter for attribute name")
+					}
+					get = r.attrGetter(rest[0], false, nil)
+					rest = rest[1:]
+				}
+				test := func(v Value) (bool, error) { return Truthy(v), nil }
+				if len(rest) > 0 {
+					tname, _ := rest[0].(string)
+					t, ok := r.env.Tests[tname]
+					if !ok {
+						return nil, errors.New("No test named " + pyQuote(tname) + ".")
+					}
+					targs := rest[1:]
+					test = func(v Value) (bool, error) {
+						res, err := t(c, append([]Value{v}, targs...), kwargs)
+						return Truthy(res), err
+					}
+				}
+				out := []Value{}
+				for _, it := range items {
+					ok, err := test(get(it))
+					if err != nil {
+						return nil, err
+					}
+					if ok == want {
+						out = append(out, it)
+					}
+				}
+				return &List{Items: out}, nil
+			})
+		}
+	}
+	f["select"] = selectFn("select", false, true)
+	f["reject"] = selectFn("reject", false, false)
+	f["selectattr"] = selectFn("selectattr", true, true)
+	f["rejectattr"] = selectFn("rejectattr", true, false)
+	f["slice"] = filter("slice", []string{"value", "slices", "fill_with"}, []Value{required, required, nil}, func(c *Call, a []Value) (Value, error) {
+		items, err := listOf(a[0])
+		if err != nil {
+			return nil, err
+		}
+		n, _ := toInt(a[1])
+		if n <= 0 {
+			return nil, errors.New("slices must be positive")
+		}
+		per := len(items) / int(n)
+		extra := len(items) % int(n)
+		offset := 0
+		var out []Value
+		for i := 0; i < int(n); i++ {
+			start := offset + i*per
+			if i < extra {
+				offset++
+			}
+			end := offset + (i+1)*per
+			chunk := append([]Value{}, items[start:end]...)
+			if a[2] != nil && i >= extra {
+				chunk = append(chunk, a[2])
+			}
+			out = append(out, &List{Items: chunk})
+		}
+		return &List{Items: out}, nil
+	})
+	f["sort"] = filter("sort", []string{"value", "reverse", "case_sensitive", "attribute"}, []Value{required, false, false, nil}, func(c *Call, a []Value) (Value, error) {
+		items, err := listOf(a[0])
+		if err != nil {
+			return nil, err
+		}
+		items = append([]Value{}, items...)
+		get := rOf(c).attrGetter(a[3], !Truthy(a[2]), nil)
+		if s, ok := a[3].(string); ok && strings.Contains(s, ",") {
+			var gets []func(Value) Value
+			for _, part := range strings.Split(s, ",") {
+				gets = append(gets, rOf(c).attrGetter(strings.TrimSpace(part), !Truthy(a[2]), nil))
+			}
+			get = func(v Value) Value {
+				t := make(Tuple, len(gets))
+				for i, g := range gets {
+					t[i] = g(v)
+				}
+				return t
+			}
+		}
+		err = sortValues(items, get, Truthy(a[1]))
+		return &List{Items: items}, err
+	})
+	f["string"] = filter("string", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		if m, ok := a[0].(Markup); ok {
+			return m, nil
+		}
+		return str(a[0]), nil
+	})
+	f["sum"] = filter("sum", []string{"iterable", "attribute", "start"}, []Value{required, nil, int64(0)}, func(c *Call, a []Value) (Value, error) {
+		items, err := listOf(a[0])
+		if err != nil {
+			return nil, err
+		}
+		get := rOf(c).attrGetter(a[1], false, nil)
+		total := a[2]
+		for _, it := range items {
+			total, err = binop("+", total, get(it))
+			if err != nil {
+				return nil, err
+			}
+		}
+		return total, nil
+	})
+	f["title"] = filter("title", []string{"s"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		return jinjaTitle(str(a[0])), nil
+	})
+	f["tojson"] = filter("tojson", []string{"value", "indent"}, []Value{required, nil}, func(c *Call, a []Value) (Value, error) {
+		ind := ""
+		if n, ok := asInt(a[1]); ok && a[1] != nil {
+			ind = strings.Repeat(" ", int(n))
+		} else if s, ok := a[1].(string); ok {
+			ind = s
+		}
+		s, err := toJSON(a[0], ind, 0)
+		if err != nil {
+			return nil, err
+		}
+		return Markup(htmlSafeJSON(s)), nil
+	})
+	f["trim"] = filter("trim", []string{"value", "chars"}, []Value{required, nil}, func(c *Call, a []Value) (Value, error) {
+		return stripChars(str(a[0]), a[1], true, true)
+	})
+	f["truncate"] = filter("truncate", []string{"s", "length", "killwords", "end", "leeway"}, []Value{required, int64(255), false, "...", nil}, func(c *Call, a []Value) (Value, error) {
+		n, _ := toInt(a[1])
+		lw := int64(5)
+		if a[4] != nil {
+			lw, _ = toInt(a[4])
+		}
+		if _, isStr := optStr(a[0]); !isStr {
+			if u, ok := a[0].(*Undefined); ok {
+				return u, nil
+			}
+			ln, err := length(a[0])
+			if err != nil {
+				return nil, err
+			}
+			if int64(ln) <= n+lw {
+				return a[0], nil
+			}
+			return nil, typeErr(pyQuote(typeName(a[0])) + " object has no attribute 'rsplit'")
+		}
+		return truncate(str(a[0]), int(n), Truthy(a[2]), str(a[3]), int(lw))
+	})
+	f["unique"] = filter("unique", []string{"value", "case_sensitive", "attribute"}, []Value{required, false, nil}, func(c *Call, a []Value) (Value, error) {
+		items, err := listOf(a[0])
+		if err != nil {
+			return nil, err
+		}
+		get := rOf(c).attrGetter(a[2], !Truthy(a[1]), nil)
+		seen := NewDict()
+		out := []Value{}
+		for _, it := range items {
+			k := get(it)
+			if !hashable(k) {
+				return nil, typeErr("unhashable type: " + pyQuote(typeName(k)))
+			}
+			if _, ok := seen.Get(k); ok {
+				continue
+			}
+			seen.Set(k, true)
+			out = append(out, it)
+		}
+		return &List{Items: out}, nil
+	})
+	f["wordcount"] = filter("wordcount", []string{"s"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		return int64(wordcount(str(a[0]))), nil
+	})
+	f["striptags"] = filter("striptags", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		s := str(a[0])
+		var b strings.Builder
+		in := false
+		for _, r := range s {
+			switch {
+			case r == '<':
+				in = true
+			case r == '>' && in:
+				in = false
+			case !in:
+				b.WriteRune(r)
+			}
+		}
+		return strings.Join(strings.Fields(b.String()), " "), nil
+	})
+	f["pprint"] = filter("pprint", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		return repr(sortedDicts(a[0])), nil
+	})
+	f["urlencode"] = filter("urlencode", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		if s, ok := optStr(a[0]); ok {
+			return urlQuote(s, "/"), nil
+		}
+		var pairs []Value
+		if d, ok := a[0].(*Dict); ok {
+			for i, k := range d.keys {
+				pairs = append(pairs, Tuple{k, d.vals[i]})
+			}
+		} else if items, ok := iterValues(a[0]); ok {
+			pairs = items
+		} else {
+			return urlQuote(str(a[0]), "/"), nil
+		}
+		parts := make([]string, 0, len(pairs))
+		for _, p := range pairs {
+			kv, ok := iterValues(p)
+			if !ok || len(kv) != 2 {
+				return nil, typeErr("urlencode expects pairs")
+			}
+			q := func(v Value) string { return strings.ReplaceAll(urlQuote(str(v), ""), "%20", "+") }
+			parts = append(parts, q(kv[0])+"="+q(kv[1]))
+		}
+		return strings.Join(parts, "&"), nil
+	})
+	f["filesizeformat"] = filter("filesizeformat", []string{"value", "binary"}, []Value{required, false}, func(c *Call, a []Value) (Value, error) {
+		fv, ok := toFloat(a[0], nil).(float64)
+		if !ok {
+			return nil, typeErr("float() argument must be a string or a real number")
+		}
+		base := 1000.0
+		prefixes := []string{"kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"}
+		if Truthy(a[1]) {
+			base = 1024
+			prefixes = []string{"KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"}
+		}
+		if fv == 1 {
+			return "1 Byte", nil
+		}
+		if fv < base {
+			return formatInt(int64(fv)) + " Bytes", nil
+		}
+		unit := base
+		prefix := ""
+		for i, p := range prefixes {
+			unit = math.Pow(base, float64(i+2))
+			prefix = p
+			if fv < unit {
+				break
+			}
+		}
+		return strconv.FormatFloat(base*fv/unit, 'f', 1, 64) + " " + prefix, nil
+	})
+	f["xmlattr"] = filter("xmlattr", []string{"d", "autospace"}, []Value{required, true}, func(c *Call, a []Value) (Value, error) {
+		d, ok := a[0].(*Dict)
+		if !ok {
+			return nil, typeErr("xmlattr expects a mapping")
+		}
+		var parts []string
+		for i, k := range d.keys {
+			v := d.vals[i]
+			if v == nil {
+				continue
+			}
+			if _, u := v.(*Undefined); u {
+				continue
+			}
+			ks := str(k)
+			if strings.ContainsAny(ks, " />=\t\n\f") {
+				return nil, errors.New("Invalid character in attribute name: " + pyQuote(ks))
+			}
+			parts = append(parts, escapeHTML(ks)+"=\""+escapeHTML(str(v))+"\"")
+		}
+		out := strings.Join(parts, " ")
+		if Truthy(a[1]) && out != "" {
+			out = " " + out
+		}
+		return Markup(out), nil
+	})
+	f["wordwrap"] = filter("wordwrap", []string{"s", "width", "break_long_words", "wrapstring", "break_on_hyphens"}, []Value{required, int64(79), true, nil, true}, func(c *Call, a []Value) (Value, error) {
+		w, _ := toInt(a[1])
+		sep := "\n"
+		if a[3] != nil {
+			sep = str(a[3])
+		}
+		var out []string
+		for _, line := range splitLines(str(a[0])) {
+			out = append(out, strings.Join(wrapLine(line, int(w), Truthy(a[2])), sep))
+		}
+		return strings.Join(out, sep), nil
+	})
+}

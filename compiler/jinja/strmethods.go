@@ -1,0 +1,626 @@
+package jinja
+
+import (
+	"errors"
+	"strings"
+	"unicode"
+)
+
+// Python str methods and the Unicode case rules they need.
+
+func strArg(fname string, v Value) (string, error) {
+	s, ok := optStr(v)
+	if !ok {
+		return "", typeErr(fname + "() argument must be str, not " + typeName(v))
+	}
+	return s, nil
+}
+
+// pyIsSpace matches Python's str.isspace for a rune.
+func pyIsSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == 0x1c || r == 0x1d || r == 0x1e || r == 0x1f
+}
+
+func stripChars(s string, chars Value, left, right bool) (string, error) {
+	if chars == nil {
+		if left {
+			s = strings.TrimLeftFunc(s, pyIsSpace)
+		}
+		if right {
+			s = strings.TrimRightFunc(s, pyIsSpace)
+		}
+		return s, nil
+	}
+	cs, ok := optStr(chars)
+	if !ok {
+		return "", typeErr("strip arg must be None or str")
+	}
+	if left {
+		s = strings.TrimLeft(s, cs)
+	}
+	if right {
+		s = strings.TrimRight(s, cs)
+	}
+	return s, nil
+}
+
+// pySplit is str.split / str.rsplit.
+func pySplit(s string, sep Value, maxsplit int64, fromRight bool) ([]Value, error) {
+	var parts []string
+	if sep == nil {
+		fields := strings.FieldsFunc(s, pyIsSpace)
+		if maxsplit < 0 || int(maxsplit) >= len(fields) {
+			parts = fields
+		} else if !fromRight {
+			// keep the remainder after maxsplit splits, left-trimmed only
+			rest := strings.TrimLeftFunc(s, pyIsSpace)
+			for i := int64(0); i < maxsplit; i++ {
+				j := strings.IndexFunc(rest, pyIsSpace)
+				if j < 0 {
+					break
+				}
+				parts = append(parts, rest[:j])
+				rest = strings.TrimLeftFunc(rest[j:], pyIsSpace)
+			}
+			if rest != "" {
+				parts = append(parts, rest)
+			}
+		} else {
+			rest := strings.TrimRightFunc(s, pyIsSpace)
+			var rev []string
+			for i := int64(0); i < maxsplit; i++ {
+				j := strings.LastIndexFunc(rest, pyIsSpace)
+				if j < 0 {
+					break
+				}
+				_, size := decodeRune(rest[j:])
+				rev = append(rev, rest[j+size:])
+				rest = strings.TrimRightFunc(rest[:j], pyIsSpace)
+			}
+			if rest != "" {
+				rev = append(rev, rest)
+			}
+			for i := len(rev) - 1; i >= 0; i-- {
+				parts = append(parts, rev[i])
+			}
+		}
+	} else {
+		sp, ok := optStr(sep)
+		if !ok {
+			return nil, typeErr("must be str or None, not " + typeName(sep))
+		}
+		if sp == "" {
+			return nil, errors.New("empty separator")
+		}
+		n := -1
+		if maxsplit >= 0 {
+			n = int(maxsplit) + 1
+		}
+		if !fromRight || n < 0 {
+			parts = strings.SplitN(s, sp, n)
+		} else {
+			rest := s
+			var rev []string
+			for i := int64(0); i < maxsplit; i++ {
+				j := strings.LastIndex(rest, sp)
+				if j < 0 {
+					break
+				}
+				rev = append(rev, rest[j+len(sp):])
+				rest = rest[:j]
+			}
+			rev = append(rev, rest)
+			for i := len(rev) - 1; i >= 0; i-- {
+				parts = append(parts, rev[i])
+			}
+		}
+	}
+	out := make([]Value, len(parts))
+	for i, p := range parts {
+		out[i] = p
+	}
+	return out, nil
+}
+
+func decodeRune(s string) (rune, int) {
+	for i, r := range s {
+		_ = i
+		return r, len(string(r))
+	}
+	return 0, 0
+}
+
+func pyTitle(s string) string {
+	var b strings.Builder
+	prevCased := false
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			if prevCased {
+				b.WriteString(pyLower(string(r)))
+			} else {
+				b.WriteString(titleRune(r))
+			}
+			prevCased = unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r)
+		} else {
+			b.WriteRune(r)
+			prevCased = false
+		}
+	}
+	return b.String()
+}
+
+func pyCapitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	rs := []rune(s)
+	return titleRune(rs[0]) + pyLower(string(rs[1:]))
+}
+
+func pyCenter(s string, width int, fill string) string {
+	n := len([]rune(s))
+	if width <= n {
+		return s
+	}
+	pad := width - n
+	left := pad/2 + (pad & width & 1)
+	return strings.Repeat(fill, left) + s + strings.Repeat(fill, pad-left)
+}
+
+func allRunes(s string, f func(rune) bool) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !f(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func casedCheck(s string, upper bool) bool {
+	cased := false
+	for _, r := range s {
+		if unicode.IsUpper(r) || unicode.IsTitle(r) {
+			if !upper {
+				return false
+			}
+			cased = true
+		} else if unicode.IsLower(r) {
+			if upper {
+				return false
+			}
+			cased = true
+		}
+	}
+	return cased
+}
+
+func matchAffix(s string, arg Value, prefix bool) (bool, error) {
+	check := func(a Value) (bool, error) {
+		p, ok := optStr(a)
+		if !ok {
+			return false, typeErr("startswith first arg must be str or a tuple of str, not " + typeName(a))
+		}
+		if prefix {
+			return strings.HasPrefix(s, p), nil
+		}
+		return strings.HasSuffix(s, p), nil
+	}
+	if t, ok := arg.(Tuple); ok {
+		for _, a := range t {
+			ok, err := check(a)
+			if err != nil || ok {
+				return ok, err
+			}
+		}
+		return false, nil
+	}
+	return check(arg)
+}
+
+// strMethod returns the bound str method name of s, or nil.
+func strMethod(s string, name string) Value {
+	simple := func(f func() Value) Value {
+		return method(func(args []Value, kw []KeywordArg) (Value, error) {
+			if len(args)+len(kw) > 0 {
+				return nil, typeErr("str." + name + "() takes no arguments")
+			}
+			return f(), nil
+		})
+	}
+	with := func(params []string, defaults []Value, f func(a []Value) (Value, error)) Value {
+		return method(func(args []Value, kw []KeywordArg) (Value, error) {
+			a, err := bindArgs(name, args, kw, params, defaults)
+			if err != nil {
+				return nil, err
+			}
+			return f(a)
+		})
+	}
+	switch name {
+	case "upper":
+		return simple(func() Value { return pyUpper(s) })
+	case "lower":
+		return simple(func() Value { return pyLower(s) })
+	case "casefold":
+		return simple(func() Value { return strings.ReplaceAll(strings.ToLower(s), "ß", "ss") })
+	case "swapcase":
+		return simple(func() Value {
+			return strings.Map(func(r rune) rune {
+				if unicode.IsUpper(r) {
+					return unicode.ToLower(r)
+				}
+				return unicode.ToUpper(r)
+			}, s)
+		})
+	case "title":
+		return simple(func() Value { return pyTitle(s) })
+	case "capitalize":
+		return simple(func() Value { return pyCapitalize(s) })
+	case "strip", "lstrip", "rstrip":
+		return with([]string{"chars"}, []Value{nil}, func(a []Value) (Value, error) {
+			return stripChars(s, a[0], name != "rstrip", name != "lstrip")
+		})
+	case "split", "rsplit":
+		return with([]string{"sep", "maxsplit"}, []Value{nil, int64(-1)}, func(a []Value) (Value, error) {
+			n, err := mustInt(name, a[1])
+			if err != nil {
+				return nil, err
+			}
+			parts, err := pySplit(s, a[0], n, name == "rsplit")
+			if err != nil {
+				return nil, err
+			}
+			return &List{Items: parts}, nil
+		})
+	case "splitlines":
+		return with([]string{"keepends"}, []Value{false}, func(a []Value) (Value, error) {
+			var out []Value
+			rest := s
+			for rest != "" {
+				j := strings.IndexAny(rest, "\n\r\v\f\x1c\x1d\x1e")
+				if j < 0 {
+					out = append(out, rest)
+					break
+				}
+				end := j + 1
+				if rest[j] == '\r' && end < len(rest) && rest[end] == '\n' {
+					end++
+				}
+				if Truthy(a[0]) {
+					out = append(out, rest[:end])
+				} else {
+					out = append(out, rest[:j])
+				}
+				rest = rest[end:]
+			}
+			if out == nil {
+				out = []Value{}
+			}
+			return &List{Items: out}, nil
+		})
+	case "replace":
+		return with([]string{"old", "new", "count"}, []Value{required, required, int64(-1)}, func(a []Value) (Value, error) {
+			o, err := strArg("replace", a[0])
+			if err != nil {
+				return nil, err
+			}
+			n, err := strArg("replace", a[1])
+			if err != nil {
+				return nil, err
+			}
+			c, err := mustInt("replace", a[2])
+			if err != nil {
+				return nil, err
+			}
+			return strings.Replace(s, o, n, int(c)), nil
+		})
+	case "startswith", "endswith":
+		return with([]string{"prefix", "start", "end"}, []Value{required, nil, nil}, func(a []Value) (Value, error) {
+			if a[1] == nil && a[2] == nil {
+				return matchAffix(s, a[0], name == "startswith")
+			}
+			rs := []rune(s)
+			var st, en *int64
+			if a[1] != nil {
+				v, _ := asInt(a[1])
+				st = &v
+			}
+			if a[2] != nil {
+				v, _ := asInt(a[2])
+				en = &v
+			}
+			lo, hi, _, _ := sliceIndices(st, en, nil, len(rs))
+			if hi < lo {
+				return false, nil
+			}
+			return matchAffix(string(rs[lo:hi]), a[0], name == "startswith")
+		})
+	case "removeprefix":
+		return with([]string{"prefix"}, []Value{required}, func(a []Value) (Value, error) {
+			p, err := strArg(name, a[0])
+			return strings.TrimPrefix(s, p), err
+		})
+	case "removesuffix":
+		return with([]string{"suffix"}, []Value{required}, func(a []Value) (Value, error) {
+			p, err := strArg(name, a[0])
+			return strings.TrimSuffix(s, p), err
+		})
+	case "join":
+		return with([]string{"iterable"}, []Value{required}, func(a []Value) (Value, error) {
+			items, ok := iterValues(a[0])
+			if !ok {
+				return nil, typeErr("can only join an iterable")
+			}
+			var b strings.Builder
+			for i, it := range items {
+				str, ok := optStr(it)
+				if !ok {
+					return nil, typeErr("sequence item " + itoa(i) + ": expected str instance, " + typeName(it) + " found")
+				}
+				if i > 0 {
+					b.WriteString(s)
+				}
+				b.WriteString(str)
+			}
+			return b.String(), nil
+		})
+	case "format":
+		return method(func(args []Value, kw []KeywordArg) (Value, error) { return strFormat(s, args, kw) })
+	case "find", "rfind", "index", "rindex", "count":
+		return with([]string{"sub", "start", "end"}, []Value{required, nil, nil}, func(a []Value) (Value, error) {
+			sub, err := strArg(name, a[0])
+			if err != nil {
+				return nil, err
+			}
+			rs := []rune(s)
+			var st, en *int64
+			if a[1] != nil {
+				v, _ := asInt(a[1])
+				st = &v
+			}
+			if a[2] != nil {
+				v, _ := asInt(a[2])
+				en = &v
+			}
+			lo, hi, _, _ := sliceIndices(st, en, nil, len(rs))
+			if hi < lo {
+				hi = lo
+			}
+			hay := string(rs[lo:hi])
+			switch name {
+			case "count":
+				if sub == "" {
+					return int64(len([]rune(hay)) + 1), nil
+				}
+				return int64(strings.Count(hay, sub)), nil
+			case "find", "index":
+				i := strings.Index(hay, sub)
+				if i < 0 {
+					if name == "index" {
+						return nil, errors.New("substring not found")
+					}
+					return int64(-1), nil
+				}
+				return int64(lo + len([]rune(hay[:i]))), nil
+			default:
+				i := strings.LastIndex(hay, sub)
+				if i < 0 {
+					if name == "rindex" {
+						return nil, errors.New("substring not found")
+					}
+					return int64(-1), nil
+				}
+				return int64(lo + len([]rune(hay[:i]))), nil
+			}
+		})
+	case "isdecimal":
+		return simple(func() Value { return allRunes(s, unicode.IsDigit) })
+	case "isdigit":
+		return simple(func() Value { return allRunes(s, isPyDigit) })
+	case "isnumeric":
+		return simple(func() Value { return allRunes(s, unicode.IsNumber) })
+	case "isalpha":
+		return simple(func() Value { return allRunes(s, unicode.IsLetter) })
+	case "isalnum":
+		return simple(func() Value {
+			return allRunes(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+		})
+	case "isspace":
+		return simple(func() Value { return allRunes(s, pyIsSpace) })
+	case "isupper":
+		return simple(func() Value { return casedCheck(s, true) })
+	case "islower":
+		return simple(func() Value { return casedCheck(s, false) })
+	case "istitle":
+		return simple(func() Value {
+			return s != "" && pyTitle(s) == s && casedCheck(s, true) || (s != "" && pyTitle(s) == s && strings.ToLower(s) != s)
+		})
+	case "isidentifier":
+		return simple(func() Value {
+			if s == "" {
+				return false
+			}
+			for i, r := range s {
+				if !(r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r))) {
+					return false
+				}
+			}
+			return true
+		})
+	case "zfill":
+		return with([]string{"width"}, []Value{required}, func(a []Value) (Value, error) {
+			w, err := mustInt(name, a[0])
+			if err != nil {
+				return nil, err
+			}
+			n := len([]rune(s))
+			if int(w) <= n {
+				return s, nil
+			}
+			pad := strings.Repeat("0", int(w)-n)
+			if s != "" && (s[0] == '-' || s[0] == '+') {
+				return s[:1] + pad + s[1:], nil
+			}
+			return pad + s, nil
+		})
+	case "ljust", "rjust", "center":
+		return with([]string{"width", "fillchar"}, []Value{required, " "}, func(a []Value) (Value, error) {
+			w, err := mustInt(name, a[0])
+			if err != nil {
+				return nil, err
+			}
+			fill, err := strArg(name, a[1])
+			if err != nil {
+				return nil, err
+			}
+			if len([]rune(fill)) != 1 {
+				return nil, typeErr("The fill character must be exactly one character long")
+			}
+			n := len([]rune(s))
+			if int(w) <= n {
+				return s, nil
+			}
+			switch name {
+			case "ljust":
+				return s + strings.Repeat(fill, int(w)-n), nil
+			case "rjust":
+				return strings.Repeat(fill, int(w)-n) + s, nil
+			}
+			return pyCenter(s, int(w), fill), nil
+		})
+	case "partition", "rpartition":
+		return with([]string{"sep"}, []Value{required}, func(a []Value) (Value, error) {
+			sep, err := strArg(name, a[0])
+			if err != nil {
+				return nil, err
+			}
+			if sep == "" {
+				return nil, errors.New("empty separator")
+			}
+			var i int
+			if name == "partition" {
+				i = strings.Index(s, sep)
+				if i < 0 {
+					return Tuple{s, "", ""}, nil
+				}
+			} else {
+				i = strings.LastIndex(s, sep)
+				if i < 0 {
+					return Tuple{"", "", s}, nil
+				}
+			}
+			return Tuple{s[:i], sep, s[i+len(sep):]}, nil
+		})
+	case "expandtabs":
+		return with([]string{"tabsize"}, []Value{int64(8)}, func(a []Value) (Value, error) {
+			ts, err := mustInt(name, a[0])
+			if err != nil {
+				return nil, err
+			}
+			var b strings.Builder
+			col := 0
+			for _, r := range s {
+				switch r {
+				case '\t':
+					if ts > 0 {
+						n := int(ts) - col%int(ts)
+						b.WriteString(strings.Repeat(" ", n))
+						col += n
+					}
+				case '\n', '\r':
+					b.WriteRune(r)
+					col = 0
+				default:
+					b.WriteRune(r)
+					col++
+				}
+			}
+			return b.String(), nil
+		})
+	}
+	return nil
+}
+
+func itoa(i int) string { return formatInt(int64(i)) }
+
+// Python's full case mappings where they differ from Go's simple ones.
+var (
+	specialUpper = map[rune]string{'ß': "SS", 'ﬀ': "FF", 'ﬁ': "FI", 'ﬂ': "FL", 'ﬃ': "FFI", 'ﬄ': "FFL", 'ﬅ': "ST", 'ﬆ': "ST", 'ŉ': "ʼN", 'ǰ': "J̌", 'ΐ': "Ϊ́", 'ΰ': "Ϋ́", 'և': "ԵՒ"}
+	specialTitle = map[rune]string{'ß': "Ss", 'ﬀ': "Ff", 'ﬁ': "Fi", 'ﬂ': "Fl", 'ﬃ': "Ffi", 'ﬄ': "Ffl", 'ﬅ': "St", 'ﬆ': "St", 'ŉ': "ʼN", 'և': "Եւ"}
+	specialLower = map[rune]string{'İ': "i̇"}
+)
+
+func pyUpper(s string) string {
+	for _, r := range s {
+		if _, ok := specialUpper[r]; ok {
+			var b strings.Builder
+			for _, r := range s {
+				if u, ok := specialUpper[r]; ok {
+					b.WriteString(u)
+				} else {
+					b.WriteRune(unicode.ToUpper(r))
+				}
+			}
+			return b.String()
+		}
+	}
+	return strings.ToUpper(s)
+}
+
+func pyLower(s string) string {
+	if strings.ContainsRune(s, 'İ') {
+		return strings.ReplaceAll(strings.ToLower(strings.ReplaceAll(s, "İ", "\x00")), "\x00", specialLower['İ'])
+	}
+	return strings.ToLower(s)
+}
+
+func titleRune(r rune) string {
+	if t, ok := specialTitle[r]; ok {
+		return t
+	}
+	return string(unicode.ToTitle(r))
+}
+
+// isPyDigit is str.isdigit for one rune: decimal digits plus super/subscripts and the
+// circled digits (Unicode Numeric_Type=Digit).
+func isPyDigit(r rune) bool {
+	switch {
+	case unicode.IsDigit(r):
+		return true
+	case r == '¹' || r == '²' || r == '³' || r >= '⁰' && r <= '⁹' && r != 'ⁱ' && r != '⁺' || r >= '₀' && r <= '₉':
+		return r != 0x2072 && r != 0x2073
+	case r >= 0x2460 && r <= 0x2468, r >= 0x2474 && r <= 0x247C, r >= 0x2488 && r <= 0x2490, r == 0x24EA, r >= 0x24F5 && r <= 0x24FD, r == 0x24FF, r >= 0x2776 && r <= 0x277E, r >= 0x2780 && r <= 0x2788, r >= 0x278A && r <= 0x2792:
+		return true
+	}
+	return false
+}
+
+// asciiDigits maps Unicode decimal digits to ASCII, as Python's int() and float() accept.
+func asciiDigits(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 0x80 && unicode.IsDigit(r) {
+			start := r
+			for unicode.IsDigit(start - 1) {
+				start--
+			}
+			b.WriteByte(byte('0' + (r-start)%10))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
