@@ -137,11 +137,7 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 	sum.Interrupted = ctx.Err() != nil
 
 	if !opts.SkipHooks && len(ids) > 0 && !sum.Interrupted {
-		var res []any
-		for _, nr := range sum.Results {
-			res = append(res, map[string]any{"unique_id": nr.UniqueID, "status": nr.Status})
-		}
-		if err := p.RunHooks(context.WithoutCancel(ctx), a, "on-run-end", res); err != nil {
+		if err := p.RunHooks(context.WithoutCancel(ctx), a, "on-run-end", r.hookResults(sum.Results)); err != nil {
 			r.con.Error("HookError", "on-run-end failed: "+err.Error())
 			sum.Error++
 		}
@@ -157,6 +153,39 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 	}
 	r.printFooter(sum)
 	return sum, nil
+}
+
+// hookResults is {{ results }} for on-run-end hooks: one entry per node, shaped like
+// dbt's RunResult (status, message, failures, execution_time, adapter_response and the
+// node with its name, resource type and relation), so hooks written for dbt can loop over
+// them.
+func (r *run) hookResults(results []NodeResult) []any {
+	out := make([]any, 0, len(results))
+	for _, nr := range results {
+		n := r.p.Manifest.Nodes[nr.UniqueID]
+		node := map[string]any{"unique_id": nr.UniqueID}
+		if n != nil {
+			node = map[string]any{
+				"unique_id": n.UniqueID, "name": n.Name, "resource_type": n.ResourceType,
+				"package_name": n.PackageName, "database": n.Database, "schema": n.Schema,
+				"alias": n.Alias, "relation_name": n.RelationName, "original_file_path": n.OriginalFilePath,
+				"config": n.Config,
+			}
+		}
+		e := map[string]any{
+			"unique_id": nr.UniqueID, "status": nr.Status, "thread_id": nr.ThreadID,
+			"execution_time": nr.ExecutionTime, "adapter_response": nr.AdapterResponse,
+			"message": nil, "failures": nil, "node": node,
+		}
+		if nr.Message != nil {
+			e["message"] = *nr.Message
+		}
+		if nr.Failures != nil {
+			e["failures"] = *nr.Failures
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // Version is gdbt's version, written into artifacts (dbt_version) and printed at start.
@@ -193,6 +222,10 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 	switch {
 	case err != nil:
 		msg := err.Error()
+		if ctx.Err() != nil {
+			// The scheduler cancelled the node (Ctrl-C or --fail-fast), not the SQL.
+			msg = "cancelled: the run was interrupted or stopped by --fail-fast\n" + msg
+		}
 		nr.Status = StatusError
 		nr.Message = strPtr(msg)
 		status = dag.Failed

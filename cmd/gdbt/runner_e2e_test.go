@@ -48,8 +48,13 @@ func TestRunnerBuildData(t *testing.T) {
 		}
 	}
 	// on-run-start ran before and on-run-end after, with the run's results.
-	if got := rtQuery(t, dir, "select event || ':' || coalesce(n::varchar, '-') from main.run_log order by rowid"); !reflect.DeepEqual(got, []string{"start:-", "end:12"}) {
+	// on-run-end sees {{ results }} shaped like dbt's: status, node, adapter_response.
+	if got := rtQuery(t, dir, "select event || ':' || coalesce(n::varchar, '-') from main.run_log order by rowid"); len(got) != 5 ||
+		!reflect.DeepEqual(got[:3], []string{"start:-", "end:12", "not ok:0"}) {
 		t.Errorf("hooks logged %q", got)
+	}
+	if got := rtQuery(t, dir, "select event || ':' || n from main.run_log where event like 'seed %' order by 1"); !reflect.DeepEqual(got, []string{"seed customers success:3", "seed orders success:4"}) {
+		t.Errorf("on-run-end saw the seeds as %q", got)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "target", "run", "shop", "models", "customer_totals.sql")); err != nil {
 		t.Errorf("target/run/ has no executed SQL for customer_totals: %v", err)
@@ -85,6 +90,9 @@ func TestRunnerFailingTestSkipsChildren(t *testing.T) {
 	top := res[idTop]
 	if top.Status != "skipped" || top.Message == nil || !strings.Contains(*top.Message, unique.UniqueID) {
 		t.Errorf("top_customer must be skipped naming the failed test: %+v", top)
+	}
+	if got := rtQuery1(t, dir, "select n from main.run_log where event = 'not ok'"); got != "2" {
+		t.Errorf("on-run-end counted %s results not ok, want 2 (the failed test and the skipped model)", got)
 	}
 	if res[idTotals].Status != "success" || res[idInc].Status != "success" {
 		t.Errorf("the tested model and unrelated ones still build: %v", rtStatuses(t, dir))

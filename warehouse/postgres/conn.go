@@ -48,14 +48,18 @@ func Open(ctx context.Context, cfg Config) (*Adapter, error) {
 		// Ask the server to cancel at once; break the socket only if it does not answer.
 		return &pgconn.CancelRequestContextWatcherHandler{Conn: pc, DeadlineDelay: 5 * time.Second}
 	}
-	if cfg.Role != "" {
-		role := "set role " + Dialect{}.QuoteIdent(cfg.Role)
-		pcfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+	pcfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		// A server (14+) that checks its client while a query runs stops the query when gdbt
+		// is gone without a cancel request (killed, or exited before the request went out).
+		// Older servers do not know the setting, which is harmless.
+		_, _ = c.Exec(ctx, "set client_connection_check_interval = 2000")
+		if cfg.Role != "" {
+			role := "set role " + Dialect{}.QuoteIdent(cfg.Role)
 			if _, err := c.Exec(ctx, role); err != nil {
 				return fmt.Errorf("%s: %w", role, err)
 			}
-			return nil
 		}
+		return nil
 	}
 	var pool *pgxpool.Pool
 	for attempt := 1; ; attempt++ {
