@@ -102,7 +102,7 @@ func fnSource(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.V
 	}
 	r := newRelation(rs.dialect(), s.Database, s.Schema, s.Identifier, "table")
 	if s.ExternalLocation != "" {
-		r.external = rs.dialect().ExternalSQL(s.ExternalLocation)
+		r.external = rs.dialect().ExternalSQL(rs.p.externalPath(s.ExternalLocation))
 	}
 	r.empty = rs.p.opts.Empty && rs.mode != modeParse
 	return r, nil

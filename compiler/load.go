@@ -36,6 +36,7 @@ type projectImpl struct {
 	cliVars       map[string]any
 	dispatchOrder map[string][]string
 	pkgRelDir     map[string]string
+	absDir        string // the project folder, absolute (relative external locations)
 
 	// Per node: the parsed template (or snapshot block) and its source file.
 	srcs map[string]*nodeSource
@@ -196,6 +197,9 @@ func load(opts Options) (*Project, error) {
 		caches: map[warehouse.Adapter]*warehouse.Cache{},
 	}
 	p.dialect = offlineDialect(target)
+	if p.absDir, err = filepath.Abs(opts.ProjectDir); err != nil {
+		return nil, asProjectErr(err)
+	}
 	for _, pk := range pkgs {
 		p.pkgs[pk.Name] = pk
 		p.pkgRelDir[pk.Name] = pk.RelDir
@@ -230,7 +234,7 @@ func load(opts Options) (*Project, error) {
 	var warnMu sync.Mutex
 	lockedWarn := func(s string) { warnMu.Lock(); warn(s); warnMu.Unlock() }
 	parallel(len(propFiles), func(i int) {
-		props[i], perrs[i] = ParseProperties(propFiles[i], lockedWarn)
+		props[i], perrs[i] = parseProperties(propFiles[i], lockedWarn, p.propRenderer(propFiles[i]))
 	})
 	for _, e := range perrs {
 		errs = append(errs, AsErrors(e)...)
@@ -270,6 +274,31 @@ func load(opts Options) (*Project, error) {
 		return proj, errs.Err()
 	}
 	return proj, nil
+}
+
+// propRenderer renders Jinja in the source properties of f with the parse-time context of
+// f's package (var with --vars and package vars, env_var, target), as dbt does.
+func (p *projectImpl) propRenderer(f *SourceFile) propRender {
+	file := f.DisplayPath()
+	return func(s string) (string, error) {
+		t, err := p.env.Parse(file, s)
+		if err != nil {
+			return "", err
+		}
+		rs := p.newState(background, nil, modeParse, nil)
+		rs.pkg = f.Package.Name
+		return t.Render(p.env, rs.rootContext())
+	}
+}
+
+// externalPath makes a relative file location absolute against the project folder, so a
+// source reads the same files whatever the process's working directory; URLs (s3://, https://),
+// reader calls and quoted literals are left as written.
+func (p *projectImpl) externalPath(loc string) string {
+	if loc == "" || filepath.IsAbs(loc) || strings.Contains(loc, "://") || strings.ContainsAny(loc, "('") || strings.HasPrefix(loc, "~") {
+		return loc
+	}
+	return filepath.Join(p.absDir, loc)
 }
 
 // asProjectErr keeps positioned errors and marks the rest as project errors.

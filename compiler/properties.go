@@ -1,10 +1,12 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/gdbt-dev/gdbt/compiler/jinja"
 	"gopkg.in/yaml.v3"
 )
 
@@ -143,6 +145,12 @@ type ExposureProps struct {
 // "file:line:col: unknown key X in model Y"; structural mistakes (wrong types, missing
 // names) are returned as Errors, all of them.
 func ParseProperties(f *SourceFile, warn func(string)) (*Properties, error) {
+	return parseProperties(f, warn, nil)
+}
+
+// parseProperties is ParseProperties with source properties rendered by render (nil: as
+// written).
+func parseProperties(f *SourceFile, warn func(string), render propRender) (*Properties, error) {
 	file := f.DisplayPath()
 	props := &Properties{File: f}
 	root, err := parseYAMLDoc(file, f.Contents)
@@ -155,7 +163,7 @@ func ParseProperties(f *SourceFile, warn func(string)) (*Properties, error) {
 	if warn == nil {
 		warn = func(string) {}
 	}
-	p := &propParser{decoder: decoder{file: file}, warn: warn, props: props}
+	p := &propParser{decoder: decoder{file: file}, warn: warn, props: props, render: render}
 	for _, k := range duplicateKeys(root) {
 		p.warnf(k, "duplicate key %q; the last one wins", k.Value)
 	}
@@ -223,8 +231,75 @@ func ParseProperties(f *SourceFile, warn func(string)) (*Properties, error) {
 // propParser carries the file's state through the per-entry parsers.
 type propParser struct {
 	decoder
-	warn  func(string)
-	props *Properties
+	warn   func(string)
+	props  *Properties
+	render propRender // nil: source properties are kept as written
+}
+
+// propRender renders a property value holding Jinja with the parse-time context (var with
+// --vars, env_var, target), as dbt renders source YAML before using it.
+type propRender func(s string) (string, error)
+
+// hasJinja reports whether s holds a Jinja expression or statement.
+func hasJinja(s string) bool { return strings.Contains(s, "{{") || strings.Contains(s, "{%") }
+
+// rstr is str rendered with the parse-time context.
+func (p *propParser) rstr(n *yaml.Node) string { return p.renderScalar(n, p.str(n)) }
+
+// renderScalar renders s, the value written at n; an error is reported at n.
+func (p *propParser) renderScalar(n *yaml.Node, s string) string {
+	if p.render == nil || !hasJinja(s) {
+		return s
+	}
+	out, err := p.render(s)
+	if err != nil {
+		var je *jinja.Error
+		if errors.As(err, &je) {
+			err = errors.New(je.Msg)
+		}
+		p.fail(n, "rendering %q: %v", s, err)
+		return s
+	}
+	return out
+}
+
+// rmapping is mapping with every string inside it that holds Jinja rendered (meta, config,
+// freshness of sources).
+func (p *propParser) rmapping(n *yaml.Node) map[string]any {
+	m := p.mapping(n)
+	if p.render != nil && m != nil {
+		p.renderTree(n, m)
+	}
+	return m
+}
+
+// renderTree walks the node and its decoded value together, rendering string scalars.
+func (p *propParser) renderTree(n *yaml.Node, v any) any {
+	n = resolveAlias(n)
+	if n == nil {
+		return v
+	}
+	switch x := v.(type) {
+	case string:
+		if n.Kind == yaml.ScalarNode {
+			return p.renderScalar(n, x)
+		}
+	case map[string]any:
+		if n.Kind == yaml.MappingNode {
+			for _, e := range mappingPairs(n) {
+				if cur, ok := x[e.Key.Value]; ok {
+					x[e.Key.Value] = p.renderTree(e.Value, cur)
+				}
+			}
+		}
+	case []any:
+		if n.Kind == yaml.SequenceNode && len(n.Content) == len(x) {
+			for i := range x {
+				x[i] = p.renderTree(n.Content[i], x[i])
+			}
+		}
+	}
+	return v
 }
 
 func (p *propParser) warnf(n *yaml.Node, format string, args ...any) {
@@ -414,21 +489,21 @@ func (p *propParser) source(item *yaml.Node) *SourceProps {
 		case "description":
 			s.Description = p.str(v)
 		case "database":
-			s.Database = p.str(v)
+			s.Database = p.rstr(v)
 		case "schema":
-			s.Schema = p.str(v)
+			s.Schema = p.rstr(v)
 		case "loader":
-			s.Loader = p.str(v)
+			s.Loader = p.rstr(v)
 		case "loaded_at_field":
-			s.LoadedAtField = p.str(v)
+			s.LoadedAtField = p.rstr(v)
 		case "meta":
-			s.Meta = p.mapping(v)
+			s.Meta = p.rmapping(v)
 		case "tags":
 			s.Tags = p.strList(v)
 		case "config":
-			s.Config = p.mapping(v)
+			s.Config = p.rmapping(v)
 		case "quoting":
-			s.Quoting = p.mapping(v)
+			s.Quoting = p.rmapping(v)
 		case "overrides":
 			s.Overrides = p.str(v)
 		case "freshness":
@@ -470,11 +545,11 @@ func (p *propParser) sourceTable(s *SourceProps, item *yaml.Node) *SourceTablePr
 		}
 		switch k {
 		case "identifier":
-			t.Identifier = p.str(v)
+			t.Identifier = p.rstr(v)
 		case "description":
 			t.Description = p.str(v)
 		case "loaded_at_field":
-			t.LoadedAtField = p.str(v)
+			t.LoadedAtField = p.rstr(v)
 		case "columns":
 			t.Columns = p.columns(v, "source", s.Name, name)
 		case "tests":
@@ -484,13 +559,13 @@ func (p *propParser) sourceTable(s *SourceProps, item *yaml.Node) *SourceTablePr
 			dataTestsNode = e.Key
 			t.Tests = append(t.Tests, p.tests(v, "source", s.Name, name, "")...)
 		case "meta":
-			t.Meta = p.mapping(v)
+			t.Meta = p.rmapping(v)
 		case "tags":
 			t.Tags = p.strList(v)
 		case "config":
-			t.Config = p.mapping(v)
+			t.Config = p.rmapping(v)
 		case "quoting":
-			t.Quoting = p.mapping(v)
+			t.Quoting = p.rmapping(v)
 		case "freshness":
 			t.Freshness, t.FreshnessNull = p.freshness(v)
 		}
@@ -505,9 +580,13 @@ func (p *propParser) sourceTable(s *SourceProps, item *yaml.Node) *SourceTablePr
 	if lf, ok := t.Config["loaded_at_field"].(string); ok && t.LoadedAtField == "" {
 		t.LoadedAtField = lf
 	}
+	// The first external_location written decides; one rendered empty means none (a
+	// project can write {{ … if target.type == 'duckdb' else '' }}).
 	for _, m := range []map[string]any{t.Config, t.Meta, s.Config, s.Meta} {
-		if loc, ok := m["external_location"].(string); ok && loc != "" {
-			t.ExternalLocation = strings.ReplaceAll(loc, "{name}", t.Name)
+		if loc, ok := m["external_location"].(string); ok {
+			if strings.TrimSpace(loc) != "" {
+				t.ExternalLocation = strings.ReplaceAll(loc, "{name}", t.Name)
+			}
 			break
 		}
 	}
@@ -535,7 +614,7 @@ func (p *propParser) freshness(v *yaml.Node) (map[string]any, bool) {
 	if isNull(v) {
 		return nil, true
 	}
-	return p.mapping(v), false
+	return p.rmapping(v), false
 }
 
 var macroKeys = set("name", "description", "arguments", "docs", "meta", "config")

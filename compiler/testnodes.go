@@ -66,7 +66,7 @@ func (p *projectImpl) addSources(m *manifest.Manifest, pi *propIndex) Errors {
 				}
 				r := newRelation(p.dialect, s.Database, s.Schema, s.Identifier, "table")
 				if s.ExternalLocation != "" {
-					r.external = p.dialect.ExternalSQL(s.ExternalLocation)
+					r.external = p.dialect.ExternalSQL(p.externalPath(s.ExternalLocation))
 				}
 				s.RelationName = r.JinjaString()
 				m.Sources[uid] = s

@@ -123,6 +123,13 @@ func (r *renderer) getitem(obj Value, key Value, pos int) Value {
 				return string(rs[i])
 			}
 		}
+	case Markup:
+		if _, isInt := asInt(key); isInt {
+			rs := []rune(string(o))
+			if i, ok := indexOf(key, len(rs)); ok {
+				return Markup(rs[i])
+			}
+		}
 	case rangeVal:
 		if i, ok := asInt(key); ok {
 			n := o.length()
@@ -359,6 +366,21 @@ func isConstExpr(x Expr) bool {
 		return isConstExpr(n.Test) && isConstExpr(n.Then) && (n.Else == nil || isConstExpr(n.Else))
 	case *GetItem:
 		return isConstExpr(n.X) && isConstExpr(n.Index)
+	case *TestExpr:
+		if n.DynArgs != nil || n.DynKw != nil || !isConstExpr(n.X) {
+			return false
+		}
+		for _, a := range n.Args {
+			if !isConstExpr(a) {
+				return false
+			}
+		}
+		for _, k := range n.Kwargs {
+			if !isConstExpr(k.Value) {
+				return false
+			}
+		}
+		return true
 	case *FilterExpr:
 		if n.X == nil || n.DynArgs != nil || n.DynKw != nil || !isConstExpr(n.X) {
 			return false

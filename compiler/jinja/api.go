@@ -86,6 +86,8 @@ type Call struct {
 // Context is one render's variables: the template's globals plus what the host supplies.
 // Lookup order for a name: local scopes, Vars, then Resolve (a lazy fallback so the host
 // need not build a map of every macro per render), then Env.Globals.
+// Put engine values in Vars (convert once with FromGo): a plain Go map or slice is
+// converted again on every lookup, so template mutations of it would not stick.
 type Context struct {
 	Vars    map[string]Value
 	Resolve func(name string) (Value, bool)
