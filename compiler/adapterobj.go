@@ -175,12 +175,10 @@ func (o *adapterObj) method(name string) hostFunc {
 			if _, _, err := rs.execute(sql, false); err != nil {
 				return nil, err
 			}
-			if rs.cache != nil {
-				if name == "drop_schema" {
-					rs.cache.Invalidate(rel.r.Database, rel.r.Schema)
-				} else if rs.cache != nil {
-					rs.cache.Invalidate(rel.r.Database, rel.r.Schema)
-				}
+			// create schema if not exists changes no relation, so the cache stays valid (a
+			// relist per node would cost a listing per model); a dropped schema is forgotten.
+			if rs.cache != nil && name == "drop_schema" {
+				rs.cache.Invalidate(rel.r.Database, rel.r.Schema)
 			}
 			return "", nil
 		}

@@ -34,6 +34,10 @@ type Options struct {
 	// Log receives {{ log(msg, info=…) }} and {{ print(msg) }} output, secrets redacted;
 	// info=False messages are debug-level. nil drops log() and prints print() to stdout.
 	Log func(msg string, info bool)
+	// Dialect builds the target engine's SQL dialect without a connection (cmd/gdbt passes
+	// warehouse/adapters.Dialect), so offline compiles render what runs render; nil, or an
+	// error, falls back to a generic dialect.
+	Dialect func(typ, database, schema string) (warehouse.Dialect, error)
 }
 
 // Project is a loaded and parsed project: its configuration, the resolved target and the

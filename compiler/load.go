@@ -197,6 +197,11 @@ func load(opts Options) (*Project, error) {
 		caches: map[warehouse.Adapter]*warehouse.Cache{},
 	}
 	p.dialect = offlineDialect(target)
+	if opts.Dialect != nil {
+		if d, err := opts.Dialect(target.Type, target.Database, target.Schema); err == nil && d != nil {
+			p.dialect = d
+		}
+	}
 	if p.absDir, err = filepath.Abs(opts.ProjectDir); err != nil {
 		return nil, asProjectErr(err)
 	}

@@ -199,7 +199,8 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 	r.mu.Unlock()
 	desc := describe(n)
 	t0 := time.Now()
-	res, err := r.p.Execute(ctx, r.a, n)
+	a, rec := record(r.a)
+	res, err := r.p.Execute(ctx, a, n)
 	t1 := time.Now()
 	nr := &NodeResult{
 		UniqueID:      id,
@@ -214,6 +215,10 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 	if res != nil {
 		nr.CompiledCode = strPtr(res.CompiledCode)
 		nr.AdapterResponse = map[string]any{"_message": res.Response.Message, "code": res.Response.Code, "rows_affected": res.Response.RowsAffected}
+	}
+	if script := rec.script(); script != "" {
+		r.writeRunFile(n, script)
+	} else if res != nil {
 		r.writeRunFile(n, res.CompiledCode)
 	}
 	status := dag.Success

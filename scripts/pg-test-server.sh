@@ -59,8 +59,8 @@ chown postgres: "$dir" 2>/dev/null || true
 if [ ! -f "$dir/data/PG_VERSION" ]; then
 	log "initdb $dir/data"
 	as_pg "$bin/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
-		-E UTF8 --locale=C.UTF-8 >&2 || as_pg "$bin/initdb" -D "$dir/data" -U postgres \
-		--auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C >&2
+		-E UTF8 --locale=C.UTF-8 >&2 || { rm -rf "$dir/data"; as_pg "$bin/initdb" -D "$dir/data" -U postgres \
+		--auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C >&2; }
 fi
 
 if ! as_pg "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler"
+	"github.com/gdbt-dev/gdbt/warehouse/adapters"
 )
 
 // Exit codes, as dbt's.
@@ -125,12 +126,14 @@ type Globals struct {
 	FullRefresh bool
 	FailFast    bool
 	Empty       bool
-	State       string
-	TargetPath  string // --target-path override ("" keeps the project's)
-	Defer       bool
-	Favor       bool
-	Help        bool
-	Version     bool
+	// StoreFailures is --store-failures: tests keep their failing rows in a table.
+	StoreFailures bool
+	State         string
+	TargetPath    string // --target-path override ("" keeps the project's)
+	Defer         bool
+	Favor         bool
+	Help          bool
+	Version       bool
 
 	Stdin  io.Reader
 	Stdout io.Writer
@@ -152,7 +155,20 @@ func (g *Globals) Options() compiler.Options {
 	return compiler.Options{
 		ProjectDir: g.ProjectDir, ProfilesDir: g.ProfilesDir, Profile: g.Profile, Target: g.Target,
 		Vars: g.Vars, FullRefresh: g.FullRefresh, Empty: g.Empty, Threads: g.Threads, Warn: g.Warn,
+		Which: g.Command, StoreFailures: g.StoreFailures, Log: g.jinjaLog,
+		// Offline compiles render with the target engine's dialect, as runs do.
+		Dialect: adapters.Dialect,
 	}
+}
+
+// jinjaLog receives {{ log(msg, info=…) }}: info messages on the console, the others at
+// debug level (the log file, or the console with --log-level debug).
+func (g *Globals) jinjaLog(msg string, info bool) {
+	if info {
+		g.Event("info", msg, map[string]any{"name": "JinjaLogInfo"})
+		return
+	}
+	g.Event("debug", msg, map[string]any{"name": "JinjaLogDebug"})
 }
 
 // loadProject loads and parses the project with the global flags, printing how long it

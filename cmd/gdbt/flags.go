@@ -77,6 +77,7 @@ var globalFlags = []flagSpec{
 	{"full-refresh", "f", flagBool, "", "rebuild incremental models and seeds from scratch", func(g *Globals, v string) error { g.FullRefresh = true; return nil }},
 	{"fail-fast", "x", flagBool, "", "stop at the first failure", func(g *Globals, v string) error { g.FailFast = true; return nil }},
 	{"empty", "", flagBool, "", "limit every ref and source to zero rows", func(g *Globals, v string) error { g.Empty = true; return nil }},
+	{"store-failures", "", flagBool, "", "tests store their failing rows in the audit schema", func(g *Globals, v string) error { g.StoreFailures = true; return nil }},
 	{"state", "", flagString, "DIR", "artifacts of another run for state: and result: selectors", func(g *Globals, v string) error { g.State = v; return nil }},
 	{"target-path", "", flagString, "DIR", "where artifacts go (default: the project's target-path)", func(g *Globals, v string) error { g.TargetPath = v; return nil }},
 	{"defer", "", flagBool, "", "accepted for compatibility; not supported (ignored)", func(g *Globals, v string) error { g.Defer = true; return nil }},

@@ -218,7 +218,11 @@ func (m *Macro) Bind(e *Env, ctx *Context) Callable {
 }
 
 // Render renders the block body in ctx (e.g. a docs block or snapshot body).
-func (b *Block) Render(e *Env, ctx *Context) (string, error) { return b.render(e, ctx) }
+// A Return in the body ends it with out "" and no error; use RenderValue for the value.
+func (b *Block) Render(e *Env, ctx *Context) (string, error) {
+	out, _, _, err := b.RenderValue(e, ctx)
+	return out, err
+}
 
 // Eval evaluates one expression of a block header (e.g. adapter='duckdb') in ctx.
 func (b *Block) Eval(e *Env, ctx *Context, x Expr) (Value, error) { return b.eval(e, ctx, x) }

@@ -49,7 +49,7 @@ func bigBinop(op string, a, b Value) (Value, error) {
 		fa, oka := numFloat(a)
 		fb, okb := numFloat(b)
 		if !oka || !okb {
-			return nil, unsupported(op, a, b)
+			return hostOr(op, a, b, nil)
 		}
 		return binop(op, fa, fb)
 	}

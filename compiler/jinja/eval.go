@@ -155,7 +155,7 @@ func (r *renderer) evalArgs(args []Expr, kwargs []KwargExpr, dynArgs, dynKw Expr
 	}
 	var pos []Value
 	if n > 0 {
-		pos = make([]Value, 0, n)
+		pos = r.values(n)
 	}
 	if hasFirst {
 		pos = append(pos, first)

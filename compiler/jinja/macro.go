@@ -91,21 +91,20 @@ func (r *renderer) callMacro(m *macroValue, args []Value, kwargs []KeywordArg, c
 		e.cause = ErrRecursion
 		panic(e)
 	}
+	closure := m.closure
 	if m.bound != nil {
-		m.closure = m.bound.moduleScope(r)
+		closure = m.bound.moduleScope(r) // not stored in m: m may be shared
 	}
 	callT := r.t
 	callCtx := r.ctx
 	if m.ctx != nil {
 		r.ctx = m.ctx
 	}
-	cl, cc := lineCol(callT.Src, callPos)
-	dl, dc := lineCol(m.t.Src, m.defPos())
-	r.stack = append(r.stack, Frame{Macro: m.name, File: m.t.File, Line: dl, Col: dc, CallFile: callT.File, CallLine: cl, CallCol: cc})
+	r.stack = append(r.stack, callFrame{name: m.name, defT: m.t, defPos: m.defPos(), callT: callT, callPos: callPos})
 	r.t = m.t
 	depth := len(r.stack)
 
-	sc := newSmallScope(m.closure)
+	sc := r.smallScope(closure)
 	// keyword arguments not consumed by parameters
 	rest := kwargs
 	var restUsed []bool

@@ -168,7 +168,7 @@ func binop(op string, a, b Value) (Value, error) {
 			if y, ok := b.(Markup); ok {
 				return Markup(escapeHTML(x)) + y, nil
 			}
-			return nil, typeErr("can only concatenate str (not " + pyDq(typeName(b)) + ") to str")
+			return hostOr(op, a, b, typeErr("can only concatenate str (not "+pyDq(typeName(b))+") to str"))
 		case Markup:
 			if y, ok := b.(string); ok {
 				return x + Markup(escapeHTML(y)), nil
@@ -183,14 +183,14 @@ func binop(op string, a, b Value) (Value, error) {
 				items = append(items, y.Items...)
 				return &List{Items: items}, nil
 			}
-			return nil, typeErr("can only concatenate list (not " + pyDq(typeName(b)) + ") to list")
+			return hostOr(op, a, b, typeErr("can only concatenate list (not "+pyDq(typeName(b))+") to list"))
 		case Tuple:
 			if y, ok := b.(Tuple); ok {
 				items := make(Tuple, 0, len(x)+len(y))
 				items = append(items, x...)
 				return append(items, y...), nil
 			}
-			return nil, typeErr("can only concatenate tuple (not " + pyDq(typeName(b)) + ") to tuple")
+			return hostOr(op, a, b, typeErr("can only concatenate tuple (not "+pyDq(typeName(b))+") to tuple"))
 		}
 	case "*":
 		if bk == 1 {
@@ -204,14 +204,25 @@ func binop(op string, a, b Value) (Value, error) {
 			}
 		}
 		if _, isStr := a.(string); isStr && bk == 0 {
-			return nil, typeErr("can't multiply sequence by non-int of type " + pyQuote(typeName(b)))
+			return hostOr(op, a, b, typeErr("can't multiply sequence by non-int of type "+pyQuote(typeName(b))))
 		}
 	case "%":
 		if s, ok := a.(string); ok {
 			return percentFormat(s, b)
 		}
 	}
-	return nil, unsupported(op, a, b)
+	return hostOr(op, a, b, nil)
+}
+
+// hostOr gives host Operands their say before raising err (nil: unsupported operand types).
+func hostOr(op string, a, b Value, err error) (Value, error) {
+	if v, ok, herr := hostBinop(op, a, b); ok {
+		return v, herr
+	}
+	if err == nil {
+		err = unsupported(op, a, b)
+	}
+	return nil, err
 }
 
 func pyDq(s string) string { return "\"" + s + "\"" }
@@ -278,6 +289,9 @@ func unary(op string, v Value) (Value, error) {
 			return -f, nil
 		}
 		return f, nil
+	}
+	if res, ok, err := hostUnary(op, v); ok {
+		return res, err
 	}
 	return nil, typeErr("bad operand type for unary " + op + ": " + pyQuote(typeName(v)))
 }
@@ -351,7 +365,11 @@ func equalDepth(a, b Value, depth int) bool {
 		y, ok := b.(rangeVal)
 		return ok && seqEqual(x.items(), y.items(), depth)
 	}
-	return sameObject(a, b)
+	if sameObject(a, b) {
+		return true
+	}
+	eq, _ := hostEqual(a, b)
+	return eq
 }
 
 // sameObject is Python's identity for reference values.
@@ -432,7 +450,7 @@ func compareDepth(a, b Value, depth int) (int, bool) {
 			return compareSeq(x, y, depth)
 		}
 	}
-	return 0, false
+	return hostCompare(a, b)
 }
 
 func compareSeq(a, b []Value, depth int) (int, bool) {
@@ -472,6 +490,9 @@ func compareOp(op string, a, b Value) (bool, error) {
 	}
 	c, ok := compare(a, b)
 	if !ok {
+		if v, handled, err := hostBinop(op, a, b); handled {
+			return err == nil && Truthy(v), err
+		}
 		return false, typeErr("'" + op + "' not supported between instances of " + pyQuote(typeName(a)) + " and " + pyQuote(typeName(b)))
 	}
 	switch op {

@@ -13,12 +13,60 @@ type renderer struct {
 	env   *Env
 	ctx   *Context
 	t     *Template
-	stack []Frame
+	stack []callFrame
 	pos   int // last position executed, for errors without a better one
 	// konst is set while evaluating an output Jinja2 would constant-fold
 	konst bool
 	// callBuf is a chunk of Call values handed out by call()
 	callBuf []Call
+	// scopeBuf and valBuf are chunks that loop/macro scopes and argument slices are carved
+	// from, so a render allocates them in batches. Carved memory is never reused, so a value
+	// that outlives its call (a closure's scope, a retained args slice) stays valid.
+	scopeBuf []scope
+	valBuf   []Value
+}
+
+// callFrame is one macro call on the render's stack; it becomes a Frame (with lines and
+// columns, which cost a scan of the source) only when an error is built.
+type callFrame struct {
+	name    string
+	defT    *Template
+	defPos  int
+	callT   *Template
+	callPos int
+}
+
+func (f *callFrame) frame() Frame {
+	dl, dc := lineCol(f.defT.Src, f.defPos)
+	cl, cc := lineCol(f.callT.Src, f.callPos)
+	return Frame{Macro: f.name, File: f.defT.File, Line: dl, Col: dc, CallFile: f.callT.File, CallLine: cl, CallCol: cc}
+}
+
+// smallScope returns a child scope carved from the render's scope chunk.
+func (r *renderer) smallScope(parent *scope) *scope {
+	if len(r.scopeBuf) == 0 {
+		r.scopeBuf = make([]scope, 16)
+	}
+	s := &r.scopeBuf[0]
+	r.scopeBuf = r.scopeBuf[1:]
+	s.parent = parent
+	s.names = s.inNames[:0]
+	s.vals = s.inVals[:0]
+	return s
+}
+
+// values returns an empty slice with capacity n carved from the render's value chunk;
+// appending past n reallocates, so neighbours are never overwritten.
+func (r *renderer) values(n int) []Value {
+	if n > 16 {
+		return make([]Value, 0, n)
+	}
+	if len(r.valBuf) < n {
+		r.valBuf = make([]Value, 64)
+	}
+	v := r.valBuf[:0:n]
+	r.valBuf = r.valBuf[n:]
+	return v
 }
 
 // returnPanic unwinds to the enclosing macro call when a host function returns Return(v).
@@ -55,7 +103,7 @@ func (r *renderer) frames() []Frame {
 	}
 	out := make([]Frame, len(r.stack))
 	for i := range r.stack {
-		out[i] = r.stack[len(r.stack)-1-i]
+		out[i] = r.stack[len(r.stack)-1-i].frame()
 	}
 	return out
 }
@@ -325,7 +373,7 @@ func (r *renderer) liveLoop(x *For, l *List, sc *scope, w *strings.Builder) {
 	for i := 0; i < len(l.Items); i++ {
 		lo.items = l.Items
 		lo.index0 = i
-		inner := newSmallScope(sc)
+		inner := r.smallScope(sc)
 		r.assign(x.Target, l.Items[i], inner)
 		inner.set("loop", lo)
 		if c := r.exec(x.Body, inner, w); c == ctrlBreak {
@@ -359,7 +407,7 @@ func (r *renderer) loop(x *For, items []Value, sc *scope, w *strings.Builder, de
 	lo := &loopObj{items: items, depth: depth, r: r, node: x, sc: sc}
 	for i, it := range items {
 		lo.index0 = i
-		inner := newSmallScope(sc)
+		inner := r.smallScope(sc)
 		r.assign(x.Target, it, inner)
 		inner.set("loop", lo)
 		if c := r.exec(x.Body, inner, w); c == ctrlBreak {

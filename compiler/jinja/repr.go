@@ -260,6 +260,8 @@ func typeName(v Value) string {
 		return "type"
 	case *dictView:
 		return x.kind
+	case TypeNamer:
+		return x.JinjaTypeName()
 	case Callable:
 		return "function"
 	}

@@ -7,17 +7,9 @@ type scope struct {
 	parent *scope
 	names  []string
 	vals   []Value
-	// inline storage for the first few names, so a loop iteration is one allocation
+	// inline storage for the first few names (renderer.smallScope carves scopes in batches)
 	inNames [3]string
 	inVals  [3]Value
-}
-
-// newSmallScope returns a child scope using its inline storage.
-func newSmallScope(parent *scope) *scope {
-	s := &scope{parent: parent}
-	s.names = s.inNames[:0]
-	s.vals = s.inVals[:0]
-	return s
 }
 
 func newScope(parent *scope) *scope { return &scope{parent: parent} }

@@ -69,7 +69,11 @@ func (t *Template) RenderValue(e *Env, ctx *Context) (out string, ret Value, ret
 	return b.String(), nil, false, nil
 }
 
-func (b *Block) render(e *Env, ctx *Context) (out string, err error) {
+// RenderValue renders the block body in ctx like Render and also reports whether a host
+// function called Return in the body (outside any macro), with its value: a dbt
+// materialization ends with {{ return({'relations': [...]}) }}. Rendering stops at the
+// Return and out is "", as in Template.RenderValue.
+func (b *Block) RenderValue(e *Env, ctx *Context) (out string, ret Value, returned bool, err error) {
 	r := newRenderer(e, ctx, b.tmpl)
 	defer func() {
 		if p := recover(); p != nil {
@@ -77,13 +81,13 @@ func (b *Block) render(e *Env, ctx *Context) (out string, err error) {
 			err, rp = r.recoverErr(p)
 			out = ""
 			if rp != nil {
-				err = nil
+				ret, returned, err = rp.v, true, nil
 			}
 		}
 	}()
 	var w strings.Builder
 	r.exec(b.Body, newScope(nil), &w)
-	return w.String(), nil
+	return w.String(), nil, false, nil
 }
 
 func (b *Block) eval(e *Env, ctx *Context, x Expr) (v Value, err error) {

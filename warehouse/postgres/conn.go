@@ -14,9 +14,11 @@ import (
 	"github.com/gdbt-dev/gdbt/warehouse"
 )
 
-// minConns is the least number of pooled connections allowed beyond the profile's threads:
-// a worker holding a Session may still query through the pool (get_relation, run_query).
-const minConns = 8
+// minConns is the least number of connections the pool may open, whatever the profile's
+// threads: a worker holding a Session still queries through the pool (get_relation,
+// run_query), and --threads on the command line may exceed the profile's, so a tight cap
+// could deadlock the workers. Connections are opened only when needed.
+const minConns = 32
 
 // Adapter is an open connection pool to one PostgreSQL database. All workers share it; a
 // Session pins one connection for statements that must share a transaction.
@@ -39,7 +41,7 @@ func Open(ctx context.Context, cfg Config) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	pcfg.MaxConns = int32(max(cfg.Threads*2+2, minConns))
+	pcfg.MaxConns = int32(max(cfg.Threads*2+4, minConns))
 	pcfg.ConnConfig.DialFunc = cfg.dialer().DialContext
 	if cfg.SearchPath != "" {
 		pcfg.ConnConfig.RuntimeParams["search_path"] = cfg.SearchPath
