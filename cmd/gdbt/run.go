@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 
 	"github.com/gdbt-dev/gdbt/compiler"
@@ -28,7 +27,7 @@ type session struct {
 // error and returns the exit code to use.
 func openSession(g *Globals) (*session, int) {
 	closeLog := g.OpenLogFile(logPathOf(g))
-	p, err := loadSessionProject(g)
+	p, err := loadProject(g)
 	if err != nil {
 		closeLog()
 		return nil, g.ReportLoadError(err)
@@ -48,31 +47,6 @@ func openSession(g *Globals) (*session, int) {
 		closeLog()
 	}
 	return s, ExitOK
-}
-
-// loadSessionProject loads the project like loadProject, and also tells the compiler which
-// command runs ({{ flags.WHICH }}) and where {{ log(msg, info=True) }} goes: the console
-// (info) or the log file only (debug).
-func loadSessionProject(g *Globals) (p *compiler.Project, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			p, err = nil, fmt.Errorf("internal error while loading the project: %v: %w", r, compiler.ErrProject)
-		}
-	}()
-	o := g.Options()
-	if o.Which == "" {
-		o.Which = g.Command
-	}
-	if o.Log == nil {
-		o.Log = func(msg string, info bool) {
-			if info {
-				g.Event("info", msg, map[string]any{"name": "JinjaLogInfo"})
-				return
-			}
-			g.Event("debug", msg, map[string]any{"name": "JinjaLogDebug"})
-		}
-	}
-	return compiler.Load(o)
 }
 
 // logPathOf is the project's log-path (logs/ by default).

@@ -13,6 +13,11 @@ var required Value = requiredT{}
 // bindArgs maps positional and keyword arguments onto params like a Python signature.
 // defaults aligns with params; required marks mandatory ones.
 func bindArgs(fname string, args []Value, kwargs []KeywordArg, params []string, defaults []Value) ([]Value, error) {
+	return bindArgsR(nil, fname, args, kwargs, params, defaults)
+}
+
+// bindArgsR is bindArgs carving the bound slice from r's value chunk when r is not nil.
+func bindArgsR(r *renderer, fname string, args []Value, kwargs []KeywordArg, params []string, defaults []Value) ([]Value, error) {
 	if len(args) > len(params) {
 		return nil, errors.New(fname + "() takes at most " + strconv.Itoa(len(params)) + " argument(s) (" + strconv.Itoa(len(args)) + " given)")
 	}
@@ -21,7 +26,12 @@ func bindArgs(fname string, args []Value, kwargs []KeywordArg, params []string, 
 		if len(args) == len(params) {
 			return args, nil
 		}
-		out := make([]Value, len(params))
+		var out []Value
+		if r != nil {
+			out = r.values(len(params))[:len(params)]
+		} else {
+			out = make([]Value, len(params))
+		}
 		copy(out, args)
 		for i := len(args); i < len(params); i++ {
 			if defaults[i] == required {

@@ -95,11 +95,15 @@ func guard(fn func() (Value, error)) (v Value, err error) {
 // filter declares a builtin filter with a Python-like signature.
 func filter(name string, params []string, defaults []Value, fn func(c *Call, a []Value) (Value, error)) Func {
 	return func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
-		a, err := bindArgs(name, args, kwargs, params, defaults)
+		var r *renderer
+		if c != nil {
+			r = c.r
+		}
+		a, err := bindArgsR(r, name, args, kwargs, params, defaults)
 		if err != nil {
 			return nil, err
 		}
-		if c != nil && c.r != nil {
+		if r != nil {
 			// called by the engine: template errors unwind to the render boundary
 			return fn(c, a)
 		}

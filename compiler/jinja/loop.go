@@ -1,7 +1,5 @@
 package jinja
 
-import "strings"
-
 // loopObj is the `loop` variable of a for loop.
 type loopObj struct {
 	items  []Value
@@ -77,7 +75,7 @@ func (l *loopObj) CallJinja(c *Call, args []Value, _ []KeywordArg) (Value, error
 	if !ok {
 		return nil, typeErr(pyQuote(typeName(args[0])) + " object is not iterable")
 	}
-	var b strings.Builder
-	l.r.loop(l.node, items, l.sc, &b, l.depth+1)
-	return b.String(), nil
+	b := l.r.getBuf()
+	l.r.loop(l.node, items, l.sc, b, l.depth+1)
+	return l.r.bufString(b), nil
 }

@@ -2,7 +2,6 @@ package jinja
 
 import (
 	"strconv"
-	"strings"
 )
 
 // macroValue is a macro (or a call block's caller) closed over the scope it was defined in.
@@ -184,7 +183,7 @@ func (r *renderer) callMacro(m *macroValue, args []Value, kwargs []KeywordArg, c
 		r.fail(callPos, "macro "+pyQuote(m.name)+" takes not more than "+strconv.Itoa(len(m.params))+" argument(s)")
 	}
 
-	var b strings.Builder
+	b := r.getBuf()
 	returned := false
 	func() {
 		defer func() {
@@ -197,15 +196,16 @@ func (r *renderer) callMacro(m *macroValue, args []Value, kwargs []KeywordArg, c
 				panic(p)
 			}
 		}()
-		r.exec(m.body, sc, &b)
+		r.exec(m.body, sc, b)
 	}()
 	r.stack = r.stack[:depth-1]
 	r.t = callT
 	r.ctx = callCtx
 	if returned {
+		r.putBuf(b)
 		return result
 	}
-	return b.String()
+	return r.bufString(b)
 }
 
 // boundMacro is a macro handed to the host by Macro.Bind: its globals are the template's
@@ -226,8 +226,9 @@ func (b *boundMacro) moduleScope(r *renderer) *scope {
 	b.sc = sc
 	saved := r.t
 	r.t = b.m.tmpl
-	var out strings.Builder
-	r.exec(b.m.tmpl.root.Body, sc, &out)
+	out := r.getBuf()
+	r.exec(b.m.tmpl.root.Body, sc, out)
+	r.putBuf(out)
 	r.t = saved
 	return sc
 }

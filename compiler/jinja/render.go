@@ -24,6 +24,8 @@ type renderer struct {
 	// that outlives its call (a closure's scope, a retained args slice) stays valid.
 	scopeBuf []scope
 	valBuf   []Value
+	// bufs is the free list of output buffers (see outBuf)
+	bufs []*outBuf
 }
 
 // callFrame is one macro call on the render's stack; it becomes a Frame (with lines and
@@ -45,7 +47,7 @@ func (f *callFrame) frame() Frame {
 // smallScope returns a child scope carved from the render's scope chunk.
 func (r *renderer) smallScope(parent *scope) *scope {
 	if len(r.scopeBuf) == 0 {
-		r.scopeBuf = make([]scope, 16)
+		r.scopeBuf = make([]scope, 8)
 	}
 	s := &r.scopeBuf[0]
 	r.scopeBuf = r.scopeBuf[1:]
@@ -152,7 +154,7 @@ func (r *renderer) recoverErr(p any) (err error, ret *returnPanic) {
 }
 
 // exec runs statements, writing output to w.
-func (r *renderer) exec(body []Node, sc *scope, w *strings.Builder) ctrl {
+func (r *renderer) exec(body []Node, sc *scope, w *outBuf) ctrl {
 	for _, n := range body {
 		switch x := n.(type) {
 		case *TemplateData:
@@ -191,9 +193,9 @@ func (r *renderer) exec(body []Node, sc *scope, w *strings.Builder) ctrl {
 			r.pos = x.Pos
 			r.assign(x.Target, r.eval(x.Value, sc), sc)
 		case *SetBlock:
-			var b strings.Builder
-			r.exec(x.Body, sc, &b)
-			var v Value = b.String()
+			b := r.getBuf()
+			r.exec(x.Body, sc, b)
+			var v Value = r.bufString(b)
 			if x.Filter != nil {
 				v = r.applyFilterChain(x.Filter, v, sc)
 			}
@@ -210,9 +212,9 @@ func (r *renderer) exec(body []Node, sc *scope, w *strings.Builder) ctrl {
 			v := r.evalCall(x.Call, sc, caller)
 			r.writeValue(w, v)
 		case *FilterBlock:
-			var b strings.Builder
-			r.exec(x.Body, sc, &b)
-			r.writeValue(w, r.applyFilterChain(x.Filter, b.String(), sc))
+			b := r.getBuf()
+			r.exec(x.Body, sc, b)
+			r.writeValue(w, r.applyFilterChain(x.Filter, r.bufString(b), sc))
 		case *Do:
 			r.pos = x.Pos
 			r.eval(x.X, sc)
@@ -254,7 +256,7 @@ func (r *renderer) exec(body []Node, sc *scope, w *strings.Builder) ctrl {
 	return ctrlNone
 }
 
-func (r *renderer) writeValue(w *strings.Builder, v Value) {
+func (r *renderer) writeValue(w *outBuf, v Value) {
 	switch s := v.(type) {
 	case string:
 		w.WriteString(s)
@@ -351,7 +353,7 @@ func (r *renderer) iterate(v Value, pos int) []Value {
 	return items
 }
 
-func (r *renderer) execFor(x *For, sc *scope, w *strings.Builder) {
+func (r *renderer) execFor(x *For, sc *scope, w *outBuf) {
 	v := r.eval(x.Iter, sc)
 	if l, ok := v.(*List); ok && x.Cond == nil {
 		r.liveLoop(x, l, sc, w)
@@ -362,7 +364,7 @@ func (r *renderer) execFor(x *For, sc *scope, w *strings.Builder) {
 }
 
 // liveLoop iterates a list the way Python does: items appended by the body are visited.
-func (r *renderer) liveLoop(x *For, l *List, sc *scope, w *strings.Builder) {
+func (r *renderer) liveLoop(x *For, l *List, sc *scope, w *outBuf) {
 	if len(l.Items) == 0 {
 		if x.Else != nil {
 			r.exec(x.Else, newScope(sc), w)
@@ -382,7 +384,7 @@ func (r *renderer) liveLoop(x *For, l *List, sc *scope, w *strings.Builder) {
 	}
 }
 
-func (r *renderer) loop(x *For, items []Value, sc *scope, w *strings.Builder, depth int) {
+func (r *renderer) loop(x *For, items []Value, sc *scope, w *outBuf, depth int) {
 	if depth > maxCallDepth {
 		r.fail(x.Pos, "maximum recursion depth exceeded")
 	}
@@ -416,7 +418,7 @@ func (r *renderer) loop(x *For, items []Value, sc *scope, w *strings.Builder, de
 	}
 }
 
-func (r *renderer) execInclude(x *Include, sc *scope, w *strings.Builder) {
+func (r *renderer) execInclude(x *Include, sc *scope, w *outBuf) {
 	v := r.eval(x.Template, sc)
 	var names []Value
 	switch t := v.(type) {
@@ -489,12 +491,13 @@ func (r *renderer) importModule(x Expr, sc0 *scope, withContext bool, pos int) *
 	}
 	saved := r.t
 	r.t = tmpl
-	var b strings.Builder
 	mr := r
 	if !withContext {
 		mr = &renderer{env: r.env, ctx: &Context{}, t: tmpl, stack: r.stack}
 	}
-	mr.exec(tmpl.root.Body, sc, &b)
+	b := mr.getBuf()
+	mr.exec(tmpl.root.Body, sc, b)
+	mr.putBuf(b)
 	r.t = saved
 	return &module{name: name, sc: sc}
 }

@@ -1,7 +1,5 @@
 package jinja
 
-import "strings"
-
 func (e *Env) parse(file, src string) (t *Template, err error) {
 	t = &Template{File: file, Src: src, root: &Root{}}
 	defer func() {
@@ -63,10 +61,9 @@ func (t *Template) RenderValue(e *Env, ctx *Context) (out string, ret Value, ret
 			}
 		}
 	}()
-	var b strings.Builder
-	b.Grow(len(t.Src))
-	r.exec(t.root.Body, newScope(nil), &b)
-	return b.String(), nil, false, nil
+	b := &outBuf{b: make([]byte, 0, len(t.Src))}
+	r.exec(t.root.Body, newScope(nil), b)
+	return b.take(), nil, false, nil
 }
 
 // RenderValue renders the block body in ctx like Render and also reports whether a host
@@ -85,9 +82,9 @@ func (b *Block) RenderValue(e *Env, ctx *Context) (out string, ret Value, return
 			}
 		}
 	}()
-	var w strings.Builder
-	r.exec(b.Body, newScope(nil), &w)
-	return w.String(), nil, false, nil
+	w := &outBuf{}
+	r.exec(b.Body, newScope(nil), w)
+	return w.take(), nil, false, nil
 }
 
 func (b *Block) eval(e *Env, ctx *Context, x Expr) (v Value, err error) {

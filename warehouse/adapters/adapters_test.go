@@ -46,7 +46,7 @@ func TestOpenRelativePath(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
-	for _, typ := range []string{"postgres", "snowflake"} {
+	for _, typ := range []string{"snowflake"} {
 		if _, err := Open(context.Background(), typ, nil, t.TempDir()); !errors.Is(err, ErrNotBuilt) {
 			t.Errorf("Open(%s) error = %v, want ErrNotBuilt", typ, err)
 		}

@@ -172,6 +172,15 @@ func TestEndToEnd(t *testing.T) {
 	if got := query("select d from {s}.x_dateadd"); len(got) != 1 || !got[0][0].(time.Time).Equal(time.Date(2024, 2, 2, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("x_dateadd = %v", got)
 	}
+	// Snapshots: one changed row each closes its old version and opens a new one.
+	for _, snap := range []string{"people_check", "people_ts"} {
+		if !strings.HasPrefix(second[snap], "success") {
+			t.Errorf("second build: %s: %s", snap, second[snap])
+		}
+		if got := query("select count(*), count(dbt_valid_to) from {s}." + snap); !reflect.DeepEqual(got, [][]any{{int64(4), int64(1)}}) {
+			t.Errorf("%s = %v, want 4 versions, 1 closed", snap, got)
+		}
+	}
 	// The postgres__ variants of the cross-database macros compute what dbt's do.
 	checks := []struct {
 		sql  string

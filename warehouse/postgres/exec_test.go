@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/gdbt-dev/gdbt/warehouse"
+	"github.com/gdbt-dev/gdbt/warehouse/postgres"
 )
 
 // TestCancelStopsServerQuery checks that cancelling the context makes the server stop the
@@ -172,5 +173,31 @@ func TestListAndColumns(t *testing.T) {
 	})
 	if _, _, err := a.Execute(ctx, d.DropRelationSQL(rels[0]), false); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestProfileOptions(t *testing.T) {
+	f := testFields(t)
+	f["search_path"], f["role"], f["keepalives_idle"], f["connect_timeout"] = "gdbt_sp_test, public", f["user"], 30, 5
+	cfg, err := postgres.ParseConfig(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := postgres.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	_, tab, err := a.Execute(context.Background(), "select current_setting('search_path'), current_user, current_setting('application_name')", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []any{"gdbt_sp_test, public", f["user"], "gdbt"}; !reflect.DeepEqual(tab.Rows[0], want) {
+		t.Errorf("session = %v, want %v", tab.Rows[0], want)
+	}
+	bad := cfg
+	bad.Password = "wrong-password"
+	if _, err := postgres.Open(context.Background(), bad); err == nil || !strings.Contains(err.Error(), "connecting to") {
+		t.Errorf("open with a wrong password: %v", err)
 	}
 }

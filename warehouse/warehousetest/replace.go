@@ -219,7 +219,7 @@ func testSeedColumnTypes(t *testing.T, h *harness) {
 	ctx := context.Background()
 	p := writeFile(t, "codes.csv", "zip,amount,flag\n01234,10,true\n98765,20,false\n")
 	r := h.rel("codes", "table")
-	n, err := h.a.LoadCSV(ctx, r, p, warehouse.SeedOptions{ColumnTypes: map[string]string{"zip": "VARCHAR", "amount": "DOUBLE"}})
+	n, err := h.a.LoadCSV(ctx, r, p, warehouse.SeedOptions{ColumnTypes: map[string]string{"zip": "VARCHAR", "amount": "float8"}})
 	if err != nil {
 		t.Fatal(err)
 	}

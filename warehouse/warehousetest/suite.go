@@ -232,7 +232,7 @@ func testRenameDrop(t *testing.T, h *harness) {
 }
 
 func testTypedResults(t *testing.T, h *harness) {
-	tab := h.query(t, `select cast(42 as bigint) as i, 'txt' as s, cast(1.5 as double) as f,
+	tab := h.query(t, `select cast(42 as bigint) as i, 'txt' as s, cast(1.5 as float8) as f,
 		true as b, null as n, cast(12.25 as decimal(10,2)) as d,
 		cast('2024-03-01 10:11:12' as timestamp) as ts, cast(2 as integer) as small`)
 	want := []any{int64(42), "txt", 1.5, true, nil, 12.25,
