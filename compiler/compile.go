@@ -134,16 +134,18 @@ func (p *projectImpl) genericKwargs(rs *renderState, g *genericTest) (*jinja.Dic
 		}
 		rel = rs.nodeRelation(n)
 	}
-	if v, ok := rs.resolve(rs.pkg, "get_where_subquery"); ok {
-		if c, ok := v.(jinja.Callable); ok {
-			w, err := c.CallJinja(&jinja.Call{Ctx: rs.rootContext()}, []jinja.Value{rel}, nil)
-			if rv, isRet := jinja.ReturnValue(err); isRet {
-				w, err = rv, nil
+	if p.needsWhereSubquery(rs.node) {
+		if v, ok := rs.resolve(rs.pkg, "get_where_subquery"); ok {
+			if c, ok := v.(jinja.Callable); ok {
+				w, err := c.CallJinja(&jinja.Call{Ctx: rs.rootContext()}, []jinja.Value{rel}, nil)
+				if rv, isRet := jinja.ReturnValue(err); isRet {
+					w, err = rv, nil
+				}
+				if err != nil {
+					return nil, err
+				}
+				rel = w
 			}
-			if err != nil {
-				return nil, err
-			}
-			rel = w
 		}
 	}
 	kw.Set("model", rel)
@@ -163,6 +165,30 @@ func (p *projectImpl) genericKwargs(rs *renderState, g *genericTest) (*jinja.Dic
 		kw.Set(k, v)
 	}
 	return kw, nil
+}
+
+// needsWhereSubquery reports whether a test's model argument must go through
+// get_where_subquery: the test has a where config, or a package defines the macro (or a
+// dispatch variant) itself. The built-in one returns the relation unchanged without where,
+// and skipping its call saves a macro render per test (tens of thousands in big projects).
+func (p *projectImpl) needsWhereSubquery(n *manifest.Node) bool {
+	p.whereOnce.Do(func() {
+		for pkg, macros := range p.reg.byPkg {
+			if pkg == builtinPkg {
+				continue
+			}
+			for name := range macros {
+				if strings.HasSuffix(name, "get_where_subquery") {
+					p.whereCustom = true
+				}
+			}
+		}
+	})
+	if p.whereCustom || n == nil {
+		return true
+	}
+	w, ok := n.Config["where"]
+	return ok && w != nil && w != ""
 }
 
 // testArg converts one test argument, recursively.

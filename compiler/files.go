@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -202,8 +203,11 @@ func readAll(files []*SourceFile) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			scratch := make([]byte, 0, 64<<10)
 			for f := range next {
-				b, err := readSmallFile(filepath.Join(f.Package.Dir, filepath.FromSlash(f.Path)))
+				var b []byte
+				var err error
+				b, scratch, err = readSmallFile(filepath.Join(f.Package.Dir, filepath.FromSlash(f.Path)), scratch)
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -227,22 +231,27 @@ func readAll(files []*SourceFile) error {
 }
 
 // readSmallFile reads a whole file with one open, read and close in the common case of a
-// file smaller than the first buffer (os.ReadFile also stats it first).
-func readSmallFile(name string) ([]byte, error) {
+// file smaller than the worker's scratch buffer (os.ReadFile also stats it first), and
+// returns an exact-size copy, so ten thousand small files cost their size, not a buffer
+// each. It returns the scratch buffer, grown if the file was bigger.
+func readSmallFile(name string, scratch []byte) ([]byte, []byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, scratch, err
 	}
 	defer f.Close()
-	buf := make([]byte, 0, 8192)
+	buf := scratch[:0]
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 8192)
+	}
 	for {
 		n, err := f.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF || (err == nil && n == 0) {
-			return buf, nil
+			return bytes.Clone(buf), buf, nil
 		}
 		if err != nil {
-			return nil, err
+			return nil, buf, err
 		}
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]

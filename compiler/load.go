@@ -55,9 +55,13 @@ type projectImpl struct {
 	runStartedAt time.Time
 
 	graphOnce sync.Once
-	graph     jinja.Value
-	targetMu  sync.Mutex
-	tdict     *jinja.Dict
+	// whereOnce computes whereCustom: whether a package defines get_where_subquery or a
+	// dispatch variant of it (else a test without where: skips the macro call).
+	whereOnce   sync.Once
+	whereCustom bool
+	graph       jinja.Value
+	targetMu    sync.Mutex
+	tdict       *jinja.Dict
 
 	cacheMu sync.Mutex
 	caches  map[warehouse.Adapter]*warehouse.Cache

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gdbt-dev/gdbt/manifest"
 )
 
 // cpuTime is the process's user+system CPU time, a measure that a busy machine inflates
@@ -95,4 +97,41 @@ func TestScaleParseCompile(t *testing.T) {
 	if deps := p.Manifest.Nodes["model.scale.m151"].DependsOn.Nodes; len(deps) != 1 || deps[0] != "model.scale.m51" {
 		t.Errorf("m151 depends_on = %v", deps)
 	}
+}
+
+// BenchmarkLoadCompileDir loads and compiles (in parallel, as gdbt compile does) the project
+// in GDBT_BENCH_DIR, e.g. one written by `go run ./bench/cmd/projgen -models 10000`:
+//
+//	GDBT_BENCH_DIR=/tmp/p10k go test ./compiler -run '^$' -bench LoadCompileDir -benchtime 3x -cpuprofile /tmp/c.pprof
+func BenchmarkLoadCompileDir(b *testing.B) {
+	dir := os.Getenv("GDBT_BENCH_DIR")
+	if dir == "" {
+		b.Skip("GDBT_BENCH_DIR not set")
+	}
+	var loadCPU, compileCPU time.Duration
+	for i := 0; i < b.N; i++ {
+		c0 := cpuTime()
+		p, err := Load(Options{ProjectDir: dir, ProfilesDir: dir, Which: "compile"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c1 := cpuTime()
+		nodes := make([]*manifest.Node, 0, len(p.Manifest.Nodes))
+		for _, n := range p.Manifest.Nodes {
+			nodes = append(nodes, n)
+		}
+		errs := make([]error, len(nodes))
+		parallel(len(nodes), func(i int) {
+			_, errs[i] = p.Compile(context.Background(), nil, nodes[i])
+		})
+		for _, e := range errs {
+			if e != nil {
+				b.Fatal(e)
+			}
+		}
+		loadCPU += c1 - c0
+		compileCPU += cpuTime() - c1
+	}
+	b.ReportMetric(float64(loadCPU.Milliseconds())/float64(b.N), "load-cpu-ms/op")
+	b.ReportMetric(float64(compileCPU.Milliseconds())/float64(b.N), "compile-cpu-ms/op")
 }

@@ -113,7 +113,7 @@ func TestSourcePropertiesRendered(t *testing.T) {
 func TestSourcePropertiesRenderError(t *testing.T) {
 	isolateProfiles(t)
 	files := map[string]string{
-		"dbt_project.yml": "name: rse\nprofile: rse\n",
+		"dbt_project.yml":    "name: rse\nprofile: rse\n",
 		"models/sources.yml": "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n        meta:\n          external_location: \"{{ var('missing_dir') }}/{name}.csv\"\n",
 	}
 	_, err := Load(Options{ProjectDir: writeProject(t, files)})

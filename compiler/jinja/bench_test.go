@@ -3,6 +3,7 @@ package jinja
 import (
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -84,6 +85,28 @@ func BenchmarkParseRender(b *testing.B) {
 			b.Fatal(err)
 		}
 		if _, err := tmpl.Render(env, ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderLargeFile calls a macro defined at the end of a large macro file (dbt's
+// adapter macro files run to tens of kilobytes) from a loop: the cost of a call must not
+// grow with the file's size.
+func BenchmarkRenderLargeFile(b *testing.B) {
+	var src strings.Builder
+	for i := range 2000 {
+		src.WriteString("{% macro filler" + itoa(i) + "(x) %}select {{ x }} from t{% endmacro %}\n")
+	}
+	src.WriteString("{% macro q(x) %}\"{{ x }}\"{% endmacro %}{% for i in range(200) %}{{ q(i) }},{% endfor %}")
+	env := NewEnv()
+	tmpl, err := env.Parse("macros.sql", src.String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tmpl.Render(env, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

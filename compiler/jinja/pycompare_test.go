@@ -20,7 +20,7 @@ type pyResult struct {
 }
 
 // pySuites is every case list; Python renders them all in one process, once.
-var pySuites = [][]pyCase{pyBasics, pyNumbers, pyWhitespace, pyScoping, pySyntax, pyMore, pyCycles}
+var pySuites = [][]pyCase{pyBasics, pyNumbers, pyWhitespace, pyScoping, pySyntax, pyMore, pyCycles, pyArenas}
 
 var (
 	pyOnce    sync.Once
@@ -352,3 +352,20 @@ func TestPythonSyntax(t *testing.T) { comparePython(t, pySyntax) }
 func TestPythonMore(t *testing.T) { comparePython(t, pyMore) }
 
 func TestPythonCycles(t *testing.T) { comparePython(t, pyCycles) }
+
+// pyArenas stresses what a render carves from chunks or recycles (loop and macro scopes,
+// argument slices, output buffers): values that outlive their call must stay intact.
+var pyArenas = append(srcs(
+	"{% for i in range(20) %}{% macro m() %}{{ i }}{% endmacro %}{% for j in range(3) %}{{ m() }}{{ loop.previtem|default('-') }}{{ loop.cycle('a', 'b') }}{% endfor %}{% endfor %}",
+	"{% macro a(x) %}{% set s %}[{{ x }}]{% endset %}{{ s ~ b(x) }}{% endmacro %}{% macro b(x) %}{% filter upper %}b{{ x }}{% endfilter %}{% endmacro %}{% for i in range(30) %}{{ a(i) }}{% endfor %}",
+	"{% macro w(n) %}{% for i in range(n) %}{{ caller(i, i * 2) }}{% endfor %}{% endmacro %}{% call(a, b) w(50) %}{{ a }}:{{ b }};{% endcall %}",
+	"{% macro v() %}{{ varargs }}{% endmacro %}{% set ns = namespace(l=[]) %}{% for i in range(30) %}{% do ns.l.append(v(i, i + 1)) %}{% endfor %}{{ ns.l|join('|') }}",
+	"{% macro r(x) %}{% if x > 0 %}{{ return(x ~ ',' ~ r(x - 1)) }}{% endif %}{{ 'end' }}{% endmacro %}{% for i in range(20) %}{{ r(i % 4) }} {% endfor %}",
+	"{% for i in range(70) %}{{ 'ab'|replace('a', i|string) }}{{ [i, 1]|join('-') }}{{ '%s-%s'|format(i, i * 2) }}{% endfor %}",
+	"{% macro m(x, y=[]) %}{% do y.append(x) %}{{ y|length }}{% endmacro %}{% for i in range(20) %}{{ m(i) }},{% endfor %}",
+), pyCase{
+	Src:  "{% for x in tree recursive %}{{ x.n }}{% if x.c %}({{ loop(x.c) }}){% endif %}{% endfor %}",
+	Vars: map[string]any{"tree": []any{map[string]any{"n": "a", "c": []any{map[string]any{"n": "b", "c": []any{map[string]any{"n": "c"}}}, map[string]any{"n": "d"}}}, map[string]any{"n": "e"}}},
+})
+
+func TestPythonArenas(t *testing.T) { comparePython(t, pyArenas) }
