@@ -40,6 +40,8 @@ type projectImpl struct {
 
 	// Per node: the parsed template (or snapshot block) and its source file.
 	srcs map[string]*nodeSource
+	// testTmpls are the parsed generic-test calls by file and code (loading is serial there).
+	testTmpls map[string]*jinja.Template
 	// frozen are copies of the nodes as Load left them: read by renders of other nodes
 	// (ephemeral parents, {{ graph }}) while the runner's workers write compiled code into
 	// the manifest's own nodes.

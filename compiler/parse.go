@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"maps"
 	"path"
 	"regexp"
 	"strings"
@@ -284,11 +285,7 @@ func (p *projectImpl) defaultConfig(rt string) map[string]any {
 		p.defaults[rt] = proto
 	}
 	p.defaultsMu.Unlock()
-	out := make(map[string]any, len(proto)+8)
-	for k, v := range proto {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(proto) // copies the table wholesale, cheaper than re-inserting
 }
 
 // applyPatch applies the node's property YAML entry: description, columns, config, docs.

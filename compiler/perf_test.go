@@ -135,3 +135,22 @@ func BenchmarkLoadCompileDir(b *testing.B) {
 	b.ReportMetric(float64(loadCPU.Milliseconds())/float64(b.N), "load-cpu-ms/op")
 	b.ReportMetric(float64(compileCPU.Milliseconds())/float64(b.N), "compile-cpu-ms/op")
 }
+
+// BenchmarkWriteManifestDir encodes the manifest of the project in GDBT_BENCH_DIR.
+func BenchmarkWriteManifestDir(b *testing.B) {
+	dir := os.Getenv("GDBT_BENCH_DIR")
+	if dir == "" {
+		b.Skip("GDBT_BENCH_DIR not set")
+	}
+	p, err := Load(Options{ProjectDir: dir, ProfilesDir: dir, Which: "parse"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(b.TempDir(), "manifest.json")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := WriteManifest(out, p.Manifest, p.Manifest.Metadata); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -411,9 +411,18 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 		}
 	}
 	n.DependsOn.Nodes = sortedSet(deps)
-	tmpl, err := p.env.Parse(f.DisplayPath(), n.RawCode)
-	if err != nil {
-		return nil, err
+	// The tests of one file calling one macro share a template: parse once, render many.
+	key := f.DisplayPath() + "\x00" + n.RawCode
+	tmpl := p.testTmpls[key]
+	if tmpl == nil {
+		var err error
+		if tmpl, err = p.env.Parse(f.DisplayPath(), n.RawCode); err != nil {
+			return nil, err
+		}
+		if p.testTmpls == nil {
+			p.testTmpls = map[string]*jinja.Template{}
+		}
+		p.testTmpls[key] = tmpl
 	}
 	p.srcs[uid] = &nodeSource{tmpl: tmpl, file: f.DisplayPath(), src: n.RawCode, generic: &genericTest{def: td, macro: md, tested: tested}}
 	return n, nil

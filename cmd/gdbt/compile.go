@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -89,8 +90,10 @@ func compileNodes(ctx context.Context, g *Globals, p *compiler.Project, nodes []
 	if g.Threads > 0 {
 		workers = g.Threads
 	}
-	if workers < 1 {
-		workers = 1
+	// Offline compiling is CPU-bound: use every core even when the profile asks for
+	// fewer warehouse threads.
+	if n := runtime.GOMAXPROCS(0); workers < n {
+		workers = n
 	}
 	var mu sync.Mutex
 	var errs compiler.Errors

@@ -64,7 +64,9 @@ func (f Func) CallJinja(c *Call, args []Value, kwargs []KeywordArg) (Value, erro
 
 // Object is a host value with attributes, e.g. a dbt Relation ({{ this.schema }}) or the
 // adapter ({{ adapter.quote(x) }}: Attr returns a Callable). Attr returns ok=false for an
-// unknown attribute, which the engine turns into Undefined.
+// unknown attribute, which the engine turns into Undefined. An Object may also implement
+// Stringer (how it renders), Operand (arithmetic and comparisons, e.g. datetimes) and
+// TypeNamer (its Python type name in error messages); see operand.go.
 type Object interface {
 	Attr(name string) (Value, bool)
 }
@@ -209,7 +211,9 @@ func (t *Template) Blocks() []*Block { return t.blocks }
 // passed to Return. caller, varargs and kwargs work as in Jinja2.
 // On its first call the template's top level runs once in ctx (like Jinja2's make_module),
 // so top-level {% set %}s and sibling macros are visible; the result is cached, so bind
-// once per render context and do not call it from several goroutines at once.
+// once per render context and do not call it from several goroutines at once. The Macro,
+// its Template and the Env stay shareable: many goroutines may each Bind the same Macro to
+// their own Context (TestConcurrentBoundRender checks this under -race).
 func (m *Macro) Bind(e *Env, ctx *Context) Callable {
 	if ctx == nil {
 		ctx = &Context{}
