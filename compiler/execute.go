@@ -359,7 +359,7 @@ func (p *projectImpl) ensureSchema(ctx context.Context, a warehouse.Adapter, n *
 	if !ok {
 		return nil
 	}
-	key := schemaKey{a: a, db: n.Database, schema: n.Schema}
+	key := schemaKey{a: baseAdapter(a), db: n.Database, schema: n.Schema}
 	v, _ := p.schemas.LoadOrStore(key, &schemaOnce{})
 	so := v.(*schemaOnce)
 	so.once.Do(func() {

@@ -20,6 +20,11 @@ func (c *countingAdapter) ListRelations(ctx context.Context, database, schema st
 	return c.Adapter.ListRelations(ctx, database, schema)
 }
 
+// perNode wraps the adapter for one node, as the runner does to record a node's SQL.
+type perNode struct{ warehouse.Adapter }
+
+func (w *perNode) Unwrap() warehouse.Adapter { return w.Adapter }
+
 // hooksProject has models whose hooks use {{ this }} (from config() and from the project
 // file) and call adapter.create_schema, as packages' hooks do.
 var hooksProject = map[string]string{
@@ -42,7 +47,8 @@ select * from {{ ref('b') }}
 
 // TestHooksRenderThisAndCacheStays checks that hook SQL is rendered in the node's context
 // ({{ this }} is the node's relation, dbt's render()), and that adapter.create_schema in
-// every node's hook does not make the relation cache list the schema again.
+// every node's hook does not make the relation cache list the schema again, even with the
+// adapter wrapped anew for each node (as the runner does).
 func TestHooksRenderThisAndCacheStays(t *testing.T) {
 	isolateProfiles(t)
 	ctx := context.Background()
@@ -61,7 +67,7 @@ func TestHooksRenderThisAndCacheStays(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range topo(p.Manifest) {
-		if _, err := p.Execute(ctx, a, n); err != nil {
+		if _, err := p.Execute(ctx, &perNode{a}, n); err != nil {
 			t.Fatalf("execute %s: %v", n.UniqueID, err)
 		}
 	}

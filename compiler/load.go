@@ -40,8 +40,10 @@ type projectImpl struct {
 
 	// Per node: the parsed template (or snapshot block) and its source file.
 	srcs map[string]*nodeSource
-	// testTmpls are the parsed generic-test calls by file and code (loading is serial there).
+	// testTmpls are the parsed generic-test calls by file and code; testMu guards it and
+	// srcs while tests are built in parallel.
 	testTmpls map[string]*jinja.Template
+	testMu    sync.Mutex
 	// frozen are copies of the nodes as Load left them: read by renders of other nodes
 	// (ephemeral parents, {{ graph }}) while the runner's workers write compiled code into
 	// the manifest's own nodes.
@@ -325,15 +327,42 @@ func offlineDialect(t Target) warehouse.Dialect {
 	return fallbackDialect{typ: t.Type, db: t.Database, schema: t.Schema}
 }
 
-// cacheFor returns the relation cache of an adapter (one per adapter, i.e. per run), unless
-// the runner installed its own with UseCache.
+// Unwrapper is an adapter that wraps another: the runner wraps the run's adapter once per
+// node to record the node's SQL. The relation cache and the schemas created belong to the
+// adapter underneath, so that they last the whole run instead of one node.
+type Unwrapper interface {
+	Unwrap() warehouse.Adapter
+}
+
+// baseAdapter is a with its wrappers removed.
+func baseAdapter(a warehouse.Adapter) warehouse.Adapter {
+	for range 8 {
+		u, ok := a.(Unwrapper)
+		if !ok {
+			return a
+		}
+		b := u.Unwrap()
+		if b == nil {
+			return a
+		}
+		a = b
+	}
+	return a
+}
+
+// cacheFor returns the relation cache of an adapter (one per adapter, i.e. per run, seen
+// through wrappers), unless the runner installed its own with UseCache.
 func (p *projectImpl) cacheFor(a warehouse.Adapter) *warehouse.Cache {
+	base := baseAdapter(a)
 	p.cacheMu.Lock()
 	defer p.cacheMu.Unlock()
-	c, ok := p.caches[a]
+	if c, ok := p.caches[a]; ok {
+		return c
+	}
+	c, ok := p.caches[base]
 	if !ok {
-		c = warehouse.NewCache(a)
-		p.caches[a] = c
+		c = warehouse.NewCache(base)
+		p.caches[base] = c
 	}
 	return c
 }

@@ -235,15 +235,28 @@ func pyStr(v any) string {
 
 // addGenericTests makes one test node per TestDef.
 func (p *projectImpl) addGenericTests(m *manifest.Manifest, pi *propIndex) Errors {
+	// Tests are built per property file in parallel (they only read the manifest), then
+	// added in file order, so duplicates and errors come out the same on every run.
+	type built struct {
+		n   *manifest.Node
+		err error
+	}
+	out := make([][]built, len(pi.props))
+	parallel(len(pi.props), func(i int) {
+		pr := pi.props[i]
+		bs := make([]built, len(pr.Tests))
+		for j, td := range pr.Tests {
+			bs[j].n, bs[j].err = p.genericTestNode(m, pr.File, pr.File.Package.Name, td)
+		}
+		out[i] = bs
+	})
 	var errs Errors
-	for _, pr := range pi.props {
-		pkg := pr.File.Package.Name
+	for i, pr := range pi.props {
 		display := pr.File.DisplayPath()
-		for _, td := range pr.Tests {
-			n, err := p.genericTestNode(m, pr.File, pkg, td)
+		for j, td := range pr.Tests {
+			n, err := out[i][j].n, out[i][j].err
 			if err != nil {
-				l, c := td.Line, td.Col
-				errs = append(errs, Errorf(display, l, c, "%v", err))
+				errs = append(errs, Errorf(display, td.Line, td.Col, "%v", err))
 				continue
 			}
 			if n == nil {
@@ -413,17 +426,21 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 	n.DependsOn.Nodes = sortedSet(deps)
 	// The tests of one file calling one macro share a template: parse once, render many.
 	key := f.DisplayPath() + "\x00" + n.RawCode
+	p.testMu.Lock()
 	tmpl := p.testTmpls[key]
+	p.testMu.Unlock()
 	if tmpl == nil {
 		var err error
 		if tmpl, err = p.env.Parse(f.DisplayPath(), n.RawCode); err != nil {
 			return nil, err
 		}
-		if p.testTmpls == nil {
-			p.testTmpls = map[string]*jinja.Template{}
-		}
-		p.testTmpls[key] = tmpl
 	}
+	p.testMu.Lock()
+	defer p.testMu.Unlock()
+	if p.testTmpls == nil {
+		p.testTmpls = map[string]*jinja.Template{}
+	}
+	p.testTmpls[key] = tmpl
 	p.srcs[uid] = &nodeSource{tmpl: tmpl, file: f.DisplayPath(), src: n.RawCode, generic: &genericTest{def: td, macro: md, tested: tested}}
 	return n, nil
 }

@@ -243,14 +243,16 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 	case n.ResourceType == manifest.Test:
 		f := res.Failures
 		nr.Failures = &f
+		// As dbt's test runner: severity warn never fails, it only warns.
+		shouldWarn := res.ShouldWarn || (res.ShouldError && warnSeverity(n))
 		switch {
-		case res.ShouldError:
+		case res.ShouldError && !warnSeverity(n):
 			nr.Status = StatusFail
 			nr.Message = strPtr(fmt.Sprintf("Got %d result%s, configured to fail if %s", f, plural(f), condition(n, "error_if")))
 			status = dag.Failed
 			ev.Msg, ev.Status = "FAIL "+fmt.Sprint(f)+" "+desc, StatusFail
 			r.con.StatusLine(ev, "FAIL "+fmt.Sprint(f)+" in "+secs, colorRed)
-		case res.ShouldWarn:
+		case shouldWarn:
 			nr.Status = StatusWarn
 			status = dag.Warn
 			nr.Message = strPtr(fmt.Sprintf("Got %d result%s, configured to warn if %s", f, plural(f), condition(n, "warn_if")))
@@ -531,6 +533,12 @@ func responseText(r warehouse.Response) string {
 		msg += " " + fmt.Sprint(r.RowsAffected)
 	}
 	return msg
+}
+
+// warnSeverity reports config.severity == warn (any case), under which a test never fails.
+func warnSeverity(n *manifest.Node) bool {
+	s, _ := n.Config["severity"].(string)
+	return strings.EqualFold(s, "warn")
 }
 
 func condition(n *manifest.Node, key string) string {

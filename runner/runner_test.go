@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gdbt-dev/gdbt/manifest"
 )
 
 func TestExitCode(t *testing.T) {
@@ -136,5 +138,21 @@ func TestRunResultsRoundTrip(t *testing.T) {
 	}
 	if _, err := ReadRunResults(filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "run a command first") {
 		t.Errorf("missing run results: %v", err)
+	}
+}
+
+func TestWarnSeverity(t *testing.T) {
+	for _, tc := range []struct {
+		cfg  map[string]any
+		want bool
+	}{
+		{map[string]any{"severity": "warn"}, true},
+		{map[string]any{"severity": "WARN"}, true},
+		{map[string]any{"severity": "error"}, false},
+		{map[string]any{}, false},
+	} {
+		if got := warnSeverity(&manifest.Node{Config: tc.cfg}); got != tc.want {
+			t.Errorf("warnSeverity(%v) = %v, want %v", tc.cfg, got, tc.want)
+		}
 	}
 }

@@ -1,0 +1,2 @@
+
+select id, coalesce(score, 0) * 2 as double_score from "e2e"."main"."people"

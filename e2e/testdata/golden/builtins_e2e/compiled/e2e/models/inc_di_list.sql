@@ -1,0 +1,2 @@
+
+select id, 'g' as grp, val from "e2e"."raw"."events"

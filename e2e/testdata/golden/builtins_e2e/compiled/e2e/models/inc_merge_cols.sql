@@ -1,0 +1,2 @@
+
+select id, val, 'first' as note from "e2e"."raw"."events"

@@ -1,0 +1,2 @@
+
+select id, val from "e2e"."raw"."events"

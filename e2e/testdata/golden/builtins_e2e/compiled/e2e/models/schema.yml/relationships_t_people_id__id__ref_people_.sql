@@ -1,0 +1,14 @@
+with child as (
+    select id as from_field
+    from "e2e"."main"."t_people"
+    where id is not null
+),
+parent as (
+    select id as to_field
+    from "e2e"."main"."people"
+)
+select from_field
+from child
+left join parent
+    on child.from_field = parent.to_field
+where parent.to_field is null

@@ -1,0 +1,3 @@
+
+
+select id, val from "e2e"."raw"."events"

@@ -1,0 +1,3 @@
+
+
+select id, val, updated_at from "e2e"."raw"."events"

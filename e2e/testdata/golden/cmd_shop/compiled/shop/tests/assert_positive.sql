@@ -1,0 +1,1 @@
+select * from "gdbt"."main"."dim_orders" where amount < 0

@@ -1,0 +1,12 @@
+with all_values as (
+    select
+        status as value_field,
+        count(*) as n_records
+    from "gdbt"."main_marts"."orders"
+    group by status
+)
+select *
+from all_values
+where value_field not in (
+    'placed', 'shipped', 'returned'
+)

@@ -1,0 +1,1 @@
+select * from "gdbt"."main_marts"."orders" where amount_cents < 0

@@ -1,0 +1,2 @@
+
+select * from "gdbt"."main"."src_rows"

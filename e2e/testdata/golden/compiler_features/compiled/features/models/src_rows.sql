@@ -1,0 +1,2 @@
+
+select range as id from range(3)

@@ -1,0 +1,3 @@
+
+
+select id, id * 1 as v from "gdbt"."main"."src_rows"

@@ -1,0 +1,1 @@
+select 'hello from root' as g, 'main' as s

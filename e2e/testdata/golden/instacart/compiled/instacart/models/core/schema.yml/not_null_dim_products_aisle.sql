@@ -1,0 +1,3 @@
+select aisle
+from "gdbt"."main"."dim_products"
+where aisle is null

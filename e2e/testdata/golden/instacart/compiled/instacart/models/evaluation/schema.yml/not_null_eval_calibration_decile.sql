@@ -1,0 +1,3 @@
+select decile
+from "gdbt"."main"."eval_calibration"
+where decile is null

@@ -1,0 +1,3 @@
+select auc
+from "gdbt"."main"."eval_metrics"
+where auc is null

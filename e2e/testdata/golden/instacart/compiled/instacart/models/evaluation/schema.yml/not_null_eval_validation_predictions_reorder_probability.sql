@@ -1,0 +1,3 @@
+select reorder_probability
+from "gdbt"."main"."eval_validation_predictions"
+where reorder_probability is null

@@ -1,0 +1,24 @@
+-- Product-level features: popularity, how often it is reordered, where it sits in a cart.
+with per_user as (
+    select product_id, user_id, count(*) as times
+    from "gdbt"."main"."fct_order_products"
+    group by product_id, user_id
+),
+users as (
+    select
+        product_id,
+        count(*) as product_users,
+        sum(case when times > 1 then 1 else 0 end) as product_repeat_users
+    from per_user
+    group by product_id
+)
+select
+    l.product_id,
+    count(*) as product_orders,
+    sum(l.reordered) * 1.0 / count(*) as product_reorder_rate,
+    avg(l.add_to_cart_order * 1.0) as product_mean_cart_position,
+    max(u.product_users) as product_users,
+    max(u.product_repeat_users) * 1.0 / max(u.product_users) as product_reorder_probability
+from "gdbt"."main"."fct_order_products" as l
+join users as u on u.product_id = l.product_id
+group by l.product_id

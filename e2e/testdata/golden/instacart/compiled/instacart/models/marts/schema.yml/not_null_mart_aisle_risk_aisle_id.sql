@@ -1,0 +1,3 @@
+select aisle_id
+from "gdbt"."main"."mart_aisle_risk"
+where aisle_id is null

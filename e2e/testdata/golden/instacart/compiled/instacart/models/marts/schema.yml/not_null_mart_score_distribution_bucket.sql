@@ -1,0 +1,3 @@
+select bucket
+from "gdbt"."main"."mart_score_distribution"
+where bucket is null

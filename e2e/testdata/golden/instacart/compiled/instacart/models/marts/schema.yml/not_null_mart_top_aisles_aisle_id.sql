@@ -1,0 +1,3 @@
+select aisle_id
+from "gdbt"."main"."mart_top_aisles"
+where aisle_id is null

@@ -1,0 +1,7 @@
+select
+    product_id as unique_field,
+    count(*) as n_records
+from "gdbt"."main"."mart_top_reordered_products"
+where product_id is not null
+group by product_id
+having count(*) > 1

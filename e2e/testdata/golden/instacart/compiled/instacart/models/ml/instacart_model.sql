@@ -1,0 +1,2 @@
+
+select * from "gdbt"."main"."instacart_training_input"

@@ -1,0 +1,3 @@
+select feature
+from "gdbt"."main"."instacart_model"
+where feature is null

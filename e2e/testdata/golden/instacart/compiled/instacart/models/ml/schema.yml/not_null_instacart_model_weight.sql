@@ -1,0 +1,3 @@
+select weight
+from "gdbt"."main"."instacart_model"
+where weight is null

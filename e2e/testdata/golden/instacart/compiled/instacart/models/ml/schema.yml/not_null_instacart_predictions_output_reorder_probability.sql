@@ -1,0 +1,3 @@
+select reorder_probability
+from "gdbt"."main"."instacart_predictions_output"
+where reorder_probability is null

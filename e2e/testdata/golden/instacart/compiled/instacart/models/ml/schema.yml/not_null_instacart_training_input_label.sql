@@ -1,0 +1,3 @@
+select label
+from "gdbt"."main"."instacart_training_input"
+where label is null

@@ -1,0 +1,3 @@
+select t
+from "gdbt"."main"."eval_thresholds"
+where t is null

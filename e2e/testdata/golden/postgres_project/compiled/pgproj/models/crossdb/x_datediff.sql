@@ -1,0 +1,4 @@
+select cast((cast(cast(cast('2024-03-01' as date) as timestamp) as date) - cast(cast(cast('2024-01-01' as date) as timestamp) as date)) as bigint) as days,
+  cast((date_part('year', cast(cast('2025-03-01' as date) as timestamp)) - date_part('year', cast(cast('2024-01-01' as date) as timestamp))) * 12 + date_part('month', cast(cast('2025-03-01' as date) as timestamp)) - date_part('month', cast(cast('2024-01-01' as date) as timestamp)) as bigint) as months,
+  cast(floor(extract(epoch from date_trunc('hour', cast(cast('2024-01-01 05:00:00' as timestamp) as timestamp)) - date_trunc('hour', cast(cast('2024-01-01 00:00:00' as timestamp) as timestamp))) / 3600) as bigint) as hours,
+  cast((cast(date_trunc('week', cast(cast('2024-01-29' as date) as timestamp)) as date) - cast(date_trunc('week', cast(cast('2024-01-01' as date) as timestamp)) as date)) / 7 as bigint) as weeks

@@ -1,0 +1,1 @@
+select generate_series(1, 4) as generated_number

@@ -1,0 +1,3 @@
+select id from "gdbt"."golden"."people"
+except
+select 2 as id

@@ -1,0 +1,3 @@
+
+select id, name, 1 as batch
+from "gdbt"."golden"."stg_people"

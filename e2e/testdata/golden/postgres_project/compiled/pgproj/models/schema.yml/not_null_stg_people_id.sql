@@ -1,0 +1,3 @@
+select id
+from "gdbt"."golden"."stg_people"
+where id is null

@@ -1,0 +1,7 @@
+select
+    id as unique_field,
+    count(*) as n_records
+from "gdbt"."golden"."events"
+where id is not null
+group by id
+having count(*) > 1

@@ -1,0 +1,1 @@
+select id, name, joined, score, active from "gdbt"."golden"."people"

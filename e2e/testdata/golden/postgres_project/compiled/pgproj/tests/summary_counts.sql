@@ -1,0 +1,1 @@
+select * from "gdbt"."golden"."people_summary" where n < 1

@@ -1,0 +1,1 @@
+select range as i from range(1000) where hash(range) % 1 = 0

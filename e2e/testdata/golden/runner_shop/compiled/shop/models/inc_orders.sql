@@ -1,0 +1,2 @@
+
+select id, amount, 'v1' as tag from "gdbt"."main"."stg_orders"

@@ -1,0 +1,3 @@
+select id
+from "gdbt"."main"."customer_totals"
+where id is null

@@ -1,0 +1,2 @@
+
+select id, upper(name) as name from "gdbt"."main"."customers"

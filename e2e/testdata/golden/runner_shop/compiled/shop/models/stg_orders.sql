@@ -1,0 +1,1 @@
+select id, customer_id, amount from "gdbt"."main"."orders"

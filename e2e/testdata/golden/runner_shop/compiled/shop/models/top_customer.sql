@@ -1,0 +1,1 @@
+select * from "gdbt"."main"."customer_totals" order by total desc limit 1

@@ -1,0 +1,137 @@
+package snowflake
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/snowflakedb/gosnowflake"
+
+	"github.com/gdbt-dev/gdbt/warehouse"
+)
+
+// minConns bounds the pool from below for the same reason as the PostgreSQL adapter: a
+// worker holding a Session still queries through the pool.
+const minConns = 32
+
+// Adapter is a pool of Snowflake sessions (one login each) shared by all workers.
+type Adapter struct {
+	db      *sql.DB
+	dialect Dialect
+	cfg     Config
+}
+
+var (
+	_ warehouse.Adapter      = (*Adapter)(nil)
+	_ warehouse.Sessioner    = (*Adapter)(nil)
+	_ warehouse.SchemaLister = (*Adapter)(nil)
+)
+
+// clientConfig turns the profile into gosnowflake's configuration.
+func (c Config) clientConfig() *gosnowflake.Config {
+	return &gosnowflake.Config{
+		Account: c.Account, User: c.User, Password: c.Password, Role: c.Role,
+		Database: c.Database, Schema: c.Schema, Warehouse: c.Warehouse,
+		Host: c.Host, Port: c.Port, Protocol: c.Protocol,
+		Authenticator: gosnowflake.AuthTypeSnowflake, Application: "gdbt",
+		LoginTimeout: 60 * time.Second, DisableTelemetry: true,
+	}
+}
+
+// Open logs in once to check the credentials. Cancelling a context while a statement runs
+// makes the client send an abort request, so Snowflake stops the query.
+func Open(ctx context.Context, cfg Config) (*Adapter, error) {
+	db := sql.OpenDB(gosnowflake.NewConnector(gosnowflake.SnowflakeDriver{}, *cfg.clientConfig()))
+	db.SetMaxOpenConns(max(cfg.Threads*2+4, minConns))
+	db.SetMaxIdleConns(max(cfg.Threads, 2))
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("snowflake: connecting to account %s: %w", cfg.Account, err)
+	}
+	return &Adapter{db: db, cfg: cfg, dialect: Dialect{Database: cfg.Database, Schema: cfg.Schema}}, nil
+}
+
+// Config returns the configuration the adapter was opened with.
+func (a *Adapter) Config() Config { return a.cfg }
+
+// Dialect returns the dialect bound to the target's database and schema.
+func (a *Adapter) Dialect() warehouse.Dialect { return a.dialect }
+
+// Execute runs one or more statements on one pooled session; a script that fails half-way
+// is rolled back before the session returns to the pool.
+func (a *Adapter) Execute(ctx context.Context, query string, fetch bool) (warehouse.Response, *warehouse.Table, error) {
+	if err := ctx.Err(); err != nil {
+		return warehouse.Response{RowsAffected: -1}, nil, fmt.Errorf("snowflake: %w", err)
+	}
+	c, err := a.db.Conn(ctx)
+	if err != nil {
+		return warehouse.Response{RowsAffected: -1}, nil, fmt.Errorf("snowflake: %w", wrapCtx(ctx, err))
+	}
+	defer c.Close()
+	resp, t, err := execute(ctx, c, query, fetch)
+	if err != nil {
+		rollback(c)
+		return resp, t, fmt.Errorf("snowflake: %w", err)
+	}
+	return resp, t, nil
+}
+
+// rollback ends whatever transaction a failed script left open on a pooled session.
+func rollback(c *sql.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, _ = c.ExecContext(ctx, "rollback")
+}
+
+// Session pins one Snowflake session until Close.
+func (a *Adapter) Session(ctx context.Context) (warehouse.Session, error) {
+	c, err := a.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("snowflake: %w", wrapCtx(ctx, err))
+	}
+	return &session{conn: c}, nil
+}
+
+// Close logs out every pooled session.
+func (a *Adapter) Close() error { return a.db.Close() }
+
+type session struct {
+	conn *sql.Conn
+}
+
+// Execute runs statements on the pinned session; a transaction stays open across calls.
+func (s *session) Execute(ctx context.Context, query string, fetch bool) (warehouse.Response, *warehouse.Table, error) {
+	if s.conn == nil {
+		return warehouse.Response{RowsAffected: -1}, nil, errors.New("snowflake: session is closed")
+	}
+	if err := ctx.Err(); err != nil {
+		return warehouse.Response{RowsAffected: -1}, nil, fmt.Errorf("snowflake: %w", err)
+	}
+	resp, t, err := execute(ctx, s.conn, query, fetch)
+	if err != nil {
+		return resp, t, fmt.Errorf("snowflake: %w", err)
+	}
+	return resp, t, nil
+}
+
+// Close rolls back a transaction left open and returns the session to the pool.
+func (s *session) Close() error {
+	if s.conn == nil {
+		return nil
+	}
+	rollback(s.conn)
+	err := s.conn.Close()
+	s.conn = nil
+	return err
+}
+
+// wrapCtx makes an error caused by a cancelled or expired context wrap the context's error,
+// whatever the client reported.
+func wrapCtx(ctx context.Context, err error) error {
+	if ce := ctx.Err(); ce != nil && !errors.Is(err, ce) {
+		return fmt.Errorf("%w: %v", ce, err)
+	}
+	return err
+}

@@ -1,0 +1,147 @@
+// Package fakesf is a loopback stand-in for Snowflake's REST endpoints, so that the real
+// gosnowflake client can be tested without an account. It speaks just enough of the
+// protocol (login, query, abort, logout, telemetry) and runs each statement on an
+// in-process DuckDB after an explicit, minimal list of rewrites (rewrite.go); one DuckDB
+// connection backs each logged-in session, so transactions and temporary tables behave
+// per session as on Snowflake. It is a test helper, not a Snowflake emulator.
+package fakesf
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	_ "github.com/duckdb/duckdb-go/v2" // the engine behind the fake
+)
+
+// Server is a running fake Snowflake endpoint.
+type Server struct {
+	// Database is the name the DuckDB catalog is attached under.
+	Database string
+	srv      *httptest.Server
+	db       *sql.DB
+
+	mu       sync.Mutex
+	next     int64
+	sessions map[string]*sql.Conn
+	running  map[string]context.CancelFunc // requestId → cancel of a running query
+}
+
+// Start starts a server whose single database is named database.
+func Start(database string) (*Server, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Exec("attach ':memory:' as " + quote(database)); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("fakesf: %w", err)
+	}
+	s := &Server{Database: database, db: db, sessions: map[string]*sql.Conn{}, running: map[string]context.CancelFunc{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/session/v1/login-request", s.login)
+	mux.HandleFunc("/queries/v1/query-request", s.query)
+	mux.HandleFunc("/queries/v1/abort-request", s.abort)
+	mux.HandleFunc("/session", s.logout)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// Telemetry, heartbeat and token renewal: accepted and ignored.
+		writeJSON(w, map[string]any{"success": true, "code": nil, "message": nil, "data": map[string]any{}})
+	})
+	s.srv = httptest.NewServer(mux)
+	return s, nil
+}
+
+// Fields returns the profile fields that point gdbt's snowflake adapter at this server.
+func (s *Server) Fields(schema string) map[string]any {
+	u, _ := url.Parse(s.srv.URL)
+	port, _ := strconv.Atoi(u.Port())
+	return map[string]any{
+		"account": "fake", "user": "gdbt", "password": "secret", "database": s.Database,
+		"schema": schema, "warehouse": "wh", "host": u.Hostname(), "port": port, "protocol": "http", "threads": 4,
+	}
+}
+
+// Close stops the server and closes every session's connection.
+func (s *Server) Close() {
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+	s.mu.Lock()
+	for _, c := range s.sessions {
+		c.Close()
+	}
+	s.sessions = map[string]*sql.Conn{}
+	s.mu.Unlock()
+	s.db.Close()
+}
+
+func quote(id string) string { return `"` + strings.ReplaceAll(id, `"`, `""`) + `"` }
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	c, err := s.db.Conn(context.Background())
+	if err == nil {
+		_, err = c.ExecContext(context.Background(), "use "+quote(s.Database))
+	}
+	if err != nil {
+		writeJSON(w, map[string]any{"success": false, "code": "390100", "message": err.Error()})
+		return
+	}
+	s.mu.Lock()
+	s.next++
+	id := s.next
+	token := fmt.Sprintf("token-%d", id)
+	s.sessions[token] = c
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"success": true, "code": nil, "message": nil, "data": map[string]any{
+		"token": token, "masterToken": "master-" + token, "validityInSeconds": 3600, "masterValidityInSeconds": 14400,
+		"sessionId": id, "serverVersion": "fakesf", "parameters": []any{},
+		"sessionInfo": map[string]any{"databaseName": s.Database, "schemaName": "", "warehouseName": "WH", "roleName": "PUBLIC"},
+	}})
+}
+
+// token extracts the session token of an `Authorization: Snowflake Token="…"` header.
+func token(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if i := strings.Index(h, `Token="`); i >= 0 {
+		return strings.TrimSuffix(h[i+len(`Token="`):], `"`)
+	}
+	return ""
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("delete") == "true" {
+		s.mu.Lock()
+		if c, ok := s.sessions[token(r)]; ok {
+			c.Close()
+			delete(s.sessions, token(r))
+		}
+		s.mu.Unlock()
+	}
+	writeJSON(w, map[string]any{"success": true, "code": nil, "message": nil, "data": nil})
+}
+
+func (s *Server) abort(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		RequestID string `json:"requestId"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&req)
+	s.mu.Lock()
+	if cancel, ok := s.running[req.RequestID]; ok {
+		cancel()
+	}
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"success": true, "code": nil, "message": nil, "data": nil})
+}

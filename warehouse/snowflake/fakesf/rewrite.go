@@ -1,0 +1,36 @@
+package fakesf
+
+import (
+	"regexp"
+	"strings"
+)
+
+// rewrites is the whole list of changes made to Snowflake SQL before DuckDB runs it; each
+// covers a difference the adapter's own SQL meets, nothing more.
+var rewrites = []struct {
+	re   *regexp.Regexp
+	repl string
+}{
+	// Snowflake's timestamp without time zone.
+	{regexp.MustCompile(`(?i)\btimestamp_ntz\b`), "timestamp"},
+	// NUMBER(p,s) is DuckDB's DECIMAL(p,s).
+	{regexp.MustCompile(`(?i)\bnumber\s*\(`), "decimal("},
+	// Snowflake's FLOAT is double precision; DuckDB's is single.
+	{regexp.MustCompile(`(?i)\bfloat\b`), "double"},
+	// ALTER … RENAME TO db.schema.name: DuckDB takes the bare new name.
+	{regexp.MustCompile(`(?is)(\balter\s+(?:table|view)\s+.+?\s+rename\s+to\s+)(?:(?:"(?:[^"]|"")*"|\w+)\.)+`), "$1"},
+	// db.information_schema.x: DuckDB's information_schema spans every catalog.
+	{regexp.MustCompile(`(?i)(?:"(?:[^"]|"")*"|\w+)\.information_schema\.`), "information_schema."},
+	// TRUNCATE TABLE IF EXISTS: DuckDB has no IF EXISTS there.
+	{regexp.MustCompile(`(?i)\btruncate\s+table\s+if\s+exists\b`), "truncate table"},
+	// system$wait(n): a query that runs far longer than any test waits.
+	{regexp.MustCompile(`(?i)system\$wait\(\s*\d+\s*\)`), "(select count(*) from range(1000000000) a, range(1000000) b where a.range + b.range = 3)"},
+}
+
+// Rewrite applies the rewrite list to one statement.
+func Rewrite(q string) string {
+	for _, r := range rewrites {
+		q = r.re.ReplaceAllString(q, r.repl)
+	}
+	return strings.TrimSpace(q)
+}
