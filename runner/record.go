@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gdbt-dev/gdbt/compiler"
 	"github.com/gdbt-dev/gdbt/warehouse"
 )
 
@@ -16,6 +17,13 @@ type recorder struct {
 	mu    sync.Mutex
 	stmts []string
 }
+
+// Unwrap gives the run's adapter beneath the per-node recorder, so the compiler keeps one
+// relation cache and one "schema created" record per run instead of one per node
+// (compiler.Unwrapper).
+func (r *recorder) Unwrap() warehouse.Adapter { return r.Adapter }
+
+var _ compiler.Unwrapper = (*recorder)(nil)
 
 // Execute records sql when it changes the warehouse (fetching statements are
 // introspection or test queries) and runs it.

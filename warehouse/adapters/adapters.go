@@ -12,6 +12,7 @@ import (
 	"github.com/gdbt-dev/gdbt/warehouse"
 	"github.com/gdbt-dev/gdbt/warehouse/duckdb"
 	"github.com/gdbt-dev/gdbt/warehouse/postgres"
+	"github.com/gdbt-dev/gdbt/warehouse/snowflake"
 )
 
 // ErrNotBuilt is returned for engines gdbt knows of but does not have yet.
@@ -24,7 +25,7 @@ type opener func(ctx context.Context, fields map[string]any, projectDir string) 
 var engines = map[string]opener{
 	"duckdb":    openDuckDB,
 	"postgres":  openPostgres,
-	"snowflake": nil,
+	"snowflake": openSnowflake,
 }
 
 // Known lists the adapter types a profile may name, sorted.
@@ -70,4 +71,14 @@ func openPostgres(ctx context.Context, fields map[string]any, _ string) (warehou
 		return nil, err
 	}
 	return postgres.Open(ctx, cfg)
+}
+
+// openSnowflake logs in to a Snowflake account from dbt-snowflake's profile fields; it needs
+// no project folder.
+func openSnowflake(ctx context.Context, fields map[string]any, _ string) (warehouse.Adapter, error) {
+	cfg, err := snowflake.ParseConfig(fields)
+	if err != nil {
+		return nil, err
+	}
+	return snowflake.Open(ctx, cfg)
 }

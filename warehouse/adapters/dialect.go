@@ -6,6 +6,7 @@ import (
 	"github.com/gdbt-dev/gdbt/warehouse"
 	"github.com/gdbt-dev/gdbt/warehouse/duckdb"
 	"github.com/gdbt-dev/gdbt/warehouse/postgres"
+	"github.com/gdbt-dev/gdbt/warehouse/snowflake"
 )
 
 // Dialect returns the SQL dialect of engine typ for a target's database and schema without
@@ -17,6 +18,8 @@ func Dialect(typ, database, schema string) (warehouse.Dialect, error) {
 		return duckdb.Dialect{Database: database, Schema: schema}, nil
 	case "postgres":
 		return postgres.Dialect{Database: database, Schema: schema}, nil
+	case "snowflake":
+		return snowflake.Dialect{Database: database, Schema: schema}, nil
 	}
 	if open, ok := engines[typ]; ok && open == nil {
 		return nil, fmt.Errorf("adapter type %q: %w", typ, ErrNotBuilt)

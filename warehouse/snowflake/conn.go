@@ -37,6 +37,9 @@ func (c Config) clientConfig() *gosnowflake.Config {
 		Host: c.Host, Port: c.Port, Protocol: c.Protocol,
 		Authenticator: gosnowflake.AuthTypeSnowflake, Application: "gdbt",
 		LoginTimeout: 60 * time.Second, DisableTelemetry: true,
+		// Failed statements come back as errors that gdbt reports with the node; the
+		// client's own logging of them would print each one twice.
+		Tracing: "fatal",
 	}
 }
 

@@ -24,6 +24,12 @@ var (
 	tsRe    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$`)
 )
 
+// leadingZero tells a code such as 01234 (kept as text, so the zero survives) from a number.
+func leadingZero(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	return len(s) > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9'
+}
+
 // inferType picks the narrowest type every non-empty value of a column fits, the way
 // agate does: integer, float, boolean, date, timestamp, else varchar.
 func inferType(vals []string) string {
@@ -31,8 +37,10 @@ func inferType(vals []string) string {
 		typ string
 		ok  func(string) bool
 	}{
-		{"integer", func(s string) bool { return intRe.MatchString(s) && len(strings.TrimLeft(s, "+-")) < 19 && !(len(s) > 1 && s[0] == '0') }},
-		{"float", floatRe.MatchString},
+		{"integer", func(s string) bool {
+			return intRe.MatchString(s) && len(strings.TrimLeft(s, "+-")) < 19 && !leadingZero(s)
+		}},
+		{"float", func(s string) bool { return floatRe.MatchString(s) && !leadingZero(s) }},
 		{"boolean", func(s string) bool { l := strings.ToLower(s); return l == "true" || l == "false" }},
 		{"date", dateRe.MatchString},
 		{"timestamp_ntz", tsRe.MatchString},
@@ -141,4 +149,3 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 	}
 	return int64(len(data)), nil
 }
-

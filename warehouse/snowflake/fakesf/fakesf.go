@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	_ "github.com/duckdb/duckdb-go/v2" // the engine behind the fake
 )
@@ -33,7 +34,16 @@ type Server struct {
 	next     int64
 	sessions map[string]*sql.Conn
 	running  map[string]context.CancelFunc // requestId → cancel of a running query
+	aborts   atomic.Int64
+	queries  atomic.Int64
 }
+
+// Aborts counts the abort requests received, so tests can see that cancelling a context
+// reached the server.
+func (s *Server) Aborts() int64 { return s.aborts.Load() }
+
+// Queries counts the query requests received (one per statement).
+func (s *Server) Queries() int64 { return s.queries.Load() }
 
 // Start starts a server whose single database is named database.
 func Start(database string) (*Server, error) {
@@ -138,6 +148,7 @@ func (s *Server) abort(w http.ResponseWriter, r *http.Request) {
 		RequestID string `json:"requestId"`
 	}
 	_ = json.NewDecoder(r.Body).Decode(&req)
+	s.aborts.Add(1)
 	s.mu.Lock()
 	if cancel, ok := s.running[req.RequestID]; ok {
 		cancel()

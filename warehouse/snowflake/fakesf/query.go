@@ -45,6 +45,7 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"success": false, "code": "390112", "message": "session not found"})
 		return
 	}
+	s.queries.Add(1)
 	reqID := r.URL.Query().Get("requestId")
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
@@ -83,7 +84,13 @@ func run(ctx context.Context, c *sql.Conn, q string) (map[string]any, error) {
 	case "select", "with", "from", "values", "show", "describe", "table":
 	default:
 		if _, err := c.ExecContext(ctx, q); err != nil {
-			return nil, err
+			// Snowflake accepts COMMIT and ROLLBACK outside a transaction; DuckDB does not.
+			if (first == "commit" || first == "rollback") && strings.Contains(err.Error(), "no transaction is active") {
+				err = nil
+			}
+			if err != nil {
+				return nil, err
+			}
 		}
 		return map[string]any{"statementTypeId": typeDDL,
 			"rowtype": []any{map[string]any{"name": "status", "type": "text", "nullable": true}},

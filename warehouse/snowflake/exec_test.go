@@ -1,0 +1,54 @@
+package snowflake_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestCancelSendsAbort checks that cancelling a running statement reaches the server as
+// Snowflake's abort request, not only as a dropped HTTP request.
+func TestCancelSendsAbort(t *testing.T) {
+	srv := startFake(t)
+	a := openFields(t, srv.Fields("main"))
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	_, _, err := a.Execute(ctx, "select system$wait(60) as x", true)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error = %v, want context.Canceled", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for srv.Aborts() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if srv.Aborts() == 0 {
+		t.Error("no abort request reached the server")
+	}
+}
+
+// TestScriptSplitIntoStatements checks that a script travels as one request per statement
+// and that a failing statement stops the script.
+func TestScriptSplitIntoStatements(t *testing.T) {
+	srv := startFake(t)
+	a := openFields(t, srv.Fields("main"))
+	before := srv.Queries()
+	_, tab, err := a.Execute(context.Background(), "create or replace table t as (select 1 as x);\n-- c; omment\nselect x + 1 as y from t;", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Queries() - before; got != 2 {
+		t.Errorf("query requests = %d, want 2", got)
+	}
+	if tab.Rows[0][0] != int64(2) {
+		t.Errorf("y = %#v, want int64 2", tab.Rows[0][0])
+	}
+	before = srv.Queries()
+	if _, _, err := a.Execute(context.Background(), "select * from missing_table; select 1", false); err == nil {
+		t.Error("a script with a failing statement succeeded")
+	}
+	// The failed statement and the rollback that cleans the pooled session.
+	if got := srv.Queries() - before; got != 2 {
+		t.Errorf("query requests after a failure = %d, want 2 (statement, rollback)", got)
+	}
+}
