@@ -52,6 +52,8 @@ type renderState struct {
 	refs    []refCall
 	sources []sourceCall
 	cfgCall map[string]any
+	// cfgIssues are the config() values of the wrong type (reported by the parser).
+	cfgIssues []configIssue
 
 	// Compile: ephemeral models referenced (unique ids, in first-use order).
 	ephemerals []string

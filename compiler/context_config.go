@@ -28,13 +28,24 @@ func (o *cfgObject) CallJinja(c *jinja.Call, args []jinja.Value, kw []jinja.Keyw
 		}
 		for _, k := range d.Keys() {
 			v, _ := d.Get(k)
-			mergeCallConfig(rs.cfgCall, str(k), jinja.ToGo(v))
+			gv := jinja.ToGo(v)
+			rs.checkConfig(c, str(k), gv)
+			mergeCallConfig(rs.cfgCall, str(k), gv)
 		}
 	}
 	for _, k := range kw {
-		mergeCallConfig(rs.cfgCall, k.Name, jinja.ToGo(k.Value))
+		gv := jinja.ToGo(k.Value)
+		rs.checkConfig(c, k.Name, gv)
+		mergeCallConfig(rs.cfgCall, k.Name, gv)
 	}
 	return "", nil
+}
+
+// checkConfig records a config() value of the wrong type at the call's position.
+func (rs *renderState) checkConfig(c *jinja.Call, k string, v any) {
+	if msg := checkConfigValue(k, v); msg != "" && c != nil {
+		rs.cfgIssues = append(rs.cfgIssues, configIssue{file: c.File, pos: c.Pos, key: NormalizeConfigKey(k), msg: msg})
+	}
 }
 
 // mergeCallConfig applies one config() key: repeated calls append to tags and hooks, as dbt's

@@ -57,6 +57,9 @@ func fnRef(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Valu
 	if err != nil {
 		return nil, err
 	}
+	if err := rs.checkInferred(n.UniqueID, refHint(ra)); err != nil {
+		return nil, err
+	}
 	return rs.nodeRelation(n), nil
 }
 
@@ -98,6 +101,9 @@ func fnSource(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.V
 	}
 	s, err := rs.p.resolveSource(rs.pkg, src, tbl)
 	if err != nil {
+		return nil, err
+	}
+	if err := rs.checkInferred(s.UniqueID, fmt.Sprintf("source('%s', '%s')", src, tbl)); err != nil {
 		return nil, err
 	}
 	r := newRelation(rs.dialect(), s.Database, s.Schema, s.Identifier, "table")

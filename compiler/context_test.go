@@ -69,7 +69,7 @@ func TestStaticExtract(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		refs, _, _, ok := staticExtract(tm, "m.sql")
+		refs, _, _, _, ok := staticExtract(tm, "m.sql")
 		if ok != c.static || len(refs) != c.refs {
 			t.Errorf("%s: static=%v refs=%d, want %v %d", c.src, ok, len(refs), c.static, c.refs)
 		}

@@ -273,6 +273,7 @@ func load(opts Options) (*Project, error) {
 	buildMaps(m)
 	errs = append(errs, findCycles(m, p)...)
 	m.Macros = p.manifestMacros()
+	patchMacros(m.Macros, pi, warn)
 	p.frozen = make(map[string]*manifest.Node, len(m.Nodes))
 	for id, n := range m.Nodes {
 		c := *n

@@ -169,8 +169,10 @@ func (p *projectImpl) parseFile(f *SourceFile, pi *propIndex) (out []*parsedNode
 	n := p.newNode(f, rt, name, rel, src)
 	p.applyPatch(n, pi, f)
 	pn := &parsedNode{n: n, file: display, src: src}
-	if refs, srcs, cfg, ok := staticExtract(tmpl, display); ok {
+	var cfgIssues []configIssue
+	if refs, srcs, cfg, issues, ok := staticExtract(tmpl, display); ok {
 		pn.refs, pn.sources = refs, srcs
+		cfgIssues = issues
 		if cfg != nil {
 			n.ConfigCallDict = cfg
 		}
@@ -182,15 +184,17 @@ func (p *projectImpl) parseFile(f *SourceFile, pi *propIndex) (out []*parsedNode
 			}
 		}
 		pn.refs, pn.sources, pn.macros = rs.refs, rs.sources, rs.macroDeps()
+		cfgIssues = rs.cfgIssues
 		if rs.cfgCall != nil {
 			n.ConfigCallDict = rs.cfgCall
 		}
 	}
 	pn.tmpl = tmpl
+	cerrs := p.configErrors(cfgIssues, n.ResourceType, n.Name, display, src)
 	if err := p.finishNode(n, n.ConfigCallDict); err != nil {
-		return nil, Errors{err}
+		return nil, append(cerrs, err)
 	}
-	return []*parsedNode{pn}, nil
+	return []*parsedNode{pn}, cerrs
 }
 
 var snapshotEnd = regexp.MustCompile(`\{%-?\s*endsnapshot\s*-?%\}`)
@@ -231,6 +235,7 @@ func (p *projectImpl) parseSnapshots(f *SourceFile, tmpl *jinja.Template, rel, d
 		if rs.cfgCall != nil {
 			n.ConfigCallDict = rs.cfgCall
 		}
+		errs = append(errs, p.configErrors(rs.cfgIssues, n.ResourceType, n.Name, display, src)...)
 		if err := p.finishNode(n, n.ConfigCallDict); err != nil {
 			errs = append(errs, err)
 			continue
@@ -386,10 +391,10 @@ func strList(v any) []string {
 // staticExtract reads ref/source/config calls from a template whose only Jinja is
 // {{ ref('x') }}, {{ source('s', 't') }} and {{ config(k=literal, …) }} with literal
 // arguments, without rendering. ok is false when the template needs rendering.
-func staticExtract(t *jinja.Template, file string) (refs []refCall, srcs []sourceCall, cfg map[string]any, ok bool) {
+func staticExtract(t *jinja.Template, file string) (refs []refCall, srcs []sourceCall, cfg map[string]any, issues []configIssue, ok bool) {
 	root := t.Root()
 	if root == nil {
-		return nil, nil, nil, false
+		return nil, nil, nil, nil, false
 	}
 	for _, node := range root.Body {
 		switch x := node.(type) {
@@ -398,17 +403,17 @@ func staticExtract(t *jinja.Template, file string) (refs []refCall, srcs []sourc
 		case *jinja.Output:
 			call, isCall := x.X.(*jinja.CallExpr)
 			if !isCall || call.DynArgs != nil || call.DynKw != nil {
-				return nil, nil, nil, false
+				return nil, nil, nil, nil, false
 			}
 			fn, isName := call.Func.(*jinja.Name)
 			if !isName {
-				return nil, nil, nil, false
+				return nil, nil, nil, nil, false
 			}
 			args := make([]any, len(call.Args))
 			for i, a := range call.Args {
 				v, lit := literal(a)
 				if !lit {
-					return nil, nil, nil, false
+					return nil, nil, nil, nil, false
 				}
 				args[i] = v
 			}
@@ -416,7 +421,7 @@ func staticExtract(t *jinja.Template, file string) (refs []refCall, srcs []sourc
 			for _, k := range call.Kwargs {
 				v, lit := literal(k.Value)
 				if !lit {
-					return nil, nil, nil, false
+					return nil, nil, nil, nil, false
 				}
 				kw[k.Name] = v
 			}
@@ -427,7 +432,7 @@ func staticExtract(t *jinja.Template, file string) (refs []refCall, srcs []sourc
 				for i, a := range args {
 					s, isStr := a.(string)
 					if !isStr {
-						return nil, nil, nil, false
+						return nil, nil, nil, nil, false
 					}
 					ss[i] = s
 				}
@@ -437,43 +442,46 @@ func staticExtract(t *jinja.Template, file string) (refs []refCall, srcs []sourc
 				case 2:
 					ra.Package, ra.Name = ss[0], ss[1]
 				default:
-					return nil, nil, nil, false
+					return nil, nil, nil, nil, false
 				}
 				for k, v := range kw {
 					if k != "version" && k != "v" {
-						return nil, nil, nil, false
+						return nil, nil, nil, nil, false
 					}
 					ra.Version = v
 				}
 				refs = append(refs, refCall{args: ra, file: file, pos: call.Pos})
 			case "source":
 				if len(args) != 2 || len(kw) != 0 {
-					return nil, nil, nil, false
+					return nil, nil, nil, nil, false
 				}
 				s, ok1 := args[0].(string)
 				tb, ok2 := args[1].(string)
 				if !ok1 || !ok2 {
-					return nil, nil, nil, false
+					return nil, nil, nil, nil, false
 				}
 				srcs = append(srcs, sourceCall{source: s, table: tb, file: file, pos: call.Pos})
 			case "config":
 				if len(args) != 0 {
-					return nil, nil, nil, false
+					return nil, nil, nil, nil, false
 				}
 				if cfg == nil {
 					cfg = map[string]any{}
 				}
-				for _, k := range call.Kwargs {
+				keys := make([]string, len(call.Kwargs))
+				for i, k := range call.Kwargs {
+					keys[i] = k.Name
 					mergeCallConfig(cfg, k.Name, kw[k.Name])
 				}
+				issues = append(issues, checkConfigCall(file, call.Pos, kw, keys)...)
 			default:
-				return nil, nil, nil, false
+				return nil, nil, nil, nil, false
 			}
 		default:
-			return nil, nil, nil, false
+			return nil, nil, nil, nil, false
 		}
 	}
-	return refs, srcs, cfg, true
+	return refs, srcs, cfg, issues, true
 }
 
 // literal evaluates a constant expression (str, number, bool, None, list, tuple, dict).

@@ -29,18 +29,32 @@ func hashKey(k Value) any {
 	case Tuple:
 		var b strings.Builder
 		for _, it := range x {
-			b.WriteString(repr(it))
+			hs, host := "", false
+			if !engineHashable(it) {
+				hs, host = hostTupleKey(it)
+			}
+			if host {
+				b.WriteString(hs)
+			} else {
+				b.WriteString(repr(it))
+			}
 			b.WriteByte(0)
 		}
 		return tupleKey{b.String()}
 	case *List, *Dict:
 		return nil // unhashable; callers check hashable first
 	default:
+		if !engineHashable(k) {
+			if hk, ok := hostHashable(k); ok {
+				return hk
+			}
+		}
 		return k
 	}
 }
 
-// hashable reports whether k can be a dict key.
+// hashable reports whether k can be a dict key: engine values by value, host objects
+// through Hasher or by identity (hashable.go).
 func hashable(k Value) bool {
 	switch x := k.(type) {
 	case nil, bool, int, int64, float64, string, *big.Int:
@@ -54,6 +68,16 @@ func hashable(k Value) bool {
 		return true
 	case *List, *Dict, *Undefined, *Namespace:
 		return false
+	}
+	_, ok := hostHashable(k)
+	return ok
+}
+
+// engineHashable reports whether k is a value hashKey keys by itself (not a host object).
+func engineHashable(k Value) bool {
+	switch k.(type) {
+	case nil, bool, int, int64, float64, string, *big.Int, Tuple:
+		return true
 	}
 	return false
 }

@@ -134,4 +134,34 @@ func TestEndToEnd(t *testing.T) {
 	if n, _ := tab.Rows[0][0].(int64); n == 0 {
 		t.Errorf("people_summary is empty")
 	}
+	// The second build takes the incremental paths of the snowflake__ macros.
+	second, log := build(t, dir, "{batch: 2}")
+	for _, n := range []string{"events", "events_append", "events_delete_insert", "people_check", "people_ts"} {
+		t.Logf("second build: %s: %s", n, second[n])
+	}
+	if !strings.HasPrefix(second["events"], "success") {
+		t.Fatalf("second build: events: %s\nconsole:\n%s", second["events"], strings.Join(log.lines, "\n"))
+	}
+	_, tab, err = a.Execute(context.Background(), `select id, batch from "analytics"."events" order by id`, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(tab.Rows), "[[1 1] [2 1] [3 2]]"; got != want {
+		t.Errorf("events after merge = %s, want %s", got, want)
+	}
+	for _, c := range []struct{ sql, want string }{
+		{`select count(*), max(batch) from "analytics"."events_append"`, "[[4 2]]"},
+		{`select count(*), min(batch) from "analytics"."events_delete_insert"`, "[[3 2]]"},
+		{`select count(*), count(dbt_valid_to) from "analytics"."people_check"`, "[[4 1]]"},
+		{`select count(*), count(dbt_valid_to) from "analytics"."people_ts"`, "[[4 1]]"},
+	} {
+		_, tab, err := a.Execute(context.Background(), c.sql, true)
+		if err != nil {
+			t.Errorf("%s: %v", c.sql, err)
+			continue
+		}
+		if got := fmt.Sprint(tab.Rows); got != c.want {
+			t.Errorf("%s = %s, want %s", c.sql, got, c.want)
+		}
+	}
 }

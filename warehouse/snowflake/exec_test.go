@@ -3,8 +3,12 @@ package snowflake_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/gdbt-dev/gdbt/warehouse"
 )
 
 // TestCancelSendsAbort checks that cancelling a running statement reaches the server as
@@ -50,5 +54,31 @@ func TestScriptSplitIntoStatements(t *testing.T) {
 	// The failed statement and the rollback that cleans the pooled session.
 	if got := srv.Queries() - before; got != 2 {
 		t.Errorf("query requests after a failure = %d, want 2 (statement, rollback)", got)
+	}
+}
+
+// TestSeedReplacesView loads a seed where a view of the same name stands: the view is
+// dropped as a view, which Snowflake requires.
+func TestSeedReplacesView(t *testing.T) {
+	srv := startFake(t)
+	a := openFields(t, srv.Fields("main"))
+	ctx := context.Background()
+	if _, _, err := a.Execute(ctx, `create or replace view "GDBT_DB"."main"."s" as (select 1 as x)`, false); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "s.csv")
+	if err := os.WriteFile(p, []byte("a,b\n1,x\n2,y\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := warehouse.Relation{Database: "GDBT_DB", Schema: "main", Identifier: "s", Type: "table"}
+	if n, err := a.LoadCSV(ctx, r, p, warehouse.SeedOptions{}); err != nil || n != 2 {
+		t.Fatalf("LoadCSV = %d, %v", n, err)
+	}
+	rels, err := a.ListRelations(ctx, "GDBT_DB", "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rels) != 1 || rels[0].Identifier != "s" || rels[0].Type != "table" {
+		t.Errorf("relations = %+v, want the table s only", rels)
 	}
 }

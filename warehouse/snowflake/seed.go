@@ -140,8 +140,14 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 	}
 	// DDL commits on its own in Snowflake: drop-then-rename leaves a short window without
 	// the table, the same window dbt-snowflake's seeds have.
+	// Snowflake refuses DROP TABLE on a view, so the existing relation's kind is looked up.
 	target := r
 	target.Type = "table"
+	if existing, err := warehouse.FinderFor(a)(ctx, r.Database, r.Schema, r.Identifier); err != nil {
+		return 0, fmt.Errorf("seed %s: %w", path, err)
+	} else if existing != nil {
+		target.Identifier, target.Type = existing.Identifier, existing.Type
+	}
 	for _, s := range []string{d.DropRelationSQL(target), d.RenameRelationSQL(tmp, r.Identifier)} {
 		if _, _, err := a.Execute(ctx, s, false); err != nil {
 			return 0, fmt.Errorf("seed %s: %w", path, err)

@@ -23,6 +23,8 @@ var rewrites = []struct {
 	{regexp.MustCompile(`(?i)(?:"(?:[^"]|"")*"|\w+)\.information_schema\.`), "information_schema."},
 	// TRUNCATE TABLE IF EXISTS: DuckDB has no IF EXISTS there.
 	{regexp.MustCompile(`(?i)\btruncate\s+table\s+if\s+exists\b`), "truncate table"},
+	// current_timestamp(): DuckDB takes no parentheses.
+	{regexp.MustCompile(`(?i)\bcurrent_timestamp\(\s*\)`), "current_timestamp"},
 	// system$wait(n): a query that runs far longer than any test waits.
 	{regexp.MustCompile(`(?i)system\$wait\(\s*\d+\s*\)`), "(select count(*) from range(1000000000) a, range(1000000) b where a.range + b.range = 3)"},
 }

@@ -11,6 +11,7 @@ func TestRewrite(t *testing.T) {
 		{`alter view "DB"."s"."a.b" rename to "DB"."s"."we""ird"`, `alter view "DB"."s"."a.b" rename to "we""ird"`},
 		{`select * from "DB".information_schema.tables`, `select * from information_schema.tables`},
 		{`truncate table if exists "DB"."s"."t"`, `truncate table "DB"."s"."t"`},
+		{"select current_timestamp()::timestamp as t", "select current_timestamp::timestamp as t"},
 		{"select 1 as timestamp_ntz_col", "select 1 as timestamp_ntz_col"},
 	}
 	for _, c := range cases {
