@@ -38,6 +38,10 @@ func (o *relationObj) JinjaString() string {
 	return s
 }
 
+// JinjaHash makes two Relation objects naming the same table one dict key, as dbt's
+// Relations hash by their rendered name (dbt-utils keys dicts by relation).
+func (o *relationObj) JinjaHash() any { return o.render() }
+
 func (o *relationObj) render() string {
 	if o.cte != "" {
 		return o.cte

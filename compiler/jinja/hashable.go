@@ -12,7 +12,8 @@ import (
 // JinjaHash returns a comparable Go value; two host keys are the same dict key exactly when
 // their JinjaHash values are == in Go (dynamic type included), so it must agree with the
 // object's "==" Operand hook. Host keys never collide with str, int or other engine keys.
-// A value whose JinjaHash is not comparable (a slice, a map) is unhashable.
+// A nil JinjaHash (Python's __hash__ = None) or one that is not comparable (a slice, a
+// map) makes the object unhashable.
 //
 // A pointer-typed host object without Hasher is hashed by identity, as Python hashes an
 // object that does not define __eq__: the same object finds its entry, a distinct one
@@ -29,11 +30,7 @@ type hostKey struct{ v any }
 func hostHashable(k Value) (key any, ok bool) {
 	if h, isH := k.(Hasher); isH {
 		v := h.JinjaHash()
-		if v == nil {
-			return hostKey{}, true
-		}
-		rv := reflect.ValueOf(v)
-		if !rv.Comparable() {
+		if v == nil || !reflect.ValueOf(v).Comparable() {
 			return nil, false
 		}
 		return hostKey{v}, true

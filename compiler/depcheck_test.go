@@ -1,0 +1,70 @@
+package compiler
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestRefOutsideParsedDependencies checks dbt's "unable to infer all dependencies" rule: a
+// ref or source reached only when execute is True fails at the call, and the
+// `-- depends_on:` hint (rendered at parse time) makes the same model compile.
+func TestRefOutsideParsedDependencies(t *testing.T) {
+	base := map[string]string{
+		"dbt_project.yml":    "name: dc\nprofile: dc\n",
+		"models/orders.sql":  "select 1 as id\n",
+		"models/eph.sql":     "{{ config(materialized='ephemeral') }}\nselect 2 as id\n",
+		"models/sources.yml": "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n",
+	}
+	cases := []struct {
+		name, model string
+		wantErr     string // "" when the model must compile
+		wantSQL     string // a substring of the compiled SQL
+	}{
+		{"ref only at run time",
+			"select 1 as id\n{% if execute %}\nfrom {{ ref('orders') }}\n{% endif %}\n",
+			`models/m.sql:3:9: dbt was unable to infer all dependencies for the model "m". This typically happens when ref() is placed within a conditional block. To fix this, add the following hint to the top of the model: -- depends_on: {{ ref('orders') }}`, ""},
+		{"source only at run time",
+			"{% if execute %}select * from {{ source('raw', 'events') }}{% endif %}\n",
+			`models/m.sql:1:33: dbt was unable to infer all dependencies for the model "m".`, ""},
+		{"depends_on hint",
+			"-- depends_on: {{ ref('orders') }}\nselect 1 as id\n{% if execute %}\nfrom {{ ref('orders') }}\n{% endif %}\n",
+			"", `from "`},
+		{"ref in the taken branch",
+			"{% if not execute %}{{ ref('orders') }}{% else %}{{ ref('orders') }}{% endif %}\n",
+			"", `"orders"`},
+		{"ephemeral parent",
+			"select * from {{ ref('eph') }}\n",
+			"", "__dbt__cte__eph"},
+		{"plain ref and source",
+			"select * from {{ ref('orders') }}, {{ source('raw', 'events') }}\n",
+			"", `"events"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string]string{"models/m.sql": tc.model}
+			for k, v := range base {
+				files[k] = v
+			}
+			dir := writeProject(t, files)
+			p, err := Load(Options{ProjectDir: dir, ProfilesDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := p.Manifest.Nodes["model.dc.m"]
+			sql, err := p.Compile(context.Background(), nil, n)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error = %v\nwant %s", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(sql, tc.wantSQL) {
+				t.Errorf("compiled SQL lacks %q:\n%s", tc.wantSQL, sql)
+			}
+		})
+	}
+}
