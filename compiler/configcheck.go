@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // dbt types its common configs (dbt's NodeConfig dataclasses) and rejects a wrong type at
@@ -173,4 +175,50 @@ func (p *projectImpl) configErrors(issues []configIssue, kind, name, display, sr
 		errs = append(errs, Errorf(is.file, l, c, "%s %s: invalid value for config '%s': %s", kind, name, is.key, is.msg))
 	}
 	return errs
+}
+
+// configMapping decodes a property-YAML `config:` mapping and reports each value of the
+// wrong type at the value's line and column. A string holding Jinja is left alone: it is
+// rendered later, and its type is only known then.
+func (p *propParser) configMapping(v *yaml.Node, kind, name string) map[string]any {
+	m := p.mapping(v)
+	for _, e := range mappingPairs(v) {
+		val, ok := m[e.Key.Value]
+		if !ok {
+			continue
+		}
+		if s, isStr := val.(string); isStr && strings.Contains(s, "{{") {
+			continue
+		}
+		if msg := checkConfigValue(e.Key.Value, val); msg != "" {
+			p.fail(e.Value, "%s %s: invalid value for config '%s': %s", kind, name, NormalizeConfigKey(e.Key.Value), msg)
+		}
+	}
+	return m
+}
+
+// checkConfigTree validates the configs of a hierarchical project-file block (models:,
+// seeds:, …): `+key` entries at any level, and unprefixed typed keys whose value is not a
+// mapping (a mapping there is a folder level). Errors point at the value.
+func (d *decoder) checkConfigTree(n *yaml.Node, block string) {
+	for _, e := range mappingPairs(n) {
+		k := e.Key.Value
+		plus := strings.HasPrefix(k, "+")
+		nk := NormalizeConfigKey(k)
+		_, typed := configChecks[nk]
+		isMap := e.Value.Kind == yaml.MappingNode
+		if typed && (plus || (!isMap && !dictConfigs[nk])) {
+			val := d.any(e.Value)
+			if s, isStr := val.(string); isStr && strings.Contains(s, "{{") {
+				continue
+			}
+			if msg := checkConfigValue(nk, val); msg != "" {
+				d.fail(e.Value, "invalid value for config '%s' in %s: %s", nk, block, msg)
+			}
+			continue
+		}
+		if isMap && !plus && !dictConfigs[nk] {
+			d.checkConfigTree(e.Value, block)
+		}
+	}
 }

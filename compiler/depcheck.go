@@ -2,6 +2,9 @@ package compiler
 
 import (
 	"fmt"
+	"strings"
+
+	"github.com/gdbt-dev/gdbt/compiler/jinja"
 
 	"github.com/gdbt-dev/gdbt/manifest"
 )
@@ -63,4 +66,42 @@ func hasString(l []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// captureHookDeps renders the node's pre- and post-hooks at parse time and adds the refs and
+// sources they call to pn, as dbt does, so a hook such as
+// `insert into {{ ref('audit') }} …` gives the node that edge (and passes checkInferred
+// when the hook runs). A hook that fails to render here is left for run time to report.
+func (p *projectImpl) captureHookDeps(pn *parsedNode) {
+	n := pn.n
+	for _, key := range []string{"pre-hook", "post-hook"} {
+		for _, h := range asList(n.Config[key]) {
+			sql, _ := h.(string)
+			if m, ok := h.(map[string]any); ok {
+				sql, _ = m["sql"].(string)
+			}
+			if !strings.Contains(sql, "{") {
+				continue
+			}
+			t, err := p.env.Parse(pn.file, sql)
+			if err != nil {
+				continue
+			}
+			rs := p.newState(background, n, modeParse, nil)
+			if _, err := t.Render(p.env, rs.rootContext()); err != nil {
+				if _, isRet := jinja.ReturnValue(err); !isRet {
+					continue
+				}
+			}
+			// Positions in a hook are relative to the hook text; point at the node's file.
+			for _, r := range rs.refs {
+				r.file, r.pos = pn.file, 0
+				pn.refs = append(pn.refs, r)
+			}
+			for _, s := range rs.sources {
+				s.file, s.pos = pn.file, 0
+				pn.sources = append(pn.sources, s)
+			}
+		}
+	}
 }

@@ -11,10 +11,10 @@ import (
 // `-- depends_on:` hint (rendered at parse time) makes the same model compile.
 func TestRefOutsideParsedDependencies(t *testing.T) {
 	base := map[string]string{
-		"dbt_project.yml":    "name: dc\nprofile: dc\n",
-		"models/orders.sql":  "select 1 as id\n",
-		"models/eph.sql":     "{{ config(materialized='ephemeral') }}\nselect 2 as id\n",
-		"models/sources.yml": "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n",
+		"dbt_project.yml":         "name: dc\nprofile: dc\n",
+		"models/marts/orders.sql": "select 1 as id\n",
+		"models/eph.sql":          "{{ config(materialized='ephemeral') }}\nselect 2 as id\n",
+		"models/sources.yml":      "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n",
 	}
 	cases := []struct {
 		name, model string
@@ -26,7 +26,7 @@ func TestRefOutsideParsedDependencies(t *testing.T) {
 			`models/m.sql:3:9: dbt was unable to infer all dependencies for the model "m". This typically happens when ref() is placed within a conditional block. To fix this, add the following hint to the top of the model: -- depends_on: {{ ref('orders') }}`, ""},
 		{"source only at run time",
 			"{% if execute %}select * from {{ source('raw', 'events') }}{% endif %}\n",
-			`models/m.sql:1:33: dbt was unable to infer all dependencies for the model "m".`, ""},
+			`models/m.sql:1:34: dbt was unable to infer all dependencies for the model "m".`, ""},
 		{"depends_on hint",
 			"-- depends_on: {{ ref('orders') }}\nselect 1 as id\n{% if execute %}\nfrom {{ ref('orders') }}\n{% endif %}\n",
 			"", `from "`},
@@ -66,5 +66,25 @@ func TestRefOutsideParsedDependencies(t *testing.T) {
 				t.Errorf("compiled SQL lacks %q:\n%s", tc.wantSQL, sql)
 			}
 		})
+	}
+}
+
+// TestHookRefsAreDependencies checks that a ref inside a hook becomes a parse-time edge, as
+// in dbt, so the hook can resolve it at run time.
+func TestHookRefsAreDependencies(t *testing.T) {
+	dir := writeProject(t, map[string]string{
+		"dbt_project.yml":         "name: dc\nprofile: dc\nmodels:\n  dc:\n    marts:\n      +pre-hook: \"select count(*) from {{ ref('audit') }}\"\n",
+		"models/audit.sql":        "select 1 as id\n",
+		"models/marts/orders.sql": "{{ config(post_hook=\"insert into {{ source('raw', 'events') }} select 1\") }}\nselect 1 as id\n",
+		"models/sources.yml":      "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n",
+	})
+	p, err := Load(Options{ProjectDir: dir, ProfilesDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.Manifest.Nodes["model.dc.orders"].DependsOn.Nodes
+	want := []string{"model.dc.audit", "source.dc.raw.events"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("depends_on = %v, want %v", got, want)
 	}
 }

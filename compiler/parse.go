@@ -194,6 +194,7 @@ func (p *projectImpl) parseFile(f *SourceFile, pi *propIndex) (out []*parsedNode
 	if err := p.finishNode(n, n.ConfigCallDict); err != nil {
 		return nil, append(cerrs, err)
 	}
+	p.captureHookDeps(pn)
 	return []*parsedNode{pn}, cerrs
 }
 
@@ -240,7 +241,9 @@ func (p *projectImpl) parseSnapshots(f *SourceFile, tmpl *jinja.Template, rel, d
 			errs = append(errs, err)
 			continue
 		}
-		out = append(out, &parsedNode{n: n, refs: rs.refs, sources: rs.sources, macros: rs.macroDeps(), file: display, src: src, blk: b})
+		pn := &parsedNode{n: n, refs: rs.refs, sources: rs.sources, macros: rs.macroDeps(), file: display, src: src, blk: b}
+		p.captureHookDeps(pn)
+		out = append(out, pn)
 	}
 	return out, errs
 }

@@ -226,18 +226,24 @@ func ParseProjectConfig(dir, file string, src []byte, cliVars map[string]any) (*
 			pc.Dispatch = d.dispatch(v)
 		case "models":
 			pc.Models = d.mapping(v)
+			d.checkConfigTree(v, "models")
 		case "seeds":
 			pc.Seeds = d.mapping(v)
+			d.checkConfigTree(v, "seeds")
 		case "tests":
 			pc.Tests = d.mapping(v)
+			d.checkConfigTree(v, "tests")
 		case "data_tests":
 			pc.DataTests = d.mapping(v)
+			d.checkConfigTree(v, "data_tests")
 		case "snapshots":
 			pc.Snapshots = d.mapping(v)
+			d.checkConfigTree(v, "snapshots")
 		case "sources":
 			pc.Sources = d.mapping(v)
 		case "analyses":
 			pc.Analyses = d.mapping(v)
+			d.checkConfigTree(v, "analyses")
 		case "exposures":
 			pc.Exposures = d.mapping(v)
 		case "unit_tests":

@@ -365,7 +365,7 @@ func (p *propParser) node(kind string, item *yaml.Node) *NodeProps {
 		case "columns":
 			n.Columns = p.columns(v, kind, name, "")
 		case "config":
-			n.Config = p.mapping(v)
+			n.Config = p.configMapping(v, kind, name)
 		case "tests":
 			testsNode = e.Key
 			n.Tests = append(n.Tests, p.tests(v, kind, name, "", "")...)
