@@ -307,9 +307,7 @@ func (d fallbackDialect) DispatchChain() []string {
 	}
 	return []string{d.typ}
 }
-func (d fallbackDialect) QuoteIdent(s string) string {
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-}
+func (d fallbackDialect) QuoteIdent(s string) string { return warehouse.QuoteIdent(s) }
 func (d fallbackDialect) RelationSQL(r warehouse.Relation) string {
 	var parts []string
 	if r.Database != "" && r.Database != d.db {

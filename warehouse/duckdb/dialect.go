@@ -6,7 +6,6 @@
 package duckdb
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/gdbt-dev/gdbt/warehouse"
@@ -31,9 +30,7 @@ func (Dialect) Type() string { return "duckdb" }
 func (Dialect) DispatchChain() []string { return []string{"duckdb"} }
 
 // QuoteIdent double-quotes name, doubling embedded quotes.
-func (Dialect) QuoteIdent(name string) string {
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
+func (Dialect) QuoteIdent(name string) string { return warehouse.QuoteIdent(name) }
 
 // QuoteString renders s as a SQL string literal.
 func (Dialect) QuoteString(s string) string {
@@ -44,17 +41,7 @@ func (Dialect) QuoteString(s string) string {
 // database is always included when set, as dbt-duckdb does, so that SQL stays correct when
 // other databases are attached.
 func (d Dialect) RelationSQL(r warehouse.Relation) string {
-	var b strings.Builder
-	for _, part := range []string{r.Database, r.Schema, r.Identifier} {
-		if part == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(d.QuoteIdent(part))
-	}
-	return b.String()
+	return warehouse.DottedName(d.QuoteIdent, r.Database, r.Schema, r.Identifier)
 }
 
 // ExternalSQL reads a file-backed source in place, choosing the reader from the location's
@@ -191,9 +178,5 @@ var dbtTypes = map[string]string{
 
 // TypeSQL maps a dbt cross-database type name to DuckDB's.
 func (Dialect) TypeSQL(kind string) (string, error) {
-	k := strings.TrimPrefix(strings.ToLower(kind), "type_")
-	if t, ok := dbtTypes[k]; ok {
-		return t, nil
-	}
-	return "", fmt.Errorf("duckdb: no type for dbt type %q", kind)
+	return warehouse.LookupType("duckdb", dbtTypes, kind)
 }

@@ -6,7 +6,6 @@
 package postgres
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/gdbt-dev/gdbt/warehouse"
@@ -31,9 +30,7 @@ func (Dialect) Type() string { return "postgres" }
 func (Dialect) DispatchChain() []string { return []string{"postgres"} }
 
 // QuoteIdent double-quotes name, doubling embedded quotes.
-func (Dialect) QuoteIdent(name string) string {
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
+func (Dialect) QuoteIdent(name string) string { return warehouse.QuoteIdent(name) }
 
 // QuoteString renders s as a standard-conforming SQL string literal.
 func (Dialect) QuoteString(s string) string {
@@ -43,17 +40,7 @@ func (Dialect) QuoteString(s string) string {
 // RelationSQL renders "database"."schema"."identifier", leaving out empty parts, as
 // dbt-postgres does (PostgreSQL accepts the database part when it is the current one).
 func (d Dialect) RelationSQL(r warehouse.Relation) string {
-	var b strings.Builder
-	for _, part := range []string{r.Database, r.Schema, r.Identifier} {
-		if part == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(d.QuoteIdent(part))
-	}
-	return b.String()
+	return warehouse.DottedName(d.QuoteIdent, r.Database, r.Schema, r.Identifier)
 }
 
 // ExternalSQL is "": PostgreSQL cannot read a file in place inside a query; sources are
@@ -153,9 +140,5 @@ var dbtTypes = map[string]string{
 
 // TypeSQL maps a dbt cross-database type name to PostgreSQL's.
 func (Dialect) TypeSQL(kind string) (string, error) {
-	k := strings.TrimPrefix(strings.ToLower(kind), "type_")
-	if t, ok := dbtTypes[k]; ok {
-		return t, nil
-	}
-	return "", fmt.Errorf("postgres: no type for dbt type %q", kind)
+	return warehouse.LookupType("postgres", dbtTypes, kind)
 }

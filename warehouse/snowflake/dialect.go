@@ -10,7 +10,6 @@
 package snowflake
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/gdbt-dev/gdbt/warehouse"
@@ -34,9 +33,7 @@ func (Dialect) Type() string { return "snowflake" }
 func (Dialect) DispatchChain() []string { return []string{"snowflake"} }
 
 // QuoteIdent double-quotes name, doubling embedded quotes.
-func (Dialect) QuoteIdent(name string) string {
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
+func (Dialect) QuoteIdent(name string) string { return warehouse.QuoteIdent(name) }
 
 // QuoteString renders s as a Snowflake string literal; backslash is an escape character
 // in Snowflake literals, so it is doubled along with the quote.
@@ -46,13 +43,7 @@ func (Dialect) QuoteString(s string) string {
 
 // RelationSQL renders "database"."schema"."identifier", leaving out empty parts.
 func (d Dialect) RelationSQL(r warehouse.Relation) string {
-	var parts []string
-	for _, p := range []string{r.Database, r.Schema, r.Identifier} {
-		if p != "" {
-			parts = append(parts, d.QuoteIdent(p))
-		}
-	}
-	return strings.Join(parts, ".")
+	return warehouse.DottedName(d.QuoteIdent, r.Database, r.Schema, r.Identifier)
 }
 
 // ExternalSQL is "": files are read through stages and COPY INTO, not in place.
@@ -145,9 +136,5 @@ var dbtTypes = map[string]string{
 
 // TypeSQL maps a dbt cross-database type name to Snowflake's.
 func (Dialect) TypeSQL(kind string) (string, error) {
-	k := strings.TrimPrefix(strings.ToLower(kind), "type_")
-	if t, ok := dbtTypes[k]; ok {
-		return t, nil
-	}
-	return "", fmt.Errorf("snowflake: no type for dbt type %q", kind)
+	return warehouse.LookupType("snowflake", dbtTypes, kind)
 }
