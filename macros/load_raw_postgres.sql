@@ -9,10 +9,7 @@
   read. Each table is dropped, created with the Kaggle schema and loaded in one statement
   string, which PostgreSQL runs as one transaction. ext is the files' extension.
 -#}
-{% macro load_instacart_raw(dir=none, ext=none, schema='instacart_raw') %}
-  {%- if target.type != 'postgres' -%}
-    {{ exceptions.raise_compiler_error("load_instacart_raw is for PostgreSQL targets; on " ~ target.type ~ " the sources are read in place or staged") }}
-  {%- endif -%}
+{% macro postgres__load_instacart_raw(dir=none, ext=none, schema='instacart_raw') %}
   {%- set dir = dir or var('instacart_raw_dir') -%}
   {%- set ext = ext or var('instacart_raw_ext', 'csv.gz') -%}
   {%- if not dir.startswith('/') -%}

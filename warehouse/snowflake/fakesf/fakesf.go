@@ -3,7 +3,9 @@
 // protocol (login, query, abort, logout, telemetry) and runs each statement on an
 // in-process DuckDB after an explicit, minimal list of rewrites (rewrite.go); one DuckDB
 // connection backs each logged-in session, so transactions and temporary tables behave
-// per session as on Snowflake. It is a test helper, not a Snowflake emulator.
+// per session as on Snowflake. Stages, file formats, PUT and COPY INTO, which DuckDB has no
+// equivalent of, are implemented by the fake itself (stage.go). It is a test helper, not a
+// Snowflake emulator.
 package fakesf
 
 import (
@@ -15,6 +17,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,6 +39,13 @@ type Server struct {
 	running  map[string]context.CancelFunc // requestId → cancel of a running query
 	aborts   atomic.Int64
 	queries  atomic.Int64
+
+	// Named internal stages (folders under stageRoot) and file formats, server-wide as
+	// schema objects are (stage.go); guarded by mu.
+	stageRoot string
+	nextStage int
+	stages    map[string]*stage
+	formats   map[string]map[string]string
 }
 
 // Aborts counts the abort requests received, so tests can see that cancelling a context
@@ -55,7 +65,13 @@ func Start(database string) (*Server, error) {
 		db.Close()
 		return nil, fmt.Errorf("fakesf: %w", err)
 	}
-	s := &Server{Database: database, db: db, sessions: map[string]*sql.Conn{}, running: map[string]context.CancelFunc{}}
+	root, err := os.MkdirTemp("", "fakesf-stages-")
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("fakesf: %w", err)
+	}
+	s := &Server{Database: database, db: db, sessions: map[string]*sql.Conn{}, running: map[string]context.CancelFunc{},
+		stageRoot: root, stages: map[string]*stage{}, formats: map[string]map[string]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/session/v1/login-request", s.login)
 	mux.HandleFunc("/queries/v1/query-request", s.query)
@@ -90,6 +106,7 @@ func (s *Server) Close() {
 	s.sessions = map[string]*sql.Conn{}
 	s.mu.Unlock()
 	s.db.Close()
+	os.RemoveAll(s.stageRoot)
 }
 
 func quote(id string) string { return `"` + strings.ReplaceAll(id, `"`, `""`) + `"` }

@@ -57,7 +57,10 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 		delete(s.running, reqID)
 		s.mu.Unlock()
 	}()
-	data, err := run(ctx, conn, Rewrite(req.SQLText))
+	data, handled, err := s.stageCommand(ctx, conn, req.SQLText)
+	if !handled {
+		data, err = run(ctx, conn, Rewrite(req.SQLText))
+	}
 	if err != nil {
 		writeJSON(w, map[string]any{"success": false, "code": "002003", "message": err.Error(),
 			"data": map[string]any{"sqlState": "42000", "queryId": reqID}})

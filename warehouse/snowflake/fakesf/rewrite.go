@@ -25,6 +25,10 @@ var rewrites = []struct {
 	{regexp.MustCompile(`(?i)\btruncate\s+table\s+if\s+exists\b`), "truncate table"},
 	// current_timestamp(): DuckDB takes no parentheses.
 	{regexp.MustCompile(`(?i)\bcurrent_timestamp\(\s*\)`), "current_timestamp"},
+	// convert_timezone('UTC', ts), dbt-snowflake's current_timestamp: DuckDB's timezone()
+	// takes the same (zone, timestamp) arguments. The three-argument form is left alone,
+	// so it fails on DuckDB rather than converting wrongly.
+	{regexp.MustCompile(`(?i)\bconvert_timezone\(\s*('[^',]*'\s*,\s*[^,()]*(?:\(\s*\))?\s*\))`), "timezone($1"},
 	// system$wait(n): a query that runs far longer than any test waits.
 	{regexp.MustCompile(`(?i)system\$wait\(\s*\d+\s*\)`), "(select count(*) from range(1000000000) a, range(1000000) b where a.range + b.range = 3)"},
 }

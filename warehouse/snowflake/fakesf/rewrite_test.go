@@ -13,6 +13,8 @@ func TestRewrite(t *testing.T) {
 		{`truncate table if exists "DB"."s"."t"`, `truncate table "DB"."s"."t"`},
 		{"select current_timestamp()::timestamp as t", "select current_timestamp::timestamp as t"},
 		{"select 1 as timestamp_ntz_col", "select 1 as timestamp_ntz_col"},
+		{"select convert_timezone('UTC', current_timestamp()) as t", "select timezone('UTC', current_timestamp) as t"},
+		{"select convert_timezone('UTC', 'Europe/Paris', x) as t", "select convert_timezone('UTC', 'Europe/Paris', x) as t"},
 	}
 	for _, c := range cases {
 		if got := Rewrite(c.in); got != c.want {
