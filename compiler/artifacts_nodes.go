@@ -267,8 +267,8 @@ func nodeObj(n *manifest.Node, createdAt float64) obj {
 		if s, ok := n.Config["access"].(string); ok && (s == "private" || s == "public") {
 			access = s
 		}
-		o = append(o, field{"access", access}, field{"constraints", []any{}}, field{"version", nil},
-			field{"latest_version", nil}, field{"deprecation_date", nil}, field{"primary_key", []string{}},
+		o = append(o, field{"access", access}, field{"constraints", []any{}}, field{"version", n.Version},
+			field{"latest_version", n.LatestVersion}, field{"deprecation_date", deprecationDate(n.DeprecationDate)}, field{"primary_key", []string{}},
 			field{"time_spine", nil})
 	case manifest.Test:
 		if n.TestMetadata != nil {

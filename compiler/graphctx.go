@@ -29,7 +29,7 @@ func (p *projectImpl) addNodes(m *manifest.Manifest, nodes []*parsedNode) Errors
 		}
 		key := n.UniqueID
 		if refable(n.ResourceType) {
-			key = "ref." + n.PackageName + "." + n.Name
+			key = "ref." + n.PackageName + "." + n.SearchName()
 		}
 		if old, ok := seen[key]; ok {
 			errs = append(errs, Errorf(pn.file, 1, 1, "dbt found two %ss with the name %q: %s and %s", n.ResourceType, n.Name, old.file, pn.file))
@@ -63,16 +63,9 @@ func (p *projectImpl) indexNodes(m *manifest.Manifest) {
 // resolveRef finds the node a ref names: package-qualified, else the caller's package, then
 // the root project, then any package (ambiguity is an error).
 func (p *projectImpl) resolveRef(fromPkg string, ra manifest.RefArgs) (*manifest.Node, error) {
-	cands := p.byName[ra.Name]
-	if ra.Version != nil {
-		var vs []*manifest.Node
-		suffix := ".v" + fmt.Sprint(ra.Version)
-		for _, n := range cands {
-			if strings.HasSuffix(n.UniqueID, suffix) {
-				vs = append(vs, n)
-			}
-		}
-		cands = vs
+	cands, err := pickVersion(ra, p.byName[ra.Name])
+	if err != nil {
+		return nil, err
 	}
 	if ra.Package != "" {
 		for _, n := range cands {

@@ -276,7 +276,7 @@ func (p *projectImpl) nameNode(n *manifest.Node) *Error {
 		if c := custom("alias"); c != nil {
 			return strings.TrimSpace(c.(string))
 		}
-		return n.Name
+		return defaultAlias(n)
 	})
 	if err != nil {
 		return err

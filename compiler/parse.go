@@ -26,6 +26,9 @@ type parsedNode struct {
 type propIndex struct {
 	nodes map[string]*nodePatch // key: kind + "\x00" + package + "\x00" + name
 	props []*Properties
+	// versions are the model versions by the file that defines them (package + "\x00" +
+	// file stem), filled by claimVersionFiles.
+	versions map[string]*versionPatch
 }
 
 type nodePatch struct {
@@ -107,13 +110,13 @@ func (p *projectImpl) parseNodes(files []*SourceFile, pi *propIndex) ([]*parsedN
 			tasks = append(tasks, f)
 		}
 	}
+	errs := p.claimVersionFiles(files, pi)
 	outs := make([][]*parsedNode, len(tasks))
 	errss := make([]Errors, len(tasks))
 	parallel(len(tasks), func(i int) {
 		outs[i], errss[i] = p.parseFile(tasks[i], pi)
 	})
 	var all []*parsedNode
-	var errs Errors
 	for i := range tasks {
 		all = append(all, outs[i]...)
 		errs = append(errs, errss[i]...)
@@ -166,8 +169,19 @@ func (p *projectImpl) parseFile(f *SourceFile, pi *propIndex) (out []*parsedNode
 		return p.parseSnapshots(f, tmpl, rel, display, src, pi)
 	}
 	name := strings.TrimSuffix(path.Base(rel), ".sql")
+	var vp *versionPatch
+	if rt == manifest.Model {
+		vp = pi.version(f.Package.Name, name)
+	}
+	if vp != nil {
+		name = vp.np.Name
+	}
 	n := p.newNode(f, rt, name, rel, src)
-	p.applyPatch(n, pi, f)
+	if vp != nil {
+		p.applyVersion(n, vp)
+	} else {
+		p.applyPatch(n, pi, f)
+	}
 	pn := &parsedNode{n: n, file: display, src: src}
 	var cfgIssues []configIssue
 	if refs, srcs, cfg, issues, ok := staticExtract(tmpl, display); ok {
@@ -303,8 +317,12 @@ func (p *projectImpl) applyPatch(n *manifest.Node, pi *propIndex, f *SourceFile)
 	if pt == nil {
 		return
 	}
-	np := pt.np
-	n.PatchPath = n.PackageName + "://" + pt.file.Path
+	p.patchNode(n, pt.np, pt.file)
+}
+
+// patchNode applies one property YAML entry, np from file, to n.
+func (p *projectImpl) patchNode(n *manifest.Node, np *NodeProps, file *SourceFile) {
+	n.PatchPath = n.PackageName + "://" + file.Path
 	n.Description = p.renderDescription(n, np.Description)
 	if np.Config != nil {
 		MergeConfig(n.Config, np.Config)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/manifest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -44,16 +45,9 @@ type NodeProps struct {
 	Constraints   []any
 	Versions      []*ModelVersion
 	LatestVersion any
-	Line, Col     int
-}
-
-// ModelVersion is one entry of a model's versions: list, kept minimal.
-type ModelVersion struct {
-	V         any
-	DefinedIn string
-	Config    map[string]any
-	Raw       map[string]any
-	Line, Col int
+	// DeprecationDate is the model's deprecation_date as written (versions may override it).
+	DeprecationDate string
+	Line, Col       int
 }
 
 // ColumnProps documents one column.
@@ -352,7 +346,8 @@ func (p *propParser) node(kind string, item *yaml.Node) *NodeProps {
 		return nil
 	}
 	n := &NodeProps{Kind: kind, Name: name, Line: item.Line, Col: item.Column}
-	var testsNode, dataTestsNode *yaml.Node
+	var testsNode, dataTestsNode, latestNode *yaml.Node
+	testsFrom := len(p.props.Tests)
 	for _, e := range pairs {
 		k, v := e.Key.Value, e.Value
 		if !nodeKeys[kind][k] {
@@ -385,30 +380,30 @@ func (p *propParser) node(kind string, item *yaml.Node) *NodeProps {
 		case "constraints":
 			n.Constraints, _ = p.any(v).([]any)
 		case "latest_version":
-			n.LatestVersion = p.any(v)
+			n.LatestVersion, latestNode = p.any(v), v
+		case "deprecation_date":
+			n.DeprecationDate = p.str(v)
 		case "versions":
-			for _, vi := range p.list(v, "versions") {
-				mv := &ModelVersion{Line: vi.Line, Col: vi.Column}
-				mv.Raw, _ = p.any(vi).(map[string]any)
-				for _, ve := range mappingPairs(vi) {
-					switch ve.Key.Value {
-					case "v":
-						mv.V = p.any(ve.Value)
-					case "defined_in":
-						mv.DefinedIn = p.str(ve.Value)
-					case "config":
-						mv.Config = p.mapping(ve.Value)
-					}
-				}
-				if mv.V == nil {
-					p.fail(vi, "version entry of model %s has no v", name)
-				}
-				n.Versions = append(n.Versions, mv)
-			}
+			n.Versions = p.versions(v, name)
 		}
 	}
 	if testsNode != nil && dataTestsNode != nil {
 		p.fail(dataTestsNode, "%s %s has both tests and data_tests; use data_tests", kind, name)
+	}
+	if latestNode != nil && n.LatestVersion != nil {
+		found := false
+		var names []string
+		for _, mv := range n.Versions {
+			found = found || sameVersion(mv.V, n.LatestVersion)
+			names = append(names, mv.Name())
+		}
+		if !found {
+			p.fail(latestNode, "latest_version %s of model %s is not one of its versions (%s)",
+				manifest.VersionString(n.LatestVersion), name, strings.Join(names, ", "))
+		}
+	}
+	if len(n.Versions) > 0 {
+		p.expandVersionTests(n, testsFrom)
 	}
 	return n
 }

@@ -36,8 +36,11 @@ type TestDef struct {
 	TestedKind  string // "model", "source", "seed", "snapshot"
 	TestedName  string // the model/seed/snapshot name, or the source name
 	SourceTable string // for source tests: the table name
-	File        string // relative to the root project dir
-	Line, Col   int
+	// TestedVersion is the model version tested (nil for an unversioned model); a test
+	// written on a versioned model is copied once per version.
+	TestedVersion any
+	File          string // relative to the root project dir
+	Line, Col     int
 }
 
 // FullName is the test's macro name as written: "dbt_utils.expression_is_true" or "unique".

@@ -292,15 +292,22 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 			rt = manifest.Model
 		}
 		uid := rt + "." + pkg + "." + td.TestedName
+		if td.TestedVersion != nil {
+			uid += ".v" + manifest.VersionString(td.TestedVersion)
+		}
 		n, ok := m.Nodes[uid]
 		if !ok {
-			if p.disabledOrMissing(rt, pkg, td.TestedName) {
+			// A version whose file is missing was warned about by claimVersionFiles.
+			if td.TestedVersion != nil || p.disabledOrMissing(rt, pkg, td.TestedName) {
 				return nil, nil
 			}
 			return nil, fmt.Errorf("test %s is defined on %s %q, which was not found", td.FullName(), rt, td.TestedName)
 		}
 		testedNode = n
 		tested, targetName, fileKey = uid, td.TestedName, rt+"s."+td.TestedName
+		if td.TestedVersion != nil {
+			targetName = defaultAlias(n)
+		}
 	}
 	// The test macro.
 	macroName := "test_" + td.Name
@@ -340,6 +347,9 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 	uid := "test." + pkg + "." + name + "." + hex.EncodeToString(h[:])[:10]
 
 	modelArg := "{{ get_where_subquery(ref('" + td.TestedName + "')) }}"
+	if td.TestedVersion != nil {
+		modelArg = "{{ get_where_subquery(ref('" + td.TestedName + "', version='" + manifest.VersionString(td.TestedVersion) + "')) }}"
+	}
 	if td.TestedKind == "source" {
 		modelArg = "{{ get_where_subquery(source('" + td.TestedName + "', '" + td.SourceTable + "')) }}"
 	}
@@ -391,7 +401,7 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 	if td.TestedKind == "source" {
 		n.Sources = append(n.Sources, []string{td.TestedName, td.SourceTable})
 	} else {
-		n.Refs = append(n.Refs, manifest.RefArgs{Name: td.TestedName})
+		n.Refs = append(n.Refs, manifest.RefArgs{Name: td.TestedName, Version: testedVersionArg(td)})
 	}
 	for _, v := range td.Kwargs {
 		s, ok := v.(string)

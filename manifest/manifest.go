@@ -4,6 +4,11 @@
 // cannot drift apart. The JSON form follows dbt's manifest v12 schema.
 package manifest
 
+import (
+	"fmt"
+	"strconv"
+)
+
 // Resource types, as dbt names them in unique ids and in the manifest.
 const (
 	Model      = "model"
@@ -127,6 +132,44 @@ type Node struct {
 
 	// Seeds only: the CSV file, relative to the project root.
 	RootPath string `json:"root_path,omitempty"`
+
+	// Versioned models only (dbt 1.5+ model versions): this node's version and the model's
+	// latest version, as written in the property YAML (a number or a string), and the
+	// deprecation date as written. Nil for an unversioned model, so `node.version` is none
+	// in Jinja, as dbt's generate_alias_name expects.
+	Version         any    `json:"version,omitempty"`
+	LatestVersion   any    `json:"latest_version,omitempty"`
+	DeprecationDate string `json:"deprecation_date,omitempty"`
+}
+
+// IsVersioned reports whether the node is one version of a versioned model.
+func (n *Node) IsVersioned() bool { return n.Version != nil }
+
+// SearchName is the name dbt prints and selects a node by: "name" or, for a model
+// version, "name.v2".
+func (n *Node) SearchName() string {
+	if n.Version == nil {
+		return n.Name
+	}
+	return n.Name + ".v" + VersionString(n.Version)
+}
+
+// VersionString spells a version identifier as dbt does in unique ids and aliases
+// (2 → "2", 2.5 → "2.5", "beta" → "beta").
+func VersionString(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case int:
+		return strconv.Itoa(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }
 
 // Materialized returns config.materialized ("view" when unset, as dbt defaults models).
