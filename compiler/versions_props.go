@@ -1,8 +1,6 @@
 package compiler
 
 import (
-	"strconv"
-
 	"github.com/gdbt-dev/gdbt/manifest"
 	"gopkg.in/yaml.v3"
 )
@@ -75,17 +73,8 @@ func (mv *ModelVersion) includes(col string) bool {
 	return !hasString(mv.Exclude, col)
 }
 
-// versionLess orders version identifiers as dbt does: numerically when both are numbers,
-// else as strings.
-func versionLess(a, b any) bool {
-	as, bs := manifest.VersionString(a), manifest.VersionString(b)
-	fa, errA := strconv.ParseFloat(as, 64)
-	fb, errB := strconv.ParseFloat(bs, 64)
-	if errA == nil && errB == nil {
-		return fa < fb
-	}
-	return as < bs
-}
+// versionLess orders version identifiers as dbt does (manifest.VersionLess).
+func versionLess(a, b any) bool { return manifest.VersionLess(a, b) }
 
 // sameVersion reports whether two identifiers name the same version (2 and "2" do).
 func sameVersion(a, b any) bool {

@@ -32,8 +32,13 @@ func (x *selection) match(c *criterion) (*bitset, error) {
 	case "fqn":
 		fm := newFQNMatcher(v)
 		each(func(it *item) bool {
-			return it.rt != manifest.SourceRT && fm.match(it.fqn)
+			return it.rt != manifest.SourceRT && fm.match(it.fqn, it.node != nil && it.node.IsVersioned())
 		})
+	case "version":
+		if !versionSelectors[v] {
+			return nil, fmt.Errorf("%w %q: invalid version selector %q: expected one of \"latest\", \"prerelease\", \"old\" or \"none\"", ErrBadSelector, c.raw, v)
+		}
+		each(func(it *item) bool { return it.node != nil && it.rt == manifest.Model && versionMatch(it.node, v) })
 	case "tag":
 		gl := compileGlob(v)
 		each(func(it *item) bool {
@@ -170,15 +175,19 @@ func newFQNMatcher(sel string) *fqnMatcher {
 	return f
 }
 
-func (f *fqnMatcher) match(fqn []string) bool {
-	return f.matchFrom(fqn) || (len(fqn) > 1 && f.matchFrom(fqn[1:]))
+func (f *fqnMatcher) match(fqn []string, versioned bool) bool {
+	return f.matchFrom(fqn, versioned) || (len(fqn) > 1 && f.matchFrom(fqn[1:], versioned))
 }
 
-func (f *fqnMatcher) matchFrom(fqn []string) bool {
+func (f *fqnMatcher) matchFrom(fqn []string, versioned bool) bool {
 	if len(fqn) == 0 {
 		return false
 	}
-	if fqn[len(fqn)-1] == f.sel {
+	if versioned {
+		if f.versionedLeaf(fqn) {
+			return true
+		}
+	} else if fqn[len(fqn)-1] == f.sel {
 		return true
 	}
 	// Dots inside fqn parts act as namespace separators too.

@@ -79,13 +79,13 @@ var methods = map[string]bool{
 	"fqn": true, "tag": true, "path": true, "file": true, "package": true, "config": true,
 	"resource_type": true, "source": true, "test_type": true, "test_name": true,
 	"exposure": true, "result": true, "state": true, "group": true, "access": true,
-	"selector": true,
+	"selector": true, "version": true,
 }
 
 // unsupportedMethods are dbt methods for resources gdbt does not have.
 var unsupportedMethods = map[string]bool{
 	"metric": true, "semantic_model": true, "saved_query": true, "unit_test": true,
-	"source_status": true, "version": true, "wildcard": true,
+	"source_status": true, "wildcard": true,
 }
 
 var rawSelector = regexp.MustCompile(`^(@)?((\d*)\+)?(([\w.]+):)?(.*?)(\+(\d*))?$`)

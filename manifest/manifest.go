@@ -172,6 +172,18 @@ func VersionString(v any) string {
 	return fmt.Sprint(v)
 }
 
+// VersionLess orders version identifiers as dbt does: numerically when both are numbers,
+// else as strings ("10" after "9", "beta" after "alpha").
+func VersionLess(a, b any) bool {
+	as, bs := VersionString(a), VersionString(b)
+	fa, errA := strconv.ParseFloat(as, 64)
+	fb, errB := strconv.ParseFloat(bs, 64)
+	if errA == nil && errB == nil {
+		return fa < fb
+	}
+	return as < bs
+}
+
 // Materialized returns config.materialized ("view" when unset, as dbt defaults models).
 func (n *Node) Materialized() string {
 	if s, ok := n.Config["materialized"].(string); ok && s != "" {
