@@ -115,7 +115,7 @@ func listLine(m *manifest.Manifest, id, output string, keys []string) (string, b
 	if n, ok := m.Nodes[id]; ok {
 		switch output {
 		case "name":
-			return n.Name, true
+			return n.SearchName(), true // dbt's search_name: "name.v2" for a model version
 		case "path":
 			return n.OriginalFilePath, true
 		case "json":
