@@ -10,26 +10,13 @@
   string, which PostgreSQL runs as one transaction. ext is the files' extension.
 -#}
 {% macro postgres__load_instacart_raw(dir=none, ext=none, schema='instacart_raw') %}
-  {%- set dir = dir or var('instacart_raw_dir') -%}
+  {%- set dir = instacart_raw_dir(dir) -%}
   {%- set ext = ext or var('instacart_raw_ext', 'csv.gz') -%}
-  {%- if not dir.startswith('/') -%}
-    {{ exceptions.raise_compiler_error("load_instacart_raw: dir must be an absolute path (the server reads the files), got '" ~ dir ~ "'") }}
-  {%- endif -%}
-  {%- if "'" in dir -%}
-    {{ exceptions.raise_compiler_error("load_instacart_raw: dir must not contain a single quote") }}
-  {%- endif -%}
-  {%- set tables = {
-      'aisles': 'aisle_id integer, aisle text',
-      'departments': 'department_id integer, department text',
-      'products': 'product_id integer, product_name text, aisle_id integer, department_id integer',
-      'orders': 'order_id integer, user_id integer, eval_set text, order_number integer, order_dow integer, order_hour_of_day integer, days_since_prior_order float8',
-      'order_products__prior': 'order_id integer, product_id integer, add_to_cart_order integer, reordered integer',
-      'order_products__train': 'order_id integer, product_id integer, add_to_cart_order integer, reordered integer',
-  } -%}
+  {%- set tables = instacart_raw_tables({'int': 'integer', 'text': 'text', 'float': 'float8'}) -%}
   {%- do run_query('create schema if not exists ' ~ adapter.quote(schema)) -%}
   {%- for name, columns in tables.items() -%}
     {%- set rel = adapter.quote(schema) ~ '.' ~ adapter.quote(name) -%}
-    {%- set path = dir.rstrip('/') ~ '/' ~ name ~ '.' ~ ext -%}
+    {%- set path = dir ~ '/' ~ name ~ '.' ~ ext -%}
     {%- if ext.endswith('.gz') -%}
       {%- set from = "program 'gzip -dc ''" ~ path ~ "'''" -%}
     {%- else -%}
