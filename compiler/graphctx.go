@@ -183,6 +183,7 @@ func (p *projectImpl) resolveDeps(m *manifest.Manifest, nodes []*parsedNode) Err
 		if m.Nodes[n.UniqueID] != n {
 			continue
 		}
+		p.warnDeprecatedModel(n)
 		deps := map[string]bool{}
 		for _, d := range n.DependsOn.Nodes {
 			deps[d] = true
@@ -195,6 +196,7 @@ func (p *projectImpl) resolveDeps(m *manifest.Manifest, nodes []*parsedNode) Err
 				continue
 			}
 			deps[t.UniqueID] = true
+			p.warnDeprecatedRef(n, t, pn.src, rc)
 		}
 		for _, sc := range pn.sources {
 			n.Sources = append(n.Sources, []string{sc.source, sc.table})
