@@ -23,6 +23,9 @@ type versionPatch struct {
 // <model>.sql that no version claims next to versions of the same model is an error, since
 // ref('<model>') could not tell them apart.
 func (p *projectImpl) claimVersionFiles(files []*SourceFile, pi *propIndex) Errors {
+	if !pi.hasVersions() {
+		return nil // the common case: nothing to claim, no index of every file to build
+	}
 	stems := map[string]*SourceFile{}
 	for _, f := range files {
 		if f.ResourceType == FileModel && strings.HasSuffix(f.Path, ".sql") {
@@ -68,6 +71,18 @@ func (p *projectImpl) claimVersionFiles(files []*SourceFile, pi *propIndex) Erro
 		}
 	}
 	return errs
+}
+
+// hasVersions reports whether any model declares versions.
+func (pi *propIndex) hasVersions() bool {
+	for _, pr := range pi.props {
+		for _, np := range pr.Models {
+			if len(np.Versions) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // version finds the model version a file of pkg named stem defines.

@@ -206,6 +206,14 @@ func TestVersionedErrors(t *testing.T) {
 			"models/core/dim_customers.yml:5:21: latest_version 7 of model dim_customers is not one of its versions (1, 2, 3)"},
 		{"unversioned file next to versions", map[string]string{"models/core/dim_customers.sql": "select 1 as customer_id\n"},
 			`models/core/dim_customers.sql:1:1: dbt found versioned and unversioned models with the name "dim_customers"`},
+		{"version twice", map[string]string{"models/core/dim_customers.yml": strings.Replace(base["models/core/dim_customers.yml"], "- v: 3", "- v: 2", 1)},
+			"models/core/dim_customers.yml:27:9: model dim_customers defines version 2 twice"},
+		{"version without v", map[string]string{"models/core/dim_customers.yml": strings.Replace(base["models/core/dim_customers.yml"], "- v: 3", "- description: x", 1)},
+			"models/core/dim_customers.yml:27:9: version entry of model dim_customers has no v"},
+		{"bad include", map[string]string{"models/core/dim_customers.yml": strings.Replace(base["models/core/dim_customers.yml"], "include: all", "include: some", 1)},
+			`models/core/dim_customers.yml:23:22: include must be "all", "*" or a list of column names, got "some"`},
+		{"two versions in one file", map[string]string{"models/core/dim_customers.yml": strings.Replace(base["models/core/dim_customers.yml"], "- v: 2\n", "- v: 2\n        defined_in: dim_customers_legacy\n", 1)},
+			"models/core/dim_customers.yml:21:9: model dim_customers versions 1 and 2 are both defined in dim_customers_legacy.sql"},
 		{"exclude without include all", map[string]string{"models/core/dim_customers.yml": strings.Replace(base["models/core/dim_customers.yml"], "include: all", "include: [customer_id]", 1)},
 			"models/core/dim_customers.yml:23:13: exclude can only be used with include: all"},
 	}
@@ -249,6 +257,35 @@ func TestVersionFileMissingWarns(t *testing.T) {
 		if strings.Contains(n.Name, "_v3_") {
 			t.Errorf("test %s on the missing version was built", n.Name)
 		}
+	}
+}
+
+// TestVersionLatestInBareFile checks dbt's rule that the latest version may live in
+// <model>.sql, and that project config by model name reaches every version.
+func TestVersionLatestInBareFile(t *testing.T) {
+	dir := writeProject(t, map[string]string{
+		"dbt_project.yml":      "name: vs\nprofile: vs\nmodels:\n  vs:\n    orders:\n      +materialized: table\n",
+		"models/orders.yml":    "version: 2\nmodels:\n  - name: orders\n    versions:\n      - v: 1\n      - v: 2\n",
+		"models/orders.sql":    "select 2 as v\n",
+		"models/orders_v1.sql": "select 1 as v\n",
+		"models/report.sql":    "select * from {{ ref('orders') }}\n",
+	})
+	p, err := Load(Options{ProjectDir: dir, ProfilesDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := p.Manifest
+	for id, file := range map[string]string{"model.vs.orders.v1": "models/orders_v1.sql", "model.vs.orders.v2": "models/orders.sql"} {
+		n := m.Nodes[id]
+		if n == nil {
+			t.Fatalf("%s missing; nodes %v", id, keys(m.Nodes))
+		}
+		if n.OriginalFilePath != file || n.Materialized() != "table" {
+			t.Errorf("%s: file %s materialized %s", id, n.OriginalFilePath, n.Materialized())
+		}
+	}
+	if got := m.Nodes["model.vs.report"].DependsOn.Nodes; !slices.Equal(got, []string{"model.vs.orders.v2"}) {
+		t.Errorf("report depends on %v", got)
 	}
 }
 
