@@ -114,7 +114,12 @@ func recoverInto(err *error, n *manifest.Node) {
 // Result is what executing one node did.
 type Result struct {
 	CompiledCode string
-	Response     warehouse.Response
+	// RunSQL is the materialization's main statement as it was sent to the warehouse (the
+	// CREATE … AS, INSERT or MERGE that builds the node; a test's wrapped query), several
+	// joined with ";\n\n" when the macro ran more than one: what dbt writes under
+	// target/run/. It is set even when the statement failed, so the file shows what broke.
+	RunSQL   string
+	Response warehouse.Response
 	// Tests only: the number of failing rows and the verdict under the node's severity,
 	// warn_if and error_if.
 	Failures    int64
@@ -125,8 +130,8 @@ type Result struct {
 }
 
 // Execute compiles n and runs its materialization macro against a (the runner supplies the
-// adapter and the per-run relation cache through a). Statements run in the macro are logged
-// into target/run/… by the caller via Result.
+// adapter and the per-run relation cache through a). The main statement the macro ran is
+// Result.RunSQL, which the caller writes into target/run/….
 func (p *Project) Execute(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (res *Result, err error) {
 	defer recoverInto(&err, n)
 	return p.impl.execute(ctx, a, n)

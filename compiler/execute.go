@@ -110,6 +110,7 @@ func (p *projectImpl) execute(ctx context.Context, a warehouse.Adapter, n *manif
 	rs.setExtra("post_hooks", hooksList(n.Config["post-hook"]))
 	rs.pkg = n.PackageName
 	v, err := p.callBlock(rs, md)
+	res.RunSQL = joinStatements(rs.mainSQL)
 	if err != nil {
 		return res, err
 	}
@@ -136,6 +137,27 @@ func (p *projectImpl) execute(ctx context.Context, a warehouse.Adapter, n *manif
 		}
 	}
 	return res, nil
+}
+
+// joinStatements is statements as one SQL file: each trimmed, separated by ";\n\n", ending
+// in ";\n" ("" for none).
+func joinStatements(stmts []string) string {
+	var b strings.Builder
+	for _, s := range stmts {
+		s = strings.TrimRight(strings.TrimSpace(s), ";")
+		if s == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(";\n\n")
+		}
+		b.WriteString(s)
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	b.WriteString(";\n")
+	return b.String()
 }
 
 // callBlock runs a materialization block in rs and returns what it returned.

@@ -199,8 +199,7 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 	r.mu.Unlock()
 	desc := describe(n)
 	t0 := time.Now()
-	a, rec := record(r.a)
-	res, err := r.p.Execute(ctx, a, n)
+	res, err := r.p.Execute(ctx, r.a, n)
 	t1 := time.Now()
 	nr := &NodeResult{
 		UniqueID:      id,
@@ -216,10 +215,14 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 		nr.CompiledCode = strPtr(res.CompiledCode)
 		nr.AdapterResponse = map[string]any{"_message": res.Response.Message, "code": res.Response.Code, "rows_affected": res.Response.RowsAffected}
 	}
-	if script := rec.script(); script != "" {
-		r.writeRunFile(n, script)
-	} else if res != nil {
-		r.writeRunFile(n, res.CompiledCode)
+	if res != nil {
+		// As dbt: the materialization's main statement, else (analyses, ephemeral
+		// models) the compiled code.
+		code := res.RunSQL
+		if code == "" {
+			code = res.CompiledCode
+		}
+		r.writeRunFile(n, code)
 	}
 	status := dag.Success
 	ev := Event{Name: "NodeFinished", UniqueID: id, Index: idx, Total: r.total, Elapsed: nr.ExecutionTime}

@@ -81,6 +81,39 @@
 )
 {%- endmacro %}
 
+{#- CREATE OR REPLACE TABLE … AS: one atomic statement where the engine swaps a table in
+    place (DuckDB and Snowflake: the old table stays whole if the select fails or the
+    process dies). PostgreSQL has no such statement, so it builds under another name and
+    swaps. -#}
+{%- macro gdbt_can_replace_table() -%}
+  {{- return(adapter.dispatch('gdbt_can_replace_table', 'dbt')()) -}}
+{%- endmacro %}
+
+{%- macro default__gdbt_can_replace_table() -%}
+  {{- return(false) -}}
+{%- endmacro %}
+
+{%- macro duckdb__gdbt_can_replace_table() -%}
+  {{- return(true) -}}
+{%- endmacro %}
+
+{%- macro snowflake__gdbt_can_replace_table() -%}
+  {{- return(true) -}}
+{%- endmacro %}
+
+{%- macro get_create_or_replace_table_as_sql(relation, sql) -%}
+  {{- adapter.dispatch('get_create_or_replace_table_as_sql', 'dbt')(relation, sql) -}}
+{%- endmacro %}
+
+{%- macro default__get_create_or_replace_table_as_sql(relation, sql) -%}
+  {%- set sql_header = config.get('sql_header') -%}
+  {%- if sql_header is not none and sql_header != '' %}{{ sql_header }}
+{% endif -%}
+  create or replace table {{ relation }} as (
+{{ sql }}
+)
+{%- endmacro %}
+
 {#- ---- columns ---- -#}
 
 {%- macro get_columns_in_relation(relation) -%}

@@ -120,6 +120,28 @@ commit
   {%- endcall -%}
 {%- endmacro %}
 
+{#- Builds target_relation as a table from sql as the 'main' statement, atomically, with the
+    fewest statements the engine allows: nothing under the name yet → CREATE TABLE … AS
+    (one statement, committed whole or not at all, on every engine); a table under the name
+    and an engine that replaces tables in place (gdbt_can_replace_table) → CREATE OR REPLACE
+    TABLE … AS; otherwise build intermediate_relation and swap it in (gdbt_swap_relation). -#}
+{%- macro gdbt_build_table(existing_relation, intermediate_relation, target_relation, backup_relation, sql) -%}
+  {%- if existing_relation is none -%}
+    {%- call statement('main') -%}
+      {{ get_create_table_as_sql(False, target_relation, sql) }}
+    {%- endcall -%}
+  {%- elif existing_relation.type == 'table' and gdbt_can_replace_table() -%}
+    {%- call statement('main') -%}
+      {{ get_create_or_replace_table_as_sql(target_relation, sql) }}
+    {%- endcall -%}
+  {%- else -%}
+    {%- call statement('main') -%}
+      {{ get_create_table_as_sql(False, intermediate_relation, sql) }}
+    {%- endcall -%}
+    {{ gdbt_swap_relation(existing_relation, intermediate_relation, target_relation, backup_relation) }}
+  {%- endif -%}
+{%- endmacro %}
+
 {#- Drops what a crashed earlier run may have left under the derived names. -#}
 {%- macro gdbt_drop_leftovers(relations) -%}
   {%- for r in relations -%}

@@ -1,6 +1,6 @@
 {#- The incremental materialization.
     First run, --full-refresh (or full_refresh=true), or an existing view: build like a table
-    (under <name>__dbt_tmp, then an atomic swap). Otherwise the model's select (in which
+    (gdbt_build_table: one atomic CREATE where possible, else <name>__dbt_tmp and a swap). Otherwise the model's select (in which
     is_incremental() was true) is stored in the scratch table <name>__dbt_tmp, schema
     changes are handled per on_schema_change, and the incremental strategy moves the new
     rows into the target in one transaction. -#}
@@ -22,10 +22,7 @@
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
   {%- if existing_relation is none or existing_relation.type == 'view' or full_refresh_mode -%}
-    {%- call statement('main') -%}
-      {{ get_create_table_as_sql(False, intermediate_relation, model_sql) }}
-    {%- endcall -%}
-    {{ gdbt_swap_relation(existing_relation, intermediate_relation, target_relation, backup_relation) }}
+    {{ gdbt_build_table(existing_relation, intermediate_relation, target_relation, backup_relation, model_sql) }}
   {%- else -%}
     {%- set temp_relation = make_temp_relation(target_relation) -%}
     {%- call statement('create_tmp_relation') -%}

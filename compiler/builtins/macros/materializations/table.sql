@@ -1,7 +1,12 @@
-{#- The table materialization: build <name>__dbt_tmp from the select (the long part, which
-    touches nothing the readers see), then swap it in inside one transaction: the existing
-    relation becomes <name>__dbt_backup, the new table takes the name, the backup is
-    dropped. A failed or interrupted build leaves the previous table intact. -#}
+{#- The table materialization. When nothing has the name yet, one CREATE TABLE … AS is the
+    build: it is a single atomic statement on every engine (it commits whole or not at
+    all). Where the engine replaces a table atomically in place (CREATE OR REPLACE TABLE on
+    DuckDB and Snowflake, decided per adapter by gdbt_can_replace_table) and a table has the
+    name, that one statement is the build too. Otherwise (a view has the name, or
+    PostgreSQL) build <name>__dbt_tmp from the select (the long part, which touches nothing
+    the readers see), then swap it in inside one transaction: the existing relation becomes
+    <name>__dbt_backup, the new table takes the name, the backup is dropped. A failed or
+    interrupted build leaves the previous table intact on every path. -#}
 {%- materialization table, default -%}
   {%- set model_sql = compiled_code if compiled_code is defined else sql -%}
   {%- set target_relation = this.incorporate(type='table') -%}
@@ -16,11 +21,7 @@
   {{ run_hooks(pre_hooks, inside_transaction=False) }}
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
-  {%- call statement('main') -%}
-    {{ get_create_table_as_sql(False, intermediate_relation, model_sql) }}
-  {%- endcall -%}
-
-  {{ gdbt_swap_relation(existing_relation, intermediate_relation, target_relation, backup_relation) }}
+  {{ gdbt_build_table(existing_relation, intermediate_relation, target_relation, backup_relation, model_sql) }}
 
   {{ run_hooks(post_hooks, inside_transaction=True) }}
   {%- do persist_docs(target_relation, model) -%}
