@@ -46,7 +46,8 @@ func (d Dialect) RelationSQL(r warehouse.Relation) string {
 	return warehouse.DottedName(d.QuoteIdent, r.Database, r.Schema, r.Identifier)
 }
 
-// ExternalSQL is "": files are read through stages and COPY INTO, not in place.
+// ExternalSQL is "": Snowflake cannot read the client's files in place, so they are loaded
+// into tables first, with PUT to a stage and COPY INTO (macros/load_raw_snowflake.sql).
 func (Dialect) ExternalSQL(string) string { return "" }
 
 // DefaultDatabase is the profile's database.

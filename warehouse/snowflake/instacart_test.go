@@ -128,7 +128,29 @@ func instacartVsDuckDB(t *testing.T, sfFields map[string]any, tol float64) {
 		}
 	}
 
-	// The model trained on the fake Snowflake scores the held-out users as DuckDB's does.
+	// The same values where loading could go wrong (empty fields as NULL, quoted names with
+	// commas) and in the predictions.
+	for _, c := range []struct{ table, exprs string }{
+		{"stg_orders", "count(days_since_prior_order), sum(days_since_prior_order)"},
+		{"stg_products", "count(distinct product_name), sum(length(product_name))"},
+		{"instacart_predictions_output", "count(distinct user_id), sum(reorder_probability)"},
+	} {
+		_, st, err := sf.Execute(ctx, "select "+c.exprs+" from "+db+schema+`"`+c.table+`"`, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, dt, err := duck.Execute(ctx, "select "+c.exprs+" from "+c.table, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range st.Rows[0] {
+			if g, w := toFloat(t, st.Rows[0][i]), toFloat(t, dt.Rows[0][i]); math.Abs(g-w) > tol*(1+math.Abs(w)) {
+				t.Errorf("%s: %s = %v on snowflake, %v on duckdb", c.table, c.exprs, st.Rows[0], dt.Rows[0])
+			}
+		}
+	}
+
+	// The model trained on Snowflake scores the held-out users as DuckDB's does.
 	metrics := func(a warehouse.Adapter, rel string) []float64 {
 		_, tab, err := a.Execute(ctx, "select auc, log_loss, n_rows from "+rel, true)
 		if err != nil {
