@@ -18,8 +18,11 @@ import (
 // is a folder under the server's stage root; PUT answers gosnowflake's upload protocol with
 // a LOCAL_FS stage location, so the real client copies (and compresses) the files into that
 // folder itself; COPY INTO becomes one DuckDB `insert … select * from read_csv(…)` per
-// staged file. Only the options listed in formatOptions, stageOptions and copyOptions are
-// accepted; any other is an error naming it, so nothing is silently ignored.
+// staged file. Only the options listed in formatOptions, stageOptions, copyOptions and
+// putOptions are accepted; any other is an error naming it. Not modelled: COPY's load
+// history (a file copied twice into a table loads twice; Snowflake skips it unless FORCE),
+// temporary stages (kept like permanent ones), encryption, and backslash escapes in string
+// literals.
 
 // stage is one named internal stage.
 type stage struct {
@@ -27,7 +30,8 @@ type stage struct {
 	format map[string]string // the stage's FILE_FORMAT = (…) options, if any
 }
 
-// formatOptions are the CSV file format options the fake understands.
+// formatOptions are the CSV file format options the fake understands (FORMAT_NAME only
+// inside a COPY or CREATE STAGE FILE_FORMAT = (…)).
 var formatOptions = map[string]bool{
 	"TYPE": true, "FIELD_DELIMITER": true, "SKIP_HEADER": true, "FIELD_OPTIONALLY_ENCLOSED_BY": true,
 	"NULL_IF": true, "EMPTY_FIELD_AS_NULL": true, "COMPRESSION": true, "ESCAPE_UNENCLOSED_FIELD": true,
@@ -36,7 +40,7 @@ var formatOptions = map[string]bool{
 
 var (
 	stageOptions = map[string]bool{"FILE_FORMAT": true, "COMMENT": true}
-	copyOptions  = map[string]bool{"FILE_FORMAT": true, "ON_ERROR": true, "PURGE": true, "FORCE": true}
+	copyOptions  = map[string]bool{"FILE_FORMAT": true, "ON_ERROR": true, "PURGE": true}
 	putOptions   = map[string]bool{"PARALLEL": true, "AUTO_COMPRESS": true, "SOURCE_COMPRESSION": true, "OVERWRITE": true}
 )
 
@@ -185,6 +189,9 @@ func (s *Server) createFormat(replace, ifNotExists bool, name, rest string) (map
 	opts, err := parseOptions(rest, formatOptions)
 	if err != nil {
 		return nil, fmt.Errorf("create file format: %w", err)
+	}
+	if _, ok := opts["FORMAT_NAME"]; ok {
+		return nil, fmt.Errorf("syntax error: FORMAT_NAME is not an option of CREATE FILE FORMAT")
 	}
 	if err := checkFormat(opts); err != nil {
 		return nil, err
