@@ -1,15 +1,19 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
 // TestRunnerJaffleShop builds dbt-labs/jaffle_shop_duckdb unchanged with `gdbt build`
-// when GDBT_JAFFLE_DIR points at a checkout (skipped otherwise): every node must pass
-// and the marts must hold the shop's known figures.
+// when GDBT_JAFFLE_DIR points at a checkout (skipped otherwise): every node must pass,
+// the marts must hold the shop's known figures, and the manifest must carry the docs
+// blocks rendered into column descriptions. It is the one jaffle shop test: it drives the
+// whole CLI, so it covers what the compiler- and builtins-level variants covered.
 func TestRunnerJaffleShop(t *testing.T) {
 	src := os.Getenv("GDBT_JAFFLE_DIR")
 	if src == "" {
@@ -31,6 +35,22 @@ func TestRunnerJaffleShop(t *testing.T) {
 		if s != "success" && s != "pass" {
 			t.Errorf("%s: %s", id, s)
 		}
+	}
+	// doc() in a column description is rendered from the project's docs blocks.
+	var m struct {
+		Nodes map[string]struct {
+			Columns map[string]struct{ Description string }
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if d := m.Nodes["model.jaffle_shop.orders"].Columns["status"].Description; !strings.Contains(d, "Orders can be one of") {
+		t.Errorf("doc() in a column description not rendered: %q", d)
 	}
 	// The marts against figures computed straight from the raw seeds.
 	db := filepath.Join(dir, "jaffle_shop.duckdb")
