@@ -356,6 +356,7 @@ func nodeDict(n *manifest.Node) jinja.Value {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return jinja.NewDict()
 	}
+	versionFields(m, n)
 	return jinja.FromGo(m)
 }
 

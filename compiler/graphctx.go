@@ -342,8 +342,16 @@ func (p *projectImpl) graphValue() jinja.Value {
 			_ = json.Unmarshal(b, &out)
 			return out
 		}
+		nodes := conv(p.frozen)
+		if nm, ok := nodes.(map[string]any); ok {
+			for id, n := range p.frozen {
+				if d, ok := nm[id].(map[string]any); ok {
+					versionFields(d, n)
+				}
+			}
+		}
 		p.graph = jinja.FromGo(map[string]any{
-			"nodes": conv(p.frozen), "sources": conv(m.Sources), "exposures": conv(m.Exposures),
+			"nodes": nodes, "sources": conv(m.Sources), "exposures": conv(m.Exposures),
 			"metrics": map[string]any{}, "groups": map[string]any{}, "semantic_models": map[string]any{}, "saved_queries": map[string]any{},
 		})
 	})

@@ -196,3 +196,19 @@ func deprecationDate(s string) any {
 	}
 	return s
 }
+
+// versionFields sets a model's version, latest_version and deprecation_date in its Jinja
+// dict (model, graph.nodes) with their YAML types: a JSON round trip turns 2 into 2.0,
+// which would make a project's own generate_alias_name build dim_customers_v2_0. An
+// unversioned model has them as none, as dbt's nodes do.
+func versionFields(d map[string]any, n *manifest.Node) {
+	if n.ResourceType != manifest.Model {
+		return
+	}
+	d["version"], d["latest_version"] = n.Version, n.LatestVersion
+	if n.DeprecationDate != "" {
+		d["deprecation_date"] = n.DeprecationDate
+	} else {
+		d["deprecation_date"] = nil
+	}
+}

@@ -317,3 +317,34 @@ func keys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestVersionedCustomAliasMacro checks that a project's own generate_alias_name sees the
+// version as written (2, not 2.0) and that model.version / graph.nodes carry it, as in dbt.
+func TestVersionedCustomAliasMacro(t *testing.T) {
+	dir := writeProject(t, map[string]string{
+		"dbt_project.yml":      "name: vs\nprofile: vs\n",
+		"macros/alias.sql":     "{% macro generate_alias_name(custom_alias_name=none, node=none) %}{{ return('x_' ~ default__generate_alias_name(custom_alias_name, node)) }}{% endmacro %}\n",
+		"models/orders.yml":    "version: 2\nmodels:\n  - name: orders\n    versions:\n      - v: 1\n      - v: 2\n",
+		"models/orders_v1.sql": "select {{ model.version }} as v, '{{ model.latest_version }}' as latest\n",
+		"models/orders_v2.sql": "select 2 as v\n",
+		"models/report.sql": "-- depends_on: {{ ref('orders') }}\n" +
+			"select '{% for n in graph.nodes.values() | sort(attribute='unique_id') if n.name == 'orders' %}{{ n.version }}{% endfor %}' as vs, '{{ model.version }}' as mine\n",
+	})
+	p, err := Load(Options{ProjectDir: dir, ProfilesDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := p.Manifest
+	if a := m.Nodes["model.vs.orders.v1"].Alias; a != "x_orders_v1" {
+		t.Errorf("alias %q, want x_orders_v1", a)
+	}
+	for id, want := range map[string]string{"model.vs.orders.v1": "select 1 as v, '2' as latest", "model.vs.report": "'12' as vs, 'None' as mine"} {
+		sql, err := p.Compile(context.Background(), nil, m.Nodes[id])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(sql, want) {
+			t.Errorf("%s compiled to %q, want %q in it", id, sql, want)
+		}
+	}
+}
