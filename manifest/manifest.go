@@ -135,8 +135,8 @@ type Node struct {
 
 	// Versioned models only (dbt 1.5+ model versions): this node's version and the model's
 	// latest version, as written in the property YAML (a number or a string), and the
-	// deprecation date as written. Nil for an unversioned model, so `node.version` is none
-	// in Jinja, as dbt's generate_alias_name expects.
+	// deprecation date as written. Nil for an unversioned model (null in the manifest,
+	// none in Jinja).
 	Version         any    `json:"version,omitempty"`
 	LatestVersion   any    `json:"latest_version,omitempty"`
 	DeprecationDate string `json:"deprecation_date,omitempty"`
