@@ -89,3 +89,22 @@ func TestStagePutCopy(t *testing.T) {
 		}
 	}
 }
+
+// TestFakeRefusesDuckDBFunctions checks that with CheckFunctions the fake refuses a
+// DuckDB-only function that it runs without the check.
+func TestFakeRefusesDuckDBFunctions(t *testing.T) {
+	srv := startFake(t)
+	a := openFields(t, srv.Fields("main"))
+	q := "select string_agg(x, ',') as s from (select 'a' as x)"
+	if _, _, err := a.Execute(context.Background(), q, true); err != nil {
+		t.Fatalf("without the check: %v", err)
+	}
+	srv.CheckFunctions.Store(true)
+	_, _, err := a.Execute(context.Background(), q, true)
+	if err == nil || !strings.Contains(err.Error(), "string_agg() is not a Snowflake function") {
+		t.Errorf("with the check: error %v, want string_agg() refused", err)
+	}
+	if _, _, err := a.Execute(context.Background(), "select listagg(x, ',') as s from (select 'a' as x)", true); err != nil {
+		t.Errorf("listagg with the check: %v", err)
+	}
+}

@@ -33,6 +33,10 @@ type Server struct {
 	srv      *httptest.Server
 	db       *sql.DB
 
+	// CheckFunctions refuses statements calling a function Snowflake does not have
+	// (functions.go), so that DuckDB-only SQL cannot pass for Snowflake SQL.
+	CheckFunctions atomic.Bool
+
 	mu       sync.Mutex
 	next     int64
 	sessions map[string]*sql.Conn

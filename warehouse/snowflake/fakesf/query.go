@@ -58,7 +58,10 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 	data, handled, err := s.stageCommand(ctx, conn, req.SQLText)
-	if !handled {
+	if !handled && s.CheckFunctions.Load() {
+		err = checkFunctions(req.SQLText)
+	}
+	if !handled && err == nil {
 		data, err = run(ctx, conn, Rewrite(req.SQLText))
 	}
 	if err != nil {
