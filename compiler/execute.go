@@ -139,6 +139,14 @@ func (p *projectImpl) execute(ctx context.Context, a warehouse.Adapter, n *manif
 	return res, nil
 }
 
+// compiledSQL is the node's compiled code as the materialization received it.
+func (rs *renderState) compiledSQL() string {
+	if v, ok := rs.extra["sql"].(string); ok {
+		return v
+	}
+	return ""
+}
+
 // joinStatements is statements as one SQL file: each trimmed, separated by ";\n\n", ending
 // in ";\n" ("" for none).
 func joinStatements(stmts []string) string {
@@ -167,6 +175,11 @@ func (p *projectImpl) callBlock(rs *renderState, md *macroDef) (jinja.Value, err
 	if err != nil {
 		if v, ok := jinja.ReturnValue(err); ok {
 			return v, nil
+		}
+		if rs.node != nil {
+			if e := nodeSQLError(rs.node, rs.compiledSQL(), err); e != nil {
+				return nil, Errors{e}
+			}
 		}
 		return nil, p.jinjaErrors(err, md.file).Err()
 	}

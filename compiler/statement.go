@@ -258,7 +258,7 @@ func fnStatement(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinj
 	}
 	resp, t, err := rs.execute(sql, jinja.Truthy(a["fetch_result"]))
 	if err != nil {
-		return nil, err
+		return nil, &statementError{name: name, sql: sql, err: err}
 	}
 	if name == "main" {
 		rs.mainResp = &resp
@@ -356,7 +356,7 @@ func fnRunQuery(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja
 	}
 	_, t, err := rs.execute(str(a["sql"]), true)
 	if err != nil {
-		return nil, err
+		return nil, &statementError{sql: str(a["sql"]), err: err}
 	}
 	return newTable(t), nil
 }
