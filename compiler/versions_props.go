@@ -73,6 +73,17 @@ func (mv *ModelVersion) includes(col string) bool {
 	return !hasString(mv.Exclude, col)
 }
 
+// redefines reports whether the version has its own entry for column col (which replaces
+// the model's, tests included).
+func (mv *ModelVersion) redefines(col string) bool {
+	for _, c := range mv.Columns {
+		if c.Name == col {
+			return true
+		}
+	}
+	return false
+}
+
 // versionLess orders version identifiers as dbt does (manifest.VersionLess).
 func versionLess(a, b any) bool { return manifest.VersionLess(a, b) }
 
@@ -254,7 +265,7 @@ func (p *propParser) expandVersionTests(n *NodeProps, from int) {
 			ts = append(ts, modelTests...)
 		}
 		for _, c := range n.Columns {
-			if mv.includes(c.Name) {
+			if mv.includes(c.Name) && !mv.redefines(c.Name) {
 				ts = append(ts, colTests[c.Name]...)
 			}
 		}
@@ -276,7 +287,7 @@ func (p *propParser) expandVersionTests(n *NodeProps, from int) {
 func versionColumnsFor(np *NodeProps, mv *ModelVersion) []*ColumnProps {
 	var out []*ColumnProps
 	for _, c := range np.Columns {
-		if mv.includes(c.Name) {
+		if mv.includes(c.Name) && !mv.redefines(c.Name) {
 			out = append(out, c)
 		}
 	}

@@ -72,6 +72,9 @@ func TestVersionedModelNodes(t *testing.T) {
 			t.Errorf("%s: tags %v, want %v", tc.id, n.Tags, tc.tags)
 		}
 	}
+	if d := m.Nodes["model.vshop.dim_customers.v2"].Columns["customer_id"].Description; d != "the customer key, never null" {
+		t.Errorf("v2 customer_id description %q (the version's own entry replaces the model's)", d)
+	}
 	if d := m.Nodes["model.vshop.dim_customers.v3"].Description; d != "customers with split names" {
 		t.Errorf("v3 description %q", d)
 	}
@@ -123,7 +126,8 @@ func TestVersionedTests(t *testing.T) {
 	}
 	want := []string{
 		"not_null_dim_customers_v1_country", "not_null_dim_customers_v1_customer_id", "unique_dim_customers_v1_customer_id",
-		"not_null_dim_customers_v2_customer_id", "unique_dim_customers_v2_customer_id",
+		// v2 redefines customer_id with only not_null: the model's unique is not inherited.
+		"not_null_dim_customers_v2_customer_id",
 		"not_null_dim_customers_v3_customer_id", "unique_dim_customers_v3_customer_id",
 	}
 	sort.Strings(want)
@@ -207,9 +211,9 @@ func TestVersionedErrors(t *testing.T) {
 		{"unversioned file next to versions", map[string]string{"models/core/dim_customers.sql": "select 1 as customer_id\n"},
 			`models/core/dim_customers.sql:1:1: dbt found versioned and unversioned models with the name "dim_customers"`},
 		{"version twice", map[string]string{"models/core/dim_customers.yml": strings.Replace(base["models/core/dim_customers.yml"], "- v: 3", "- v: 2", 1)},
-			"models/core/dim_customers.yml:27:9: model dim_customers defines version 2 twice"},
+			"models/core/dim_customers.yml:30:9: model dim_customers defines version 2 twice"},
 		{"version without v", map[string]string{"models/core/dim_customers.yml": strings.Replace(base["models/core/dim_customers.yml"], "- v: 3", "- description: x", 1)},
-			"models/core/dim_customers.yml:27:9: version entry of model dim_customers has no v"},
+			"models/core/dim_customers.yml:30:9: version entry of model dim_customers has no v"},
 		{"bad include", map[string]string{"models/core/dim_customers.yml": strings.Replace(base["models/core/dim_customers.yml"], "include: all", "include: some", 1)},
 			`models/core/dim_customers.yml:23:22: include must be "all", "*" or a list of column names, got "some"`},
 		{"two versions in one file", map[string]string{"models/core/dim_customers.yml": strings.Replace(base["models/core/dim_customers.yml"], "- v: 2\n", "- v: 2\n        defined_in: dim_customers_legacy\n", 1)},
@@ -247,7 +251,7 @@ func TestVersionFileMissingWarns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(warns) == 0 || !strings.Contains(warns[0], "models/core/dim_customers.yml:27:9: model dim_customers version 3: no model file dim_customers_v3.sql") {
+	if len(warns) == 0 || !strings.Contains(warns[0], "models/core/dim_customers.yml:30:9: model dim_customers version 3: no model file dim_customers_v3.sql") {
 		t.Errorf("warnings %q", warns)
 	}
 	if _, ok := p.Manifest.Nodes["model.vshop.dim_customers.v2"]; !ok {
