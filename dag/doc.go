@@ -13,7 +13,8 @@
 // Selection follows dbt-core: union by space, intersection by comma, --exclude as a set
 // difference applied last, graph operators (+x, n+x, x+, x+n, @x), the methods fqn, tag,
 // path, file, package, config.<key>, resource_type, source, exposure, test_type,
-// test_name, group, access, result, state and selector, indirect test selection (eager,
+// test_name, group, access, result, state, selector and version (model versions:
+// "name" selects every version, "name.v2" one), indirect test selection (eager,
 // cautious, buildable, empty) and YAML selectors. The scheduler starts each node the
 // moment its selected ancestors finish, skips the descendants of a failure naming it,
 // and stops cleanly on --fail-fast or a cancelled context.
