@@ -46,7 +46,7 @@ commit
   {%- endif -%}
 
   {{ run_hooks(post_hooks, inside_transaction=True) }}
-  {%- do persist_docs(target_relation, model) -%}
+  {%- if config.get('persist_docs') -%}{%- do persist_docs(target_relation, model) -%}{%- endif -%}
   {{ run_hooks(post_hooks, inside_transaction=False) }}
 
   {{ return({'relations': [target_relation], 'rows': row_count}) }}
