@@ -264,16 +264,25 @@ type lrCase struct {
 	l2     float64
 	cw     string // "", "balanced" or "dict" ({0: 1, 1: 3})
 	tol    float64
-	gd     bool
+	gd     bool // gradient descent: hundreds of scans, left out of -short
+	// firstOrder: the history's first row is the loss after the first step (newton's is the
+	// loss at the start point, which the first-order methods know without a scan).
+	firstOrder bool
+	// budget, when set, is the most scans allowed to reach the optimum's loss + 1e-4.
+	budget int
 }
 
 var lrCases = []lrCase{
 	{name: "lr_newton", config: "solver='newton', l2=0, max_iter=50, tol=1e-12", tol: 1e-4},
-	{name: "lr_newton_l2", config: "solver='newton', l2=1, max_iter=50, tol=1e-12", l2: 1, tol: 1e-4},
+	{name: "lr_newton_l2", config: "solver='newton', l2=1, max_iter=50, tol=1e-12", l2: 1, tol: 1e-4, budget: 6},
 	{name: "lr_newton_l2_strong", config: "solver='newton', l2=300, max_iter=50, tol=1e-12", l2: 300, tol: 1e-4},
 	{name: "lr_newton_balanced", config: "solver='newton', l2=0, class_weight='balanced', max_iter=50, tol=1e-12", cw: "balanced", tol: 1e-4},
 	{name: "lr_newton_cw_dict", config: "solver='newton', l2=1, class_weight={0: 1.0, 1: 3.0}, max_iter=50, tol=1e-12", l2: 1, cw: "dict", tol: 1e-4},
-	{name: "lr_gd", config: "solver='gradient_descent', learning_rate='line_search', l2=1, max_iter=" + strconv.Itoa(gdMaxIter) + ", tol=0", l2: 1, tol: 1e-4, gd: true},
+	{name: "lr_gd", config: "solver='gradient_descent', learning_rate='line_search', l2=1, max_iter=" + strconv.Itoa(gdMaxIter) + ", tol=0", l2: 1, tol: 1e-4, gd: true, firstOrder: true},
+	{name: "lr_lbfgs", config: "solver='lbfgs', l2=1, max_iter=100, tol=1e-12", l2: 1, tol: 1e-4, firstOrder: true, budget: 20},
+	{name: "lr_lbfgs_l2_strong", config: "solver='lbfgs', l2=300, max_iter=100, tol=1e-12", l2: 300, tol: 1e-4, firstOrder: true, budget: 20},
+	{name: "lr_lbfgs_balanced", config: "solver='lbfgs', l2=0, class_weight='balanced', max_iter=100, tol=1e-12", cw: "balanced", tol: 1e-4, firstOrder: true, budget: 20},
+	{name: "lr_lbfgs_cw_dict", config: "solver='lbfgs', memory=5, l2=1, class_weight={0: 1.0, 1: 3.0}, max_iter=100, tol=1e-12", l2: 1, cw: "dict", tol: 1e-4, firstOrder: true, budget: 20},
 }
 
 // gdMaxIter is the gradient-descent budget. On this dataset (correlated features, so the
@@ -360,6 +369,11 @@ func TestLogisticRegressionMaterialization(t *testing.T) {
 			if len(hist) == 0 {
 				t.Fatal("empty history")
 			}
+			if testing.Verbose() {
+				for _, h := range hist {
+					t.Logf("scan %2.0f: loss %.12f, |g| %.3g, step %.4g", h[0], h[1], h[2], h[3])
+				}
+			}
 			for i := 1; i < len(hist); i++ {
 				if hist[i][1] > hist[i-1][1] {
 					t.Errorf("loss increased at iteration %v: %.15g -> %.15g", hist[i][0], hist[i-1][1], hist[i][1])
@@ -369,17 +383,40 @@ func TestLogisticRegressionMaterialization(t *testing.T) {
 				}
 			}
 			first, last := hist[0], hist[len(hist)-1]
-			// The first iteration is evaluated at w = 0, where every class-weighted loss is ln 2.
-			wantFirst := math.Ln2 * ((n-nPos)*obj.cw0 + nPos*obj.cw1) / n
+			// Training starts from the intercept-only optimum: the intercept at the logit of
+			// the class-weighted share of positives P, the other weights 0.
+			wpos, wneg := nPos*obj.cw1, (n-nPos)*obj.cw0
+			p0 := wpos / (wpos + wneg)
+			start := make([]float64, k+1)
+			start[0] = math.Log(p0 / (1 - p0))
+			wantFirst, startGrad, _ := obj.eval(start)
+			if math.Abs(startGrad[0]) > 1e-12 {
+				t.Fatalf("test bug: the intercept gradient at the start point is %g", startGrad[0])
+			}
 			// Newton records the loss at the point it steps from, so its first row is the
-			// loss at w = 0 (ln 2, class-weighted); gradient descent records the loss after
-			// each step, so its first row is already below that.
-			if c.gd {
+			// loss at the start; the first-order methods record the loss after each step, so
+			// their first row is already below that.
+			if c.firstOrder {
 				if first[1] >= wantFirst {
-					t.Errorf("first loss %.12g, want below %.12g (the loss at w = 0)", first[1], wantFirst)
+					t.Errorf("first loss %.12g, want below %.12g (the loss at the start point)", first[1], wantFirst)
 				}
 			} else if !relClose(first[1], wantFirst, 1e-9) {
-				t.Errorf("first loss %.12g, want %.12g (ln 2 weighted) at w = 0", first[1], wantFirst)
+				t.Errorf("first loss %.12g, want %.12g (the loss at the start point)", first[1], wantFirst)
+			}
+			if c.budget > 0 {
+				// History rows are scans: the first at which the loss is within 1e-4 of the
+				// optimum's must come within the budget.
+				reached := 0
+				for i, h := range hist {
+					if h[1] <= wantLoss+1e-4 {
+						reached = i + 1
+						break
+					}
+				}
+				if reached == 0 || reached > c.budget {
+					t.Errorf("loss within 1e-4 of the optimum after %d scans (0: never), want at most %d", reached, c.budget)
+				}
+				t.Logf("optimum + 1e-4 reached at scan %d", reached)
 			}
 			if last[1] < wantLoss-1e-10 || last[1]-wantLoss > 10*c.tol*c.tol+1e-9 {
 				t.Errorf("last history loss %.12g, the optimum's is %.12g", last[1], wantLoss)

@@ -5,16 +5,31 @@
     features      list of numeric columns (required)
     label         0/1 column (default 'label')
     solver        'newton' (IRLS: gradient and Hessian in one scan per iteration, solved here
-                  in Jinja) or 'gradient_descent' (full-batch, one scan per iteration)
-    learning_rate 'line_search' (default: each scan also evaluates the loss and gradient at
-                  four candidate step sizes) or a constant step on the standardized scale
+                  in Jinja), 'lbfgs' (limited-memory BFGS, the first-order method to use:
+                  one scan per iteration, see below) or 'gradient_descent' (full-batch
+                  steepest descent, one scan per iteration)
+    learning_rate gradient_descent only: 'line_search' (default: each scan also evaluates the
+                  loss and gradient at four candidate step sizes) or a constant step on the
+                  standardized scale
+    memory        lbfgs only: how many past steps shape the direction (default 10)
     l2            L2 penalty on the non-intercept weights, as scikit-learn's 1/C (default 0)
     class_weight  none, 'balanced', or {0: w0, 1: w1}
     max_iter, tol stop after max_iter scans or when the relative loss improvement < tol
 
-  One scan standardizes the features (mean, population std) into <name>__lr_data; each
-  iteration is then one aggregate scan of that table cross-joined with the one-row weights
-  table <name>__lr_weights. Results: the model table (feature, weight, mean, std; weights on
+  One scan of the input computes the feature means and standard deviations and the per-class
+  sums that give the exact gradient at the start point (the intercept at the class-weighted
+  logit of the mean label, the other weights 0), so no scan is spent there. A second
+  standardizes the features into <name>__lr_data (no class-weight column when both weights
+  are 1); each iteration is then one aggregate scan of that table (newton and
+  gradient_descent cross-join the one-row weights table <name>__lr_weights; lbfgs writes its
+  weights and direction into the SQL).
+
+  lbfgs: each scan computes, per row, the score u = w.z and the direction's v = d.z once,
+  then for the step a = 1 the loss and the full gradient at w + a d, and for the backup steps
+  0.5, 0.25, 0.1 the loss and the directional derivative. a = 1 is taken when it decreases
+  the loss enough (Armijo); otherwise the best backup meeting Armijo (preferring one that also
+  meets the strong Wolfe curvature condition) is evaluated with its gradient by the next
+  scan; if none, the next scan tries the steps ten times shorter along the same direction. Results: the model table (feature, weight, mean, std; weights on
   the standardized scale, the intercept as feature '(intercept)') and <name>__history
   (iteration, loss, grad_norm, step_size, duration_s). Score with logistic_regression_score().
 -#}
@@ -29,6 +44,10 @@
   {%- set class_weight = config.get('class_weight', none) -%}
   {%- set k = features | length -%}
   {%- set dbl = dbt.type_float() -%}
+  {%- set memory = config.get('memory', 10) | int -%}
+  {%- if solver not in ['newton', 'lbfgs', 'gradient_descent'] -%}
+    {{ exceptions.raise_compiler_error("logistic_regression: solver must be 'newton', 'lbfgs' or 'gradient_descent', not '" ~ solver ~ "' (" ~ this ~ ")") }}
+  {%- endif -%}
 
   {%- set data_rel = api.Relation.create(database=this.database, schema=this.schema, identifier=this.identifier ~ '__lr_data', type='table') -%}
   {%- set weights_rel = api.Relation.create(database=this.database, schema=this.schema, identifier=this.identifier ~ '__lr_weights', type='table') -%}
@@ -44,6 +63,10 @@
     {%- for f in features %},
       avg(cast({{ f }} as {{ dbl }})) as m_{{ loop.index }},
       stddev_pop(cast({{ f }} as {{ dbl }})) as s_{{ loop.index }}
+    {%- endfor %}
+    {%- for f in features %},
+      sum(case when {{ label }} = 1 then cast({{ f }} as {{ dbl }}) end) as sp_{{ loop.index }},
+      count(case when {{ label }} = 1 then {{ f }} end) as cp_{{ loop.index }}
     {%- endfor %}
     from ({{ sql }}) as lr_input
   {%- endset -%}
@@ -67,14 +90,32 @@
   {%- else -%}
     {%- set cw0 = 1.0 -%}{%- set cw1 = 1.0 -%}
   {%- endif -%}
+  {%- set weighted = cw0 != 1.0 or cw1 != 1.0 -%}
+
+  {#- The start point: the intercept-only optimum b0 = logit(P), P the class-weighted share of
+      positives, and its loss and gradient in closed form. With z standardized over the
+      non-NULL values, the sum of z_j over the positives is Zj = (sum of x_j - mean_j * count)
+      / std_j over the positives' non-NULL x_j, and over the negatives it is -Zj, so
+      dL/dw_j = -Zj (cw0 P + cw1 (1 - P)) / n and dL/db = 0. -#}
+  {%- set wpos = cw1 * n_pos -%}{%- set wneg = cw0 * (n - n_pos) -%}
+  {%- set p0 = wpos / (wpos + wneg) -%}
+  {%- set b0 = logistic_regression__ln(wpos / wneg) -%}
+  {%- set loss0 = -(wpos * logistic_regression__ln(p0) + wneg * logistic_regression__ln(1 - p0)) / n -%}
+  {%- set grad0 = [0.0] -%}
+  {%- for i in range(k) -%}
+    {%- set zpos = ((stats[2 + 2 * k + 2 * i] or 0) | float - means[i] * (stats[3 + 2 * k + 2 * i] or 0) | float) / stds[i] -%}
+    {%- do grad0.append(-zpos * (cw0 * p0 + cw1 * (1 - p0)) / n) -%}
+  {%- endfor -%}
 
   {#- 2. The standardized training table (missing values become the mean, i.e. 0). -#}
   {% call statement('lr_data') -%}
     drop table if exists {{ data_rel }};
     create table {{ data_rel }} as
     select
-      cast({{ label }} as {{ dbl }}) as y,
-      case when {{ label }} = 1 then {{ cw1 }} else {{ cw0 }} end as cw
+      cast({{ label }} as {{ dbl }}) as y
+      {%- if weighted %},
+      cast(case when {{ label }} = 1 then {{ cw1 }} else {{ cw0 }} end as {{ dbl }}) as cw
+      {%- endif %}
       {%- for f in features %},
       coalesce((cast({{ f }} as {{ dbl }}) - {{ means[loop.index0] }}) / {{ stds[loop.index0] }}, 0) as z{{ loop.index }}
       {%- endfor %}
@@ -85,16 +126,24 @@
        plus l2 / (2 n) * |w[1:]|^2. -#}
   {#- Loop variables live in a namespace: a plain set inside a for loop does not survive
        to the next iteration in Jinja. -#}
-  {%- set st = namespace(w=[0.0] * (k + 1), prev=none, loss=none, step=1.0, done=false, grad=none, record=true) -%}
+  {#- Newton's first scan evaluates the start point itself (its stopping rule compares
+      consecutive scans); the first-order methods start from the closed form. lbfgs: S, Y the
+      remembered steps and gradient changes, gamma the initial inverse-Hessian scale (at the
+      start the Hessian's diagonal is about P (1 - P) times the mean class weight), pending a
+      backup step to take along dir, scale the factor on the candidate steps. -#}
+  {%- set st = namespace(w=[b0] + [0.0] * k, prev=none, loss=(none if solver == 'newton' else loss0), step=1.0, done=false, grad=(none if solver == 'newton' else grad0), record=true,
+        S=[], Y=[], gamma=n / (p0 * (1 - p0) * (wpos + wneg)), pending=none, dir=none, scale=1.0) -%}
   {%- set history = [] -%}
   {%- for it in range(max_iter) -%}
   {%- if not st.done -%}
     {%- set t0 = modules.datetime.datetime.now().timestamp() -%}
     {%- set st.record = true -%}
     {%- set w = st.w -%}
-    {%- do logistic_regression__write_weights(weights_rel, [w]) -%}
+    {%- if solver != 'lbfgs' -%}
+      {%- do logistic_regression__write_weights(weights_rel, [w]) -%}
+    {%- endif -%}
     {%- if solver == 'newton' -%}
-      {%- set r = run_query(logistic_regression__scan_prefix() ~ logistic_regression__newton_sql(data_rel, weights_rel, k)).rows[0] -%}
+      {%- set r = run_query(logistic_regression__scan_prefix() ~ logistic_regression__newton_sql(data_rel, weights_rel, k, weighted)).rows[0] -%}
       {%- set loss = r[0] / n + l2 / (2 * n) * logistic_regression__sumsq(w[1:]) -%}
       {%- set g = logistic_regression__grad(r, 1, k, n, l2, w) -%}
       {%- set H = [] -%}
@@ -124,12 +173,73 @@
         {%- set st.w = new_w -%}
         {%- set st.loss = loss -%}
       {%- endif -%}
+    {%- elif solver == 'lbfgs' -%}
+      {%- if st.pending is none -%}
+        {%- set d = logistic_regression__lbfgs_direction(st.grad, st.S, st.Y, st.gamma) -%}
+        {%- if logistic_regression__dot(st.grad, d) >= 0 -%}
+          {#- Not a descent direction (rounding near the optimum): forget the history. -#}
+          {%- set st.S = [] -%}{%- set st.Y = [] -%}
+          {%- set d = logistic_regression__lbfgs_direction(st.grad, [], [], st.gamma) -%}
+        {%- endif -%}
+        {%- set steps = [st.scale, st.scale * 0.5, st.scale * 0.25, st.scale * 0.1] -%}
+      {%- else -%}
+        {%- set d = st.dir -%}{%- set steps = [st.pending] -%}
+      {%- endif -%}
+      {%- set dd0 = logistic_regression__dot(st.grad, d) -%}
+      {#- Without remembered curvature (the first step, a restart) the scale of d is a guess,
+          so that scan gets the full gradient at every step; otherwise only at the first. -#}
+      {%- set nfull = (steps | length) if (st.S | length) == 0 else 1 -%}
+      {%- set r = run_query(logistic_regression__scan_prefix() ~ logistic_regression__lbfgs_sql(data_rel, k, w, d, steps, nfull, weighted)).rows[0] -%}
+      {#- The best step meeting Armijo (sufficient decrease), preferring those with a full
+          gradient (no extra scan), then those also meeting the strong Wolfe curvature
+          condition |phi'(a)| <= 0.9 |phi'(0)|, then the lowest loss. -#}
+      {%- set best = namespace(i=none, key=none, loss=none, w=none) -%}
+      {%- for i in range(steps | length) -%}
+        {%- set a = steps[i] -%}
+        {%- set cand = [] -%}
+        {%- for j in range(k + 1) -%}{%- do cand.append(w[j] + a * d[j]) -%}{%- endfor -%}
+        {%- set off = i * (k + 2) if i < nfull else nfull * (k + 2) + 2 * (i - nfull) -%}
+        {%- set l = r[off] / n + l2 / (2 * n) * logistic_regression__sumsq(cand[1:]) -%}
+        {%- if i < nfull -%}
+          {%- set dd = logistic_regression__dot(logistic_regression__grad(r, off + 1, k, n, l2, cand), d) -%}
+        {%- else -%}
+          {%- set dd = r[off + 1] / n + l2 / n * logistic_regression__dot(cand[1:], d[1:]) -%}
+        {%- endif -%}
+        {%- set key = [1 if i < nfull else 0, 1 if (dd | abs) <= 0.9 * (dd0 | abs) else 0, -l] -%}
+        {%- if l <= st.loss + 0.0001 * a * dd0 and (best.i is none or key > best.key) -%}
+          {%- set best.i = i -%}{%- set best.key = key -%}{%- set best.loss = l -%}{%- set best.w = cand -%}
+        {%- endif -%}
+      {%- endfor -%}
+      {%- set step = steps[0] if best.i is none else steps[best.i] -%}
+      {%- if best.i is not none and best.i < nfull -%}
+        {#- Take the step; remember it when the curvature s.y is positive. -#}
+        {%- set new_g = logistic_regression__grad(r, best.i * (k + 2) + 1, k, n, l2, best.w) -%}
+        {%- set sv = [] -%}{%- set yv = [] -%}
+        {%- for j in range(k + 1) -%}{%- do sv.append(step * d[j]) -%}{%- do yv.append(new_g[j] - st.grad[j]) -%}{%- endfor -%}
+        {%- set sy = logistic_regression__dot(sv, yv) -%}
+        {%- if sy > 1e-12 * (logistic_regression__sumsq(sv) * logistic_regression__sumsq(yv)) ** 0.5 -%}
+          {%- set st.S = (st.S + [sv])[-memory:] -%}{%- set st.Y = (st.Y + [yv])[-memory:] -%}
+          {%- set st.gamma = sy / logistic_regression__sumsq(yv) -%}
+        {%- endif -%}
+        {%- set gain = (st.loss - best.loss) / st.loss -%}
+        {%- set st.w = best.w -%}{%- set st.grad = new_g -%}{%- set st.loss = best.loss -%}
+        {%- set st.pending = none -%}{%- set st.scale = 1.0 -%}
+        {%- if gain <= tol -%}{%- set st.done = true -%}{%- endif -%}
+      {%- elif best.i is not none -%}
+        {#- A backup step: the next scan evaluates its gradient along the same direction. -#}
+        {%- set st.pending = step -%}{%- set st.dir = d -%}
+      {%- else -%}
+        {%- set st.pending = none -%}{%- set st.scale = steps[-1] * 0.1 -%}
+        {%- if st.scale < 1e-10 -%}{%- set st.done = true -%}{%- endif -%}
+      {%- endif -%}
+      {%- set loss = st.loss -%}
+      {%- set g = st.grad -%}
     {%- else -%}
       {#- Gradient descent: a first scan gets loss and gradient at w; every later scan
           evaluates loss and gradient at each candidate step along -gradient and keeps the
           best; when none improves, the step shrinks and the point stays. -#}
       {%- if st.grad is none -%}
-        {%- set r0 = run_query(logistic_regression__scan_prefix() ~ logistic_regression__gd_sql(data_rel, weights_rel, k, [0.0], none)).rows[0] -%}
+        {%- set r0 = run_query(logistic_regression__scan_prefix() ~ logistic_regression__gd_sql(data_rel, weights_rel, k, [0.0], none, weighted)).rows[0] -%}
         {%- set st.grad = logistic_regression__grad(r0, 1, k, n, l2, w) -%}
         {%- set st.loss = r0[0] / n + l2 / (2 * n) * logistic_regression__sumsq(w[1:]) -%}
       {%- endif -%}
@@ -138,7 +248,7 @@
       {%- else -%}
         {%- set steps = [learning_rate | float] -%}
       {%- endif -%}
-      {%- set r = run_query(logistic_regression__scan_prefix() ~ logistic_regression__gd_sql(data_rel, weights_rel, k, steps, st.grad)).rows[0] -%}
+      {%- set r = run_query(logistic_regression__scan_prefix() ~ logistic_regression__gd_sql(data_rel, weights_rel, k, steps, st.grad, weighted)).rows[0] -%}
       {%- set best = namespace(i=0, loss=none, w=none) -%}
       {%- for i in range(steps | length) -%}
         {%- set cand = [] -%}
@@ -237,38 +347,45 @@
 {%- endmacro %}
 
 {#- Loss (weighted, summed), gradient (k+1 sums) and the upper triangle of the Hessian. -#}
-{% macro logistic_regression__newton_sql(data_rel, weights_rel, k) %}
-  {%- set cols = ['one'] -%}
-  {%- for j in range(1, k + 1) %}{% do cols.append('z' ~ j) %}{% endfor -%}
+{% macro logistic_regression__newton_sql(data_rel, weights_rel, k, weighted=true) %}
+  {%- set cwm = 'cw * ' if weighted else '' -%}
+  {#- cols[0] is the intercept's column of ones: its products are left out. -#}
+  {%- set cols = [''] -%}
+  {%- for j in range(1, k + 1) %}{% do cols.append(' * z' ~ j) %}{% endfor -%}
   select
-    sum(cw * (greatest(s, 0) - y * s + ln(1 + exp(-abs(s))))) as loss
+    sum({{ cwm }}(greatest(s, 0) - y * s + ln(1 + exp(-abs(s))))) as loss
     {%- for j in range(k + 1) %},
-    sum(cw * (p - y) * {{ cols[j] }}) as g{{ j }}
+    sum(r{{ cols[j] }}) as g{{ j }}
     {%- endfor %}
     {%- for a in range(k + 1) %}{% for b in range(a, k + 1) %},
-    sum(q * {{ cols[a] }} * {{ cols[b] }}) as h{{ a }}_{{ b }}
+    sum(q{{ cols[a] }}{{ cols[b] }}) as h{{ a }}_{{ b }}
     {%- endfor %}{% endfor %}
   from (
-    select sc.*, 1.0 / (1.0 + exp(-s)) as p, cw * (1.0 / (1.0 + exp(-s))) * (1.0 - 1.0 / (1.0 + exp(-s))) as q
+    select pr.*, {{ cwm }}(p - y) as r, {{ cwm }}p * (1.0 - p) as q
     from (
-      select d.*, 1.0 as one, {{ logistic_regression__score_expr(k) }} as s
-      from {{ data_rel }} as d cross join {{ weights_rel }} as w
+      select sc.*, 1.0 / (1.0 + exp(-s)) as p
+      from (
+        select d.*, {{ logistic_regression__score_expr(k) }} as s
+        from {{ data_rel }} as d cross join {{ weights_rel }} as w
+        {{ logistic_regression__fence() }}
+      ) as sc
       {{ logistic_regression__fence() }}
-    ) as sc
+    ) as pr
     {{ logistic_regression__fence() }}
   ) as t
 {% endmacro %}
 
 {#- For each step size: loss and gradient at w - step * grad (one scan for all steps). -#}
-{% macro logistic_regression__gd_sql(data_rel, weights_rel, k, steps, grad) %}
+{% macro logistic_regression__gd_sql(data_rel, weights_rel, k, steps, grad, weighted=true) %}
+  {%- set cwm = 'cw * ' if weighted else '' -%}
   select
   {%- for i in range(steps | length) %}
     {%- set s = 's' ~ i %}{% set p = '(1.0 / (1.0 + exp(-s' ~ i ~ ')))' %}
     {{ "," if not loop.first }}
-    sum(cw * (greatest({{ s }}, 0) - y * {{ s }} + ln(1 + exp(-abs({{ s }}))))) as loss{{ i }},
-    sum(cw * ({{ p }} - y)) as g{{ i }}_0
+    sum({{ cwm }}(greatest({{ s }}, 0) - y * {{ s }} + ln(1 + exp(-abs({{ s }}))))) as loss{{ i }},
+    sum({{ cwm }}({{ p }} - y)) as g{{ i }}_0
     {%- for j in range(1, k + 1) %},
-    sum(cw * ({{ p }} - y) * z{{ j }}) as g{{ i }}_{{ j }}
+    sum({{ cwm }}({{ p }} - y) * z{{ j }}) as g{{ i }}_{{ j }}
     {%- endfor %}
   {%- endfor %}
   from (
@@ -279,6 +396,96 @@
     from {{ data_rel }} as d cross join {{ weights_rel }} as w
     {{ logistic_regression__fence() }}
   ) as t
+{% endmacro %}
+
+{#- One lbfgs scan along direction d from w: the loss and the k+1 gradient sums at each of the
+    first nfull steps, the loss and the directional-derivative sum at each further step. The
+    scores u = w.z and v = d.z are computed once per row (the innermost subquery), so each
+    step adds one multiply-add per row to its score instead of a k-term dot product. -#}
+{% macro logistic_regression__lbfgs_sql(data_rel, k, w, d, steps, nfull, weighted) %}
+  {%- set cwm = 'cw * ' if weighted else '' -%}
+  select
+    {%- for i in range(steps | length) %}
+    {{ "," if not loop.first }}
+    sum({{ cwm }}(greatest(s{{ i }}, 0) - y * s{{ i }} + ln(1 + exp(-abs(s{{ i }}))))) as loss{{ i }},
+    {%- if i < nfull %}
+    sum(r{{ i }}) as g{{ i }}_0
+    {%- for j in range(1, k + 1) %},
+    sum(r{{ i }} * z{{ j }}) as g{{ i }}_{{ j }}
+    {%- endfor %}
+    {%- else %}
+    sum(r{{ i }} * v) as dd{{ i }}
+    {%- endif %}
+    {%- endfor %}
+  from (
+    select sc.*
+    {%- for i in range(steps | length) %},
+      {{ cwm }}(1.0 / (1.0 + exp(-s{{ i }})) - y) as r{{ i }}
+    {%- endfor %}
+    from (
+      select uv.*
+      {%- for i in range(steps | length) %},
+        least(greatest(u + {{ steps[i] }} * v, -35), 35) as s{{ i }}
+      {%- endfor %}
+      from (
+        select {{ 'd.cw, ' if weighted }}d.y{% for j in range(1, k + 1) %}, d.z{{ j }}{% endfor %},
+          {{ w[0] }}{% for j in range(1, k + 1) %} + {{ w[j] }} * d.z{{ j }}{% endfor %} as u,
+          {{ d[0] }}{% for j in range(1, k + 1) %} + {{ d[j] }} * d.z{{ j }}{% endfor %} as v
+        from {{ data_rel }} as d
+        {{ logistic_regression__fence() }}
+      ) as uv
+      {{ logistic_regression__fence() }}
+    ) as sc
+    {{ logistic_regression__fence() }}
+  ) as t
+{% endmacro %}
+
+{#- The L-BFGS direction -H g by the two-loop recursion over the remembered steps S and
+    gradient changes Y (oldest first), with gamma * I as the initial inverse Hessian. -#}
+{% macro logistic_regression__lbfgs_direction(g, S, Y, gamma) %}
+  {%- set q = namespace(v=g) -%}
+  {%- set alphas = [0.0] * (S | length) -%}
+  {%- for i in range((S | length) - 1, -1, -1) -%}
+    {%- set a = logistic_regression__dot(S[i], q.v) / logistic_regression__dot(Y[i], S[i]) -%}
+    {%- do alphas.pop(i) -%}{%- do alphas.insert(i, a) -%}
+    {%- set nq = [] -%}
+    {%- for j in range(g | length) %}{% do nq.append(q.v[j] - a * Y[i][j]) %}{% endfor -%}
+    {%- set q.v = nq -%}
+  {%- endfor -%}
+  {%- set r = namespace(v=[]) -%}
+  {%- for x in q.v %}{% do r.v.append(gamma * x) %}{% endfor -%}
+  {%- for i in range(S | length) -%}
+    {%- set b = logistic_regression__dot(Y[i], r.v) / logistic_regression__dot(Y[i], S[i]) -%}
+    {%- set nr = [] -%}
+    {%- for j in range(g | length) %}{% do nr.append(r.v[j] + (alphas[i] - b) * S[i][j]) %}{% endfor -%}
+    {%- set r.v = nr -%}
+  {%- endfor -%}
+  {%- set out = [] -%}
+  {%- for x in r.v %}{% do out.append(-x) %}{% endfor -%}
+  {{ return(out) }}
+{% endmacro %}
+
+{% macro logistic_regression__dot(a, b) %}
+  {%- set acc = namespace(s=0.0) -%}
+  {%- for i in range(a | length) %}{% set acc.s = acc.s + a[i] * b[i] %}{% endfor -%}
+  {{ return(acc.s) }}
+{% endmacro %}
+
+{#- The natural logarithm of x > 0 (Jinja has none): x = m 2^e with m in [1, 2), then
+    ln m = 2 atanh(t) = 2 (t + t^3/3 + t^5/5 + ...) with t = (m - 1)/(m + 1) <= 1/3, so 30
+    terms are exact to rounding. -#}
+{% macro logistic_regression__ln(x) %}
+  {%- set st = namespace(m=x | float, e=0) -%}
+  {%- for i in range(1100) -%}
+    {%- if st.m >= 2.0 -%}{%- set st.m = st.m / 2 -%}{%- set st.e = st.e + 1 -%}
+    {%- elif st.m < 1.0 -%}{%- set st.m = st.m * 2 -%}{%- set st.e = st.e - 1 -%}{%- endif -%}
+  {%- endfor -%}
+  {%- set t = (st.m - 1) / (st.m + 1) -%}
+  {%- set acc = namespace(s=0.0, p=t) -%}
+  {%- for i in range(30) -%}
+    {%- set acc.s = acc.s + acc.p / (2 * i + 1) -%}{%- set acc.p = acc.p * t * t -%}
+  {%- endfor -%}
+  {{ return(2 * acc.s + st.e * 0.6931471805599453) }}
 {% endmacro %}
 
 {% macro logistic_regression__grad(r, offset, k, n, l2, w) %}
