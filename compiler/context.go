@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -344,20 +343,6 @@ func fnSeedFilePath(c *jinja.Call, _ []jinja.Value, _ []jinja.KeywordArg) (jinja
 		return nil, fmt.Errorf("seed_file_path() is only available to seeds")
 	}
 	return rs.p.seedPath(rs.node), nil
-}
-
-// nodeDict is the node as templates see {{ model }}: its manifest JSON form.
-func nodeDict(n *manifest.Node) jinja.Value {
-	b, err := json.Marshal(n)
-	if err != nil {
-		return jinja.NewDict()
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return jinja.NewDict()
-	}
-	versionFields(m, n)
-	return jinja.FromGo(m)
 }
 
 // thisRelation is {{ this }}: the node's own relation.

@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -334,13 +333,10 @@ func (p *projectImpl) graphValue() jinja.Value {
 	p.graphOnce.Do(func() {
 		m := p.proj.Manifest
 		conv := func(v any) any {
-			b, err := json.Marshal(v)
-			if err != nil {
-				return map[string]any{}
+			if t := jsonTree(v); t != nil {
+				return t
 			}
-			var out any
-			_ = json.Unmarshal(b, &out)
-			return out
+			return map[string]any{}
 		}
 		nodes := conv(p.frozen)
 		if nm, ok := nodes.(map[string]any); ok {

@@ -1,4 +1,4 @@
-{{ config(materialized='table', schema='custom', meta={'owner': 'data'}) }}
+{{ config(materialized='table', schema='custom', meta={'owner': 'data', 'tier': 2, 'weight': 0.5}) }}
 select
   '{{ config.get('materialized') }}' as mat,
   '{{ config.get('missing', 'dflt') }}' as dflt,
