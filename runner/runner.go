@@ -78,6 +78,7 @@ type run struct {
 	mu      sync.Mutex
 	index   map[string]int // unique id → its "i of n" number
 	results map[string]*NodeResult
+	files   *runFiles // target/run/ writer
 }
 
 // Run executes the selected nodes and writes run_results.json. The returned error is for
@@ -90,7 +91,8 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 	if opts.Version == "" {
 		opts.Version = Version
 	}
-	r := &run{p: p, a: a, opts: opts, con: opts.Console, results: map[string]*NodeResult{}, index: map[string]int{}}
+	r := &run{p: p, a: a, opts: opts, con: opts.Console, results: map[string]*NodeResult{}, index: map[string]int{}, files: newRunFiles()}
+	defer r.files.close()
 	g, err := dag.New(p.Manifest)
 	if err != nil {
 		return nil, err
@@ -129,6 +131,7 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 			}
 		},
 	}, r.execute)
+	r.files.close() // the footer points at these files
 	if err != nil {
 		return nil, err
 	}
@@ -384,15 +387,14 @@ func (r *run) runPath(n *manifest.Node) string {
 	return p
 }
 
-// writeRunFile records what ran for a node under target/run/.
+// writeRunFile records what ran for a node under target/run/ (written in the background:
+// runFiles).
 func (r *run) writeRunFile(n *manifest.Node, code string) {
 	p := r.runPath(n)
 	if p == "" || code == "" {
 		return
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
-		_ = os.WriteFile(p, []byte(code), 0o644)
-	}
+	r.files.write(p, code)
 }
 
 func (r *run) printHeader() {
