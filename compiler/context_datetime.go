@@ -222,12 +222,28 @@ func newTimedelta(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jin
 	return &timedeltaObj{d: time.Duration(secs * float64(time.Second))}, nil
 }
 
+// parts is the timedelta normalized as Python keeps it: days (any sign), then
+// 0 <= seconds < 86400 and 0 <= microseconds < 1e6, so -1s is (-1 day, 86399 s, 0 µs).
+func (t *timedeltaObj) parts() (days, secs, micros int64) {
+	us := int64(t.d.Round(time.Microsecond) / time.Microsecond)
+	const perDay = 86400 * 1e6
+	days = us / perDay
+	if us%perDay < 0 {
+		days--
+	}
+	rest := us - days*perDay
+	return days, rest / 1e6, rest % 1e6
+}
+
 func (t *timedeltaObj) Attr(name string) (jinja.Value, bool) {
+	days, secs, micros := t.parts()
 	switch name {
 	case "days":
-		return int64(t.d / (24 * time.Hour)), true
+		return days, true
 	case "seconds":
-		return int64((t.d % (24 * time.Hour)) / time.Second), true
+		return secs, true
+	case "microseconds":
+		return micros, true
 	case "total_seconds":
 		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
 			return t.d.Seconds(), nil
@@ -236,18 +252,20 @@ func (t *timedeltaObj) Attr(name string) (jinja.Value, bool) {
 	return nil, false
 }
 
+// JinjaString is Python's str(timedelta): "[D day[s], ]H:MM:SS[.ffffff]".
 func (t *timedeltaObj) JinjaString() string {
-	days := t.d / (24 * time.Hour)
-	rest := t.d % (24 * time.Hour)
-	h, m, s := int(rest.Hours()), int(rest.Minutes())%60, int(rest.Seconds())%60
-	hms := fmt.Sprintf("%d:%02d:%02d", h, m, s)
+	days, secs, micros := t.parts()
+	s := fmt.Sprintf("%d:%02d:%02d", secs/3600, secs/60%60, secs%60)
+	if micros != 0 {
+		s += fmt.Sprintf(".%06d", micros)
+	}
 	switch days {
 	case 0:
-		return hms
+		return s
 	case 1, -1:
-		return fmt.Sprintf("%d day, %s", days, hms)
+		return fmt.Sprintf("%d day, %s", days, s)
 	}
-	return fmt.Sprintf("%d days, %s", days, hms)
+	return fmt.Sprintf("%d days, %s", days, s)
 }
 
 // strftime formats t with Python's directives.

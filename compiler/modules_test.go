@@ -37,6 +37,10 @@ func TestModulesDatetimeOperators(t *testing.T) {
 		{"{{ dt.timedelta(hours=1) / 2 }}", "0:30:00"},
 		{"{{ dt.timedelta(minutes=3) // 2 }}", "0:01:30"},
 		{"{{ dt.timedelta(hours=3) - dt.timedelta(hours=1) }}", "2:00:00"},
+		// Python's normalization: negative durations borrow a day; microseconds are printed.
+		{"{{ dt.timedelta(seconds=-1) }}|{{ dt.timedelta(seconds=-1).days }}|{{ dt.timedelta(seconds=-1).seconds }}", "-1 day, 23:59:59|-1|86399"},
+		{"{{ dt.timedelta(microseconds=1500) }}|{{ dt.timedelta(microseconds=1500).microseconds }}", "0:00:00.001500|1500"},
+		{"{{ dt.timedelta(days=-3, hours=5, microseconds=7) }}|{{ dt.timedelta(days=400) }}", "-3 days, 5:00:00.000007|400 days, 0:00:00"},
 		{"{{ (-dt.timedelta(days=1)).total_seconds() }}", "-86400.0"},
 		{"{{ (+dt.timedelta(days=1)).total_seconds() }}", "86400.0"},
 		{"{{ dt.timedelta(hours=1) / dt.timedelta(minutes=20) }}", "3.0"},
