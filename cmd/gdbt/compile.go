@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -97,6 +96,7 @@ func compileNodes(ctx context.Context, g *Globals, p *compiler.Project, nodes []
 	}
 	var mu sync.Mutex
 	var errs compiler.Errors
+	files := &compiler.FileWriter{}
 	work := make(chan *manifest.Node)
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
@@ -104,7 +104,7 @@ func compileNodes(ctx context.Context, g *Globals, p *compiler.Project, nodes []
 		go func() {
 			defer wg.Done()
 			for n := range work {
-				err := compileOne(ctx, p, n, targetDir)
+				err := compileOne(ctx, p, files, n, targetDir)
 				if err != nil {
 					mu.Lock()
 					errs = append(errs, compiler.AsErrors(err)...)
@@ -122,8 +122,8 @@ func compileNodes(ctx context.Context, g *Globals, p *compiler.Project, nodes []
 	return errs
 }
 
-// compileOne compiles one node and writes its SQL file.
-func compileOne(ctx context.Context, p *compiler.Project, n *manifest.Node, targetDir string) (err error) {
+// compileOne compiles one node and writes its SQL file through files.
+func compileOne(ctx context.Context, p *compiler.Project, files *compiler.FileWriter, n *manifest.Node, targetDir string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = compiler.Errorf(n.OriginalFilePath, 0, 0, "internal error compiling %s: %v", n.UniqueID, r)
@@ -133,12 +133,9 @@ func compileOne(ctx context.Context, p *compiler.Project, n *manifest.Node, targ
 	if err != nil {
 		return err
 	}
-	rel := compiledPath(n)
+	rel := compiler.CompiledPath(n)
 	out := filepath.Join(targetDir, "compiled", filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(out, []byte(compiler.Redact(sql)), 0o644); err != nil {
+	if err := files.WriteFile(out, []byte(compiler.Redact(sql))); err != nil {
 		return err
 	}
 	n.Compiled = true
@@ -146,16 +143,6 @@ func compileOne(ctx context.Context, p *compiler.Project, n *manifest.Node, targ
 		n.CompiledPath = path.Join(filepath.ToSlash(filepath.Base(targetDir)), "compiled", rel)
 	}
 	return nil
-}
-
-// compiledPath is where dbt writes a node's compiled SQL under target/compiled:
-// <package>/<original_file_path>, and for generic tests (defined in YAML)
-// <package>/<yaml path>/<test name>.sql.
-func compiledPath(n *manifest.Node) string {
-	if n.ResourceType == manifest.Test && n.TestMetadata != nil {
-		return path.Join(n.PackageName, n.OriginalFilePath, n.Path)
-	}
-	return path.Join(n.PackageName, n.OriginalFilePath)
 }
 
 // jsonLine marshals v on one line.

@@ -6,4 +6,9 @@ package main
 
 import "os"
 
-func main() { os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+func main() {
+	stop := startProfiling(os.Getenv, os.Stderr) // GDBT_CPUPROFILE / GDBT_MEMPROFILE (profiling.go)
+	code := Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
