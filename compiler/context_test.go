@@ -92,6 +92,8 @@ func TestContextFunctions(t *testing.T) {
 		{"{{ dbt_version is string }}/{{ flags.FULL_REFRESH }}/{{ invocation_id | length }}", "True/False/36"},
 		{"{{ builtins.ref('inc') }}", `"main"."inc"`},
 		{"{{ this is none }}", "False"},
+		// dbt's marker filters are str() in SQL; a BoolMarker('False') is a truthy string.
+		{"{{ 5 | as_text }}|{{ 2.5 | as_number }}|{{ 'x' | as_native }}|{{ 'yes' if (false | as_bool) else 'no' }}", "5|2.5|x|yes"},
 		{"{{ api.Relation.create(database='d', schema='s', identifier='t').include(database=False) }}", `"s"."t"`},
 		{"{{ ref('src_rows').incorporate(path={'identifier': 'x'}).identifier }}", "x"},
 		{"{{ util.shout('q') }}", "upper('q')"},

@@ -127,6 +127,7 @@ func parallel(n int, f func(i int)) {
 // newEnv is the Jinja environment with dbt's block tags.
 func newEnv() *jinja.Env {
 	env := jinja.NewEnv()
+	textFilters(env)
 	if env.Tags == nil {
 		env.Tags = map[string]jinja.TagKind{}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -158,15 +159,17 @@ func parseProfile(file string, src []byte, opts Options, profileName string) (Ta
 	if prof == nil {
 		return Target{}, false, nil
 	}
-	if err := renderNodeTree(file, prof, cliVars, nil); err != nil {
-		return Target{}, true, err
-	}
+	// Only the target key and the chosen output are rendered, as dbt does: a profile may list
+	// outputs for warehouses whose environment variables are not set on this machine.
 	d := &decoder{file: file}
 	targetName := ""
 	var outputs *yaml.Node
 	for _, p := range mappingPairs(prof) {
 		switch p.Key.Value {
 		case "target":
+			if err := renderNodeTree(file, p.Value, cliVars, []string{"target"}); err != nil {
+				return Target{}, true, err
+			}
 			targetName = d.str(p.Value)
 		case "outputs":
 			outputs = p.Value
@@ -195,6 +198,9 @@ func parseProfile(file string, src []byte, opts Options, profileName string) (Ta
 	if out == nil {
 		sort.Strings(names)
 		return Target{}, true, nodeErr(file, outputs, "target %q not found in profile %q (available: %s)", targetName, profileName, strings.Join(names, ", "))
+	}
+	if err := renderNodeTree(file, out, cliVars, []string{targetName}); err != nil {
+		return Target{}, true, err
 	}
 	fields := d.mapping(out)
 	if err := d.errs.Err(); err != nil {
@@ -343,6 +349,7 @@ func renderNodeTree(file string, n *yaml.Node, cliVars map[string]any, path []st
 			if !strings.Contains(n.Value, "{{") && !strings.Contains(n.Value, "{%") {
 				return
 			}
+			typed := key == "threads" || key == "port" || nativeFilter.MatchString(n.Value)
 			out, err := RenderString(file, n.Value, cliVars)
 			if err != nil {
 				errs = append(errs, nodeErr(file, n, "%s", err.Error()))
@@ -350,8 +357,8 @@ func renderNodeTree(file string, n *yaml.Node, cliVars map[string]any, path []st
 			}
 			n.Value = out
 			n.Style = 0
-			if key == "threads" || key == "port" {
-				n.Tag = "" // let YAML type the rendered number, as dbt's native rendering does
+			if typed {
+				n.Tag = "" // let YAML type the rendered value, as dbt's native rendering does
 				var v any
 				if n.Decode(&v) != nil {
 					n.Tag = "!!str"
@@ -372,6 +379,26 @@ func renderNodeTree(file string, n *yaml.Node, cliVars map[string]any, path []st
 	return errs.Err()
 }
 
+// nativeFilter finds dbt's as_number / as_bool / as_native filters in a YAML value: dbt's
+// native rendering turns such a value into a number, boolean or literal instead of a string,
+// which gdbt does by letting YAML type the rendered text.
+var nativeFilter = regexp.MustCompile(`\|\s*as_(number|bool|native)\b`)
+
+// textFilters are dbt's as_text, as_bool, as_number and as_native. Each returns str(value)
+// (dbt's marker classes are str subclasses), so in SQL they render the value as text; the
+// typing happens in YAML rendering (nativeFilter).
+func textFilters(env *jinja.Env) {
+	toText := jinja.Func(func(_ *jinja.Call, args []jinja.Value, _ []jinja.KeywordArg) (jinja.Value, error) {
+		if len(args) == 0 {
+			return "", nil
+		}
+		return jinja.ToString(args[0]), nil
+	})
+	for _, name := range []string{"as_text", "as_bool", "as_number", "as_native"} {
+		env.Filters[name] = toText
+	}
+}
+
 // RenderString renders a Jinja string from a YAML file (project, profiles, packages) with
 // dbt's load-time context: env_var(name, default) and var(name, default) over cliVars.
 // Strings without "{{" or "{%" are returned unchanged without touching the engine.
@@ -385,6 +412,7 @@ func RenderString(file, src string, cliVars map[string]any) (out string, err err
 		}
 	}()
 	env := jinja.NewEnv()
+	textFilters(env)
 	t, err := env.Parse(file, src)
 	if err != nil {
 		return "", fmt.Errorf("%s", jinjaMsg(err))

@@ -197,3 +197,43 @@ func TestRedactWithoutJinja(t *testing.T) {
 		t.Errorf("Redact changed a clean string: %q", got)
 	}
 }
+
+// TestProfileRendersOnlyChosenTarget: dbt renders the chosen output alone, so a profile that
+// lists warehouses whose variables are unset here (dbt-utils' integration profile does)
+// still loads; as_number / as_bool / as_native type the rendered value.
+func TestProfileRendersOnlyChosenTarget(t *testing.T) {
+	isolateProfiles(t)
+	dir := t.TempDir()
+	t.Setenv("GDBT_TEST_TARGET", "pg")
+	t.Setenv("GDBT_TEST_PORT", "6543")
+	writeFile(t, filepath.Join(dir, "profiles.yml"), `
+p:
+  target: "{{ env_var('GDBT_TEST_TARGET') }}"
+  outputs:
+    pg:
+      type: postgres
+      host: localhost
+      port: "{{ env_var('GDBT_TEST_PORT') | as_number }}"
+      keepalives_idle: "{{ '30' | as_number }}"
+      sslmode: "{{ 'disable' | as_text }}"
+      search_path: "{{ 'true' | as_text }}"
+      reuse: "{{ 'True' | as_bool }}"
+    unset:
+      type: snowflake
+      account: "{{ env_var('GDBT_TEST_SURELY_UNSET_ACCOUNT') }}"
+      port: "{{ env_var('GDBT_TEST_SURELY_UNSET_PORT') | as_number }}"
+`)
+	tgt, err := LoadProfile(Options{ProfilesDir: dir}, "p")
+	if err != nil {
+		t.Fatalf("the unset variables of another output must not matter: %v", err)
+	}
+	want := map[string]any{"type": "postgres", "host": "localhost", "port": 6543, "keepalives_idle": 30,
+		"sslmode": "disable", "search_path": "true", "reuse": true}
+	if !reflect.DeepEqual(tgt.Fields, want) {
+		t.Errorf("fields = %#v\nwant %#v", tgt.Fields, want)
+	}
+	_, err = LoadProfile(Options{ProfilesDir: dir, Target: "unset"}, "p")
+	if err == nil || !strings.Contains(err.Error(), "GDBT_TEST_SURELY_UNSET_ACCOUNT") {
+		t.Errorf("choosing the output with unset variables: error %v, want it to name the variable", err)
+	}
+}

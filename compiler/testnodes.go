@@ -3,6 +3,7 @@ package compiler
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -233,6 +234,11 @@ func pyStr(v any) string {
 	return jinja.ToString(jinja.FromGo(v))
 }
 
+// errTestedMissing marks a generic test whose model, seed or snapshot does not exist: dbt
+// warns and drops such a test rather than failing the parse (dbt-utils' own integration
+// project has one), and so does gdbt.
+var errTestedMissing = errors.New("which was not found")
+
 // addGenericTests makes one test node per TestDef.
 func (p *projectImpl) addGenericTests(m *manifest.Manifest, pi *propIndex) Errors {
 	// Tests are built per property file in parallel (they only read the manifest), then
@@ -255,6 +261,10 @@ func (p *projectImpl) addGenericTests(m *manifest.Manifest, pi *propIndex) Error
 		display := pr.File.DisplayPath()
 		for j, td := range pr.Tests {
 			n, err := out[i][j].n, out[i][j].err
+			if errors.Is(err, errTestedMissing) {
+				p.warn(Errorf(display, td.Line, td.Col, "%v; the test is skipped (create it, or remove the test from this file)", err).Error())
+				continue
+			}
 			if err != nil {
 				errs = append(errs, Errorf(display, td.Line, td.Col, "%v", err))
 				continue
@@ -301,7 +311,7 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 			if td.TestedVersion != nil || p.disabledOrMissing(rt, pkg, td.TestedName) {
 				return nil, nil
 			}
-			return nil, fmt.Errorf("test %s is defined on %s %q, which was not found", td.FullName(), rt, td.TestedName)
+			return nil, fmt.Errorf("test %s is defined on %s %q, %w", td.FullName(), rt, td.TestedName, errTestedMissing)
 		}
 		testedNode = n
 		tested, targetName, fileKey = uid, td.TestedName, rt+"s."+td.TestedName
