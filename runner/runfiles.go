@@ -1,9 +1,9 @@
 package runner
 
 import (
-	"os"
-	"path/filepath"
 	"sync"
+
+	"github.com/gdbt-dev/gdbt/compiler"
 )
 
 // runFiles writes the target/run/ files of a run from one background goroutine. Creating a
@@ -41,17 +41,12 @@ func (w *runFiles) close() {
 	<-w.done
 }
 
+// loop writes through compiler.FileWriter: each folder created once, a new file in three
+// system calls, a file already holding the same bytes (a rerun) left alone.
 func (w *runFiles) loop() {
 	defer close(w.done)
-	made := map[string]bool{} // folders created (each MkdirAll once per run)
+	var fw compiler.FileWriter
 	for f := range w.ch {
-		dir := filepath.Dir(f.path)
-		if !made[dir] {
-			if os.MkdirAll(dir, 0o755) != nil {
-				continue
-			}
-			made[dir] = true
-		}
-		_ = os.WriteFile(f.path, []byte(f.code), 0o644)
+		_ = fw.WriteFile(f.path, []byte(f.code))
 	}
 }
