@@ -3,99 +3,15 @@ package postgres_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/tools/txtar"
-
 	"github.com/gdbt-dev/gdbt/compiler"
-	"github.com/gdbt-dev/gdbt/manifest"
-	"github.com/gdbt-dev/gdbt/runner"
-	"github.com/gdbt-dev/gdbt/warehouse/adapters"
+	"github.com/gdbt-dev/gdbt/warehouse/warehousetest"
 )
-
-// eventLog collects the runner's console events.
-type eventLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-// Event records one console line.
-func (l *eventLog) Event(level, msg string, _ map[string]any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, level+": "+msg)
-}
-
-// writeProject unpacks testdata/project.txtar into a temporary folder.
-func writeProject(t *testing.T) string {
-	t.Helper()
-	ar, err := txtar.ParseFile(filepath.Join("testdata", "project.txtar"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for _, f := range ar.Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
-// build loads the project and runs `build` on every node through the postgres adapter,
-// returning each node's status and message by name.
-func build(t *testing.T, dir string, vars string) (map[string]string, *eventLog) {
-	t.Helper()
-	p, err := compiler.Load(compiler.Options{ProjectDir: dir, ProfilesDir: dir, Vars: vars, Which: "build"})
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	ctx := context.Background()
-	a, err := adapters.Open(ctx, p.Target.Type, p.Target.Fields, p.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	var ids []string
-	for id, n := range p.Manifest.Nodes {
-		for _, typ := range runner.ExecutableTypes["build"] {
-			if n.ResourceType == typ {
-				ids = append(ids, id)
-			}
-		}
-	}
-	sort.Strings(ids)
-	log := &eventLog{}
-	sum, err := runner.Run(ctx, p, a, runner.Options{Command: "build", IDs: ids, Threads: 3,
-		TargetDir: filepath.Join(dir, "target"), InvocationID: "pg-e2e", Console: runner.NewConsole(log, nil)})
-	if err != nil {
-		t.Fatalf("run: %v", err)
-	}
-	out := map[string]string{}
-	for _, r := range sum.Results {
-		name := r.UniqueID[strings.LastIndex(r.UniqueID, ".")+1:]
-		if n := p.Manifest.Nodes[r.UniqueID]; n != nil && n.ResourceType == manifest.Test {
-			name = "test:" + n.Name
-		}
-		msg := ""
-		if r.Message != nil {
-			msg = *r.Message
-		}
-		out[name] = r.Status + " " + msg
-	}
-	return out, log
-}
 
 func TestEndToEnd(t *testing.T) {
 	fields := testFields(t)
@@ -108,7 +24,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Cleanup(func() {
 		a.Execute(context.Background(), "drop schema if exists "+schema+" cascade; drop schema if exists "+schema+"_dbt_test__audit cascade", false)
 	})
-	dir := writeProject(t)
+	dir := warehousetest.WriteTxtar(t, filepath.Join("testdata", "project.txtar"))
 	query := func(sql string) [][]any {
 		t.Helper()
 		_, tab, err := a.Execute(context.Background(), strings.ReplaceAll(sql, "{s}", schema), true)
@@ -118,7 +34,8 @@ func TestEndToEnd(t *testing.T) {
 		return tab.Rows
 	}
 
-	first, log := build(t, dir, "{batch: 1}")
+	firstB := warehousetest.BuildProject(t, compiler.Options{ProjectDir: dir, ProfilesDir: dir, Vars: "{batch: 1}"}, 3, "target")
+	first, log := firstB.Status, firstB
 	failed := false
 	for name, st := range first {
 		if !strings.HasPrefix(st, "success") && !strings.HasPrefix(st, "pass") {
@@ -127,7 +44,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 	if failed {
-		t.Logf("console:\n%s", strings.Join(log.lines, "\n"))
+		t.Logf("console:\n%s", log.ConsoleText())
 	}
 	if len(first) < 20 {
 		t.Errorf("first build ran %d nodes: %v", len(first), first)
@@ -154,10 +71,11 @@ func TestEndToEnd(t *testing.T) {
 
 	// The second build takes the incremental paths: merge on id, append, and delete+insert
 	// with a new column.
-	second, log := build(t, dir, "{batch: 2}")
+	secondB := warehousetest.BuildProject(t, compiler.Options{ProjectDir: dir, ProfilesDir: dir, Vars: "{batch: 2}"}, 3, "target")
+	second, log := secondB.Status, secondB
 	for _, name := range []string{"events", "events_append", "events_delete_insert"} {
 		if !strings.HasPrefix(second[name], "success") {
-			t.Errorf("second build: %s: %s\n%s", name, second[name], strings.Join(log.lines, "\n"))
+			t.Errorf("second build: %s: %s\n%s", name, second[name], log.ConsoleText())
 		}
 	}
 	if got, want := query("select id, batch from {s}.events order by id"), [][]any{{int64(1), int64(1)}, {int64(2), int64(1)}, {int64(3), int64(2)}}; !reflect.DeepEqual(got, want) {

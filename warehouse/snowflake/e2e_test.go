@@ -4,97 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
-	"golang.org/x/tools/txtar"
-
 	"github.com/gdbt-dev/gdbt/compiler"
-	"github.com/gdbt-dev/gdbt/manifest"
-	"github.com/gdbt-dev/gdbt/runner"
-	"github.com/gdbt-dev/gdbt/warehouse/adapters"
+	"github.com/gdbt-dev/gdbt/warehouse/warehousetest"
 )
-
-// eventLog collects the runner's console events.
-type eventLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-// Event records one console line.
-func (l *eventLog) Event(level, msg string, _ map[string]any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, level+": "+msg)
-}
-
-// writeProject unpacks testdata/project.txtar into a temporary folder.
-func writeProject(t *testing.T) string {
-	t.Helper()
-	ar, err := txtar.ParseFile(filepath.Join("testdata", "project.txtar"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for _, f := range ar.Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
-// build runs `gdbt build` on every node through adapters.Open("snowflake"), returning each
-// node's status and message by name.
-func build(t *testing.T, dir, vars string) (map[string]string, *eventLog) {
-	t.Helper()
-	p, err := compiler.Load(compiler.Options{ProjectDir: dir, ProfilesDir: dir, Vars: vars, Which: "build"})
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	ctx := context.Background()
-	a, err := adapters.Open(ctx, p.Target.Type, p.Target.Fields, p.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	var ids []string
-	for id, n := range p.Manifest.Nodes {
-		for _, typ := range runner.ExecutableTypes["build"] {
-			if n.ResourceType == typ {
-				ids = append(ids, id)
-			}
-		}
-	}
-	sort.Strings(ids)
-	log := &eventLog{}
-	sum, err := runner.Run(ctx, p, a, runner.Options{Command: "build", IDs: ids, Threads: 3,
-		TargetDir: filepath.Join(dir, "target"), InvocationID: "sf-e2e", Console: runner.NewConsole(log, nil)})
-	if err != nil {
-		t.Fatalf("run: %v", err)
-	}
-	out := map[string]string{}
-	for _, r := range sum.Results {
-		name := r.UniqueID[strings.LastIndex(r.UniqueID, ".")+1:]
-		if n := p.Manifest.Nodes[r.UniqueID]; n != nil && n.ResourceType == manifest.Test {
-			name = "test:" + n.Name
-		}
-		msg := ""
-		if r.Message != nil {
-			msg = *r.Message
-		}
-		out[name] = r.Status + " " + msg
-	}
-	return out, log
-}
 
 // TestEndToEnd builds a small project through the compiler, the runner and the
 // snowflake__ macros against the fake server. The core nodes (seed, view, table, tests)
@@ -111,8 +28,9 @@ func TestEndToEnd(t *testing.T) {
 	t.Setenv("GDBT_TEST_SF_SCHEMA", "analytics")
 	t.Setenv("GDBT_TEST_SF_HOST", u.Hostname())
 	t.Setenv("GDBT_TEST_SF_PORT", u.Port())
-	dir := writeProject(t)
-	first, log := build(t, dir, "{batch: 1}")
+	dir := warehousetest.WriteTxtar(t, filepath.Join("testdata", "project.txtar"))
+	firstB := warehousetest.BuildProject(t, compiler.Options{ProjectDir: dir, ProfilesDir: dir, Vars: "{batch: 1}"}, 3, "target")
+	first, log := firstB.Status, firstB
 	names := make([]string, 0, len(first))
 	for n := range first {
 		names = append(names, n)
@@ -123,7 +41,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	for _, name := range []string{"people", "stg_people", "people_summary", "events"} {
 		if !strings.HasPrefix(first[name], "success") {
-			t.Errorf("%s: %s\nconsole:\n%s", name, first[name], strings.Join(log.lines, "\n"))
+			t.Errorf("%s: %s\nconsole:\n%s", name, first[name], log.ConsoleText())
 		}
 	}
 	a := openFields(t, srv.Fields("analytics"))
@@ -135,12 +53,13 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("people_summary is empty")
 	}
 	// The second build takes the incremental paths of the snowflake__ macros.
-	second, log := build(t, dir, "{batch: 2}")
+	secondB := warehousetest.BuildProject(t, compiler.Options{ProjectDir: dir, ProfilesDir: dir, Vars: "{batch: 2}"}, 3, "target")
+	second, log := secondB.Status, secondB
 	for _, n := range []string{"events", "events_append", "events_delete_insert", "people_check", "people_ts"} {
 		t.Logf("second build: %s: %s", n, second[n])
 	}
 	if !strings.HasPrefix(second["events"], "success") {
-		t.Fatalf("second build: events: %s\nconsole:\n%s", second["events"], strings.Join(log.lines, "\n"))
+		t.Fatalf("second build: events: %s\nconsole:\n%s", second["events"], log.ConsoleText())
 	}
 	_, tab, err = a.Execute(context.Background(), `select id, batch from "analytics"."events" order by id`, true)
 	if err != nil {

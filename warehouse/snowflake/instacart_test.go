@@ -14,9 +14,9 @@ import (
 
 	"github.com/gdbt-dev/gdbt/compiler"
 	"github.com/gdbt-dev/gdbt/manifest"
-	"github.com/gdbt-dev/gdbt/runner"
 	"github.com/gdbt-dev/gdbt/warehouse"
 	"github.com/gdbt-dev/gdbt/warehouse/adapters"
+	"github.com/gdbt-dev/gdbt/warehouse/warehousetest"
 )
 
 // repoRoot is the repository root, which is also the Instacart project.
@@ -225,47 +225,11 @@ func openTarget(t *testing.T, dir, target, vars string) (*compiler.Project, ware
 // buildTarget runs `gdbt build -t target` and returns each node's status by name.
 func buildTarget(t *testing.T, dir, target, vars string) map[string]string {
 	t.Helper()
-	p, err := compiler.Load(compiler.Options{ProjectDir: dir, ProfilesDir: dir, Target: target, Vars: vars, Which: "build"})
-	if err != nil {
-		t.Fatalf("load: %v", err)
+	b := warehousetest.BuildProject(t, compiler.Options{ProjectDir: dir, ProfilesDir: dir, Target: target, Vars: vars}, 4, "target-"+target)
+	if b.Summary.Error > 0 || b.Summary.Skip > 0 {
+		t.Errorf("%s build: %d errors, %d skipped\n%s", target, b.Summary.Error, b.Summary.Skip, b.ConsoleText())
 	}
-	ctx := context.Background()
-	a, err := adapters.Open(ctx, p.Target.Type, p.Target.Fields, p.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	var ids []string
-	for id, n := range p.Manifest.Nodes {
-		for _, typ := range runner.ExecutableTypes["build"] {
-			if n.ResourceType == typ {
-				ids = append(ids, id)
-			}
-		}
-	}
-	sort.Strings(ids)
-	log := &eventLog{}
-	sum, err := runner.Run(ctx, p, a, runner.Options{Command: "build", IDs: ids, Threads: 4,
-		TargetDir: filepath.Join(dir, "target-"+target), InvocationID: "instacart-" + target, Console: runner.NewConsole(log, nil)})
-	if err != nil {
-		t.Fatalf("%s build: %v", target, err)
-	}
-	out := map[string]string{}
-	for _, r := range sum.Results {
-		name := r.UniqueID[strings.LastIndex(r.UniqueID, ".")+1:]
-		if n := p.Manifest.Nodes[r.UniqueID]; n != nil && n.ResourceType == manifest.Test {
-			name = "test:" + n.Name
-		}
-		msg := ""
-		if r.Message != nil {
-			msg = *r.Message
-		}
-		out[name] = r.Status + " " + msg
-	}
-	if sum.Error > 0 || sum.Skip > 0 {
-		t.Errorf("%s build: %d errors, %d skipped\n%s", target, sum.Error, sum.Skip, strings.Join(log.lines, "\n"))
-	}
-	return out
+	return b.Status
 }
 
 func count(t *testing.T, a warehouse.Adapter, rel string) int64 {
