@@ -57,3 +57,23 @@ func TestRunnerRunFileHoldsMainStatement(t *testing.T) {
 		t.Errorf("after a failed rebuild customer_totals has %s rows, want the previous 3", got)
 	}
 }
+
+// TestRunnerPersistDocsOnlyWhenConfigured: the built-in materializations call persist_docs
+// (here a project override that logs the call) for a model configuring persist_docs, and
+// skip the call for the others (dbt's implementations do nothing for them).
+func TestRunnerPersistDocsOnlyWhenConfigured(t *testing.T) {
+	dir := rtProject(t, "shop.txtar")
+	rtWrite(t, dir, "macros/persist.sql", `{% macro duckdb__persist_docs(relation, model, for_relation, for_columns) %}
+{% do run_query("insert into main.run_log values ('docs " ~ model.name ~ " " ~ relation.identifier ~ "', null)") %}
+{% endmacro %}
+`)
+	good, err := os.ReadFile(filepath.Join(dir, totalsSQL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rtWrite(t, dir, totalsSQL, "{{ config(persist_docs={'relation': true}) }}\n"+string(good))
+	rtMust(t, dir, 0, "build", "-s", "+customer_totals", "--exclude", "resource_type:test")
+	if got := rtQuery(t, dir, "select event from main.run_log where event like 'docs%' order by 1"); len(got) != 1 || got[0] != "docs customer_totals customer_totals" {
+		t.Errorf("persist_docs calls = %q, want only customer_totals'", got)
+	}
+}
