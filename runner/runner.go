@@ -226,6 +226,7 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 			code = res.CompiledCode
 		}
 		r.writeRunFile(n, code)
+		r.writeCompiledFile(n, res.CompiledCode)
 	}
 	status := dag.Success
 	ev := Event{Name: "NodeFinished", UniqueID: id, Index: idx, Total: r.total, Elapsed: nr.ExecutionTime}
@@ -395,6 +396,15 @@ func (r *run) writeRunFile(n *manifest.Node, code string) {
 		return
 	}
 	r.files.write(p, code)
+}
+
+// writeCompiledFile records a node's compiled SQL under target/compiled/, as dbt does for
+// every node it runs, at the path and with the redaction `gdbt compile` uses.
+func (r *run) writeCompiledFile(n *manifest.Node, code string) {
+	if r.opts.TargetDir == "" || code == "" {
+		return
+	}
+	r.files.write(filepath.Join(r.opts.TargetDir, "compiled", filepath.FromSlash(compiler.CompiledPath(n))), compiler.Redact(code))
 }
 
 func (r *run) printHeader() {
