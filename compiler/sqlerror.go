@@ -44,8 +44,13 @@ func nodeSQLError(n *manifest.Node, compiled string, err error) *Error {
 		what = fmt.Sprintf("statement '%s'", se.name)
 	}
 	kind := materializationOf(n)
-	out.Msg = fmt.Sprintf("%s\n(the warehouse rejected the %s that the %s materialization ran for %s %s: fix the SQL in %s and run again)",
-		strings.TrimSpace(se.err.Error()), what, kind, n.ResourceType, n.Name, n.OriginalFilePath)
+	todo := "fix the SQL in " + n.OriginalFilePath
+	if n.ResourceType == manifest.Seed {
+		// A seed has no SQL of its own: the data or its column_types are what to look at.
+		todo = "check the data and column_types of " + n.OriginalFilePath
+	}
+	out.Msg = fmt.Sprintf("%s\n(the warehouse rejected the %s that the %s materialization ran for %s %s: %s and run again)",
+		strings.TrimSpace(se.err.Error()), what, kind, n.ResourceType, n.Name, todo)
 	var je *jinja.Error
 	if errors.As(err, &je) {
 		for _, f := range je.Stack {

@@ -70,3 +70,12 @@ func TestNodeSQLErrorCancelled(t *testing.T) {
 		t.Errorf("an interrupted statement was reported as rejected SQL: %v", e)
 	}
 }
+
+func TestNodeSQLErrorSeed(t *testing.T) {
+	n := &manifest.Node{Name: "s", ResourceType: manifest.Seed, OriginalFilePath: "seeds/s.csv"}
+	err := &statementError{name: "main", sql: "insert into s select * from s__dbt_tmp", err: errors.New("Conversion Error: could not convert string 'x' to INT32")}
+	e := nodeSQLError(n, "", err)
+	if e == nil || e.File != "seeds/s.csv" || e.Line != 0 || !strings.Contains(e.Msg, "check the data and column_types of seeds/s.csv") {
+		t.Errorf("seed error = %+v", e)
+	}
+}
