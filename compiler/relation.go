@@ -25,6 +25,9 @@ type relationObj struct {
 	cte string
 }
 
+// postgresMaxIdentifier is PostgreSQL's NAMEDATALEN-1: longer names are silently cut.
+const postgresMaxIdentifier = 63
+
 func newRelation(d warehouse.Dialect, db, schema, ident, typ string) *relationObj {
 	return &relationObj{r: warehouse.Relation{Database: db, Schema: schema, Identifier: ident, Type: typ}, d: d}
 }
@@ -119,6 +122,15 @@ func (o *relationObj) Attr(name string) (jinja.Value, bool) {
 		return o.r.Type == "materialized_view", true
 	case "can_be_renamed", "can_be_replaced":
 		return o.r.Type == "table" || o.r.Type == "view", true
+	case "relation_max_name_length":
+		// PostgresRelation's method: identifiers longer than 63 bytes are truncated by the
+		// server, so derived names (__dbt_tmp, __dbt_backup) must be cut to fit first.
+		if o.d == nil || o.d.Type() != "postgres" {
+			return nil, false
+		}
+		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
+			return int64(postgresMaxIdentifier), nil
+		}), true
 	case "path":
 		d := jinja.NewDict()
 		d.Set("database", strOrNone(o.r.Database))

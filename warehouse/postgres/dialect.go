@@ -21,6 +21,8 @@ type Dialect struct {
 var (
 	_ warehouse.Dialect = Dialect{}
 	_ warehouse.DDL     = Dialect{}
+
+	_ warehouse.IdentifierLimit = Dialect{}
 )
 
 // Type is the dispatch name "postgres".
@@ -142,3 +144,6 @@ var dbtTypes = map[string]string{
 func (Dialect) TypeSQL(kind string) (string, error) {
 	return warehouse.LookupType("postgres", dbtTypes, kind)
 }
+
+// MaxIdentifierBytes is NAMEDATALEN-1: PostgreSQL truncates longer identifiers silently.
+func (Dialect) MaxIdentifierBytes() int { return 63 }

@@ -28,6 +28,30 @@
   {{- return(gdbt_derived_relation(base_relation, base_relation.identifier ~ suffix, backup_relation_type or 'table')) -}}
 {%- endmacro %}
 
+{#- PostgreSQL cuts identifiers at 63 bytes, so <long name>__dbt_tmp and <long name>__dbt_backup
+    would silently become one name. As dbt-postgres does, the base name is truncated so that
+    the suffix always fits; the derived names stay distinct and deterministic. -#}
+{%- macro postgres__make_intermediate_relation(base_relation, suffix) -%}
+  {{- return(postgres__make_relation_with_suffix(base_relation, suffix, base_relation.type or 'table')) -}}
+{%- endmacro %}
+
+{%- macro postgres__make_temp_relation(base_relation, suffix) -%}
+  {{- return(postgres__make_relation_with_suffix(base_relation, suffix, 'table')) -}}
+{%- endmacro %}
+
+{%- macro postgres__make_backup_relation(base_relation, backup_relation_type, suffix) -%}
+  {{- return(postgres__make_relation_with_suffix(base_relation, suffix, backup_relation_type or 'table')) -}}
+{%- endmacro %}
+
+{%- macro postgres__make_relation_with_suffix(base_relation, suffix, type) -%}
+  {%- set max_length = base_relation.relation_max_name_length() -%}
+  {%- if suffix | length > max_length -%}
+    {%- do exceptions.raise_compiler_error('Relation suffix is too long (' ~ (suffix | length) ~ ' characters). Maximum length is ' ~ max_length ~ ' characters.') -%}
+  {%- endif -%}
+  {%- set identifier = base_relation.identifier[:max_length - (suffix | length)] ~ suffix -%}
+  {{- return(gdbt_derived_relation(base_relation, identifier, type)) -}}
+{%- endmacro %}
+
 {#- The same database and schema as base_relation, another identifier and type. -#}
 {%- macro gdbt_derived_relation(base_relation, identifier, type) -%}
   {{- return(api.Relation.create(database=base_relation.database, schema=base_relation.schema, identifier=identifier, type=type)) -}}
@@ -105,6 +129,22 @@
 begin;
 {% if existing_relation is not none -%}
 {{ get_rename_sql(existing_relation, backup_relation.identifier) }};
+{% endif -%}
+{{ get_rename_sql(intermediate_relation, target_relation.identifier) }};
+{% if existing_relation is not none -%}
+{{ get_drop_sql(backup_relation) }};
+{% endif -%}
+commit
+{%- endmacro %}
+
+{#- PostgreSQL drops the views that depend on a replaced relation (the backup is dropped with
+    cascade, as dbt-postgres does), so a downstream view the run's cache still lists may be
+    gone when its own turn comes: the existing relation is parked under the backup name only
+    if it is still there, and the build then creates the view afresh. -#}
+{%- macro postgres__get_swap_sql(existing_relation, intermediate_relation, target_relation, backup_relation) -%}
+begin;
+{% if existing_relation is not none -%}
+alter {{ gdbt_relation_kind(existing_relation) }} if exists {{ existing_relation }} rename to {{ adapter.quote(backup_relation.identifier) }};
 {% endif -%}
 {{ get_rename_sql(intermediate_relation, target_relation.identifier) }};
 {% if existing_relation is not none -%}
