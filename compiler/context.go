@@ -280,7 +280,7 @@ var contextFuncs = map[string]jinja.Value{
 	"fromyaml":              jinja.Func(fnFromYAML),
 	"toyaml":                jinja.Func(fnToYAML),
 	"set":                   jinja.Func(fnSet),
-	"set_strict":            jinja.Func(fnSet),
+	"set_strict":            jinja.Func(fnSetStrict),
 	"zip":                   jinja.Func(fnZip),
 	"zip_strict":            jinja.Func(fnZip),
 	"local_md5":             jinja.Func(fnLocalMD5),

@@ -277,22 +277,29 @@ func iterItems(v jinja.Value) ([]jinja.Value, bool) {
 	return nil, false
 }
 
+// fnSet is dbt's set(value, default=None): a Python set of value's items, or default when
+// value is not iterable or holds an unhashable item (Python's TypeError).
 func fnSet(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
 	a := bindArgs(args, kw, "value", "default")
 	items, ok := iterItems(a["value"])
 	if !ok {
 		return a["default"], nil
 	}
-	seen := map[string]bool{}
-	out := &jinja.List{}
-	for _, it := range items {
-		k := typeName(it) + "\x00" + jinja.ToString(it)
-		if !seen[k] {
-			seen[k] = true
-			out.Items = append(out.Items, it)
-		}
+	s, err := newPySet(items)
+	if err != nil {
+		return a["default"], nil
 	}
-	return out, nil
+	return s, nil
+}
+
+// fnSetStrict is dbt's set_strict(value): set(value), raising Python's TypeError.
+func fnSetStrict(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	a := bindArgs(args, kw, "value")
+	items, ok := iterItems(a["value"])
+	if !ok {
+		return nil, fmt.Errorf("'%s' object is not iterable", typeName(a["value"]))
+	}
+	return newPySet(items)
 }
 
 func fnZip(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {

@@ -280,6 +280,7 @@ func load(opts Options) (*Project, error) {
 		c := *n
 		p.frozen[id] = &c
 	}
+	p.captureTestConfigs(m)
 	m.Metadata = manifest.Metadata{
 		DbtSchemaVersion: "https://schemas.getdbt.com/dbt/manifest/v12.json",
 		DbtVersion:       dbtVersion, GeneratedAt: p.runStartedAt.Format("2006-01-02T15:04:05.000000Z"),

@@ -34,11 +34,12 @@ func (o *tableObj) Attr(name string) (jinja.Value, bool) {
 	case "rows":
 		return o.rows, true
 	case "columns":
-		l := &jinja.List{}
-		for i := range o.t.Columns {
-			l.Items = append(l.Items, &tableColumn{t: o, i: i})
+		// agate's Table.columns: a MappedSequence keyed by column name.
+		m := &mappedSeq{keys: make([]string, len(o.t.Columns)), vals: make([]jinja.Value, len(o.t.Columns))}
+		for i, c := range o.t.Columns {
+			m.keys[i], m.vals[i] = c.Name, &tableColumn{t: o, i: i}
 		}
-		return l, true
+		return m, true
 	case "column_names":
 		l := &jinja.List{}
 		for _, c := range o.t.Columns {
@@ -159,10 +160,36 @@ func cellValue(v any) jinja.Value {
 	return fmt.Sprint(v)
 }
 
-// tableColumn is one column of a result: .name, .values(), .data_type.
+// tableColumn is one column of a result: .name, .index, .values(), .data_type. Like agate's
+// Column (a MappedSequence over the rows) it iterates and indexes its values.
 type tableColumn struct {
 	t *tableObj
 	i int
+}
+
+// JinjaIter iterates the column's values, one per row.
+func (c *tableColumn) JinjaIter() []jinja.Value {
+	out := make([]jinja.Value, len(c.t.t.Rows))
+	for j, r := range c.t.t.Rows {
+		out[j] = cellValue(r[c.i])
+	}
+	return out
+}
+
+// JinjaItem is the value in row k.
+func (c *tableColumn) JinjaItem(k jinja.Value) (jinja.Value, bool) {
+	i, ok := k.(int64)
+	if !ok {
+		return nil, false
+	}
+	n := int64(len(c.t.t.Rows))
+	if i < 0 {
+		i += n
+	}
+	if i < 0 || i >= n {
+		return nil, false
+	}
+	return cellValue(c.t.t.Rows[i][c.i]), true
 }
 
 func (c *tableColumn) Attr(name string) (jinja.Value, bool) {
@@ -172,6 +199,8 @@ func (c *tableColumn) Attr(name string) (jinja.Value, bool) {
 		return col.Name, true
 	case "data_type":
 		return col.DataType, true
+	case "index":
+		return int64(c.i), true
 	case "values", "values_distinct", "values_without_nulls":
 		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
 			t := jinja.Tuple{}

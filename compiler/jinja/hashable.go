@@ -22,6 +22,10 @@ type Hasher interface {
 	JinjaHash() any
 }
 
+// Hashable reports whether v can be a dict key or set member (Python's hash(v) succeeds), so
+// that host containers such as dbt's set() refuse what Python refuses.
+func Hashable(v Value) bool { return hashable(v) }
+
 // hostKey is the dict key of a host object, kept apart from engine keys so that a
 // Relation hashing by its name is not the same key as that name as a str.
 type hostKey struct{ v any }

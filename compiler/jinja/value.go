@@ -236,9 +236,15 @@ func Truthy(v Value) bool {
 		return x.Sign() != 0
 	case *dictView:
 		return len(x.items) > 0
+	case Truther:
+		return x.JinjaTruth()
 	}
 	return true
 }
+
+// Truther lets a host Object choose its truthiness, as a Python class does with __bool__ or
+// __len__ (an empty set is false); host objects without it are always true.
+type Truther interface{ JinjaTruth() bool }
 
 // ToString renders v as {{ v }} would.
 func ToString(v Value) string {
