@@ -96,6 +96,12 @@ type Context struct {
 	// Data is the host's per-render state (the dbt node being compiled, the adapter, …);
 	// host functions reach it through Call.Ctx.Data.
 	Data any
+
+	// modules caches, per template, the top level run in this context for macros bound to
+	// it (Macro.Bind): every macro of one file shares it, so a render that calls ten macros
+	// of one macro file runs that file's top level once, not ten times. Like the bound
+	// macros themselves, a Context belongs to one render at a time.
+	modules map[*Template]*scope
 }
 
 // Loader supplies templates for include, import and from-import.

@@ -222,8 +222,16 @@ func (b *boundMacro) moduleScope(r *renderer) *scope {
 	if b.sc != nil {
 		return b.sc
 	}
+	if sc := b.ctx.modules[b.m.tmpl]; sc != nil {
+		b.sc = sc
+		return sc
+	}
 	sc := newScope(nil)
 	b.sc = sc
+	if b.ctx.modules == nil {
+		b.ctx.modules = map[*Template]*scope{}
+	}
+	b.ctx.modules[b.m.tmpl] = sc
 	saved := r.t
 	r.t = b.m.tmpl
 	out := r.getBuf()
