@@ -432,6 +432,13 @@ func TestLogisticRegressionMaterialization(t *testing.T) {
 		})
 	}
 
+	t.Run("no scratch tables left", func(t *testing.T) {
+		left := rowsFloat(t, db, "select count(*) from information_schema.tables where table_name like '%\\_\\_lr\\_%' escape '\\' or table_name like '%\\_\\_dbt\\_%' escape '\\'")
+		if left[0][0] != 0 {
+			t.Errorf("%v scratch tables left in the database", left[0][0])
+		}
+	})
+
 	t.Run("score", func(t *testing.T) {
 		w, m, s := readModel(t, db, "lr_newton_l2", k)
 		rows := rowsFloat(t, db, "select id, p from lr_scored order by id")
