@@ -419,7 +419,7 @@
   select
     {%- for i in range(steps | length) %}
     {{ "," if not loop.first }}
-    sum({{ cwm }}(greatest(s{{ i }}, 0) - y * s{{ i }} + ln(1 + exp(-abs(s{{ i }}))))) as loss{{ i }},
+    sum({{ cwm }}(greatest(s{{ i }}, 0) - y * s{{ i }} + ln(1 + e{{ i }}))) as loss{{ i }},
     {%- if i < nfull %}
     sum(r{{ i }}) as g{{ i }}_0
     {%- for j in range(1, k + 1) %},
@@ -430,9 +430,15 @@
     {%- endif %}
     {%- endfor %}
   from (
+    {#- e = exp(-|s|) serves both the loss and the probability (one exp per step and row). -#}
+    select ex.*
+    {%- for i in range(steps | length) %},
+      {{ cwm }}((case when s{{ i }} >= 0 then 1.0 else e{{ i }} end) / (1.0 + e{{ i }}) - y) as r{{ i }}
+    {%- endfor %}
+    from (
     select sc.*
     {%- for i in range(steps | length) %},
-      {{ cwm }}(1.0 / (1.0 + exp(-s{{ i }})) - y) as r{{ i }}
+      exp(-abs(s{{ i }})) as e{{ i }}
     {%- endfor %}
     from (
       select uv.*
@@ -448,6 +454,8 @@
       ) as uv
       {{ logistic_regression__fence() }}
     ) as sc
+    {{ logistic_regression__fence() }}
+    ) as ex
     {{ logistic_regression__fence() }}
   ) as t
 {% endmacro %}
