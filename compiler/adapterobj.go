@@ -45,8 +45,12 @@ func (o *adapterObj) method(name string) hostFunc {
 		}
 	case "quote_as_configured":
 		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			// Quoted when the project's policy quotes that part (quote_key is database,
+			// schema or identifier), as dbt's adapter.quote_as_configured.
 			a := bindArgs(args, kw, "identifier", "quote_key")
-			return str(a["identifier"]), nil
+			q := newRelation(rs.dialect(), "", "", "", "").policy()
+			on := map[string]bool{"database": q.Database, "schema": q.Schema, "identifier": q.Identifier}[str(a["quote_key"])]
+			return warehouse.QuoteIf(rs.dialect().QuoteIdent, on, str(a["identifier"])), nil
 		}
 	case "get_relation":
 		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {

@@ -52,7 +52,7 @@ func (p *projectImpl) relationName(a warehouse.Adapter, n *manifest.Node) string
 		}
 		d := p.dialect
 		if a != nil {
-			d = a.Dialect()
+			d = p.bindQuoting(a.Dialect())
 		}
 		return newRelation(d, n.Database, n.Schema, n.Alias, relationType(n)).render()
 	}

@@ -377,7 +377,7 @@ func relationType(n *manifest.Node) string {
 // dialect is the adapter's dialect, or the offline fallback.
 func (rs *renderState) dialect() warehouse.Dialect {
 	if rs.a != nil {
-		return rs.a.Dialect()
+		return rs.p.bindQuoting(rs.a.Dialect())
 	}
 	return rs.p.dialect
 }

@@ -106,7 +106,7 @@ func fnSource(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.V
 	if err := rs.checkInferred(s.UniqueID, fmt.Sprintf("source('%s', '%s')", src, tbl)); err != nil {
 		return nil, err
 	}
-	r := newRelation(rs.dialect(), s.Database, s.Schema, s.Identifier, "table")
+	r := newRelation(rs.dialect(), s.Database, s.Schema, s.Identifier, "table").withQuoting(s.Quoting)
 	if s.ExternalLocation != "" {
 		r.external = rs.dialect().ExternalSQL(rs.p.externalPath(s.ExternalLocation))
 	}

@@ -390,7 +390,7 @@ func (p *projectImpl) ensureSchema(ctx context.Context, a warehouse.Adapter, n *
 	if n.ResourceType == manifest.Model && n.Materialized() == "ephemeral" {
 		return nil
 	}
-	ddl, ok := a.Dialect().(warehouse.DDL)
+	ddl, ok := p.bindQuoting(a.Dialect()).(warehouse.DDL)
 	if !ok {
 		return nil
 	}

@@ -211,6 +211,7 @@ func load(opts Options) (*Project, error) {
 			p.dialect = d
 		}
 	}
+	p.dialect = p.bindQuoting(p.dialect)
 	if p.absDir, err = filepath.Abs(opts.ProjectDir); err != nil {
 		return nil, asProjectErr(err)
 	}

@@ -217,7 +217,7 @@ func ParseProjectConfig(dir, file string, src []byte, cliVars map[string]any) (*
 		case "on-run-end":
 			pc.OnRunEnd = d.strList(v)
 		case "quoting":
-			pc.Quoting = d.mapping(v)
+			pc.Quoting = d.quoting(v)
 		case "flags":
 			pc.Flags = d.mapping(v)
 		case "query-comment":

@@ -498,7 +498,7 @@ func (p *propParser) source(item *yaml.Node) *SourceProps {
 		case "config":
 			s.Config = p.rmapping(v)
 		case "quoting":
-			s.Quoting = p.rmapping(v)
+			s.Quoting = p.quoting(v)
 		case "overrides":
 			s.Overrides = p.str(v)
 		case "freshness":
@@ -560,7 +560,7 @@ func (p *propParser) sourceTable(s *SourceProps, item *yaml.Node) *SourceTablePr
 		case "config":
 			t.Config = p.rmapping(v)
 		case "quoting":
-			t.Quoting = p.rmapping(v)
+			t.Quoting = p.quoting(v)
 		case "freshness":
 			t.Freshness, t.FreshnessNull = p.freshness(v)
 		}

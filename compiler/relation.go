@@ -28,8 +28,15 @@ type relationObj struct {
 // postgresMaxIdentifier is PostgreSQL's NAMEDATALEN-1: longer names are silently cut.
 const postgresMaxIdentifier = 63
 
+// newRelation names a relation under d's quote policy (quoting.go), carried in the relation
+// so that the Go-side DDL renders it the same way.
 func newRelation(d warehouse.Dialect, db, schema, ident, typ string) *relationObj {
-	return &relationObj{r: warehouse.Relation{Database: db, Schema: schema, Identifier: ident, Type: typ}, d: d}
+	r := warehouse.Relation{Database: db, Schema: schema, Identifier: ident, Type: typ}
+	if qd, ok := d.(warehouse.QuotingDialect); ok {
+		q := qd.Quoting()
+		r.Quote = &q
+	}
+	return &relationObj{r: r, d: d}
 }
 
 // JinjaString implements jinja.Stringer: the quoted name through the dialect.
@@ -56,16 +63,17 @@ func (o *relationObj) render() string {
 		return o.d.RelationSQL(o.r)
 	}
 	var parts []string
+	q := o.policy()
 	if !o.noDB && o.r.Database != "" && !o.noSch && o.r.Schema != "" && o.r.Database != o.d.DefaultDatabase() {
-		parts = append(parts, o.d.QuoteIdent(o.r.Database))
+		parts = append(parts, o.quotePart(q.Database, o.r.Database))
 	} else if !o.noDB && o.r.Database != "" && (o.noSch || o.r.Schema == "") {
-		parts = append(parts, o.d.QuoteIdent(o.r.Database))
+		parts = append(parts, o.quotePart(q.Database, o.r.Database))
 	}
 	if !o.noSch && o.r.Schema != "" {
-		parts = append(parts, o.d.QuoteIdent(o.r.Schema))
+		parts = append(parts, o.quotePart(q.Schema, o.r.Schema))
 	}
 	if !o.noIdent && o.r.Identifier != "" {
-		parts = append(parts, o.d.QuoteIdent(o.r.Identifier))
+		parts = append(parts, o.quotePart(q.Identifier, o.r.Identifier))
 	}
 	return strings.Join(parts, ".")
 }
@@ -220,9 +228,20 @@ func (o *relationObj) Attr(name string) (jinja.Value, bool) {
 			return c, nil
 		}), true
 	case "quote":
-		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
-			return o, nil
+		// relation.quote(database=, schema=, identifier=): a copy with those parts' quoting
+		// changed (None keeps a part's), as dbt's BaseRelation.quote.
+		return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "database", "schema", "identifier")
+			m := map[string]any{}
+			for k, v := range a {
+				if b, ok := v.(bool); ok {
+					m[k] = b
+				}
+			}
+			return o.withQuoting(m), nil
 		}), true
+	case "quote_policy":
+		return o.quotePolicyDict(), true
 	case "information_schema":
 		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
 			return newRelation(o.d, o.r.Database, "information_schema", "", ""), nil
@@ -239,7 +258,11 @@ func (f *relationFactory) Attr(name string) (jinja.Value, bool) {
 	case "create":
 		return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
 			a := bindArgs(args, kw, "database", "schema", "identifier", "type")
-			return newRelation(f.rs.dialect(), str(a["database"]), str(a["schema"]), str(a["identifier"]), str(a["type"])), nil
+			qp, err := jinjaQuoting(a["quote_policy"])
+			if err != nil {
+				return nil, err
+			}
+			return newRelation(f.rs.dialect(), str(a["database"]), str(a["schema"]), str(a["identifier"]), str(a["type"])).withQuoting(qp), nil
 		}), true
 	case "Table", "View", "External", "CTE", "MaterializedView":
 		return strings.ToLower(name), true
@@ -306,9 +329,22 @@ func typeName(v jinja.Value) string {
 }
 
 // fallbackDialect renders names when no adapter is at hand (offline compile): ANSI double
-// quotes, the database omitted where it is the target's.
+// quotes, the database omitted where it is the target's, the adapter's default quote policy
+// (nothing quoted for snowflake, as dbt-snowflake) unless a project binds its own.
 type fallbackDialect struct {
 	typ, db, schema string
+	quote           *warehouse.QuotePolicy
+}
+
+func (d fallbackDialect) Quoting() warehouse.QuotePolicy {
+	if d.typ == "snowflake" {
+		return d.quote.Or(warehouse.QuotePolicy{})
+	}
+	return d.quote.Or(warehouse.QuoteAll)
+}
+func (d fallbackDialect) WithQuoting(p warehouse.QuotePolicy) warehouse.Dialect {
+	d.quote = &p
+	return d
 }
 
 func (d fallbackDialect) Type() string { return d.typ }
@@ -321,14 +357,15 @@ func (d fallbackDialect) DispatchChain() []string {
 }
 func (d fallbackDialect) QuoteIdent(s string) string { return warehouse.QuoteIdent(s) }
 func (d fallbackDialect) RelationSQL(r warehouse.Relation) string {
+	q := r.Quote.Or(d.Quoting())
 	var parts []string
 	if r.Database != "" && r.Database != d.db {
-		parts = append(parts, d.QuoteIdent(r.Database))
+		parts = append(parts, warehouse.QuoteIf(d.QuoteIdent, q.Database, r.Database))
 	}
 	if r.Schema != "" {
-		parts = append(parts, d.QuoteIdent(r.Schema))
+		parts = append(parts, warehouse.QuoteIf(d.QuoteIdent, q.Schema, r.Schema))
 	}
-	parts = append(parts, d.QuoteIdent(r.Identifier))
+	parts = append(parts, warehouse.QuoteIf(d.QuoteIdent, q.Identifier, r.Identifier))
 	return strings.Join(parts, ".")
 }
 func (d fallbackDialect) ExternalSQL(loc string) string {

@@ -56,6 +56,7 @@ func (p *projectImpl) addSources(m *manifest.Manifest, pi *propIndex) Errors {
 					Columns: map[string]*manifest.Column{}, Meta: orEmpty(tp.Meta), SourceMeta: orEmpty(sp.Meta),
 					Tags: append(append([]string{}, sp.Tags...), tp.Tags...), Config: cfg,
 					LoadedAtField: firstNonEmpty(tp.LoadedAtField, sp.LoadedAtField), ExternalLocation: tp.ExternalLocation,
+					Quoting: mergedQuoting(sp.Quoting, tp.Quoting),
 				}
 				if tp.Freshness != nil {
 					s.Freshness = tp.Freshness
@@ -65,7 +66,7 @@ func (p *projectImpl) addSources(m *manifest.Manifest, pi *propIndex) Errors {
 				for _, c := range tp.Columns {
 					s.Columns[c.Name] = &manifest.Column{Name: c.Name, Description: c.Description, Meta: orEmpty(c.Meta), DataType: c.DataType, Quote: c.Quote, Tags: orEmptyS(c.Tags)}
 				}
-				r := newRelation(p.dialect, s.Database, s.Schema, s.Identifier, "table")
+				r := newRelation(p.dialect, s.Database, s.Schema, s.Identifier, "table").withQuoting(s.Quoting)
 				if s.ExternalLocation != "" {
 					r.external = p.dialect.ExternalSQL(p.externalPath(s.ExternalLocation))
 				}

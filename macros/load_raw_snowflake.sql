@@ -12,15 +12,16 @@
   {%- set dir = instacart_raw_dir(dir) -%}
   {%- set ext = ext or var('instacart_raw_ext', 'csv.gz') -%}
   {%- set tables = instacart_raw_tables({'int': 'integer', 'text': 'varchar', 'float': 'float'}) -%}
-  {%- set ns = adapter.quote(target.database) ~ '.' ~ adapter.quote(schema) -%}
-  {%- set stage = ns ~ '.' ~ adapter.quote('instacart_stage') -%}
-  {%- set format = ns ~ '.' ~ adapter.quote('instacart_csv') -%}
+  {#- Names follow the project's quoting: (unquoted by default, as the sources read them). -#}
+  {%- set ns = adapter.quote_as_configured(target.database, 'database') ~ '.' ~ adapter.quote_as_configured(schema, 'schema') -%}
+  {%- set stage = ns ~ '.' ~ adapter.quote_as_configured('instacart_stage', 'identifier') -%}
+  {%- set format = ns ~ '.' ~ adapter.quote_as_configured('instacart_csv', 'identifier') -%}
   {%- do run_query('create schema if not exists ' ~ ns) -%}
   {#- Product names hold commas and are enclosed in double quotes; a header line per file. -#}
   {%- do run_query('create or replace file format ' ~ format ~ "\n  type = csv field_delimiter = ',' skip_header = 1 field_optionally_enclosed_by = '\"'\n  escape_unenclosed_field = none compression = auto") -%}
   {%- do run_query('create or replace stage ' ~ stage) -%}
   {%- for name, columns in tables.items() -%}
-    {%- set rel = ns ~ '.' ~ adapter.quote(name) -%}
+    {%- set rel = ns ~ '.' ~ adapter.quote_as_configured(name, 'identifier') -%}
     {%- set path = dir ~ '/' ~ name ~ '.' ~ ext -%}
     {%- set put = run_query("put 'file://" ~ path ~ "' @" ~ stage ~ '/' ~ name ~ '/ auto_compress = true overwrite = true') -%}
     {%- if put.rows | length != 1 -%}

@@ -227,6 +227,9 @@ type Source struct {
 	// ExternalLocation is dbt-duckdb's meta/config external_location with {name} substituted;
 	// when set, the relation reads the file(s) in place.
 	ExternalLocation string `json:"-"`
+	// Quoting is the source's quoting: with its table's over it (database, schema,
+	// identifier booleans); parts it leaves out follow the project's policy.
+	Quoting map[string]any `json:"-"`
 }
 
 // Macro is one macro definition.

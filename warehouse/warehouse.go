@@ -24,6 +24,9 @@ type Relation struct {
 	Identifier string
 	// Type is "table", "view", "external" or "" when unknown.
 	Type string
+	// Quote is the relation's own quote policy (a source's `quoting:`, a project's bound by
+	// the compiler); nil means the dialect's.
+	Quote *QuotePolicy
 }
 
 // Column is a column of a relation with the engine's type name.

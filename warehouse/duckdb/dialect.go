@@ -16,11 +16,24 @@ import (
 type Dialect struct {
 	Database string
 	Schema   string
+	// Quote is the project's quoting: policy; nil is dbt-duckdb's default, every part quoted.
+	Quote *warehouse.QuotePolicy
+}
+
+// Quoting is the policy of relations without their own: the project's, else all quoted.
+func (d Dialect) Quoting() warehouse.QuotePolicy { return d.Quote.Or(warehouse.QuoteAll) }
+
+// WithQuoting returns d bound to a project's quoting: policy.
+func (d Dialect) WithQuoting(p warehouse.QuotePolicy) warehouse.Dialect { d.Quote = &p; return d }
+
+// identSQL renders a bare identifier of r (a new or temporary name) under r's policy.
+func (d Dialect) identSQL(r warehouse.Relation, name string) string {
+	return warehouse.QuoteIf(d.QuoteIdent, r.Quote.Or(d.Quoting()).Identifier, name)
 }
 
 var (
-	_ warehouse.Dialect = Dialect{}
-	_ warehouse.DDL     = Dialect{}
+	_ warehouse.QuotingDialect = Dialect{}
+	_ warehouse.DDL            = Dialect{}
 )
 
 // Type is the dispatch name "duckdb".
@@ -41,7 +54,7 @@ func (Dialect) QuoteString(s string) string {
 // database is always included when set, as dbt-duckdb does, so that SQL stays correct when
 // other databases are attached.
 func (d Dialect) RelationSQL(r warehouse.Relation) string {
-	return warehouse.DottedName(d.QuoteIdent, r.Database, r.Schema, r.Identifier)
+	return warehouse.PolicyName(d.QuoteIdent, d.Quoting(), r)
 }
 
 // ExternalSQL reads a file-backed source in place, choosing the reader from the location's
@@ -104,12 +117,12 @@ func (d Dialect) DefaultSchema() string { return d.Schema }
 
 // CreateSchemaSQL creates a schema when it does not exist.
 func (d Dialect) CreateSchemaSQL(database, schema string) string {
-	return "create schema if not exists " + d.RelationSQL(warehouse.Relation{Database: database, Identifier: schema})
+	return "create schema if not exists " + warehouse.SchemaName(d.QuoteIdent, d.Quoting(), database, schema)
 }
 
 // DropSchemaSQL drops a schema and its relations.
 func (d Dialect) DropSchemaSQL(database, schema string) string {
-	return "drop schema if exists " + d.RelationSQL(warehouse.Relation{Database: database, Identifier: schema}) + " cascade"
+	return "drop schema if exists " + warehouse.SchemaName(d.QuoteIdent, d.Quoting(), database, schema) + " cascade"
 }
 
 // kind is the keyword DuckDB's DROP and ALTER need: they refuse an object of the other kind.
@@ -127,14 +140,14 @@ func (d Dialect) DropRelationSQL(r warehouse.Relation) string {
 
 // RenameRelationSQL renames r within its schema.
 func (d Dialect) RenameRelationSQL(r warehouse.Relation, toIdentifier string) string {
-	return "alter " + kind(r) + " " + d.RelationSQL(r) + " rename to " + d.QuoteIdent(toIdentifier)
+	return "alter " + kind(r) + " " + d.RelationSQL(r) + " rename to " + d.identSQL(r, toIdentifier)
 }
 
 // CreateTableAsSQL creates a table from a query. The query goes on lines of its own so a
 // trailing line comment in it cannot swallow the closing parenthesis.
 func (d Dialect) CreateTableAsSQL(r warehouse.Relation, sql string, temporary bool) string {
 	if temporary {
-		return "create temporary table " + d.QuoteIdent(r.Identifier) + " as (\n" + sql + "\n)"
+		return "create temporary table " + d.identSQL(r, r.Identifier) + " as (\n" + sql + "\n)"
 	}
 	return "create table " + d.RelationSQL(r) + " as (\n" + sql + "\n)"
 }

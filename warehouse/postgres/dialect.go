@@ -16,11 +16,24 @@ import (
 type Dialect struct {
 	Database string
 	Schema   string
+	// Quote is the project's quoting: policy; nil is dbt-postgres's default, every part quoted.
+	Quote *warehouse.QuotePolicy
+}
+
+// Quoting is the policy of relations without their own: the project's, else all quoted.
+func (d Dialect) Quoting() warehouse.QuotePolicy { return d.Quote.Or(warehouse.QuoteAll) }
+
+// WithQuoting returns d bound to a project's quoting: policy.
+func (d Dialect) WithQuoting(p warehouse.QuotePolicy) warehouse.Dialect { d.Quote = &p; return d }
+
+// identSQL renders a bare identifier of r (a new or temporary name) under r's policy.
+func (d Dialect) identSQL(r warehouse.Relation, name string) string {
+	return warehouse.QuoteIf(d.QuoteIdent, r.Quote.Or(d.Quoting()).Identifier, name)
 }
 
 var (
-	_ warehouse.Dialect = Dialect{}
-	_ warehouse.DDL     = Dialect{}
+	_ warehouse.QuotingDialect = Dialect{}
+	_ warehouse.DDL            = Dialect{}
 
 	_ warehouse.IdentifierLimit = Dialect{}
 )
@@ -42,7 +55,7 @@ func (Dialect) QuoteString(s string) string {
 // RelationSQL renders "database"."schema"."identifier", leaving out empty parts, as
 // dbt-postgres does (PostgreSQL accepts the database part when it is the current one).
 func (d Dialect) RelationSQL(r warehouse.Relation) string {
-	return warehouse.DottedName(d.QuoteIdent, r.Database, r.Schema, r.Identifier)
+	return warehouse.PolicyName(d.QuoteIdent, d.Quoting(), r)
 }
 
 // ExternalSQL is "": PostgreSQL cannot read a file in place inside a query; sources are
@@ -58,12 +71,12 @@ func (d Dialect) DefaultSchema() string { return d.Schema }
 // CreateSchemaSQL creates a schema when it does not exist. PostgreSQL's CREATE SCHEMA takes
 // no database part, so only the schema is named.
 func (d Dialect) CreateSchemaSQL(_, schema string) string {
-	return "create schema if not exists " + d.QuoteIdent(schema)
+	return "create schema if not exists " + warehouse.QuoteIf(d.QuoteIdent, d.Quoting().Schema, schema)
 }
 
 // DropSchemaSQL drops a schema and everything in it.
 func (d Dialect) DropSchemaSQL(_, schema string) string {
-	return "drop schema if exists " + d.QuoteIdent(schema) + " cascade"
+	return "drop schema if exists " + warehouse.QuoteIf(d.QuoteIdent, d.Quoting().Schema, schema) + " cascade"
 }
 
 // kind is the keyword DROP and ALTER need: PostgreSQL refuses an object of another kind.
@@ -86,14 +99,14 @@ func (d Dialect) DropRelationSQL(r warehouse.Relation) string {
 // RenameRelationSQL renames r within its schema. Dependent views follow the renamed
 // relation, as PostgreSQL binds them by object, not by name.
 func (d Dialect) RenameRelationSQL(r warehouse.Relation, toIdentifier string) string {
-	return "alter " + kind(r) + " " + d.RelationSQL(r) + " rename to " + d.QuoteIdent(toIdentifier)
+	return "alter " + kind(r) + " " + d.RelationSQL(r) + " rename to " + d.identSQL(r, toIdentifier)
 }
 
 // CreateTableAsSQL creates a table from a query. The query goes on lines of its own so a
 // trailing line comment in it cannot swallow the closing parenthesis.
 func (d Dialect) CreateTableAsSQL(r warehouse.Relation, sql string, temporary bool) string {
 	if temporary {
-		return "create temporary table " + d.QuoteIdent(r.Identifier) + " as (\n" + sql + "\n)"
+		return "create temporary table " + d.identSQL(r, r.Identifier) + " as (\n" + sql + "\n)"
 	}
 	return "create table " + d.RelationSQL(r) + " as (\n" + sql + "\n)"
 }

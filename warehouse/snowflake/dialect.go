@@ -3,10 +3,11 @@
 // follows dbt-snowflake's profile fields and SQL conventions (CREATE OR REPLACE, DDL that
 // commits on its own, fully qualified renames).
 //
-// Identifiers: gdbt always quotes ("DB"."SCHEMA"."ID"), as dbt-snowflake does with quoting
-// enabled, so a name keeps the case it was written in. Snowflake upper-cases unquoted
-// names, so a relation created by hand as orders is listed as ORDERS; the relation cache
-// matches identifiers case-insensitively, which finds it either way.
+// Identifiers follow dbt-snowflake's quoting: by default nothing is quoted
+// (analytics.marts.dim_orders), so Snowflake folds the names to upper case and every
+// consumer's unquoted SQL reaches them; a project's `quoting:` (bound with WithQuoting) or a
+// source's quotes the parts it names, keeping their case. The relation cache matches
+// identifiers case-insensitively, which finds DIM_ORDERS for dim_orders as Snowflake does.
 package snowflake
 
 import (
@@ -19,12 +20,37 @@ import (
 type Dialect struct {
 	Database string
 	Schema   string
+	// Quote is the project's quoting: policy; nil is dbt-snowflake's default, nothing quoted.
+	Quote *warehouse.QuotePolicy
 }
 
 var (
-	_ warehouse.Dialect = Dialect{}
-	_ warehouse.DDL     = Dialect{}
+	_ warehouse.QuotingDialect = Dialect{}
+	_ warehouse.DDL            = Dialect{}
 )
+
+// Quoting is the policy of relations without their own: the project's, else none quoted.
+func (d Dialect) Quoting() warehouse.QuotePolicy { return d.Quote.Or(warehouse.QuotePolicy{}) }
+
+// WithQuoting returns d bound to a project's quoting: policy.
+func (d Dialect) WithQuoting(p warehouse.QuotePolicy) warehouse.Dialect { d.Quote = &p; return d }
+
+// quoteIf quotes name when on, else leaves it for Snowflake to fold.
+func (d Dialect) quoteIf(on bool, name string) string {
+	if on {
+		return d.QuoteIdent(name)
+	}
+	return name
+}
+
+// CatalogName is how Snowflake stores a name written quoted (as written) or unquoted
+// (folded to upper case): what information_schema and SHOW report for it.
+func CatalogName(name string, quoted bool) string {
+	if quoted {
+		return name
+	}
+	return strings.ToUpper(name)
+}
 
 // Type is the dispatch name "snowflake".
 func (Dialect) Type() string { return "snowflake" }
@@ -41,9 +67,10 @@ func (Dialect) QuoteString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(s) + "'"
 }
 
-// RelationSQL renders "database"."schema"."identifier", leaving out empty parts.
+// RelationSQL renders database.schema.identifier, each part quoted as r's policy (or the
+// dialect's) says, leaving out empty parts.
 func (d Dialect) RelationSQL(r warehouse.Relation) string {
-	return warehouse.DottedName(d.QuoteIdent, r.Database, r.Schema, r.Identifier)
+	return warehouse.PolicyName(d.QuoteIdent, d.Quoting(), r)
 }
 
 // ExternalSQL is "": Snowflake cannot read the client's files in place, so they are loaded
@@ -57,7 +84,7 @@ func (d Dialect) DefaultDatabase() string { return d.Database }
 func (d Dialect) DefaultSchema() string { return d.Schema }
 
 func (d Dialect) schemaSQL(database, schema string) string {
-	return d.RelationSQL(warehouse.Relation{Database: database, Identifier: schema})
+	return warehouse.SchemaName(d.QuoteIdent, d.Quoting(), database, schema)
 }
 
 // CreateSchemaSQL creates database.schema when it does not exist.
@@ -94,7 +121,7 @@ func (d Dialect) RenameRelationSQL(r warehouse.Relation, toIdentifier string) st
 // its own so a trailing line comment cannot swallow the parenthesis.
 func (d Dialect) CreateTableAsSQL(r warehouse.Relation, sql string, temporary bool) string {
 	if temporary {
-		return "create or replace temporary table " + d.QuoteIdent(r.Identifier) + " as (\n" + sql + "\n)"
+		return "create or replace temporary table " + d.quoteIf(r.Quote.Or(d.Quoting()).Identifier, r.Identifier) + " as (\n" + sql + "\n)"
 	}
 	return "create or replace table " + d.RelationSQL(r) + " as (\n" + sql + "\n)"
 }

@@ -14,13 +14,55 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // TestDialectGolden renders every DDL builder into one golden file, so a change in the SQL
-// gdbt sends Snowflake shows up in review.
+// gdbt sends Snowflake shows up in review: first under dbt-snowflake's default policy
+// (nothing quoted), then under a project's quoting: with every part quoted, then relations
+// carrying their own policy (a source's quoting:).
 func TestDialectGolden(t *testing.T) {
-	d := Dialect{Database: "ANALYTICS", Schema: "dbt_dev"}
-	tab := warehouse.Relation{Database: "ANALYTICS", Schema: "dbt_dev", Identifier: "orders", Type: "table"}
-	view := warehouse.Relation{Database: "ANALYTICS", Schema: "dbt_dev", Identifier: `we"ird`, Type: "view"}
 	var b strings.Builder
 	line := func(name, sql string) { fmt.Fprintf(&b, "-- %s\n%s\n\n", name, sql) }
+	base := Dialect{Database: "ANALYTICS", Schema: "dbt_dev"}
+	for _, c := range []struct {
+		title string
+		d     Dialect
+	}{
+		{"default quoting (none)", base},
+		{"quoting: all true", base.WithQuoting(warehouse.QuoteAll).(Dialect)},
+	} {
+		fmt.Fprintf(&b, "---- %s\n\n", c.title)
+		dialectLines(t, c.d, line)
+	}
+	b.WriteString("---- relations with their own policy\n\n")
+	own := warehouse.QuotePolicy{Identifier: true}
+	r := warehouse.Relation{Database: "ANALYTICS", Schema: "raw", Identifier: "Orders", Quote: &own}
+	line("identifier quoted, default dialect", base.RelationSQL(r))
+	line("identifier quoted, quoting: all true", base.WithQuoting(warehouse.QuoteAll).RelationSQL(r))
+	line("rename keeps the identifier policy", base.RenameRelationSQL(r, "Orders__dbt_backup"))
+	line("temporary keeps the identifier policy", base.CreateTableAsSQL(r, "select 1", true))
+	path := filepath.Join("testdata", "dialect.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); got != string(want) {
+		t.Errorf("dialect SQL differs from %s (run with -update to accept):\n%s", path, got)
+	}
+	if base.TransactionalDDL() {
+		t.Error("TransactionalDDL() = true; Snowflake DDL commits on its own")
+	}
+	if _, err := base.TypeSQL("geography"); err == nil {
+		t.Error("TypeSQL(geography) succeeded")
+	}
+}
+
+// dialectLines writes every builder of d through line.
+func dialectLines(t *testing.T, d Dialect, line func(name, sql string)) {
+	tab := warehouse.Relation{Database: "ANALYTICS", Schema: "dbt_dev", Identifier: "orders", Type: "table"}
+	view := warehouse.Relation{Database: "ANALYTICS", Schema: "dbt_dev", Identifier: `we"ird`, Type: "view"}
 	line("relation", d.RelationSQL(tab))
 	line("relation without database", d.RelationSQL(warehouse.Relation{Schema: "s", Identifier: "x"}))
 	line("create schema", d.CreateSchemaSQL("ANALYTICS", "dbt_dev"))
@@ -40,25 +82,6 @@ func TestDialectGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		line(k, typ)
-	}
-	path := filepath.Join("testdata", "dialect.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := b.String(); got != string(want) {
-		t.Errorf("dialect SQL differs from %s (run with -update to accept):\n%s", path, got)
-	}
-	if d.TransactionalDDL() {
-		t.Error("TransactionalDDL() = true; Snowflake DDL commits on its own")
-	}
-	if _, err := d.TypeSQL("geography"); err == nil {
-		t.Error("TypeSQL(geography) succeeded")
 	}
 }
 

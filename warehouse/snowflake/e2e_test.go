@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/gdbt-dev/gdbt/compiler"
+	"github.com/gdbt-dev/gdbt/warehouse/snowflake"
 	"github.com/gdbt-dev/gdbt/warehouse/warehousetest"
 )
 
@@ -45,7 +47,11 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 	a := openFields(t, srv.Fields("analytics"))
-	_, tab, err := a.Execute(context.Background(), `select count(*) from "analytics"."people_summary"`, true)
+	// dbt-snowflake's default quoting: names unquoted, so the catalog holds them folded.
+	if got := catalogNames(t, a, srv.Database, "analytics"); !got["PEOPLE_SUMMARY"] || !got["PEOPLE"] || got["people_summary"] {
+		t.Errorf("catalog = %v, want PEOPLE_SUMMARY and PEOPLE (folded), no people_summary", got)
+	}
+	_, tab, err := a.Execute(context.Background(), `select count(*) from analytics.people_summary`, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +67,7 @@ func TestEndToEnd(t *testing.T) {
 	if !strings.HasPrefix(second["events"], "success") {
 		t.Fatalf("second build: events: %s\nconsole:\n%s", second["events"], log.ConsoleText())
 	}
-	_, tab, err = a.Execute(context.Background(), `select id, batch from "analytics"."events" order by id`, true)
+	_, tab, err = a.Execute(context.Background(), `select id, batch from analytics.events order by id`, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,10 +75,10 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("events after merge = %s, want %s", got, want)
 	}
 	for _, c := range []struct{ sql, want string }{
-		{`select count(*), max(batch) from "analytics"."events_append"`, "[[4 2]]"},
-		{`select count(*), min(batch) from "analytics"."events_delete_insert"`, "[[3 2]]"},
-		{`select count(*), count(dbt_valid_to) from "analytics"."people_check"`, "[[4 1]]"},
-		{`select count(*), count(dbt_valid_to) from "analytics"."people_ts"`, "[[4 1]]"},
+		{`select count(*), max(batch) from analytics.events_append`, "[[4 2]]"},
+		{`select count(*), min(batch) from analytics.events_delete_insert`, "[[3 2]]"},
+		{`select count(*), count(dbt_valid_to) from analytics.people_check`, "[[4 1]]"},
+		{`select count(*), count(dbt_valid_to) from analytics.people_ts`, "[[4 1]]"},
 	} {
 		_, tab, err := a.Execute(context.Background(), c.sql, true)
 		if err != nil {
@@ -82,5 +88,63 @@ func TestEndToEnd(t *testing.T) {
 		if got := fmt.Sprint(tab.Rows); got != c.want {
 			t.Errorf("%s = %s, want %s", c.sql, got, c.want)
 		}
+	}
+}
+
+// catalogNames lists the relations of a schema as the catalog spells them.
+func catalogNames(t *testing.T, a *snowflake.Adapter, database, schema string) map[string]bool {
+	t.Helper()
+	rels, err := a.ListRelations(context.Background(), database, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, r := range rels {
+		out[r.Identifier] = true
+	}
+	return out
+}
+
+// TestEndToEndQuotedIdentifiers builds the same project with `quoting: {identifier: true}`:
+// the identifiers are quoted, so the catalog keeps them lower case, while the schema,
+// unquoted, is folded; the second build finds the relations the first made (the
+// incremental models merge rather than rebuild).
+func TestEndToEndQuotedIdentifiers(t *testing.T) {
+	srv := startFake(t)
+	u, err := url.Parse(fmt.Sprint("http://", srv.Fields("x")["host"], ":", srv.Fields("x")["port"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GDBT_TEST_SF_DB", srv.Database)
+	t.Setenv("GDBT_TEST_SF_SCHEMA", "quoted")
+	t.Setenv("GDBT_TEST_SF_HOST", u.Hostname())
+	t.Setenv("GDBT_TEST_SF_PORT", u.Port())
+	dir := warehousetest.WriteTxtar(t, filepath.Join("testdata", "project.txtar"))
+	proj := filepath.Join(dir, "dbt_project.yml")
+	b, err := os.ReadFile(proj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(proj, append(b, "quoting:\n  identifier: true\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for batch := 1; batch <= 2; batch++ {
+		st := warehousetest.BuildProject(t, compiler.Options{ProjectDir: dir, ProfilesDir: dir, Vars: fmt.Sprintf("{batch: %d}", batch)}, 3, "target")
+		for _, name := range []string{"people", "stg_people", "people_summary", "events"} {
+			if !strings.HasPrefix(st.Status[name], "success") {
+				t.Errorf("build %d: %s: %s\nconsole:\n%s", batch, name, st.Status[name], st.ConsoleText())
+			}
+		}
+	}
+	a := openFields(t, srv.Fields("quoted"))
+	if got := catalogNames(t, a, srv.Database, "QUOTED"); !got["people_summary"] || !got["events"] || got["PEOPLE_SUMMARY"] {
+		t.Errorf("catalog = %v, want people_summary and events (quoted, lower case)", got)
+	}
+	_, tab, err := a.Execute(context.Background(), `select id, batch from quoted."events" order by id`, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(tab.Rows), "[[1 1] [2 1] [3 2]]"; got != want {
+		t.Errorf("events after merge = %s, want %s", got, want)
 	}
 }

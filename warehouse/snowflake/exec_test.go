@@ -58,12 +58,13 @@ func TestScriptSplitIntoStatements(t *testing.T) {
 }
 
 // TestSeedReplacesView loads a seed where a view of the same name stands: the view is
-// dropped as a view, which Snowflake requires.
+// dropped as a view, which Snowflake requires. Both names are unquoted (dbt-snowflake's
+// default), so the catalog knows them as S.
 func TestSeedReplacesView(t *testing.T) {
 	srv := startFake(t)
 	a := openFields(t, srv.Fields("main"))
 	ctx := context.Background()
-	if _, _, err := a.Execute(ctx, `create or replace view "GDBT_DB"."main"."s" as (select 1 as x)`, false); err != nil {
+	if _, _, err := a.Execute(ctx, `create or replace view GDBT_DB."main".s as (select 1 as x)`, false); err != nil {
 		t.Fatal(err)
 	}
 	p := filepath.Join(t.TempDir(), "s.csv")
@@ -78,7 +79,7 @@ func TestSeedReplacesView(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rels) != 1 || rels[0].Identifier != "s" || rels[0].Type != "table" {
-		t.Errorf("relations = %+v, want the table s only", rels)
+	if len(rels) != 1 || rels[0].Identifier != "S" || rels[0].Type != "table" {
+		t.Errorf("relations = %+v, want the table S only", rels)
 	}
 }

@@ -60,7 +60,7 @@ func TestInstacartRealAccount(t *testing.T) {
 	a := openFields(t, f)
 	t.Cleanup(func() {
 		for _, s := range []string{f["schema"].(string), f["schema"].(string) + "_dbt_test__audit"} {
-			a.Execute(context.Background(), fmt.Sprintf(`drop schema if exists "%s"."%s" cascade`, f["database"], s), false)
+			a.Execute(context.Background(), fmt.Sprintf(`drop schema if exists %s.%s cascade`, f["database"], s), false)
 		}
 	})
 	instacartVsDuckDB(t, f, 0.005)
@@ -80,8 +80,10 @@ func instacartVsDuckDB(t *testing.T, sfFields map[string]any, tol float64) {
 	dir := copyInstacart(t, sfFields, filepath.Join(t.TempDir(), "duck.duckdb"))
 	vars := fmt.Sprintf("{instacart_raw_dir: %q, instacart_raw_ext: csv}", raw)
 	ctx := context.Background()
-	db := fmt.Sprintf("%q.", sfFields["database"])
-	schema := fmt.Sprintf("%q.", sfFields["schema"])
+	// Names unquoted, as dbt-snowflake's default quoting builds them: Snowflake folds them
+	// to upper case, and so does this SQL.
+	db := fmt.Sprintf("%s.", sfFields["database"])
+	schema := fmt.Sprintf("%s.", sfFields["schema"])
 
 	// Load through the run-operation, as `gdbt run-operation load_instacart_raw -t sf` does.
 	p, sf := openTarget(t, dir, "sf", vars)
@@ -90,7 +92,7 @@ func instacartVsDuckDB(t *testing.T, sfFields map[string]any, tol float64) {
 	}
 	for name, want := range map[string]int64{"orders": csvLines(t, raw, "orders"), "order_products__prior": csvLines(t, raw, "order_products__prior"),
 		"products": csvLines(t, raw, "products")} {
-		if got := count(t, sf, db+`"instacart_raw"."`+name+`"`); got != want {
+		if got := count(t, sf, db+`instacart_raw.`+name); got != want {
 			t.Errorf("instacart_raw.%s has %d rows, the file %d", name, got, want)
 		}
 	}
@@ -122,8 +124,20 @@ func instacartVsDuckDB(t *testing.T, sfFields map[string]any, tol float64) {
 		}
 	}
 	sort.Slice(models, func(i, j int) bool { return models[i].Name < models[j].Name })
+	// The catalog knows them by their folded names, as any consumer's unquoted SQL does.
+	listed, err := sf.ListRelations(ctx, fmt.Sprint(sfFields["database"]), fmt.Sprint(sfFields["schema"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inCatalog := map[string]bool{}
+	for _, r := range listed {
+		inCatalog[r.Identifier] = true
+	}
 	for _, n := range models {
-		rel := `"` + n.Name + `"`
+		if !inCatalog[strings.ToUpper(n.Name)] {
+			t.Errorf("%s: not in the catalog as %s (listed: %d relations)", n.Name, strings.ToUpper(n.Name), len(listed))
+		}
+		rel := n.Name
 		got, want := count(t, sf, db+schema+rel), count(t, duck, rel)
 		if got != want || got == 0 {
 			t.Errorf("%s: %d rows on snowflake, %d on duckdb", n.Name, got, want)
@@ -137,7 +151,7 @@ func instacartVsDuckDB(t *testing.T, sfFields map[string]any, tol float64) {
 		{"stg_products", "count(distinct product_name), sum(length(product_name))"},
 		{"instacart_predictions_output", "count(distinct user_id), sum(reorder_probability)"},
 	} {
-		_, st, err := sf.Execute(ctx, "select "+c.exprs+" from "+db+schema+`"`+c.table+`"`, true)
+		_, st, err := sf.Execute(ctx, "select "+c.exprs+" from "+db+schema+c.table, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,7 +178,7 @@ func instacartVsDuckDB(t *testing.T, sfFields map[string]any, tol float64) {
 		}
 		return out
 	}
-	s, d := metrics(sf, db+schema+`"eval_metrics"`), metrics(duck, "eval_metrics")
+	s, d := metrics(sf, db+schema+"eval_metrics"), metrics(duck, "eval_metrics")
 	t.Logf("eval_metrics: snowflake AUC %.6f log loss %.6f; duckdb AUC %.6f log loss %.6f (%v held-out rows)", s[0], s[1], d[0], d[1], s[2])
 	if s[2] != d[2] {
 		t.Errorf("held-out rows: %v on snowflake, %v on duckdb", s[2], d[2])

@@ -14,7 +14,7 @@ func (d Dialect) infoSchema(database, view string) string {
 	if database == "" {
 		database = d.Database
 	}
-	return d.QuoteIdent(database) + ".information_schema." + view
+	return d.quoteIf(d.Quoting().Database, database) + ".information_schema." + view
 }
 
 // ListRelations lists the tables and views of one schema from information_schema.tables.
@@ -45,12 +45,14 @@ func (a *Adapter) ListRelations(ctx context.Context, database, schema string) ([
 }
 
 // Columns lists r's columns in order from information_schema.columns; the identifier
-// matches exactly (gdbt creates quoted names), the schema case-insensitively.
+// matches as Snowflake resolves it (exactly when quoted, folded to upper case when not),
+// the schema case-insensitively.
 func (a *Adapter) Columns(ctx context.Context, r warehouse.Relation) ([]warehouse.Column, error) {
 	d := a.dialect
+	ident := CatalogName(r.Identifier, r.Quote.Or(d.Quoting()).Identifier)
 	q := "select column_name, data_type from " + d.infoSchema(r.Database, "columns") +
 		" where upper(table_schema) = upper(" + d.QuoteString(r.Schema) + ") and table_name = " +
-		d.QuoteString(r.Identifier) + " order by ordinal_position"
+		d.QuoteString(ident) + " order by ordinal_position"
 	_, t, err := a.Execute(ctx, q, true)
 	if err != nil {
 		return nil, err

@@ -78,9 +78,12 @@ func newHarness(t *testing.T, a warehouse.Adapter) *harness {
 	return h
 }
 
-// rel names a relation of the subtest's schema.
+// rel names a relation of the subtest's schema, every part quoted so that mixed-case and
+// odd names round-trip on every engine (Snowflake's unquoted default, which folds them, is
+// tested in its own package).
 func (h *harness) rel(id, typ string) warehouse.Relation {
-	return warehouse.Relation{Database: h.db, Schema: h.schema, Identifier: id, Type: typ}
+	q := warehouse.QuoteAll
+	return warehouse.Relation{Database: h.db, Schema: h.schema, Identifier: id, Type: typ, Quote: &q}
 }
 
 func (h *harness) exec(t *testing.T, sql string) {

@@ -33,10 +33,28 @@ var rewrites = []struct {
 	{regexp.MustCompile(`(?i)system\$wait\(\s*\d+\s*\)`), "(select count(*) from range(1000000000) a, range(1000000) b where a.range + b.range = 3)"},
 }
 
-// Rewrite applies the rewrite list to one statement.
+// Rewrite applies the rewrite list to one statement, then folds the names it creates.
 func Rewrite(q string) string {
 	for _, r := range rewrites {
 		q = r.re.ReplaceAllString(q, r.repl)
 	}
-	return strings.TrimSpace(q)
+	return strings.TrimSpace(foldCreated(q))
+}
+
+// createdName finds the name a CREATE TABLE/VIEW/SCHEMA or an ALTER … RENAME TO gives: group
+// 1 is what precedes its last part, group 2 that part when it is unquoted.
+var createdName = regexp.MustCompile(`(?is)(\bcreate\s+(?:or\s+replace\s+)?(?:(?:local\s+|global\s+)?(?:temporary|temp|transient)\s+)?(?:table|view|schema)\s+(?:if\s+not\s+exists\s+)?(?:(?:"(?:[^"]|"")*"|\w+)\.)*|\brename\s+to\s+)(\w+)`)
+
+// foldCreated upper-cases the unquoted last part of a name being created or renamed to, as
+// Snowflake folds unquoted identifiers: its catalog (information_schema, SHOW) then reports
+// DIM_ORDERS for dim_orders, as a real account does. DuckDB resolves names
+// case-insensitively, so later references still find the object whatever their case; a
+// quoted name keeps the case it was written in.
+// Only the first match is the statement's own; later ones sit in its query or literals.
+func foldCreated(q string) string {
+	m := createdName.FindStringSubmatchIndex(q)
+	if m == nil || (m[5] < len(q) && q[m[5]] == '.') { // a qualifier of a quoted name
+		return q
+	}
+	return q[:m[4]] + strings.ToUpper(q[m[4]:m[5]]) + q[m[5]:]
 }

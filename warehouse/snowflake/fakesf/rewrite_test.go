@@ -15,6 +15,16 @@ func TestRewrite(t *testing.T) {
 		{"select 1 as timestamp_ntz_col", "select 1 as timestamp_ntz_col"},
 		{"select convert_timezone('UTC', current_timestamp()) as t", "select timezone('UTC', current_timestamp) as t"},
 		{"select convert_timezone('UTC', 'Europe/Paris', x) as t", "select convert_timezone('UTC', 'Europe/Paris', x) as t"},
+		// Unquoted created names fold to upper case; quoted ones and qualifiers stay.
+		{"create or replace table db.marts.dim_orders as (select 1 as x)", "create or replace table db.marts.DIM_ORDERS as (select 1 as x)"},
+		{`create or replace view db.marts."dim_orders" as (select 1)`, `create or replace view db.marts."dim_orders" as (select 1)`},
+		{`create table db."Marts".t2 as (select 1)`, `create table db."Marts".T2 as (select 1)`},
+		{`create table db.marts."t" as (select 1)`, `create table db.marts."t" as (select 1)`},
+		{"create schema if not exists db.marts", "create schema if not exists db.MARTS"},
+		{"create or replace temporary table t__dbt_tmp as (\nselect 1\n)", "create or replace temporary table T__DBT_TMP as (\nselect 1\n)"},
+		{"alter table db.s.t rename to db.s.t2", "alter table db.s.t rename to T2"},
+		{`alter table db.s.t rename to db.s."t2"`, `alter table db.s.t rename to "t2"`},
+		{"/* {\"app\": \"gdbt\"} */ create view s.v as (select 'create table x' as c)", "/* {\"app\": \"gdbt\"} */ create view s.V as (select 'create table x' as c)"},
 	}
 	for _, c := range cases {
 		if got := Rewrite(c.in); got != c.want {
