@@ -26,10 +26,13 @@
 
   lbfgs: each scan computes, per row, the score u = w.z and the direction's v = d.z once,
   then for the step a = 1 the loss and the full gradient at w + a d, and for the backup steps
-  0.5, 0.25, 0.1 the loss and the directional derivative. a = 1 is taken when it decreases
-  the loss enough (Armijo); otherwise the best backup meeting Armijo (preferring one that also
-  meets the strong Wolfe curvature condition) is evaluated with its gradient by the next
-  scan; if none, the next scan tries the steps ten times shorter along the same direction. Results: the model table (feature, weight, mean, std; weights on
+  0.5, 0.25, 0.1 the loss and the directional derivative (the first scan, whose step scale
+  is a guess, gets the full gradient at all four). a = 1 is taken when it decreases the loss
+  enough (Armijo); otherwise the best backup meeting Armijo (preferring one that also meets
+  the strong Wolfe curvature condition) is evaluated with its gradient by the next scan; if
+  none, the next scan tries the steps ten times shorter along the same direction.
+
+  Results: the model table (feature, weight, mean, std; weights on
   the standardized scale, the intercept as feature '(intercept)') and <name>__history
   (iteration, loss, grad_norm, step_size, duration_s). Score with logistic_regression_score().
 -#}
