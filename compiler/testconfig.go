@@ -41,6 +41,7 @@ func (p *projectImpl) captureTestConfigs(m *manifest.Manifest) {
 			continue
 		}
 		n := m.Nodes[id]
+		n.Config = ownTestConfig(n.Config) // never merge into the shared default (testConfig)
 		MergeConfig(n.Config, call)
 		for k, v := range call {
 			n.UnrenderedConfig[NormalizeConfigKey(k)] = v

@@ -394,10 +394,7 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 	if testedNode != nil {
 		n.AttachedNode = testedNode.UniqueID
 	}
-	cfg := p.defaultConfig("test")
-	MergeConfig(cfg, ResolveProjectConfig(p.rootPC, f.Package.Config, "test", fqn))
-	MergeConfig(cfg, td.Config)
-	n.Config = cfg
+	n.Config = p.testConfig(ResolveProjectConfig(p.rootPC, f.Package.Config, "test", fqn), td.Config) // may be shared: testconfig_shared.go
 	for k, v := range td.Config {
 		n.UnrenderedConfig[NormalizeConfigKey(k)] = v
 	}
