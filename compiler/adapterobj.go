@@ -55,7 +55,7 @@ func (o *adapterObj) method(name string) hostFunc {
 	case "get_relation":
 		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
 			a := bindArgs(args, kw, "database", "schema", "identifier")
-			r, err := rs.getRelation(str(a["database"]), str(a["schema"]), str(a["identifier"]))
+			r, err := rs.findRelation(str(a["database"]), str(a["schema"]), str(a["identifier"]), nil)
 			if err != nil || r == nil {
 				return nil, err
 			}

@@ -197,7 +197,7 @@ func fnIsIncremental(c *jinja.Call, _ []jinja.Value, _ []jinja.KeywordArg) (jinj
 	if rs.node.Materialized() != "incremental" || rs.shouldFullRefresh() {
 		return false, nil
 	}
-	r, err := rs.getRelation(rs.node.Database, rs.node.Schema, rs.node.Alias)
+	r, err := rs.findRelation(rs.node.Database, rs.node.Schema, rs.node.Alias, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +223,7 @@ func fnLoadRelation(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (j
 	if err != nil {
 		return nil, err
 	}
-	r, err := rs.getRelation(rel.r.Database, rel.r.Schema, rel.r.Identifier)
+	r, err := rs.findRelation(rel.r.Database, rel.r.Schema, rel.r.Identifier, rel.r.Quote)
 	if err != nil || r == nil {
 		return nil, err
 	}

@@ -140,3 +140,27 @@ func mergedQuoting(source, table map[string]any) map[string]any {
 	}
 	return m
 }
+
+// findRelation is getRelation matched the way the engine resolves the name written under
+// policy q (nil: the dialect's): the cache matches case-insensitively, which is what DuckDB
+// and an unquoted Snowflake name do, but on Snowflake a quoted "orders" is not ORDERS. A
+// cached relation gdbt created carries its policy, so its catalog spelling is folded from it.
+func (rs *renderState) findRelation(db, schema, ident string, q *warehouse.QuotePolicy) (*warehouse.Relation, error) {
+	r, err := rs.getRelation(db, schema, ident)
+	if err != nil || r == nil {
+		return r, err
+	}
+	f, ok := rs.dialect().(warehouse.NameFolder)
+	if !ok {
+		return r, nil
+	}
+	quoted := q.Or(newRelation(rs.dialect(), "", "", "", "").policy()).Identifier
+	stored := r.Identifier
+	if r.Quote != nil {
+		stored = f.FoldName(r.Identifier, r.Quote.Identifier)
+	}
+	if stored != f.FoldName(ident, quoted) {
+		return nil, nil
+	}
+	return r, nil
+}

@@ -172,6 +172,9 @@ func (c *Cache) Rename(r Relation, toIdentifier string) {
 		}
 		delete(e.rels, strings.ToLower(r.Identifier))
 		old.Identifier = toIdentifier
+		if r.Quote != nil {
+			old.Quote = r.Quote // the new name is written under the renamer's policy
+		}
 		e.rels[strings.ToLower(toIdentifier)] = old
 	}
 }

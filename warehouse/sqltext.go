@@ -59,6 +59,14 @@ type QuotingDialect interface {
 	WithQuoting(p QuotePolicy) Dialect
 }
 
+// NameFolder is a Dialect whose engine stores an unquoted name folded and a quoted one as
+// written, and tells them apart (Snowflake: orders is ORDERS, "orders" another object), so a
+// name found case-insensitively is the one meant only if the folds agree.
+type NameFolder interface {
+	// FoldName is how the catalog spells name written quoted or unquoted.
+	FoldName(name string, quoted bool) string
+}
+
 // PolicyName renders r's non-empty parts joined by dots, each quoted with quote where r's
 // own policy (def when it has none) says so, e.g. analytics.marts."dim_orders".
 func PolicyName(quote func(string) string, def QuotePolicy, r Relation) string {

@@ -43,6 +43,11 @@ func (d Dialect) quoteIf(on bool, name string) string {
 	return name
 }
 
+// FoldName is CatalogName: Snowflake tells ORDERS and "orders" apart.
+func (Dialect) FoldName(name string, quoted bool) string { return CatalogName(name, quoted) }
+
+var _ warehouse.NameFolder = Dialect{}
+
 // CatalogName is how Snowflake stores a name written quoted (as written) or unquoted
 // (folded to upper case): what information_schema and SHOW report for it.
 func CatalogName(name string, quoted bool) string {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gdbt-dev/gdbt/compiler"
+	"github.com/gdbt-dev/gdbt/warehouse/adapters"
 	"github.com/gdbt-dev/gdbt/warehouse/snowflake"
 	"github.com/gdbt-dev/gdbt/warehouse/warehousetest"
 )
@@ -50,6 +51,10 @@ func TestEndToEnd(t *testing.T) {
 	// dbt-snowflake's default quoting: names unquoted, so the catalog holds them folded.
 	if got := catalogNames(t, a, srv.Database, "analytics"); !got["PEOPLE_SUMMARY"] || !got["PEOPLE"] || got["people_summary"] {
 		t.Errorf("catalog = %v, want PEOPLE_SUMMARY and PEOPLE (folded), no people_summary", got)
+	}
+	// get_relation finds people_summary as written (PEOPLE_SUMMARY); quoted, it is another name.
+	if got := probeRelations(t, dir, true); got != "[true true false]" {
+		t.Errorf("probe (found as written, load_relation, load_relation quoted) = %s, want [true true false]", got)
 	}
 	_, tab, err := a.Execute(context.Background(), `select count(*) from analytics.people_summary`, true)
 	if err != nil {
@@ -136,6 +141,9 @@ func TestEndToEndQuotedIdentifiers(t *testing.T) {
 			}
 		}
 	}
+	if got := probeRelations(t, dir, false); got != "[true true false]" {
+		t.Errorf("probe (found as written, load_relation, load_relation unquoted) = %s, want [true true false]", got)
+	}
 	a := openFields(t, srv.Fields("quoted"))
 	if got := catalogNames(t, a, srv.Database, "QUOTED"); !got["people_summary"] || !got["events"] || got["PEOPLE_SUMMARY"] {
 		t.Errorf("catalog = %v, want people_summary and events (quoted, lower case)", got)
@@ -147,4 +155,37 @@ func TestEndToEndQuotedIdentifiers(t *testing.T) {
 	if got, want := fmt.Sprint(tab.Rows), "[[1 1] [2 1] [3 2]]"; got != want {
 		t.Errorf("events after merge = %s, want %s", got, want)
 	}
+}
+
+// probeMacro asks for people_summary as the project's policy writes it, and as the other
+// quoting of its identifier writes it: Snowflake resolves only the first.
+const probeMacro = `{% macro probe(flip) %}
+{%- set r = api.Relation.create(database=target.database, schema=target.schema, identifier='people_summary') -%}
+{%- set other = r.quote(identifier=flip) -%}
+{{ return([adapter.get_relation(database=r.database, schema=r.schema, identifier=r.identifier) is not none, adapter.load_relation(r) is not none, adapter.load_relation(other) is not none]) }}
+{%- endmacro %}`
+
+// probeRelations runs probeMacro in the built project dir on the fake.
+func probeRelations(t *testing.T, dir string, flip bool) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, "macros"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "macros", "probe.sql"), []byte(probeMacro), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := compiler.Load(compiler.Options{ProjectDir: dir, ProfilesDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := adapters.Open(context.Background(), p.Target.Type, p.Target.Fields, p.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	v, err := p.RunOperation(context.Background(), a, "probe", map[string]any{"flip": flip})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(v)
 }
