@@ -59,7 +59,7 @@ func (o *adapterObj) method(name string) hostFunc {
 			if err != nil || r == nil {
 				return nil, err
 			}
-			return newRelation(rs.dialect(), r.Database, r.Schema, r.Identifier, r.Type), nil
+			return rs.foundRelation(*r), nil
 		}
 	case "load_relation":
 		return fnLoadRelation
@@ -101,7 +101,7 @@ func (o *adapterObj) method(name string) hostFunc {
 				return nil, err
 			}
 			for _, r := range rels {
-				out.Items = append(out.Items, newRelation(rs.dialect(), r.Database, r.Schema, r.Identifier, r.Type))
+				out.Items = append(out.Items, rs.foundRelation(r))
 			}
 			return out, nil
 		}

@@ -227,7 +227,7 @@ func fnLoadRelation(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (j
 	if err != nil || r == nil {
 		return nil, err
 	}
-	return newRelation(rs.dialect(), r.Database, r.Schema, r.Identifier, r.Type), nil
+	return rs.foundRelation(*r), nil
 }
 
 // ---- vars ----

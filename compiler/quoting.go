@@ -164,3 +164,24 @@ func (rs *renderState) findRelation(db, schema, ident string, q *warehouse.Quote
 	}
 	return r, nil
 }
+
+// foundRelation is a relation the cache or the catalog returned, as templates see it. One
+// gdbt created keeps its policy; one spelled by a folding engine's catalog (Snowflake) quotes
+// the schema and identifier that are not in their folded form, so that "dim_orders" made by
+// a quoted build is not rendered as dim_orders, which is DIM_ORDERS; elsewhere the dialect's
+// policy applies.
+func (rs *renderState) foundRelation(r warehouse.Relation) *relationObj {
+	o := newRelation(rs.dialect(), r.Database, r.Schema, r.Identifier, r.Type)
+	if r.Quote != nil {
+		q := *r.Quote
+		o.r.Quote = &q
+		return o
+	}
+	if f, ok := rs.dialect().(warehouse.NameFolder); ok {
+		q := o.policy()
+		q.Schema = r.Schema != f.FoldName(r.Schema, false)
+		q.Identifier = r.Identifier != f.FoldName(r.Identifier, false)
+		o.r.Quote = &q
+	}
+	return o
+}

@@ -53,8 +53,8 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("catalog = %v, want PEOPLE_SUMMARY and PEOPLE (folded), no people_summary", got)
 	}
 	// get_relation finds people_summary as written (PEOPLE_SUMMARY); quoted, it is another name.
-	if got := probeRelations(t, dir, true); got != "[true true false]" {
-		t.Errorf("probe (found as written, load_relation, load_relation quoted) = %s, want [true true false]", got)
+	if got, want := probeRelations(t, dir, true), "[true true false GDBT_DB.ANALYTICS.PEOPLE_SUMMARY]"; got != want {
+		t.Errorf("probe (found as written, load_relation, load_relation quoted, rendered) = %s, want %s", got, want)
 	}
 	_, tab, err := a.Execute(context.Background(), `select count(*) from analytics.people_summary`, true)
 	if err != nil {
@@ -141,8 +141,8 @@ func TestEndToEndQuotedIdentifiers(t *testing.T) {
 			}
 		}
 	}
-	if got := probeRelations(t, dir, false); got != "[true true false]" {
-		t.Errorf("probe (found as written, load_relation, load_relation unquoted) = %s, want [true true false]", got)
+	if got, want := probeRelations(t, dir, false), `[true true false GDBT_DB.QUOTED."people_summary"]`; got != want {
+		t.Errorf("probe (found as written, load_relation, load_relation unquoted, rendered) = %s, want %s", got, want)
 	}
 	a := openFields(t, srv.Fields("quoted"))
 	if got := catalogNames(t, a, srv.Database, "QUOTED"); !got["people_summary"] || !got["events"] || got["PEOPLE_SUMMARY"] {
@@ -158,11 +158,12 @@ func TestEndToEndQuotedIdentifiers(t *testing.T) {
 }
 
 // probeMacro asks for people_summary as the project's policy writes it, and as the other
-// quoting of its identifier writes it: Snowflake resolves only the first.
+// quoting of its identifier writes it: Snowflake resolves only the first; the relation found
+// renders as the catalog spells it.
 const probeMacro = `{% macro probe(flip) %}
 {%- set r = api.Relation.create(database=target.database, schema=target.schema, identifier='people_summary') -%}
 {%- set other = r.quote(identifier=flip) -%}
-{{ return([adapter.get_relation(database=r.database, schema=r.schema, identifier=r.identifier) is not none, adapter.load_relation(r) is not none, adapter.load_relation(other) is not none]) }}
+{{ return([adapter.get_relation(database=r.database, schema=r.schema, identifier=r.identifier) is not none, adapter.load_relation(r) is not none, adapter.load_relation(other) is not none, adapter.load_relation(r) | string]) }}
 {%- endmacro %}`
 
 // probeRelations runs probeMacro in the built project dir on the fake.
