@@ -10,17 +10,18 @@
 # each with GNU time (wall, peak RSS, CPU) and the load average. Then, on the last build's
 # database: the training table exported to CSV and fitted by scikit-learn (optimum objective,
 # validation AUC) against gdbt's Newton history and AUC, and the model retrained with
-# solver='gradient_descent' for its history. Raw results go to $WORK/results; summarize.py
+# the first-order solver (GD_SOLVER) for its history. Raw results go to $WORK/results; summarize.py
 # prints the tables.
 #
 # usage: bench/instacart/run.sh
 # env:   USERS=3000 (full scale: 206209)  RUNS=3  WORK=/tmp/gdbt-bench-instacart
 #        GDBT=/tmp/gdbt-bench  CATALOG=/work/shared/data/instacart (real products/aisles/
-#        departments if present)  LITERAL_LOCATION=1 (write the data folder literally into
-#        the copy's sources.yml external_location, for builds whose compiler does not render
-#        Jinja there yet; 0 passes it only through --vars)  COMPARE=1 (default below 20,000
+#        departments if present)  LITERAL_LOCATION=0 (1 writes the data folder literally into
+#        the copy's sources.yml external_location, for old builds whose compiler did not render
+#        Jinja there; 0 passes it only through --vars)  COMPARE=1 (default below 20,000
 #        users: check reference.py's features equal gdbt's fct_reorder_training_data)
-#        GD_MAX_ITER=100 (scans for the gradient-descent retraining)
+#        GD_SOLVER=lbfgs (the first-order solver of the retraining: lbfgs or gradient_descent)
+#        GD_MAX_ITER=100 (scans for that retraining)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -29,8 +30,9 @@ RUNS=${RUNS:-3}
 WORK=${WORK:-/tmp/gdbt-bench-instacart}
 GDBT=${GDBT:-/tmp/gdbt-bench}
 CATALOG=${CATALOG:-/work/shared/data/instacart}
-LITERAL_LOCATION=${LITERAL_LOCATION:-1}
+LITERAL_LOCATION=${LITERAL_LOCATION:-0}
 GD_MAX_ITER=${GD_MAX_ITER:-100}
+GD_SOLVER=${GD_SOLVER:-lbfgs}
 COMPARE=${COMPARE:-$([ "$USERS" -le 20000 ] && echo 1 || echo 0)}
 # The Python with pandas and scikit-learn (on Debian, /usr/bin/python3 when a pyenv python3
 # comes first on PATH).
@@ -101,7 +103,8 @@ db=$proj/target/gdbt.duckdb
   "copy (select * from main.instacart_training_input) to '$res/train.csv' (header)" \
   "copy (select * from main.fct_reorder_training_data where split = 'validation') to '$res/valid.csv' (header)" > /dev/null || true
 timed sklearn_fit "$here" "$PY" reference.py --fit "$res/train.csv" "$res/valid.csv" --l2 1.0
-timed gdbt_gd "$proj" "$GDBT" run --select "instacart_model+" --vars "{instacart_raw_dir: $data, instacart_raw_ext: csv, bench_solver: gradient_descent, bench_max_iter: $GD_MAX_ITER}"
+timed gdbt_gd "$proj" "$GDBT" run --select "instacart_model+" --vars "{instacart_raw_dir: $data, instacart_raw_ext: csv, bench_solver: $GD_SOLVER, bench_max_iter: $GD_MAX_ITER}"
+echo "$GD_SOLVER" > "$res/gd_solver.txt"
 "$WORK/bin/duckq" --db "$db" "select * from main.instacart_model__history order by iteration" > "$res/history_gd.tsv" || true
 "$WORK/bin/duckq" --db "$db" "select * from main.eval_metrics" > "$res/eval_metrics_gd.tsv" || true
 if [ "$COMPARE" = 1 ]; then

@@ -105,7 +105,10 @@ def main():
         fit = json.loads(open(fo).read().strip().splitlines()[-1])
     print("\n| solver | scans | final objective | scans to sklearn optimum + 1e-4 | time to it s | total training s | validation AUC | AUC - sklearn AUC |")
     print("|---|---|---|---|---|---|---|---|")
-    for solver, hist, ev in [("newton", "history_newton.tsv", "eval_metrics.tsv"), ("gradient_descent", "history_gd.tsv", "eval_metrics_gd.tsv")]:
+    # The first-order retraining's solver (run.sh's GD_SOLVER) is recorded beside its history.
+    sf = os.path.join(res, "gd_solver.txt")
+    first_order = open(sf).read().strip() if os.path.exists(sf) else "gradient_descent"
+    for solver, hist, ev in [("newton", "history_newton.tsv", "eval_metrics.tsv"), (first_order, "history_gd.tsv", "eval_metrics_gd.tsv")]:
         h = read_tsv(os.path.join(res, hist))
         e = read_tsv(os.path.join(res, ev))
         if not h:
