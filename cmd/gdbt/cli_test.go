@@ -119,6 +119,9 @@ func TestExitCodes(t *testing.T) {
 		{"parse ok", []string{"parse", "--project-dir", shop}, 0, "Parsed 2 models", ""},
 		{"bad selector", []string{"ls", "--project-dir", shop, "-s", "tag:"}, 2, "", ""},
 		{"ls bad output", []string{"ls", "--project-dir", shop, "--output", "xml"}, 2, "", "--output must be"},
+		// dbt warns about each criterion that matches nothing (a typo in a selector).
+		{"ls unmatched criterion", []string{"ls", "--project-dir", shop, "-s", "no_such_model"}, 0, "", "The selection criterion 'no_such_model' does not match any enabled nodes"},
+		{"compile unmatched exclude", []string{"compile", "--project-dir", shop, "--exclude", "tag:nope"}, 0, "", "The selection criterion 'tag:nope' does not match any enabled nodes"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -20,7 +20,7 @@ func selectNodes(g *Globals, p *compiler.Project, resourceTypes []string) (*dag.
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := dag.SelectOptions{Select: g.Select, Exclude: g.Exclude, Selector: g.Selector, ResourceTypes: resourceTypes}
+	opts := dag.SelectOptions{Select: g.Select, Exclude: g.Exclude, Selector: g.Selector, ResourceTypes: resourceTypes, Warn: g.Warn}
 	if opts.Selectors, err = loadSelectors(g.ProjectDir); err != nil {
 		return nil, nil, err
 	}
