@@ -24,11 +24,12 @@
                   is exact; the Hessian only shapes the step). Sample scans count towards
                   max_iter; the history's rows column says how many rows each scan read.
 
-  One scan of the input computes the feature means and standard deviations and the per-class
+  The input is read once, into <name>__lr_data (label and features cast to floats). One scan
+  of that computes the feature means and standard deviations and the per-class
   sums that give the exact gradient at the start point (the intercept at the class-weighted
-  logit of the mean label, the other weights 0), so no scan is spent there. A second
-  standardizes the features into <name>__lr_data (no class-weight column when both weights
-  are 1); each iteration is then one aggregate scan of that table (newton and
+  logit of the mean label, the other weights 0), so no scan is spent there. Each iteration
+  is then one aggregate scan of it that standardizes the features inline (no class-weight
+  column when both weights are 1; newton and
   gradient_descent cross-join the one-row weights table <name>__lr_weights; lbfgs writes its
   weights and direction into the SQL).
 
@@ -62,7 +63,7 @@
     {{ exceptions.raise_compiler_error("logistic_regression: solver must be 'newton', 'lbfgs' or 'gradient_descent', not '" ~ solver ~ "' (" ~ this ~ ")") }}
   {%- endif -%}
 
-  {%- set data_rel = logistic_regression__scratch_relation(this, '__lr_data') -%}
+  {%- set raw_rel = logistic_regression__scratch_relation(this, '__lr_data') -%}
   {%- set weights_rel = logistic_regression__scratch_relation(this, '__lr_weights') -%}
   {%- set sample_rel = logistic_regression__scratch_relation(this, '__lr_sample') -%}
   {%- if warm_fraction < 0 or warm_fraction >= 1 or (warm_fraction > 0 and solver != 'newton') -%}
@@ -74,18 +75,33 @@
 
   {{ run_hooks(pre_hooks) }}
 
-  {#- 1. Feature means and standard deviations, the class counts: one scan. -#}
-  {%- set stats_sql -%}
-    select count(*) as n, sum(case when {{ label }} = 1 then 1 else 0 end) as n_pos
-    {%- for f in features %},
-      avg(cast({{ f }} as {{ dbl }})) as m_{{ loop.index }},
-      stddev_pop(cast({{ f }} as {{ dbl }})) as s_{{ loop.index }}
-    {%- endfor %}
-    {%- for f in features %},
-      sum(case when {{ label }} = 1 then cast({{ f }} as {{ dbl }}) end) as sp_{{ loop.index }},
-      count(case when {{ label }} = 1 then {{ f }} end) as cp_{{ loop.index }}
-    {%- endfor %}
+  {#- 1. The training rows as floats (label y, features x1..xk, NULLs kept): the model's SQL
+      is read once. At full scale on DuckDB, reading the input table (integer, hugeint and
+      double columns) cost 6-10 s a pass, the in-memory copy about 1 s a pass, so this copy
+      and a stats scan of it replaced a stats scan of the input and a second read to
+      build the standardized table (measured: 6 + 2 s instead of 10 + 10-17 s). -#}
+  {% call statement('lr_data') -%}
+    drop table if exists {{ raw_rel }};
+    create {{ logistic_regression__scratch_kind() }}table {{ raw_rel }} as
+    select cast({{ label }} as {{ dbl }}) as y
+      {%- for f in features %},
+      cast({{ f }} as {{ dbl }}) as x{{ loop.index }}
+      {%- endfor %}
     from ({{ sql }}) as lr_input
+  {%- endcall %}
+
+  {#- 2. Feature means and standard deviations, the class counts: one scan of that copy. -#}
+  {%- set stats_sql -%}
+    select count(*) as n, sum(case when y = 1 then 1 else 0 end) as n_pos
+    {%- for f in features %},
+      avg(x{{ loop.index }}) as m_{{ loop.index }},
+      stddev_pop(x{{ loop.index }}) as s_{{ loop.index }}
+    {%- endfor %}
+    {%- for f in features %},
+      sum(case when y = 1 then x{{ loop.index }} end) as sp_{{ loop.index }},
+      count(case when y = 1 then x{{ loop.index }} end) as cp_{{ loop.index }}
+    {%- endfor %}
+    from {{ raw_rel }}
   {%- endset -%}
   {%- set stats = run_query(stats_sql).rows[0] -%}
   {%- set n = stats[0] | float -%}
@@ -124,20 +140,20 @@
     {%- do grad0.append(-zpos * (cw0 * p0 + cw1 * (1 - p0)) / n) -%}
   {%- endfor -%}
 
-  {#- 2. The standardized training table (missing values become the mean, i.e. 0). -#}
-  {% call statement('lr_data') -%}
-    drop table if exists {{ data_rel }};
-    create {{ logistic_regression__scratch_kind() }}table {{ data_rel }} as
-    select
-      cast({{ label }} as {{ dbl }}) as y
+  {#- The standardized rows (missing values become the mean, i.e. 0): a subquery of the copy
+      that each scan reads, computing z inline (measured at full scale on DuckDB: a
+      gradient scan 1.1-1.3 s instead of 0.8 s from a standardized table, whose build cost
+      3.9 s). -#}
+  {%- set data_rel -%}
+    (select y
       {%- if weighted %},
-      cast(case when {{ label }} = 1 then {{ cw1 }} else {{ cw0 }} end as {{ dbl }}) as cw
+      cast(case when y = 1 then {{ cw1 }} else {{ cw0 }} end as {{ dbl }}) as cw
       {%- endif %}
       {%- for f in features %},
-      coalesce((cast({{ f }} as {{ dbl }}) - {{ means[loop.index0] }}) / {{ stds[loop.index0] }}, 0) as z{{ loop.index }}
+      coalesce((x{{ loop.index }} - {{ means[loop.index0] }}) / {{ stds[loop.index0] }}, 0) as z{{ loop.index }}
       {%- endfor %}
-    from ({{ sql }}) as lr_input
-  {%- endcall %}
+    from {{ raw_rel }})
+  {%- endset -%}
   {%- set ns = n -%}
   {%- if warm_fraction > 0 -%}
     {% call statement('lr_sample') -%}
@@ -363,7 +379,7 @@
   {%- endcall %}
   {{ logistic_regression__swap(tmp_rel, this) }}
   {{ logistic_regression__swap(tmp_history_rel, history_rel) }}
-  {% do adapter.drop_relation(data_rel) %}
+  {% do adapter.drop_relation(raw_rel) %}
   {% do adapter.drop_relation(weights_rel) %}
   {% do adapter.drop_relation(sample_rel) %}
 
