@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compile-at-scale benchmark: for each project size, `gdbt parse` and `gdbt compile` wall
-# time and peak RSS (GNU time), cold (no target/ folder) and after a one-file edit, median of
+# time and peak RSS (GNU time), cold (no target/ folder, the old one moved aside) and after a one-file edit, median of
 # RUNS runs, with Python Jinja2 rendering the same model templates measured in the same loop
 # (interleaved, so both see the same machine load) as the floor for dbt-core.
 #
@@ -20,6 +20,15 @@ sizes=("$@")
 [ -x /usr/bin/time ] || { echo "install GNU time: apt-get install -y time" >&2; exit 1; }
 if [ ! -x "$GDBT" ]; then (cd "$repo" && go build -o "$GDBT" ./cmd/gdbt); fi
 mkdir -p "$WORK"
+# "Cold" means no target/ folder. The old one is moved aside, not deleted, right before a cold
+# step: on an ext4 without a journal (this machine's), every file created within a minute of
+# a mass deletion pays a scan for recently freed inodes (0.4-0.9 ms of kernel time per file;
+# bench/README.md section 1, session 2), which would time the filesystem, not gdbt. The moved
+# folders are deleted when the script ends.
+trash="$WORK/.trash"
+rm -rf "$trash"; mkdir -p "$trash"
+trap 'rm -rf "$trash"' EXIT
+set_aside() { [ -d "$1" ] && mv "$1" "$trash/$(date +%s%N)" || true; }
 
 # measure DIR CMD... : runs CMD in DIR, prints "wall_s max_rss_kb cpu_s" (fails loudly on
 # error). cpu_s (user+sys) is reported next to wall time because on a shared machine the wall
@@ -45,11 +54,11 @@ for n in "${sizes[@]}"; do
   loads=()
   for r in $(seq "$RUNS"); do
     loads+=("$(awk '{print $1}' /proc/loadavg)")
-    rm -rf "$proj/target"
+    set_aside "$proj/target"
     read -r t m c < <(measure "$proj" "$GDBT" parse);            T[parse_cold]+="$t "; M[parse_cold]+="$m "; C[parse_cold]+="$c "
     echo "-- edit $r" >> "$proj/$edit"
     read -r t m c < <(measure "$proj" "$GDBT" parse);            T[parse_edit]+="$t "; M[parse_edit]+="$m "; C[parse_edit]+="$c "
-    rm -rf "$proj/target"
+    set_aside "$proj/target"
     read -r t m c < <(measure "$proj" "$GDBT" compile);          T[compile_cold]+="$t "; M[compile_cold]+="$m "; C[compile_cold]+="$c "
     echo "-- edit $r" >> "$proj/$edit"
     read -r t m c < <(measure "$proj" "$GDBT" compile);          T[compile_edit]+="$t "; M[compile_edit]+="$m "; C[compile_edit]+="$c "

@@ -22,6 +22,13 @@ threads=("$@")
 [ -x "$GDBT" ] || (cd "$repo" && go build -o "$GDBT" ./cmd/gdbt)
 REPLAY=$WORK/sqlreplay
 mkdir -p "$WORK"
+# Each run starts without target/; the old one is moved aside rather than deleted, since on
+# this machine's journal-less ext4 files created right after a mass deletion pay a scan for
+# recently freed inodes (bench/README.md section 1, session 2). Deleted when the script ends.
+trash="$WORK/.trash"
+rm -rf "$trash"; mkdir -p "$trash"
+trap 'rm -rf "$trash"' EXIT
+set_aside() { [ -d "$1" ] && mv "$1" "$trash/$(date +%s%N)" || true; }
 (cd "$repo" && go build -o "$REPLAY" ./bench/cmd/sqlreplay)
 proj=$WORK/t$N
 [ -f "$proj/dbt_project.yml" ] || (cd "$repo" && go run ./bench/cmd/projgen --kind trivial --models "$N" --out "$proj" >/dev/null)
@@ -33,7 +40,7 @@ for t in "${threads[@]}"; do
   W=() E=() M=() R=() O=() L=() C=() RC=() OC=()
   for r in $(seq "$RUNS"); do
     L+=("$(awk '{print $1}' /proc/loadavg)")
-    rm -rf "$proj/target"
+    set_aside "$proj/target"
     out=$(cd "$proj" && /usr/bin/time -f "__TIME__ %e %M %U %S" "$GDBT" run --threads "$t" 2>&1 >/dev/null) || { echo "$out" >&2; exit 1; }
     read -r w m c < <(echo "$out" | awk '/__TIME__/{print $2, $3, $4 + $5}')
     e=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['elapsed_time'])" "$proj/target/run_results.json")
