@@ -1,7 +1,8 @@
--- The logistic regression's loss history must never go up from one iteration to the next.
+-- The logistic regression's loss history must never go up from one iteration to the next
+-- among the scans of the same rows (a warm start's sample scans report the sample's loss).
 {%- set model = ref('instacart_model') %}
 with h as (
-    select iteration, loss, lag(loss) over (order by iteration) as previous_loss
+    select iteration, loss, lag(loss) over (partition by rows order by iteration) as previous_loss
     from {{ model.incorporate(path={'identifier': model.identifier ~ '__history'}) }}
 )
 select * from h where loss > previous_loss + 1e-12
