@@ -201,7 +201,7 @@ func TestInstacartPipeline(t *testing.T) {
 
 	t.Run("history", func(t *testing.T) {
 		// rows: the model's warm start reads a sample first, whose loss is not the full data's.
-		h := rowsFloat(t, db, "select iteration, loss, rows from instacart_model__history order by iteration")
+		h := rowsFloat(t, db, "select iteration, loss, n_rows from instacart_model__history order by iteration")
 		if len(h) < 2 {
 			t.Fatalf("history has %d rows", len(h))
 		}

@@ -370,7 +370,7 @@ func TestLogisticRegressionMaterialization(t *testing.T) {
 				}
 			}
 
-			hist := rowsFloat(t, db, "select iteration, loss, grad_norm, step_size, rows from "+c.name+"__history order by iteration")
+			hist := rowsFloat(t, db, "select iteration, loss, grad_norm, step_size, n_rows from "+c.name+"__history order by iteration")
 			if len(hist) == 0 {
 				t.Fatal("empty history")
 			}

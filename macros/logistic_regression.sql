@@ -22,7 +22,7 @@
                   last Hessian (subsampled Newton: the full scans sum k + 2 columns instead of
                   about k^2 / 2, and still converge to the exact optimum because the gradient
                   is exact; the Hessian only shapes the step). Sample scans count towards
-                  max_iter; the history's rows column says how many rows each scan read.
+                  max_iter; the history's n_rows column says how many rows each scan read.
 
   The input is read once, into <name>__lr_data (label and features cast to floats). One scan
   of that computes the feature means and standard deviations and the per-class
@@ -44,7 +44,7 @@
 
   Results: the model table (feature, weight, mean, std; weights on
   the standardized scale, the intercept as feature '(intercept)') and <name>__history
-  (iteration, loss, grad_norm, step_size, duration_s, rows: the rows the scan read, fewer
+  (iteration, loss, grad_norm, step_size, duration_s, n_rows: the rows the scan read, fewer
   than the training rows on warm_start_fraction's sample, whose loss is the sample's). Score with logistic_regression_score().
 -#}
 {% materialization logistic_regression, default %}
@@ -394,7 +394,7 @@
       {%- for h in history %}
       ({{ h[0] }}, {{ h[1] }}, {{ h[2] }}, {{ h[3] }}, {{ h[4] }}, {{ h[5] }}){{ "," if not loop.last }}
       {%- endfor %}
-    ) as history(iteration, loss, grad_norm, step_size, duration_s, rows)
+    ) as history(iteration, loss, grad_norm, step_size, duration_s, n_rows)
   {%- endcall %}
   {{ logistic_regression__swap(tmp_rel, this) }}
   {{ logistic_regression__swap(tmp_history_rel, history_rel) }}

@@ -2,7 +2,7 @@
 -- among the scans of the same rows (a warm start's sample scans report the sample's loss).
 {%- set model = ref('instacart_model') %}
 with h as (
-    select iteration, loss, lag(loss) over (partition by rows order by iteration) as previous_loss
+    select iteration, loss, lag(loss) over (partition by n_rows order by iteration) as previous_loss
     from {{ model.incorporate(path={'identifier': model.identifier ~ '__history'}) }}
 )
 select * from h where loss > previous_loss + 1e-12
