@@ -21,7 +21,8 @@
                   close), then continue on all rows with the exact gradient and the sample's
                   last Hessian (subsampled Newton: the full scans sum k + 2 columns instead of
                   about k^2 / 2, and still converge to the exact optimum because the gradient
-                  is exact; the Hessian only shapes the step). Sample scans count towards
+                  is exact; the Hessian only shapes the step; after 3 such scans, full Newton
+                  scans take over, for samples too small to converge fast). Sample scans count towards
                   max_iter; the history's n_rows column says how many rows each scan read.
 
   The input is read once, into <name>__lr_data (label and features cast to floats). One scan
@@ -193,7 +194,7 @@
       backup step to take along dir, scale the factor on the candidate steps. -#}
   {#- phase: 'sample' (Newton on the warm-start sample), 'subsampled' (full rows, the
       sample's Hessian H) or 'full'. -#}
-  {%- set st = namespace(phase=('sample' if warm_fraction > 0 and ns > 0 else 'full'), H=none, w=([0.0] if solver == 'newton' else [b0]) + [0.0] * k, prev=none, loss=(none if solver == 'newton' else loss0), step=1.0, done=false, grad=(none if solver == 'newton' else grad0), record=true,
+  {%- set st = namespace(phase=('sample' if warm_fraction > 0 and ns > 0 else 'full'), H=none, nsub=0, w=([0.0] if solver == 'newton' else [b0]) + [0.0] * k, prev=none, loss=(none if solver == 'newton' else loss0), step=1.0, done=false, grad=(none if solver == 'newton' else grad0), record=true,
         delta=none, pg=none, S=[], Y=[], gamma=n / (p0 * (1 - p0) * (wpos + wneg)), pending=none, dir=none, scale=1.0) -%}
   {%- set history = [] -%}
   {%- for it in range(max_iter) -%}
@@ -212,6 +213,7 @@
       {%- set loss = r[0] / n + l2 / (2 * n) * logistic_regression__sumsq(w[1:]) -%}
       {%- set g = logistic_regression__grad(r, 1, k, n, l2, w) -%}
       {%- set H = st.H -%}
+      {%- set st.nsub = st.nsub + 1 -%}
     {%- else -%}
       {#- On the sample the sums are means over its m rows and the penalty keeps the full
           problem's l2 / n per row: l2 * m / n over m rows. -#}
@@ -266,6 +268,10 @@
         {#- The sample's optimum is the warm start: continue from it on all rows. -#}
         {%- set st.phase = 'subsampled' -%}{%- set st.done = false -%}
         {%- set st.loss = none -%}{%- set st.step = 1.0 -%}
+      {%- elif st.phase == 'subsampled' and st.nsub >= 3 -%}
+        {#- A small sample's Hessian converges slowly (5,000 rows, a 1/4 sample: 30 gradient
+            scans to tol 1e-12): after 3 gradient scans, full Newton scans finish. -#}
+        {%- set st.phase = 'full' -%}
       {%- endif -%}
     {%- elif solver == 'lbfgs' -%}
       {%- if st.pending is none -%}
