@@ -202,7 +202,12 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 	r.mu.Unlock()
 	desc := describe(n)
 	t0 := time.Now()
-	res, err := r.p.Execute(ctx, r.a, n)
+	a, release, err := pinNode(ctx, r.a)
+	var res *compiler.Result
+	if err == nil {
+		res, err = r.p.Execute(ctx, a, n)
+		release()
+	}
 	t1 := time.Now()
 	nr := &NodeResult{
 		UniqueID:      id,

@@ -307,12 +307,16 @@ func (s *session) Execute(ctx context.Context, query string, fetch bool) (wareho
 		return warehouse.Response{}, nil, errors.New("duckdb: session is closed")
 	}
 	for attempt := 1; ; attempt++ {
+		// Outside a transaction a statement commits on its own, so a conflict can be
+		// retried as on the pool (the runner pins one session per node, and nodes run
+		// concurrently); inside one, only a whole transaction script is retried: a single
+		// statement may belong to a transaction the caller opened earlier, which the
+		// conflict has aborted.
+		autocommit := !s.inTx
 		resp, t, err := execute(ctx, s.conn, query, fetch)
 		s.track(query, err)
-		// Only a whole transaction script is retried here: a single statement may belong
-		// to a transaction the caller opened earlier, which the conflict has aborted.
 		if err == nil || attempt == maxAttempts || ctx.Err() != nil || !isConflict(err) ||
-			statementCode(firstStatement(query)) != "BEGIN" {
+			!(statementCode(firstStatement(query)) == "BEGIN" || autocommit && retrySafe(query)) {
 			return resp, t, err
 		}
 		_, _ = s.conn.ExecContext(context.WithoutCancel(ctx), "rollback")
