@@ -55,14 +55,15 @@ if [ ! -f "$data/orders.csv" ]; then
   "$WORK/bin/instacart-gen" --out "$data" --users "$USERS" --seed 1 "${cat_flag[@]}" > "$res/generate.txt" 2>&1
 fi
 
-# A copy of the project, so the benchmark never writes into the checkout. The model's solver
-# and iteration cap become vars (defaults unchanged) so step 6 can retrain with gradient descent.
+# A copy of the project, so the benchmark never writes into the checkout. The model's solver,
+# iteration cap and warm start become vars (defaults unchanged) so step 6 can retrain with the
+# first-order solver (the warm start is Newton's only).
 rm -rf "$proj"; mkdir -p "$proj"
 cp -r "$repo/project.yaml" "$repo/models" "$repo/macros" "$repo/seeds" "$repo/tests" "$proj/"
 if [ "$LITERAL_LOCATION" = 1 ]; then
   sed -i "s|external_location: .*|external_location: \"$data/{name}.csv\"|" "$proj/models/staging/sources.yml"
 fi
-sed -i "s|solver='newton'|solver=var('bench_solver', 'newton')|; s|max_iter=25|max_iter=var('bench_max_iter', 25)|" "$proj/models/ml/instacart_model.sql"
+sed -i "s|solver='newton'|solver=var('bench_solver', 'newton')|; s|max_iter=25|max_iter=var('bench_max_iter', 25)|; s|warm_start_fraction=\([0-9.]*\)|warm_start_fraction=var('bench_warm_start', \1)|" "$proj/models/ml/instacart_model.sql"
 # A second copy runs the feature models alone, so the build's database stays for step 5.
 projf=$WORK/proj-features
 rm -rf "$projf"; cp -r "$proj" "$projf"
@@ -103,7 +104,7 @@ db=$proj/target/gdbt.duckdb
   "copy (select * from main.instacart_training_input) to '$res/train.csv' (header)" \
   "copy (select * from main.fct_reorder_training_data where split = 'validation') to '$res/valid.csv' (header)" > /dev/null || true
 timed sklearn_fit "$here" "$PY" reference.py --fit "$res/train.csv" "$res/valid.csv" --l2 1.0
-timed gdbt_gd "$proj" "$GDBT" run --select "instacart_model+" --vars "{instacart_raw_dir: $data, instacart_raw_ext: csv, bench_solver: $GD_SOLVER, bench_max_iter: $GD_MAX_ITER}"
+timed gdbt_gd "$proj" "$GDBT" run --select "instacart_model+" --vars "{instacart_raw_dir: $data, instacart_raw_ext: csv, bench_solver: $GD_SOLVER, bench_max_iter: $GD_MAX_ITER, bench_warm_start: 0}"
 echo "$GD_SOLVER" > "$res/gd_solver.txt"
 "$WORK/bin/duckq" --db "$db" "select * from main.instacart_model__history order by iteration" > "$res/history_gd.tsv" || true
 "$WORK/bin/duckq" --db "$db" "select * from main.eval_metrics" > "$res/eval_metrics_gd.tsv" || true
