@@ -211,6 +211,14 @@ func (p *projectImpl) print(msg string) {
 	fmt.Fprintln(os.Stdout, msg)
 }
 
+// warn reports a load-time warning already positioned by the caller (called from
+// single-threaded passes of the load, so warnings come out in a stable order).
+func (p *projectImpl) warn(msg string) {
+	if w := p.opts.Warn; w != nil {
+		w(msg)
+	}
+}
+
 func (p *projectImpl) warnAt(c *jinja.Call, msg string) {
 	if p.opts.Warn == nil {
 		return

@@ -37,13 +37,6 @@ func (p *projectImpl) pastDeprecation(n *manifest.Node) (past bool, date string,
 	return t.Before(p.runStartedAt), t.Format("2006-01-02"), true
 }
 
-// warn reports a load-time warning (called from the single-threaded dependency pass).
-func (p *projectImpl) warn(msg string) {
-	if w := p.opts.Warn; w != nil {
-		w(msg)
-	}
-}
-
 // warnDeprecatedModel warns when the model n is past its deprecation date.
 func (p *projectImpl) warnDeprecatedModel(n *manifest.Node) {
 	if n.ResourceType != manifest.Model {

@@ -50,10 +50,8 @@ func (p *projectImpl) claimVersionFiles(files []*SourceFile, pi *propIndex) Erro
 					key = bare
 				}
 				if _, ok := stems[key]; !ok {
-					if w := p.opts.Warn; w != nil {
-						w(Errorf(display, mv.Line, mv.Col, "model %s version %s: no model file %s.sql was found (name it %s_v%s.sql or set defined_in)",
-							np.Name, mv.Name(), mv.FileStem(np.Name), np.Name, mv.Name()).Error())
-					}
+					p.warn(Errorf(display, mv.Line, mv.Col, "model %s version %s: no model file %s.sql was found (name it %s_v%s.sql or set defined_in)",
+						np.Name, mv.Name(), mv.FileStem(np.Name), np.Name, mv.Name()).Error())
 					continue
 				}
 				if old, dup := pi.versions[key]; dup {

@@ -6,7 +6,8 @@ import (
 	"github.com/gdbt-dev/gdbt/compiler"
 )
 
-// runFiles writes the target/run/ files of a run from one background goroutine. Creating a
+// runFiles writes the target/run/ and target/compiled/ files of a run from one background
+// goroutine. Creating a
 // file is the one costly step (a new inode: about a millisecond of kernel time per file on
 // the benchmark machine's ext4, as much as DuckDB needs to build a trivial view), and it
 // does not need to hold up the next node: with --threads 1 the write overlaps the next

@@ -71,24 +71,18 @@ type NameFolder interface {
 // own policy (def when it has none) says so, e.g. analytics.marts."dim_orders".
 func PolicyName(quote func(string) string, def QuotePolicy, r Relation) string {
 	p := r.Quote.Or(def)
-	part := func(on bool) func(string) string {
-		if on {
-			return quote
-		}
-		return func(s string) string { return s }
-	}
 	var b strings.Builder
 	for _, x := range []struct {
-		s string
-		q func(string) string
-	}{{r.Database, part(p.Database)}, {r.Schema, part(p.Schema)}, {r.Identifier, part(p.Identifier)}} {
+		s  string
+		on bool
+	}{{r.Database, p.Database}, {r.Schema, p.Schema}, {r.Identifier, p.Identifier}} {
 		if x.s == "" {
 			continue
 		}
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(x.q(x.s))
+		b.WriteString(QuoteIf(quote, x.on, x.s))
 	}
 	return b.String()
 }
