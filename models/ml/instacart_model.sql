@@ -2,8 +2,8 @@
     (see macros/logistic_regression.sql). Newton's method reaches the optimum in 6 scans at
     full scale (7 to stop); solver='lbfgs', the first-order alternative, needs 12 scans to come
     within 1e-4 of it, each no faster here. warm_start_fraction: Newton first runs on a
-    1/16 sample, then two gradient-only scans of all rows finish (full scale: 13 s for the
-    node instead of 44 s, bench/README.md). -#}
+    1/16 sample, then two gradient-only scans of all rows finish (full scale: 9.7 s for the
+    node alone instead of 44 s, 11.7 s inside the whole build; bench/README.md). -#}
 {{ config(
     materialized='logistic_regression',
     features=instacart_features(),
