@@ -42,6 +42,35 @@ func loadCase(t *testing.T, name string, opts Options) *Project {
 	return p
 }
 
+// inlineCase is a snippet compiled in a project's context and what it must give: the
+// output, or for expectErrors a substring of the error.
+type inlineCase struct{ src, want string }
+
+// expectInline compiles each snippet with CompileInline and compares its output.
+func expectInline(t *testing.T, p *Project, cases []inlineCase) {
+	t.Helper()
+	for _, c := range cases {
+		got, err := p.CompileInline(context.Background(), nil, c.src)
+		if err != nil {
+			t.Errorf("%s: %v", c.src, err)
+			continue
+		}
+		if got != c.want {
+			t.Errorf("%s\n got %q\nwant %q", c.src, got, c.want)
+		}
+	}
+}
+
+// expectInlineErrors compiles each snippet and wants an error containing c.want.
+func expectInlineErrors(t *testing.T, p *Project, cases []inlineCase) {
+	t.Helper()
+	for _, c := range cases {
+		if _, err := p.CompileInline(context.Background(), nil, c.src); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want it to contain %q", c.src, err, c.want)
+		}
+	}
+}
+
 // describe renders the manifest's nodes and their compiled SQL as stable text.
 func describe(t *testing.T, p *Project) string {
 	t.Helper()

@@ -80,7 +80,7 @@ func TestStaticExtract(t *testing.T) {
 func TestContextFunctions(t *testing.T) {
 	p := loadCase(t, "features", Options{Vars: `{"cli_var": "from-cli", "region": "us"}`})
 	t.Setenv("GDBT_TEST_SET", "set-value")
-	for _, c := range []struct{ src, want string }{
+	expectInline(t, p, []inlineCase{
 		{"{{ var('cli_var') }}/{{ var('region') }}", "from-cli/us"},
 		{"{{ env_var('GDBT_TEST_SET') }}", "set-value"},
 		{"{{ modules.re.match('a(b+)', 'abbc').group(1) }}|{{ modules.re.search('c', 'abc').start() }}|{{ modules.re.findall('[0-9]+', 'a1b22') }}|{{ modules.re.match('b', 'abc') }}", "bb|2|['1', '22']|None"},
@@ -100,28 +100,14 @@ func TestContextFunctions(t *testing.T) {
 		// dispatch: search_order ['util'] for the util namespace keeps the root's override out.
 		{"{{ util.greet() }}", "util-greet"},
 		{"{{ util.farewell() }}", "util-farewell"},
-	} {
-		got, err := p.CompileInline(context.Background(), nil, c.src)
-		if err != nil {
-			t.Errorf("%s: %v", c.src, err)
-			continue
-		}
-		if got != c.want {
-			t.Errorf("%s\n got %q\nwant %q", c.src, got, c.want)
-		}
-	}
-	for _, c := range []struct{ src, want string }{
+	})
+	expectInlineErrors(t, p, []inlineCase{
 		{"{{ env_var('GDBT_TEST_SURELY_UNSET') }}", "Env var required but not provided: 'GDBT_TEST_SURELY_UNSET'"},
 		{"{{ var('nothing_here') }}", "Required var 'nothing_here' not found"},
 		{"{{ ref('nope') }}", "ref('nope') names a node which was not found"},
 		{"{{ adapter.dispatch('nothing')() }}", "No macro named 'nothing' found"},
 		{"{{ exceptions.raise_compiler_error('custom failure') }}", "inline:1:4: custom failure"},
-	} {
-		_, err := p.CompileInline(context.Background(), nil, c.src)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: error %v, want it to contain %q", c.src, err, c.want)
-		}
-	}
+	})
 }
 
 func TestLogRedactsSecrets(t *testing.T) {

@@ -21,7 +21,7 @@ func TestSetIsPythonSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct{ src, want string }{
+	expectInline(t, p, []inlineCase{
 		{"{{ set(['b', 'a']) == set(['a', 'b', 'a']) }}|{{ set(['a', 'b']) != set(['b', 'a']) }}", "True|False"},
 		{"{{ set(['a']) == ['a'] }}|{{ set(['a']) == set(['a', 'c']) }}", "False|False"},
 		{"{{ set([1, 2, 2, 1]) | length }}|{{ set(['x', 'y']) }}|{{ set([]) }}", "2|{'x', 'y'}|set()"},
@@ -33,25 +33,12 @@ func TestSetIsPythonSet(t *testing.T) {
 		{"{% set s = set([]) %}{% do s.add('x') %}{% do s.update(['y', 'x'], ['z']) %}{% do s.discard('q') %}{% do s.remove('z') %}{{ s | sort | join(',') }}", "x,y"},
 		{"{% set s = set(['k']) %}{% set c = s.copy() %}{% do c.add('m') %}{{ s | length }}{{ c | length }}{{ c.pop() }}{% do c.clear() %}{{ c }}", "12kset()"},
 		{"{% for m in set(['q', 'p', 'q']) %}{{ m }}{% endfor %}|{{ set_strict(['a']) }}", "qp|{'a'}"},
-	} {
-		got, err := p.CompileInline(context.Background(), nil, c.src)
-		if err != nil {
-			t.Errorf("%s: %v", c.src, err)
-			continue
-		}
-		if got != c.want {
-			t.Errorf("%s\n got %q\nwant %q", c.src, got, c.want)
-		}
-	}
-	for _, c := range []struct{ src, want string }{
+	})
+	expectInlineErrors(t, p, []inlineCase{
 		{"{{ set_strict([[1]]) }}", "unhashable type: 'list'"},
 		{"{% set s = set([]) %}{% do s.remove('gone') %}", "KeyError: 'gone'"},
 		{"{% set d = {} %}{% do d.update({set([1]): 1}) %}", "unhashable"},
-	} {
-		if _, err := p.CompileInline(context.Background(), nil, c.src); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: error %v, want it to contain %q", c.src, err, c.want)
-		}
-	}
+	})
 }
 
 // TestQueryResultColumnsAreMappedSequence: run_query's table.columns is agate's
