@@ -13,7 +13,7 @@ import (
 // dbt-utils' get_query_results_as_dict loops over `table.columns.items()`, other code
 // over `table.columns` itself or `table.columns[0]`.
 type mappedSeq struct {
-	keys []string // nil: no keys (agate raises KeyError on key access)
+	keys []string // one per value
 	vals []jinja.Value
 }
 
@@ -72,18 +72,9 @@ func (m *mappedSeq) Attr(name string) (jinja.Value, bool) {
 			return f(args)
 		})
 	}
-	keyed := func() error {
-		if m.keys == nil {
-			return fmt.Errorf("KeyError: this MappedSequence has no keys")
-		}
-		return nil
-	}
 	switch name {
 	case "keys":
 		return fn(func([]jinja.Value) (jinja.Value, error) {
-			if err := keyed(); err != nil {
-				return nil, err
-			}
 			t := make(jinja.Tuple, len(m.keys))
 			for i, k := range m.keys {
 				t[i] = k
@@ -96,9 +87,6 @@ func (m *mappedSeq) Attr(name string) (jinja.Value, bool) {
 		}), true
 	case "items":
 		return fn(func([]jinja.Value) (jinja.Value, error) {
-			if err := keyed(); err != nil {
-				return nil, err
-			}
 			l := &jinja.List{}
 			for i, k := range m.keys {
 				l.Items = append(l.Items, jinja.Tuple{k, m.vals[i]})
@@ -110,9 +98,6 @@ func (m *mappedSeq) Attr(name string) (jinja.Value, bool) {
 			if len(args) == 0 || len(args) > 2 {
 				return nil, fmt.Errorf("MappedSequence.get() takes 1 or 2 arguments (%d given)", len(args))
 			}
-			if err := keyed(); err != nil {
-				return nil, err
-			}
 			if v, ok := m.get(args[0]); ok {
 				return v, nil
 			}
@@ -123,9 +108,6 @@ func (m *mappedSeq) Attr(name string) (jinja.Value, bool) {
 		}), true
 	case "dict":
 		return fn(func([]jinja.Value) (jinja.Value, error) {
-			if err := keyed(); err != nil {
-				return nil, err
-			}
 			d := jinja.NewDict()
 			for i, k := range m.keys {
 				d.Set(k, m.vals[i])

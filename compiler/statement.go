@@ -205,8 +205,7 @@ func (c *tableColumn) Attr(name string) (jinja.Value, bool) {
 		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
 			t := jinja.Tuple{}
 			seen := map[string]bool{}
-			for _, r := range c.t.t.Rows {
-				v := cellValue(r[c.i])
+			for _, v := range c.JinjaIter() {
 				if name == "values_without_nulls" && v == nil {
 					continue
 				}
