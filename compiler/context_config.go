@@ -155,20 +155,7 @@ func (p *projectImpl) targetDict() *jinja.Dict {
 	if p.tdict != nil {
 		return p.tdict
 	}
-	m := map[string]any{}
-	for k, v := range p.target.Fields {
-		if !secretFieldNames[k] {
-			m[k] = v
-		}
-	}
-	m["name"] = p.target.Name
-	m["target_name"] = p.target.Name
-	m["type"] = p.target.Type
-	m["schema"] = p.target.Schema
-	m["database"] = p.target.Database
-	m["threads"] = p.target.Threads
-	m["profile_name"] = p.target.ProfileName
-	d, _ := jinja.FromGo(m).(*jinja.Dict)
+	d, _ := jinja.FromGo(p.target.TemplateFields()).(*jinja.Dict)
 	if d == nil {
 		d = jinja.NewDict()
 	}

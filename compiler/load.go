@@ -175,19 +175,25 @@ func load(opts Options) (*Project, error) {
 	if err != nil {
 		return nil, asProjectErr(err)
 	}
-	pc, err := LoadProjectConfigVars(opts.ProjectDir, cliVars)
+	// dbt reads the profile name first, then the profile, then renders the project file with
+	// its target (dbt/config/runtime.py RuntimeConfig.collect_parts).
+	profileName, targetPath, err := ProjectProfileName(opts.ProjectDir, cliVars)
 	if err != nil {
 		return nil, asProjectErr(err)
 	}
-	for _, w := range pc.Warnings {
-		warn(w)
-	}
-	target, _, err := LoadProfileFor(opts, pc)
+	target, _, err := LoadProfileInfo(opts, profileName, targetPath)
 	if err != nil {
 		return nil, asProjectErr(err)
 	}
 	if opts.Threads > 0 {
 		target.Threads = opts.Threads
+	}
+	pc, err := LoadProjectConfigTarget(opts.ProjectDir, cliVars, &target)
+	if err != nil {
+		return nil, asProjectErr(err)
+	}
+	for _, w := range pc.Warnings {
+		warn(w)
 	}
 	pkgs, err := LoadPackages(pc)
 	if err != nil {

@@ -48,7 +48,7 @@ func LoadPackages(root *ProjectConfig) ([]*Package, error) {
 			root.Warnings = append(root.Warnings, fmt.Sprintf("%s: skipped: %v", relTo(root.Dir, dir), strings.TrimSuffix(err.Error(), ": "+ErrProject.Error())))
 			continue
 		}
-		pc, err := LoadProjectConfig(dir)
+		pc, err := LoadProjectConfigTarget(dir, root.render.cliVars, root.render.target)
 		if err != nil {
 			for _, e := range AsErrors(err) {
 				if e.File != "" && !filepath.IsAbs(e.File) {

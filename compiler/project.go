@@ -69,6 +69,9 @@ type ProjectConfig struct {
 	// directory as given.
 	File string
 	Dir  string
+	// render is what the file was rendered with (--vars and the target), reused for the
+	// project files of installed packages, as dbt renders them with the same renderer.
+	render projectRenderCtx
 	// Warnings collected while loading (unknown keys, deprecated names), as
 	// "file:line:col: message".
 	Warnings []string
@@ -123,8 +126,17 @@ func LoadProjectConfig(dir string) (*ProjectConfig, error) {
 }
 
 // LoadProjectConfigVars is LoadProjectConfig with the --vars map visible to var() inside the
-// project file.
+// project file. The target is unset, as for dbt's deps and clean (UnsetProfile in
+// dbt/config/runtime.py): every target attribute is "".
 func LoadProjectConfigVars(dir string, cliVars map[string]any) (*ProjectConfig, error) {
+	return LoadProjectConfigTarget(dir, cliVars, nil)
+}
+
+// LoadProjectConfigTarget is LoadProjectConfigVars with target visible to the project file's
+// Jinja ({{ target.name }}, {{ target.type }}), as dbt renders dbt_project.yml with the
+// profile's target (DbtProjectYamlRenderer in dbt/config/renderer.py). nil is the unset
+// target.
+func LoadProjectConfigTarget(dir string, cliVars map[string]any, target *Target) (*ProjectConfig, error) {
 	file, err := FindProjectFile(dir)
 	if err != nil {
 		return nil, err
@@ -133,18 +145,22 @@ func LoadProjectConfigVars(dir string, cliVars map[string]any) (*ProjectConfig, 
 	if err != nil {
 		return nil, fmt.Errorf("read project file: %w", err)
 	}
-	return ParseProjectConfig(dir, file, src, cliVars)
+	return parseProjectConfig(dir, file, src, projectRenderCtx{cliVars: cliVars, target: target})
 }
 
 // ParseProjectConfig parses project file contents; file is used in messages and as
-// ProjectConfig.File.
+// ProjectConfig.File. The target is unset (see LoadProjectConfigVars).
 func ParseProjectConfig(dir, file string, src []byte, cliVars map[string]any) (*ProjectConfig, error) {
+	return parseProjectConfig(dir, file, src, projectRenderCtx{cliVars: cliVars})
+}
+
+func parseProjectConfig(dir, file string, src []byte, rc projectRenderCtx) (*ProjectConfig, error) {
 	rel := relTo(dir, file)
 	root, err := parseYAMLDoc(rel, src)
 	if err != nil {
 		return nil, err
 	}
-	pc := &ProjectConfig{File: file, Dir: dir}
+	pc := &ProjectConfig{File: file, Dir: dir, render: rc}
 	if root == nil {
 		return nil, Errorf(rel, 1, 1, "project file is empty")
 	}
@@ -155,16 +171,7 @@ func ParseProjectConfig(dir, file string, src []byte, cliVars map[string]any) (*
 		pc.Warnings = append(pc.Warnings, nodeErr(rel, k, "duplicate key %q; the last one wins", k.Value).Error())
 	}
 	var errs Errors
-	// dbt renders the project file at load time except the vars: block and query-comment
-	// (rendered when used) and hooks (rendered at run time).
-	for _, p := range mappingPairs(root) {
-		if p.Key.Value == "vars" || p.Key.Value == "query-comment" {
-			continue
-		}
-		if err := renderNodeTree(rel, p.Value, cliVars, []string{p.Key.Value}); err != nil {
-			errs = append(errs, AsErrors(err)...)
-		}
-	}
+	errs = append(errs, rc.renderProject(rel, root)...)
 	d := &decoder{file: rel}
 	for _, kv := range mappingPairs(root) {
 		k, v := kv.Key.Value, kv.Value

@@ -202,6 +202,23 @@ func (t *Template) Render(e *Env, ctx *Context) (string, error) {
 	return out, err
 }
 
+// Eval evaluates one expression of the template (typically the X of its single Output
+// node) in ctx and returns its value unconverted: hosts use it for native rendering, where
+// a YAML value written as one {{ expression }} keeps its type (dbt's NativeSandboxTemplate).
+func (t *Template) Eval(e *Env, ctx *Context, x Expr) (v Value, err error) {
+	r := newRenderer(e, ctx, t)
+	defer func() {
+		if p := recover(); p != nil {
+			var rp *returnPanic
+			err, rp = r.recoverErr(p)
+			if rp != nil {
+				v, err = rp.v, nil
+			}
+		}
+	}()
+	return r.eval(x, newScope(nil)), nil
+}
+
 // Root is the template's parsed AST, read-only, for static analysis (e.g. the compiler's
 // static ref/source/config extraction).
 func (t *Template) Root() *Root { return t.root }

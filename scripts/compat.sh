@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Compatibility harness: builds public dbt projects unchanged with gdbt, as their own CI
+# does, and prints one README table row per project (project, commit, engine, nodes,
+# PASS/ERROR, what is left).
+#
+# usage: GDBT_COMPAT_DIR=/path/to/checkouts scripts/compat.sh [PROJECT...]
+#   GDBT_COMPAT_DIR holds checkouts named as their repositories: jaffle-shop, dbt-date,
+#   dbt-expectations, dbt-project-evaluator, dbt-codegen, dbt_artifacts, dbt-profiler,
+#   dbt-audit-helper, dbt-utils. A project whose checkout is missing is skipped with a note.
+#   PROJECT names one of the rows below (default: all).
+# env:  GDBT=/tmp/gdbt-compat (built from ./cmd/gdbt if missing)  WORK=/tmp/gdbt-compat
+#       GDBT_PG_URL (from scripts/pg-test-server.sh --export) adds the PostgreSQL rows.
+# Packages are placed under dbt_packages/ by hand from the checkouts, as `dbt deps` would
+# (hub and git packages are not installed by gdbt deps yet: issue #11). Nothing is fetched.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+: "${GDBT_COMPAT_DIR:?set GDBT_COMPAT_DIR to a folder of checkouts (see the header of this script)}"
+GDBT=${GDBT:-/tmp/gdbt-compat}
+WORK=${WORK:-/tmp/gdbt-compat}
+[ -x "$GDBT" ] || (cd "$repo" && go build -o "$GDBT" ./cmd/gdbt) || exit 1
+mkdir -p "$WORK"
+
+# copy SRC DST: the checkout without .git and earlier build outputs.
+copy() {
+  rm -rf "$2"; mkdir -p "$2"
+  (cd "$1" && tar --exclude=.git --exclude=./target --exclude=dbt_packages --exclude=logs -cf - .) | (cd "$2" && tar -xf -)
+}
+
+# place PROJDIR CHECKOUT...: installs each checkout as a package of PROJDIR, under the name
+# its dbt_project.yml gives (what dbt deps does).
+place() {
+  local proj=$1; shift
+  mkdir -p "$proj/dbt_packages"
+  for src in "$@"; do
+    [ -d "$src" ] || { echo "missing package checkout $src" >&2; return 1; }
+    local name
+    name=$(sed -n 's/^name:[[:space:]]*["'\'']\{0,1\}\([A-Za-z0-9_]*\).*/\1/p' "$src/dbt_project.yml" | head -1)
+    rm -rf "$proj/dbt_packages/$name"; mkdir -p "$proj/dbt_packages/$name"
+    (cd "$src" && tar --exclude=.git --exclude=./integration_tests --exclude=./integration_test_project \
+      --exclude=./integration_tests_2 --exclude=./integration_tests_sl --exclude=dbt_packages --exclude=./target -cf - .) | (cd "$proj/dbt_packages/$name" && tar -xf -)
+  done
+}
+
+# summary DIR: "nodes PASS ERROR SKIP" from target/run_results.json.
+summary() {
+  python3 - "$1/target/run_results.json" <<'PY'
+import json, sys, collections
+try:
+    r = json.load(open(sys.argv[1]))["results"]
+except Exception:
+    print("0 0 0 0 -"); sys.exit()
+c = collections.Counter(x["status"] for x in r)
+bad = sorted(x["unique_id"] for x in r if x["status"] not in ("success", "pass"))
+print(len(r), c["success"] + c["pass"], c["error"] + c["fail"], c["skipped"] + c["warn"] * 0, ",".join(bad[:6]) or "-")
+PY
+}
+
+# row NAME SRC SUBDIR ENGINE PKGS... -- CMDS: builds one project on one engine, prints one row.
+# duckdb: a profiles.yml written here gives the project's profile a DuckDB target (most of
+# these projects' own profiles name only warehouses); postgres: the project's own
+# profiles.yml, its postgres target, with POSTGRES_* set from GDBT_PG_URL and a fresh schema.
+row() {
+  local name=$1 src=$2 sub=$3 engine=$4; shift 4
+  local pkgs=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do pkgs+=("$1"); shift; done
+  shift
+  if [ ! -d "$src" ]; then echo "| $name | - | $engine | - | skipped: no checkout at $src | |"; return; fi
+  if [ "$engine" = postgres ] && [ -z "${GDBT_PG_URL:-}" ]; then echo "| $name | - | postgres | - | skipped: GDBT_PG_URL not set | |"; return; fi
+  local commit; commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo "?")
+  local w="$WORK/$name-$engine"
+  copy "$src" "$w"
+  local dir="$w/$sub"
+  place "$dir" "${pkgs[@]}" || { echo "| $name | $commit | $engine | - | harness: package missing | |"; return; }
+  [ -n "${PREPARE:-}" ] && (cd "$dir" && eval "$PREPARE")
+  local flags
+  if [ "$engine" = duckdb ]; then
+    local prof
+    prof=$(sed -n 's/^profile:[[:space:]]*["'\'']\{0,1\}\([A-Za-z0-9_]*\).*/\1/p' "$dir/dbt_project.yml" | head -1)
+    mkdir -p "$w/profiles"
+    printf '%s:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: %s\n      threads: 4\n' "${prof:-default}" "$w/gdbt.duckdb" >"$w/profiles/profiles.yml"
+    flags="--profiles-dir $w/profiles"
+  else
+    local schema="gdbt_compat_${name//-/_}_$$"
+    eval "$(python3 - "$GDBT_PG_URL" "$schema" <<'PY'
+import sys, urllib.parse as u
+x = u.urlparse(sys.argv[1])
+for k, v in {"POSTGRES_HOST": x.hostname, "POSTGRES_PORT": x.port or 5432, "POSTGRES_USER": x.username,
+             "DBT_ENV_SECRET_POSTGRES_PASS": u.unquote(x.password or ""), "POSTGRES_DATABASE": x.path.lstrip("/"),
+             "POSTGRES_SCHEMA": sys.argv[2]}.items():
+    print(f"export {k}='{v}'")
+PY
+)"
+    flags="--profiles-dir . -t postgres"
+  fi
+  local log="$w.log" code=0
+  : >"$log"
+  for cmd in "$@"; do
+    echo "+ gdbt $cmd $flags" >>"$log"
+    (cd "$dir" && eval "\"$GDBT\" $cmd $flags") >>"$log" 2>&1 || { code=$?; break; }
+  done
+  read -r nodes pass err skip bad < <(summary "$dir")
+  local status="PASS"
+  [ "$code" != 0 ] && status="ERROR (exit $code)"
+  local why=""
+  if [ "$code" = 2 ]; then why=$(grep -m1 -E '[a-z_./-]+:[0-9]+:[0-9]+: ' "$log" | cut -c1-160); fi
+  echo "| $name | $commit | $engine | $nodes | $status: $pass ok, $err failed, $skip skipped | ${why:-$bad} |"
+}
+
+X=$GDBT_COMPAT_DIR
+SELECTED=("$@")
+[ ${#SELECTED[@]} -eq 0 ] && SELECTED=(jaffle-shop dbt-date dbt-expectations dbt-project-evaluator dbt-codegen dbt_artifacts dbt-profiler dbt-audit-helper dbt-utils)
+want() { for w in "${SELECTED[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
+echo "| project | commit | engine | nodes | result | left |"
+echo "|---|---|---|---|---|---|"
+# jaffle-shop: its seeds load through the load_source_data var; raw_orders and raw_items are
+# stored outside the repository (Git LFS), so small stand-ins consistent with the other seeds
+# are written when missing.
+want jaffle-shop && PREPARE='[ -f seeds/jaffle-data/raw_orders.csv ] || python3 "'"$here"'/compat_jaffle_data.py" seeds/jaffle-data' \
+  row jaffle-shop "$X/jaffle-shop" . duckdb "$X/dbt-utils" "$X/dbt-date" "$X/dbt-audit-helper" -- "build --vars '{load_source_data: true}'"
+want dbt-date && row dbt-date "$X/dbt-date" integration_tests duckdb "$X/dbt-date" -- build
+want dbt-expectations && row dbt-expectations "$X/dbt-expectations" integration_tests duckdb "$X/dbt-expectations" "$X/dbt-date" -- build
+want dbt-project-evaluator && row dbt-project-evaluator "$X/dbt-project-evaluator" integration_tests duckdb "$X/dbt-project-evaluator" "$X/dbt-utils" "$X/dbt-project-evaluator/integration_tests/exclude_package" -- build
+want dbt-project-evaluator && row dbt-project-evaluator-2 "$X/dbt-project-evaluator" integration_tests_2 duckdb "$X/dbt-project-evaluator" "$X/dbt-utils" -- build
+want dbt-codegen && row dbt-codegen "$X/dbt-codegen" integration_tests duckdb "$X/dbt-codegen" "$X/dbt-utils" -- seed run test
+want dbt_artifacts && row dbt_artifacts "$X/dbt_artifacts" integration_test_project duckdb "$X/dbt_artifacts" -- build
+want dbt-profiler && row dbt-profiler "$X/dbt-profiler" integration_tests duckdb "$X/dbt-profiler" "$X/dbt-utils" "$X/dbt-expectations" "$X/dbt-date" -- build
+want dbt-audit-helper && row dbt-audit-helper "$X/dbt-audit-helper" integration_tests duckdb "$X/dbt-audit-helper" "$X/dbt-utils" -- build
+want dbt-utils && row dbt-utils "$X/dbt-utils" integration_tests duckdb "$X/dbt-utils" -- build
+want dbt-utils && row dbt-utils "$X/dbt-utils" integration_tests postgres "$X/dbt-utils" -- build
+exit 0
