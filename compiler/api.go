@@ -34,6 +34,11 @@ type Options struct {
 	// Log receives {{ log(msg, info=…) }} and {{ print(msg) }} output, secrets redacted;
 	// info=False messages are debug-level. nil drops log() and prints print() to stdout.
 	Log func(msg string, info bool)
+	// NoPrint is dbt's --no-print: {{ print() }} output is dropped.
+	NoPrint bool
+	// Flags are the resolved command-line flags under dbt's upper-case names, for
+	// {{ flags.X }}; they override the defaults flagsDict gives.
+	Flags map[string]any
 	// Dialect builds the target engine's SQL dialect without a connection (cmd/gdbt passes
 	// warehouse/adapters.Dialect), so offline compiles render what runs render; nil, or an
 	// error, falls back to a generic dialect.

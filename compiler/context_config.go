@@ -168,14 +168,18 @@ func (p *projectImpl) flagsDict() *jinja.Dict {
 	if which == "" {
 		which = "run"
 	}
-	return jinja.FromGo(map[string]any{
+	m := map[string]any{
 		"FULL_REFRESH": p.opts.FullRefresh, "WHICH": which, "STORE_FAILURES": p.opts.StoreFailures,
 		"EMPTY": p.opts.Empty, "WARN_ERROR": false, "USE_COLORS": false, "DEBUG": false,
 		"LOG_FORMAT": "text", "SEND_ANONYMOUS_USAGE_STATS": false, "PARTIAL_PARSE": false,
 		"INTROSPECT": true, "STATIC_PARSER": true, "TARGET_PATH": p.rootPC.TargetPath,
 		"PROFILES_DIR": p.opts.ProfilesDir, "THREADS": p.target.Threads, "FAIL_FAST": false,
 		"INVOCATION_COMMAND": "gdbt " + which, "VERSION_CHECK": false, "PRINTER_WIDTH": 80,
-	}).(*jinja.Dict)
+	}
+	for k, v := range p.opts.Flags {
+		m[k] = v
+	}
+	return jinja.FromGo(m).(*jinja.Dict)
 }
 
 func (p *projectImpl) log(msg string, info bool) {
@@ -188,6 +192,9 @@ func (p *projectImpl) log(msg string, info bool) {
 }
 
 func (p *projectImpl) print(msg string) {
+	if p.opts.NoPrint {
+		return
+	}
 	msg = Redact(msg)
 	p.logMu.Lock()
 	defer p.logMu.Unlock()

@@ -16,6 +16,9 @@ type Logger interface {
 type Console struct {
 	log   Logger
 	color func(code, s string) string
+	// Width is where the bracketed status of a dotted line ends (dbt's --printer-width;
+	// 0 means dbt's default, 80).
+	Width int
 }
 
 // NewConsole returns a console writing through log; color wraps a status in an ANSI colour
@@ -47,13 +50,17 @@ func (c *Console) Error(name, msg string) { c.log.Event("error", msg, map[string
 // Warn prints a warning.
 func (c *Console) Warn(msg string) { c.log.Event("warn", msg, map[string]any{"name": "Warning"}) }
 
-// printerWidth is where dbt's dotted status lines put the bracketed status.
+// printerWidth is where dbt's dotted status lines put the bracketed status by default.
 const printerWidth = 80
 
 // StatusLine prints "i of n <description> ...... [STATUS]" justified the way dbt does.
 func (c *Console) StatusLine(ev Event, bracket, colorCode string) {
 	prefix := fmt.Sprintf("%d of %d %s ", ev.Index, ev.Total, ev.Msg)
-	if n := printerWidth - len(prefix); n > 0 {
+	width := c.Width
+	if width <= 0 {
+		width = printerWidth
+	}
+	if n := width - len(prefix); n > 0 {
 		prefix += strings.Repeat(".", n)
 	}
 	status := bracket

@@ -35,6 +35,8 @@ type Options struct {
 	SkipHooks bool
 	// Version is written into run_results.json as dbt_version ("" means runner.Version).
 	Version string
+	// NoWriteJSON is dbt's --no-write-json: run_results.json is not written.
+	NoWriteJSON bool
 }
 
 // Summary is the outcome of a command.
@@ -151,8 +153,10 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 		ElapsedTime: sum.Elapsed.Seconds(),
 		Args:        opts.Args,
 	}
-	if err := WriteRunResults(filepath.Join(opts.TargetDir, "run_results.json"), rr); err != nil {
-		return sum, fmt.Errorf("write run results: %w", err)
+	if !opts.NoWriteJSON {
+		if err := WriteRunResults(filepath.Join(opts.TargetDir, "run_results.json"), rr); err != nil {
+			return sum, fmt.Errorf("write run results: %w", err)
+		}
 	}
 	r.printFooter(sum)
 	return sum, nil

@@ -12,7 +12,7 @@ import (
 // lists none). Paths outside the project folder are refused unless
 // --no-clean-project-files-only is given, as in dbt.
 func cmdClean(g *Globals, args []string) int {
-	fl, err := parseFlags("clean", args, []cmdFlag{{name: "clean-project-files-only", kind: flagBool}, {name: "no-clean-project-files-only", kind: flagBool}})
+	_, err := cmdArgs("clean", args)
 	if err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
@@ -40,7 +40,7 @@ func cmdClean(g *Globals, args []string) int {
 			code = ExitLoadFailed
 			continue
 		}
-		if !inside && !fl.Bool("no-clean-project-files-only") {
+		if !inside && g.FlagBool("clean-project-files-only", true) {
 			g.Errorf("refusing to clean %q: it is outside the project folder (pass --no-clean-project-files-only to allow)", t)
 			code = ExitLoadFailed
 			continue

@@ -9,7 +9,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -71,8 +70,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintln(stderr, "run 'gdbt help' for usage")
 		return ExitLoadFailed
 	}
+	if g.DebugFlag {
+		g.LogLevel = "debug"
+	}
 	if g.Version {
-		fmt.Fprintf(stdout, "gdbt version %s (dbt-compatible %s)\n", version, compiler.DbtVersion)
+		printVersion(stdout)
 		return ExitOK
 	}
 	if len(rest) == 0 {
@@ -97,7 +99,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 					code = ExitLoadFailed
 				}
 			}()
-			return c.run(g, cmdArgs)
+			code = c.run(g, cmdArgs)
+			if code == ExitOK && g.warnErrored() {
+				code = ExitLoadFailed
+			}
+			return code
 		}
 	}
 	g.Errorf("unknown command %q; run 'gdbt help' for the list of commands", name)
@@ -131,9 +137,36 @@ type Globals struct {
 	State         string
 	TargetPath    string // --target-path override ("" keeps the project's)
 	Defer         bool
-	Favor         bool
-	Help          bool
-	Version       bool
+	// DeferState is --defer-state: the state folder for deferral only.
+	DeferState string
+	Favor      bool
+	// Indirect is --indirect-selection (eager, cautious, buildable, empty).
+	Indirect string
+	// WarnError is --warn-error; warnErrorOpts the parsed --warn-error-options.
+	WarnError     bool
+	warnErrorOpts *warnErrorOptions
+	// NoWriteJSON is --no-write-json: no manifest.json or run_results.json.
+	NoWriteJSON bool
+	// NoVersionCheck is --no-version-check: require-dbt-version is not enforced.
+	NoVersionCheck bool
+	// NoPrint is --no-print: {{ print() }} output is dropped.
+	NoPrint bool
+	// LogFormatFile and LogLevelFile shape logs/gdbt.log ("" : text, debug).
+	LogFormatFile string
+	LogLevelFile  string
+	// LogPath is --log-path, overriding the project's log-path.
+	LogPath string
+	// DebugFlag is --debug (console events at debug level).
+	DebugFlag bool
+	// PrinterWidth is --printer-width (0: dbt's 80).
+	PrinterWidth int
+	Help         bool
+	Version      bool
+
+	// flagVals and flagSrc are every resolved flag of the command by name, and where
+	// its value came from (flags.go).
+	flagVals map[string][]string
+	flagSrc  map[string]flagSource
 
 	Stdin  io.Reader
 	Stdout io.Writer
@@ -143,10 +176,13 @@ type Globals struct {
 
 	mu       sync.Mutex
 	warnings []string
+	// promoted counts warnings that --warn-error(-options) turned into errors.
+	promoted int
 }
 
 func newGlobals(stdin io.Reader, stdout, stderr io.Writer) *Globals {
-	return &Globals{ProjectDir: ".", LogFormat: "text", LogLevel: "info", Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	return &Globals{ProjectDir: ".", LogFormat: "text", LogLevel: "info", LogFormatFile: "text", LogLevelFile: "debug",
+		flagVals: map[string][]string{}, flagSrc: map[string]flagSource{}, Stdin: stdin, Stdout: stdout, Stderr: stderr}
 }
 
 // Options converts the global flags into the compiler's load options; warnings go to
@@ -155,10 +191,39 @@ func (g *Globals) Options() compiler.Options {
 	return compiler.Options{
 		ProjectDir: g.ProjectDir, ProfilesDir: g.ProfilesDir, Profile: g.Profile, Target: g.Target,
 		Vars: g.Vars, FullRefresh: g.FullRefresh, Empty: g.Empty, Threads: g.Threads, Warn: g.Warn,
-		Which: g.Command, StoreFailures: g.StoreFailures, Log: g.jinjaLog,
+		Which: g.Command, StoreFailures: g.StoreFailures, Log: g.jinjaLog, NoPrint: g.NoPrint, Flags: g.jinjaFlags(),
 		// Offline compiles render with the target engine's dialect, as runs do.
 		Dialect: adapters.Dialect,
 	}
+}
+
+// jinjaFlags is {{ flags }}: every resolved flag of the command under dbt's upper-case
+// name (FAIL_FAST, WARN_ERROR, LOG_FORMAT, …), over the compiler's defaults.
+func (g *Globals) jinjaFlags() map[string]any {
+	out := map[string]any{}
+	for i := range flagTable {
+		d := &flagTable[i]
+		vals, ok := g.flagVals[d.name]
+		if !ok || !d.applies(g.Command) {
+			continue
+		}
+		key := strings.ToUpper(strings.ReplaceAll(d.name, "-", "_"))
+		switch d.kind {
+		case flagBool:
+			out[key] = g.FlagBool(d.name, false)
+		case flagInt:
+			out[key] = g.FlagInt(d.name, 0)
+		case flagMulti:
+			l := make([]any, len(vals))
+			for i, v := range vals {
+				l[i] = v
+			}
+			out[key] = l
+		default:
+			out[key] = g.FlagStr(d.name, "")
+		}
+	}
+	return out
 }
 
 // jinjaLog receives {{ log(msg, info=…) }}: info messages on the console, the others at
@@ -185,9 +250,19 @@ func loadProject(g *Globals) (p *compiler.Project, err error) {
 	if g.LogLevel == "debug" {
 		g.debugProfile()
 	}
+	if !g.NoVersionCheck {
+		if pc, err := compiler.LoadProjectConfig(g.ProjectDir); err == nil {
+			if err := checkRequireDbtVersion(pc); err != nil {
+				return nil, fmt.Errorf("%w: %w", err, compiler.ErrProject)
+			}
+		}
+	}
 	p, err = compiler.Load(g.Options())
 	if err != nil {
 		return nil, err
+	}
+	if g.warnErrored() {
+		return nil, fmt.Errorf("warnings are errors (--warn-error): %w", compiler.ErrProject)
 	}
 	g.Debugf("loaded project %s in %s", p.Name, time.Since(start).Round(time.Millisecond))
 	return p, nil
@@ -273,45 +348,22 @@ func (g *Globals) Warnings() []string {
 // isLoadError tells project-level failures (exit 2) from the rest.
 func isLoadError(err error) bool { return errors.Is(err, compiler.ErrProject) }
 
-// printUsage writes the command list.
-func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: gdbt [global flags] <command> [flags]")
-	fmt.Fprintln(w, "\ncommands:")
-	for _, c := range commands() {
-		if c.summary == "" {
-			continue
-		}
-		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
-	}
-	fmt.Fprintln(w, "\nglobal flags (before or after the command):")
-	var lines []string
-	for _, f := range globalFlags {
-		names := "--" + f.name
-		if f.short != "" {
-			names = "-" + f.short + ", " + names
-		}
-		if f.kind != flagBool {
-			names += " " + f.arg
-		}
-		lines = append(lines, fmt.Sprintf("  %-28s %s", names, f.help))
-	}
-	sort.Slice(lines, func(i, j int) bool {
-		return strings.TrimLeft(strings.SplitN(strings.TrimSpace(lines[i]), "--", 2)[1], "-") <
-			strings.TrimLeft(strings.SplitN(strings.TrimSpace(lines[j]), "--", 2)[1], "-")
-	})
-	fmt.Fprintln(w, strings.Join(lines, "\n"))
-}
-
-// cmdHelp prints the usage, or one command's summary.
+// cmdHelp prints the usage, or one command's help with its flags.
 func cmdHelp(g *Globals, args []string) int {
 	if len(args) > 0 {
 		for _, c := range commands() {
 			if c.name == args[0] && c.summary != "" {
-				fmt.Fprintf(g.Stdout, "gdbt %s: %s\n\n", c.name, c.summary)
-				printUsage(g.Stdout)
+				printCommandHelp(g.Stdout, c)
+				return ExitOK
+			}
+			if c.name == args[0] && c.name == "list" {
+				printCommandHelp(g.Stdout, command{name: "list", summary: "list resources of the project (alias: ls)"})
 				return ExitOK
 			}
 		}
+		g.Errorf("unknown command %q", args[0])
+		printUsage(g.Stderr)
+		return ExitLoadFailed
 	}
 	printUsage(g.Stdout)
 	return ExitOK

@@ -58,18 +58,22 @@ func TestGlobalFlagParsing(t *testing.T) {
 			func(g *Globals) bool {
 				return reflect.DeepEqual(g.Select, []string{"a", "b+"}) && reflect.DeepEqual(g.Exclude, []string{"c"}) && g.Threads == 4 && g.Target == "prod"
 			}},
-		{[]string{"--project-dir", "p", "ls", "--select=x", "--select", "y", "--output", "json"}, []string{"ls", "--output", "json"},
-			func(g *Globals) bool { return g.ProjectDir == "p" && reflect.DeepEqual(g.Select, []string{"x", "y"}) }},
+		{[]string{"--project-dir", "p", "ls", "--select=x", "--select", "y", "--output", "json"}, []string{"ls"},
+			func(g *Globals) bool {
+				return g.ProjectDir == "p" && reflect.DeepEqual(g.Select, []string{"x", "y"}) && g.FlagStr("output", "") == "json"
+			}},
 		{[]string{"build", "-x", "--full-refresh", "--empty", "-q", "--no-color", "--log-format", "json", "--vars", "{a: 1}"}, []string{"build"},
 			func(g *Globals) bool {
 				return g.FailFast && g.FullRefresh && g.Empty && g.Quiet && g.NoColor && g.LogFormat == "json" && g.Vars == "{a: 1}"
 			}},
-		{[]string{"show", "--limit", "5", "-s", "m", "--state", "old", "--target-path", "out"}, []string{"show", "--limit", "5"},
+		{[]string{"show", "--limit", "5", "-s", "m", "--state", "old", "--target-path", "out"}, []string{"show"},
 			func(g *Globals) bool {
-				return g.State == "old" && g.TargetPath == "out" && reflect.DeepEqual(g.Select, []string{"m"})
+				return g.State == "old" && g.TargetPath == "out" && reflect.DeepEqual(g.Select, []string{"m"}) && g.FlagInt("limit", 0) == 5
 			}},
-		{[]string{"run-operation", "grant", "--args", "{x: 1}", "--profiles-dir=pd", "--profile", "p"}, []string{"run-operation", "grant", "--args", "{x: 1}"},
-			func(g *Globals) bool { return g.ProfilesDir == "pd" && g.Profile == "p" }},
+		{[]string{"run-operation", "grant", "--args", "{x: 1}", "--profiles-dir=pd", "--profile", "p"}, []string{"run-operation", "grant"},
+			func(g *Globals) bool {
+				return g.ProfilesDir == "pd" && g.Profile == "p" && g.FlagStr("args", "") == "{x: 1}"
+			}},
 		{[]string{"--log-level", "debug", "parse"}, []string{"parse"}, func(g *Globals) bool { return g.LogLevel == "debug" }},
 		{[]string{"-s", "a", "b", "run", "c"}, []string{"run", "c"}, func(g *Globals) bool { return reflect.DeepEqual(g.Select, []string{"a", "b"}) }},
 		{[]string{"run", "-s", "run"}, []string{"run"}, func(g *Globals) bool { return reflect.DeepEqual(g.Select, []string{"run"}) }},
@@ -118,7 +122,7 @@ func TestExitCodes(t *testing.T) {
 		{"broken project", []string{"parse", "--project-dir", broken}, 2, "", "models/schema.yml:3:14: columns must be a list"},
 		{"parse ok", []string{"parse", "--project-dir", shop}, 0, "Parsed 2 models", ""},
 		{"bad selector", []string{"ls", "--project-dir", shop, "-s", "tag:"}, 2, "", ""},
-		{"ls bad output", []string{"ls", "--project-dir", shop, "--output", "xml"}, 2, "", "--output must be"},
+		{"ls bad output", []string{"ls", "--project-dir", shop, "--output", "xml"}, 2, "", "--output: \"xml\" is not one of json, name, path, selector"},
 		// dbt warns about each criterion that matches nothing (a typo in a selector).
 		{"ls unmatched criterion", []string{"ls", "--project-dir", shop, "-s", "no_such_model"}, 0, "", "The selection criterion 'no_such_model' does not match any enabled nodes"},
 		{"compile unmatched exclude", []string{"compile", "--project-dir", shop, "--exclude", "tag:nope"}, 0, "", "The selection criterion 'tag:nope' does not match any enabled nodes"},

@@ -20,10 +20,7 @@ var compiledTypes = []string{manifest.Model, manifest.Test, manifest.Analysis, m
 // target/compiled/<package>/<path>.sql and writes the manifest with their compiled code.
 // With --inline "<sql>" it compiles that snippet in the project's context and prints it.
 func cmdCompile(g *Globals, args []string) int {
-	fl, err := parseFlags("compile", args, []cmdFlag{
-		{name: "inline", kind: flagString}, {name: "output", short: "o", kind: flagString},
-		{name: "no-introspect", kind: flagBool}, {name: "introspect", kind: flagBool},
-	})
+	fl, err := cmdArgs("compile", args)
 	if err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
@@ -42,12 +39,12 @@ func cmdCompile(g *Globals, args []string) int {
 	}
 	ctx, stop := g.Context()
 	defer stop()
-	if inline := fl.Str("inline", ""); inline != "" {
+	if inline := g.FlagStr("inline", ""); inline != "" {
 		sql, err := p.CompileInline(ctx, nil, inline)
 		if err != nil {
 			return g.ReportLoadError(err)
 		}
-		if fl.Str("output", "text") == "json" {
+		if g.FlagStr("output", "text") == "json" {
 			g.Printf("%s\n", jsonLine(map[string]any{"compiled": sql}))
 		} else {
 			g.Printf("%s\n", sql)

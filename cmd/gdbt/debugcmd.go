@@ -15,12 +15,12 @@ var secretFieldNames = []string{"password", "pass", "token", "secret", "private_
 // cmdDebug shows the resolved project, profile and target, then opens the adapter and
 // runs `select 1`. Exit code 1 when a check fails.
 func cmdDebug(g *Globals, args []string) int {
-	fl, err := parseFlags("debug", args, []cmdFlag{{name: "config-dir", kind: flagBool}, {name: "connection", kind: flagBool}})
+	_, err := cmdArgs("debug", args)
 	if err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
 	}
-	g.Printf("gdbt version: %s (dbt-compatible %s)\n", version, compiler.DbtVersion)
+	g.Printf("gdbt version: %s (dbt-compatible %s)\n", buildVersion(), compiler.DbtVersion)
 	failed := false
 	check := func(name string, err error) {
 		if err != nil {
@@ -39,7 +39,7 @@ func cmdDebug(g *Globals, args []string) int {
 		return ExitNodeFailed
 	}
 	g.Printf("project dir: %s\n", g.ProjectDir)
-	if fl.Bool("config-dir") {
+	if g.FlagBool("config-dir", false) {
 		dirs := compiler.ProfileDirs(g.Options())
 		g.Printf("profiles are searched in: %s\n", strings.Join(dirs, ", "))
 		return ExitOK
@@ -52,7 +52,7 @@ func cmdDebug(g *Globals, args []string) int {
 			g.Warn(w)
 		}
 	}
-	if !fl.Bool("connection") {
+	if !g.FlagBool("connection", false) {
 		check("project file", err)
 	}
 	if pc == nil {

@@ -7,7 +7,7 @@ import (
 // cmdDeps installs the packages listed in packages.yml / dependencies.yml into the
 // project's packages-install-path. Only local: packages are supported for now.
 func cmdDeps(g *Globals, args []string) int {
-	if _, err := parseFlags("deps", args, []cmdFlag{{name: "upgrade", kind: flagBool}, {name: "lock", kind: flagBool}}); err != nil {
+	if _, err := cmdArgs("deps", args); err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
 	}

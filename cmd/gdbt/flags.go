@@ -1,120 +1,87 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/gdbt-dev/gdbt/compiler"
 )
 
-// Flag parsing is dbt's: global flags may come before or after the subcommand; a flag's
-// value is the next argument or follows "="; -s/--select and --exclude take every
-// following argument up to the next flag (dbt's nargs='+'), and may be repeated.
-// Arguments the global table does not know are passed on, in order, to the command,
-// which parses its own flags with parseFlags.
+// Flag parsing is dbt's: flags may come before or after the subcommand; a flag's value is
+// the next argument or follows "="; multi-value flags (-s/--select, --exclude,
+// --resource-type, …) take every following argument up to the next flag (dbt's
+// MultiOption) and may be repeated. Every flag is a row of flagTable (flagspec.go); a
+// value comes, in dbt's order (dbt/cli/flags.py Flags.__init__), from the command line,
+// else its DBT_ environment variable, else the project's `flags:` block, else the
+// default. What is left after the flags (the subcommand and its positional arguments)
+// goes to the command.
 
-type flagKind int
-
-const (
-	flagBool flagKind = iota
-	flagString
-	flagInt
-	flagMulti // one or more values up to the next flag; repeatable
-	flagList  // one value; repeatable
-)
-
-// flagSpec describes one flag.
-type flagSpec struct {
-	name  string // long name without --
-	short string // one letter without -, or ""
-	kind  flagKind
-	arg   string // value placeholder for help
-	help  string
-	set   func(g *Globals, v string) error
-}
-
-// globalFlags is every flag dbt accepts globally.
-var globalFlags = []flagSpec{
-	{"project-dir", "", flagString, "DIR", "the project folder (default .)", func(g *Globals, v string) error { g.ProjectDir = v; return nil }},
-	{"profiles-dir", "", flagString, "DIR", "where profiles.yml is (default: env, project, ~/.dbt)", func(g *Globals, v string) error { g.ProfilesDir = v; return nil }},
-	{"profile", "", flagString, "NAME", "the profile to use instead of the project's", func(g *Globals, v string) error { g.Profile = v; return nil }},
-	{"target", "t", flagString, "NAME", "the profile target to use", func(g *Globals, v string) error { g.Target = v; return nil }},
-	{"vars", "", flagString, "YAML", "variables as a YAML or JSON mapping", func(g *Globals, v string) error { g.Vars = v; return nil }},
-	{"select", "s", flagMulti, "SPEC...", "nodes to include (dbt selection syntax)", func(g *Globals, v string) error { g.Select = append(g.Select, v); return nil }},
-	{"models", "m", flagMulti, "SPEC...", "alias of --select", func(g *Globals, v string) error { g.Select = append(g.Select, v); return nil }},
-	{"exclude", "", flagMulti, "SPEC...", "nodes to exclude", func(g *Globals, v string) error { g.Exclude = append(g.Exclude, v); return nil }},
-	{"selector", "", flagString, "NAME", "a selector from selectors.yml", func(g *Globals, v string) error { g.Selector = v; return nil }},
-	{"threads", "", flagInt, "N", "how many nodes run at once", func(g *Globals, v string) error {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return fmt.Errorf("--threads must be a positive integer, got %q", v)
-		}
-		g.Threads = n
-		return nil
-	}},
-	{"log-format", "", flagString, "text|json", "console output format", func(g *Globals, v string) error {
-		switch v {
-		case "text", "json", "default", "debug":
-			if v != "json" {
-				v = "text"
-			}
-			g.LogFormat = v
-			return nil
-		}
-		return fmt.Errorf("--log-format must be text or json, got %q", v)
-	}},
-	{"log-level", "", flagString, "LEVEL", "debug, info, warn, error or none", func(g *Globals, v string) error {
-		switch v {
-		case "debug", "info", "warn", "error", "none":
-			g.LogLevel = v
-			return nil
-		}
-		return fmt.Errorf("--log-level must be debug, info, warn, error or none, got %q", v)
-	}},
-	{"debug", "d", flagBool, "", "same as --log-level debug", func(g *Globals, v string) error { g.LogLevel = "debug"; return nil }},
-	{"no-color", "", flagBool, "", "no ANSI colours", func(g *Globals, v string) error { g.NoColor = true; return nil }},
-	{"use-colors", "", flagBool, "", "ANSI colours on a terminal (default)", func(g *Globals, v string) error { g.NoColor = false; return nil }},
-	{"quiet", "q", flagBool, "", "print errors and command output only", func(g *Globals, v string) error { g.Quiet = true; return nil }},
-	{"full-refresh", "f", flagBool, "", "rebuild incremental models and seeds from scratch", func(g *Globals, v string) error { g.FullRefresh = true; return nil }},
-	{"fail-fast", "x", flagBool, "", "stop at the first failure", func(g *Globals, v string) error { g.FailFast = true; return nil }},
-	{"empty", "", flagBool, "", "limit every ref and source to zero rows", func(g *Globals, v string) error { g.Empty = true; return nil }},
-	{"store-failures", "", flagBool, "", "tests store their failing rows in the audit schema", func(g *Globals, v string) error { g.StoreFailures = true; return nil }},
-	{"state", "", flagString, "DIR", "artifacts of another run for state: and result: selectors", func(g *Globals, v string) error { g.State = v; return nil }},
-	{"target-path", "", flagString, "DIR", "where artifacts go (default: the project's target-path)", func(g *Globals, v string) error { g.TargetPath = v; return nil }},
-	{"defer", "", flagBool, "", "accepted for compatibility; not supported (ignored)", func(g *Globals, v string) error { g.Defer = true; return nil }},
-	{"no-defer", "", flagBool, "", "accepted for compatibility", func(g *Globals, v string) error { g.Defer = false; return nil }},
-	{"favor-state", "", flagBool, "", "accepted for compatibility; not supported (ignored)", func(g *Globals, v string) error { g.Favor = true; return nil }},
-	{"help", "h", flagBool, "", "show usage", func(g *Globals, v string) error { g.Help = true; return nil }},
-	{"version", "v", flagBool, "", "print the version", func(g *Globals, v string) error { g.Version = true; return nil }},
-}
-
-// lookupFlag finds a flag by its argument form ("--select", "-s"), returning the spec, an
-// inline value (from --x=v) and whether one was given.
-func lookupFlag(specs []flagSpec, arg string) (*flagSpec, string, bool) {
-	var name, val string
-	hasVal := false
-	switch {
-	case strings.HasPrefix(arg, "--"):
-		name = arg[2:]
-		if i := strings.IndexByte(name, '='); i >= 0 {
-			name, val, hasVal = name[:i], name[i+1:], true
-		}
-		for i := range specs {
-			if specs[i].name == name {
-				return &specs[i], val, hasVal
-			}
-		}
-	case strings.HasPrefix(arg, "-") && len(arg) >= 2:
-		name = arg[1:2]
-		if len(arg) > 2 {
-			val, hasVal = strings.TrimPrefix(arg[2:], "="), true
-		}
-		for i := range specs {
-			if specs[i].short != "" && specs[i].short == name {
-				return &specs[i], val, hasVal
-			}
+// applies reports whether the row is a flag of command cmd ("" before any command: the
+// global rows only).
+func (d *flagDef) applies(cmd string) bool {
+	if d.cmds == cmdsAll {
+		return true
+	}
+	if cmd == "" {
+		return false
+	}
+	for _, c := range strings.Fields(d.cmds) {
+		if c == cmd {
+			return true
 		}
 	}
-	return nil, "", false
+	return false
+}
+
+// takesValue reports whether the flag reads a value.
+func (d *flagDef) takesValue() bool { return d.kind != flagBool }
+
+// flagMatch is an argument matched to a row: the row, whether it was a --no- form, and an
+// inline value (--x=v, -sv).
+type flagMatch struct {
+	def    *flagDef
+	neg    bool
+	val    string
+	hasVal bool
+}
+
+// matchFlag finds the row arg names among the rows for which ok holds.
+func matchFlag(arg string, ok func(*flagDef) bool) (flagMatch, bool) {
+	if strings.HasPrefix(arg, "--") {
+		name, val, hasVal := strings.Cut(arg[2:], "=")
+		for i := range flagTable {
+			d := &flagTable[i]
+			if !ok(d) {
+				continue
+			}
+			if name == d.name || contains(d.aliases, name) {
+				return flagMatch{def: d, val: val, hasVal: hasVal}, true
+			}
+			if d.kind == flagBool && ((d.neg && name == "no-"+d.name) || contains(d.negs, name)) {
+				return flagMatch{def: d, neg: true, val: val, hasVal: hasVal}, true
+			}
+		}
+		return flagMatch{}, false
+	}
+	if len(arg) < 2 || arg[0] != '-' {
+		return flagMatch{}, false
+	}
+	letter := arg[1:2]
+	for i := range flagTable {
+		d := &flagTable[i]
+		if ok(d) && d.short != "" && strings.Contains(d.short, letter) {
+			m := flagMatch{def: d}
+			if len(arg) > 2 {
+				m.val, m.hasVal = strings.TrimPrefix(arg[2:], "="), true
+			}
+			return m, true
+		}
+	}
+	return flagMatch{}, false
 }
 
 // isFlag reports whether an argument looks like a flag (and not a negative number or "-").
@@ -128,169 +95,350 @@ func isFlag(a string) bool {
 	return true
 }
 
-// parse consumes the global flags anywhere in args and returns what is left: the
-// subcommand, its positional arguments and its own flags, in order. "--" ends flag
-// parsing.
+// findCommand returns the index of the subcommand in args (-1 when there is none),
+// skipping flag values, so that flags before the command are parsed as that command's.
+func findCommand(args []string) int {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return -1
+		}
+		if isFlag(a) {
+			m, ok := matchFlag(a, func(*flagDef) bool { return true })
+			if ok && !m.hasVal && (m.def.kind == flagString || m.def.kind == flagInt) {
+				i++
+			}
+			continue
+		}
+		if isCommand(a) {
+			return i
+		}
+	}
+	return -1
+}
+
+// parse reads every flag of args and returns the rest: the subcommand and its
+// positional arguments, in order ("--" ends flag parsing). Then it resolves every flag
+// of the command from the environment, the project's flags: and the defaults.
 func (g *Globals) parse(args []string) ([]string, error) {
+	ci := findCommand(args)
+	cmd := ""
+	if ci >= 0 {
+		cmd = args[ci]
+	}
+	given := map[*flagDef][]string{}
 	var rest []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
-			rest = append(rest, args[i:]...)
+			rest = append(rest, args[i+1:]...)
 			break
 		}
 		if !isFlag(a) {
 			rest = append(rest, a)
 			continue
 		}
-		spec, val, hasVal := lookupFlag(globalFlags, a)
-		if spec == nil {
-			rest = append(rest, a) // the command's own flag
-			continue
+		m, ok := matchFlag(a, func(d *flagDef) bool { return d.applies(cmd) })
+		if !ok {
+			return nil, unknownFlag(a, cmd)
 		}
-		switch spec.kind {
+		d := m.def
+		switch d.kind {
 		case flagBool:
-			if hasVal && strings.HasPrefix(a, "--") {
-				b, err := strconv.ParseBool(val)
+			v := "true"
+			if m.hasVal {
+				if !strings.HasPrefix(a, "--") {
+					return nil, fmt.Errorf("-%s takes no value", a[1:2])
+				}
+				b, err := parseBool(m.val)
 				if err != nil {
-					return nil, fmt.Errorf("--%s takes no value (or true/false), got %q", spec.name, val)
+					return nil, fmt.Errorf("--%s takes no value (or true/false), got %q", d.name, m.val)
 				}
-				if !b {
-					continue
-				}
-			} else if hasVal {
-				return nil, fmt.Errorf("-%s takes no value", spec.short)
+				v = strconv.FormatBool(b)
 			}
-			if err := spec.set(g, ""); err != nil {
-				return nil, err
+			if m.neg {
+				v = strconv.FormatBool(v != "true")
 			}
+			given[d] = append(given[d], v)
 		case flagMulti:
 			n := 0
-			if hasVal {
-				if err := spec.set(g, val); err != nil {
-					return nil, err
-				}
+			if m.hasVal {
+				given[d] = append(given[d], m.val)
 				n++
 			}
-			for i+1 < len(args) && !isFlag(args[i+1]) && args[i+1] != "--" {
-				// Before the subcommand, a command name ends the list: gdbt -s x run.
-				if len(rest) == 0 && isCommand(args[i+1]) {
-					break
-				}
+			for i+1 < len(args) && !isFlag(args[i+1]) && args[i+1] != "--" && i+1 != ci {
 				i++
-				if err := spec.set(g, args[i]); err != nil {
-					return nil, err
-				}
+				given[d] = append(given[d], args[i])
 				n++
 			}
 			if n == 0 {
 				return nil, fmt.Errorf("%s needs at least one value", a)
 			}
 		default:
-			if !hasVal {
+			if !m.hasVal {
 				if i+1 >= len(args) {
 					return nil, fmt.Errorf("%s needs a value", a)
 				}
 				i++
-				val = args[i]
+				m.val = args[i]
 			}
-			if err := spec.set(g, val); err != nil {
-				return nil, err
-			}
+			given[d] = append(given[d], m.val)
 		}
 	}
-	if g.Defer || g.Favor {
-		g.Warn("--defer and --favor-state are not supported by gdbt; ignored")
+	if err := g.resolve(cmd, given); err != nil {
+		return nil, err
 	}
 	return rest, nil
 }
 
-// cmdFlag describes one flag of a single command for parseFlags.
-type cmdFlag struct {
-	name  string
-	short string
-	kind  flagKind
+// unknownFlag is the error for a flag the command does not take, naming the commands
+// that do when it is one of dbt's.
+func unknownFlag(arg, cmd string) error {
+	var owners []string
+	for i := range flagTable {
+		d := &flagTable[i]
+		if m, ok := matchFlag(arg, func(x *flagDef) bool { return x == d }); ok && m.def == d {
+			owners = append(owners, strings.Fields(d.cmds)...)
+		}
+	}
+	where := "gdbt"
+	if cmd != "" {
+		where = "gdbt " + cmd
+	}
+	if len(owners) > 0 {
+		return fmt.Errorf("%s: %s is not a flag of this command (it is one of: %s); run 'gdbt %s --help'", where, arg, strings.Join(owners, ", "), cmd)
+	}
+	return fmt.Errorf("%s: unknown flag %s; run 'gdbt %s --help' for the flags", where, arg, cmd)
 }
 
-// parsedFlags holds a command's flag values by long name.
-type parsedFlags struct {
-	vals map[string][]string
-	// Args are the positional arguments, in order.
-	Args []string
+// flagSource says where a resolved flag value came from.
+type flagSource int
+
+const (
+	fromDefault flagSource = iota
+	fromProject
+	fromEnv
+	fromFlag
+)
+
+// resolve gives every flag of cmd its value by dbt's precedence: command line, then the
+// environment (GDBT_ alias, then DBT_), then the project's flags: (dbt's ProjectFlags,
+// read_project_flags in dbt/config/project.py), then the default (left in place). Then
+// the *-file logging flags follow their console flag when only that one was set
+// (Flags._override_if_set).
+func (g *Globals) resolve(cmd string, given map[*flagDef][]string) error {
+	g.flagVals = map[string][]string{}
+	g.flagSrc = map[string]flagSource{}
+	var defaulted []*flagDef
+	for i := range flagTable {
+		d := &flagTable[i]
+		if !d.applies(cmd) {
+			continue
+		}
+		if vals, ok := given[d]; ok {
+			if err := g.applyFlag(d, vals, fromFlag, "--"+d.name); err != nil {
+				return err
+			}
+			continue
+		}
+		if name, v, ok := envOf(d); ok {
+			vals := []string{v}
+			if d.kind == flagMulti {
+				vals = strings.Fields(v)
+			}
+			if err := g.applyFlag(d, vals, fromEnv, name); err != nil {
+				return err
+			}
+			continue
+		}
+		defaulted = append(defaulted, d)
+	}
+	var pflags map[string]any
+	for _, d := range defaulted {
+		if d.project && cmd != "" && cmd != "init" && cmd != "help" {
+			if pc, err := compiler.LoadProjectConfig(g.ProjectDir); err == nil {
+				pflags = pc.Flags
+			}
+			break
+		}
+	}
+	for _, d := range defaulted {
+		v, ok := pflags[strings.ReplaceAll(d.name, "-", "_")]
+		if !ok || !d.project || v == nil {
+			continue
+		}
+		vals, err := projectFlagValues(d, v)
+		if err == nil {
+			err = g.applyFlag(d, vals, fromProject, "flags: "+strings.ReplaceAll(d.name, "-", "_"))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for _, lf := range [][2]string{{"log-level", "log-level-file"}, {"log-format", "log-format-file"}, {"use-colors", "use-colors-file"}} {
+		lead, follow := lf[0], lf[1]
+		if g.flagSrc[lead] != fromDefault && g.flagSrc[follow] == fromDefault {
+			if d := lookupRow(follow, cmd); d != nil {
+				if err := g.applyFlag(d, g.flagVals[lead], g.flagSrc[lead], "--"+lead); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	// dbt/cli/flags.py _assert_mutually_exclusive.
+	if g.flagSrc["warn-error"] != fromDefault && g.flagSrc["warn-error-options"] != fromDefault {
+		return fmt.Errorf("warn_error_options: not allowed with argument warn_error")
+	}
+	if g.flagSrc["inline"] != fromDefault && (g.flagSrc["select"] != fromDefault || g.flagSrc["selector"] != fromDefault) {
+		return fmt.Errorf("inline: not allowed with argument select or selector")
+	}
+	return nil
 }
 
-// Str returns the last value of a string flag, or def.
-func (p parsedFlags) Str(name, def string) string {
-	if v := p.vals[name]; len(v) > 0 {
+// envOf returns the environment variable that sets d (GDBT_ alias first), if non-empty
+// (click ignores an empty variable).
+func envOf(d *flagDef) (string, string, bool) {
+	for _, name := range []string{d.gdbtEnv, d.env} {
+		if name == "" {
+			continue
+		}
+		if v := os.Getenv(name); v != "" {
+			return name, v, true
+		}
+	}
+	return "", "", false
+}
+
+// applyFlag validates vals for d (from says where they came from, for the error) and
+// stores them.
+func (g *Globals) applyFlag(d *flagDef, vals []string, src flagSource, from string) error {
+	out := make([]string, 0, len(vals))
+	for _, v := range vals {
+		switch {
+		case d.kind == flagBool:
+			b, err := parseBool(v)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a valid boolean", from, v)
+			}
+			v = strconv.FormatBool(b)
+		case d.kind == flagInt && d.set == nil: // a setter checks its own value
+			if _, err := strconv.Atoi(v); err != nil {
+				return fmt.Errorf("%s: %q is not a valid integer", from, v)
+			}
+		case len(d.choices) > 0:
+			lv := strings.ToLower(v)
+			if !contains(d.choices, lv) {
+				return fmt.Errorf("%s: %q is not one of %s", from, v, strings.Join(d.choices, ", "))
+			}
+			v = lv
+		}
+		if d.set != nil {
+			if err := d.set(g, v); err != nil {
+				if src == fromFlag {
+					return err
+				}
+				return fmt.Errorf("%s: %w", from, err)
+			}
+		}
+		out = append(out, v)
+	}
+	g.flagVals[d.name] = out
+	g.flagSrc[d.name] = src
+	return nil
+}
+
+// projectFlagValues turns a flags: value (YAML scalar, list or mapping) into flag values.
+func projectFlagValues(d *flagDef, v any) ([]string, error) {
+	switch x := v.(type) {
+	case bool:
+		return []string{strconv.FormatBool(x)}, nil
+	case string:
+		return []string{x}, nil
+	case int, int64, float64:
+		return []string{fmt.Sprint(x)}, nil
+	case []any:
+		var out []string
+		for _, e := range x {
+			out = append(out, fmt.Sprint(e))
+		}
+		return out, nil
+	case map[string]any:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return nil, err
+		}
+		return []string{string(b)}, nil
+	}
+	return nil, fmt.Errorf("flags: %s: unsupported value %v", strings.ReplaceAll(d.name, "-", "_"), v)
+}
+
+// parseBool is click's BOOL: 1/true/t/yes/y/on and 0/false/f/no/n/off, any case.
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "true", "t", "yes", "y", "on":
+		return true, nil
+	case "0", "false", "f", "no", "n", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("not a boolean: %q", s)
+}
+
+// lookupRow is the row named name that applies to cmd.
+func lookupRow(name, cmd string) *flagDef {
+	for i := range flagTable {
+		if flagTable[i].name == name && flagTable[i].applies(cmd) {
+			return &flagTable[i]
+		}
+	}
+	return nil
+}
+
+// FlagStr is a resolved string flag of the command, or def when nothing set it.
+func (g *Globals) FlagStr(name, def string) string {
+	if v := g.flagVals[name]; len(v) > 0 {
 		return v[len(v)-1]
 	}
 	return def
 }
 
-// List returns every value of a repeatable flag.
-func (p parsedFlags) List(name string) []string { return p.vals[name] }
+// FlagList is every value of a repeatable flag.
+func (g *Globals) FlagList(name string) []string { return g.flagVals[name] }
 
-// Bool reports whether a boolean flag was given.
-func (p parsedFlags) Bool(name string) bool { return len(p.vals[name]) > 0 }
-
-// Int returns an integer flag's value, or def; a malformed value is an error.
-func (p parsedFlags) Int(name string, def int) (int, error) {
-	s := p.Str(name, "")
-	if s == "" {
-		return def, nil
+// FlagBool is a resolved boolean flag, or def.
+func (g *Globals) FlagBool(name string, def bool) bool {
+	if v := g.flagVals[name]; len(v) > 0 {
+		return v[len(v)-1] == "true"
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, fmt.Errorf("--%s must be an integer, got %q", name, s)
-	}
-	return n, nil
+	return def
 }
 
-// parseFlags parses a command's own flags (what the global parser passed on). Unknown
-// flags are an error naming the command.
-func parseFlags(cmd string, args []string, specs []cmdFlag) (parsedFlags, error) {
-	out := parsedFlags{vals: map[string][]string{}}
-	gspecs := make([]flagSpec, len(specs))
-	for i, s := range specs {
-		gspecs[i] = flagSpec{name: s.name, short: s.short, kind: s.kind}
-	}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			out.Args = append(out.Args, args[i+1:]...)
-			break
-		}
-		if !isFlag(a) {
-			out.Args = append(out.Args, a)
-			continue
-		}
-		spec, val, hasVal := lookupFlag(gspecs, a)
-		if spec == nil {
-			return out, fmt.Errorf("gdbt %s: unknown flag %s", cmd, a)
-		}
-		switch spec.kind {
-		case flagBool:
-			out.vals[spec.name] = append(out.vals[spec.name], "true")
-		case flagMulti:
-			if hasVal {
-				out.vals[spec.name] = append(out.vals[spec.name], val)
-			}
-			for i+1 < len(args) && !isFlag(args[i+1]) {
-				i++
-				out.vals[spec.name] = append(out.vals[spec.name], args[i])
-			}
-		default:
-			if !hasVal {
-				if i+1 >= len(args) {
-					return out, fmt.Errorf("gdbt %s: %s needs a value", cmd, a)
-				}
-				i++
-				val = args[i]
-			}
-			out.vals[spec.name] = append(out.vals[spec.name], val)
+// FlagInt is a resolved integer flag, or def (values were checked when parsed).
+func (g *Globals) FlagInt(name string, def int) int {
+	if v := g.flagVals[name]; len(v) > 0 {
+		if n, err := strconv.Atoi(v[len(v)-1]); err == nil {
+			return n
 		}
 	}
-	return out, nil
+	return def
+}
+
+// FlagSet reports whether the command line, the environment or the project set name.
+func (g *Globals) FlagSet(name string) bool { return g.flagSrc[name] != fromDefault }
+
+// parsedFlags is what a command reads of its own invocation: its positional arguments
+// (its flags are on Globals, read with Flag*).
+type parsedFlags struct {
+	Args []string
+}
+
+// cmdArgs checks a command's arguments after the flags were taken out: positional only.
+func cmdArgs(cmd string, args []string) (parsedFlags, error) {
+	for _, a := range args {
+		if isFlag(a) {
+			return parsedFlags{}, fmt.Errorf("gdbt %s: unknown flag %s", cmd, a)
+		}
+	}
+	return parsedFlags{Args: args}, nil
 }
 
 // isCommand reports whether s names a subcommand.
@@ -301,4 +449,22 @@ func isCommand(s string) bool {
 		}
 	}
 	return false
+}
+
+// commandFlags returns the rows of cmd's flags, its own first (sorted), then the global
+// ones (sorted), for help.
+func commandFlags(cmd string) (own, global []*flagDef) {
+	for i := range flagTable {
+		d := &flagTable[i]
+		switch {
+		case d.cmds == cmdsAll:
+			global = append(global, d)
+		case d.applies(cmd):
+			own = append(own, d)
+		}
+	}
+	by := func(l []*flagDef) func(i, j int) bool { return func(i, j int) bool { return l[i].name < l[j].name } }
+	sort.SliceStable(own, by(own))
+	sort.SliceStable(global, by(global))
+	return own, global
 }

@@ -12,7 +12,7 @@ import (
 // and writes target/sources.json. Exit 1 when a source is stale past error_after or the
 // check failed.
 func cmdSource(g *Globals, args []string) int {
-	fl, err := parseFlags("source", args, []cmdFlag{{name: "output", short: "o", kind: flagString}})
+	fl, err := cmdArgs("source", args)
 	if err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
@@ -32,10 +32,10 @@ func cmdSource(g *Globals, args []string) int {
 		return ExitLoadFailed
 	}
 	start := time.Now()
-	g.Infof("Running with gdbt=%s", version)
+	g.Infof("Running with gdbt=%s", buildVersion())
 	res := runner.Freshness(s.ctx, s.p.Manifest, s.a, ids, runner.NewConsole(g, g.Color))
-	out := fl.Str("output", filepath.Join(s.targetDir, "sources.json"))
-	art := &runner.SourcesArtifact{Metadata: runner.RunMetadata{InvocationID: invocationID, DbtVersion: version, InvocationStartedAt: start.UTC().Format(time.RFC3339Nano)}, Results: res, ElapsedTime: time.Since(start).Seconds()}
+	out := g.FlagStr("output", filepath.Join(s.targetDir, "sources.json"))
+	art := &runner.SourcesArtifact{Metadata: runner.RunMetadata{InvocationID: invocationID, DbtVersion: buildVersion(), InvocationStartedAt: start.UTC().Format(time.RFC3339Nano)}, Results: res, ElapsedTime: time.Since(start).Seconds()}
 	if err := runner.WriteSources(out, art); err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed

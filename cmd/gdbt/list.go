@@ -21,36 +21,19 @@ var defaultOutputKeys = []string{"alias", "config", "depends_on", "name", "origi
 // selector (default), name, path or json; --resource-type filters; --select/--exclude as
 // everywhere.
 func cmdList(g *Globals, args []string) int {
-	fl, err := parseFlags("ls", args, []cmdFlag{
-		{name: "output", short: "o", kind: flagString}, {name: "output-keys", kind: flagMulti},
-		{name: "resource-type", kind: flagMulti}, {name: "resource-types", kind: flagMulti},
-		{name: "exclude-resource-type", kind: flagMulti}, {name: "exclude-resource-types", kind: flagMulti},
-	})
+	_, err := cmdArgs("ls", args)
 	if err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
 	}
-	output := fl.Str("output", "selector")
+	output := g.FlagStr("output", "selector")
 	switch output {
 	case "selector", "name", "path", "json":
 	default:
 		g.Errorf("gdbt ls: --output must be selector, name, path or json, got %q", output)
 		return ExitLoadFailed
 	}
-	types := append(fl.List("resource-type"), fl.List("resource-types")...)
-	types = expandTypes(types)
-	if len(types) == 0 {
-		types = listTypes
-	}
-	if ex := expandTypes(append(fl.List("exclude-resource-type"), fl.List("exclude-resource-types")...)); len(ex) > 0 {
-		var keep []string
-		for _, t := range types {
-			if !contains(ex, t) {
-				keep = append(keep, t)
-			}
-		}
-		types = keep
-	}
+	types := commandTypes(g, listTypes)
 	p, err := loadProject(g)
 	if err != nil {
 		return g.ReportLoadError(err)
@@ -59,7 +42,7 @@ func cmdList(g *Globals, args []string) int {
 	if err != nil {
 		return g.ReportLoadError(err)
 	}
-	keys := fl.List("output-keys")
+	keys := g.FlagList("output-keys")
 	if len(keys) == 0 {
 		keys = defaultOutputKeys
 	}
@@ -76,13 +59,45 @@ func cmdList(g *Globals, args []string) int {
 		g.Printf("%s\n", l)
 	}
 	if len(lines) == 0 {
-		g.Warn("no nodes selected")
+		g.WarnEvent("NoNodesSelected", "no nodes selected")
 	}
 	return ExitOK
 }
 
 // expandTypes splits comma/space lists and maps dbt's aliases ("data_test" → test); "all"
 // and "default" mean everything.
+// commandTypes narrows a command's resource types by --resource-type and
+// --exclude-resource-type (dbt/task/build.py and list.py resource_types: "all" and
+// "default" keep the command's own).
+func commandTypes(g *Globals, base []string) []string {
+	types := base
+	if rt := expandTypes(g.FlagList("resource-type")); len(rt) > 0 {
+		if g.Command == "ls" || g.Command == "list" {
+			types = rt
+		} else {
+			types = nil
+			for _, t := range rt {
+				if contains(base, t) {
+					types = append(types, t)
+				}
+			}
+		}
+	}
+	if ex := expandTypes(g.FlagList("exclude-resource-type")); len(ex) > 0 {
+		var keep []string
+		for _, t := range types {
+			if !contains(ex, t) {
+				keep = append(keep, t)
+			}
+		}
+		types = keep
+	}
+	if len(types) == 0 {
+		return []string{"none"} // narrowed to nothing: selects nothing (an empty list keeps all)
+	}
+	return types
+}
+
 func expandTypes(in []string) []string {
 	var out []string
 	for _, s := range in {

@@ -39,8 +39,12 @@ func (g *Globals) Event(level, msg string, fields map[string]any) {
 	t := logClock()
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.LogFile != nil {
-		fmt.Fprintf(g.LogFile, "%s [%s] %s\n", t.UTC().Format("2006-01-02 15:04:05.000000"), level, msg)
+	if g.LogFile != nil && levelRank[level] >= levelRank[g.LogLevelFile] {
+		if g.LogFormatFile == "json" {
+			g.LogFile.Write(g.jsonEvent(t, level, msg, fields))
+		} else {
+			fmt.Fprintf(g.LogFile, "%s [%s] %s\n", t.UTC().Format("2006-01-02 15:04:05.000000"), level, msg)
+		}
 	}
 	if !g.enabled(level) {
 		return
@@ -50,24 +54,29 @@ func (g *Globals) Event(level, msg string, fields map[string]any) {
 		w = g.Stderr
 	}
 	if g.LogFormat == "json" {
-		ev := map[string]any{"ts": t.UTC().Format(time.RFC3339Nano), "level": level, "msg": msg}
-		if g.Command != "" {
-			ev["command"] = g.Command
-		}
-		for k, v := range fields {
-			ev[k] = v
-		}
-		b, err := json.Marshal(ev)
-		if err != nil {
-			b, _ = json.Marshal(map[string]any{"ts": ev["ts"], "level": level, "msg": msg})
-		}
-		w.Write(append([]byte(compiler.Redact(string(b))), '\n'))
+		w.Write(g.jsonEvent(t, level, msg, fields))
 		return
 	}
 	prefix := t.Format("15:04:05") + "  "
 	for _, line := range strings.Split(strings.TrimRight(msg, "\n"), "\n") {
 		fmt.Fprintf(w, "%s%s\n", prefix, g.colorize(level, line))
 	}
+}
+
+// jsonEvent is one event as a JSON line, redacted.
+func (g *Globals) jsonEvent(t time.Time, level, msg string, fields map[string]any) []byte {
+	ev := map[string]any{"ts": t.UTC().Format(time.RFC3339Nano), "level": level, "msg": msg}
+	if g.Command != "" {
+		ev["command"] = g.Command
+	}
+	for k, v := range fields {
+		ev[k] = v
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		b, _ = json.Marshal(map[string]any{"ts": ev["ts"], "level": level, "msg": msg})
+	}
+	return append([]byte(compiler.Redact(string(b))), '\n')
 }
 
 // colorize wraps warnings and errors in ANSI colours when writing to a terminal.
@@ -120,12 +129,7 @@ func (g *Globals) Errorf(format string, args ...any) {
 }
 
 // Warn prints a warning and records it (compiler.Options.Warn points here).
-func (g *Globals) Warn(msg string) {
-	g.mu.Lock()
-	g.warnings = append(g.warnings, msg)
-	g.mu.Unlock()
-	g.Event("warn", "warning: "+msg, nil)
-}
+func (g *Globals) Warn(msg string) { g.WarnEvent("", msg) }
 
 // Printf writes command output (not a log line) to stdout, redacted.
 func (g *Globals) Printf(format string, args ...any) {
@@ -138,6 +142,9 @@ func (g *Globals) Printf(format string, args ...any) {
 // OpenLogFile appends every event, whatever the console level, to
 // <project>/<log-path>/gdbt.log; the returned function closes it.
 func (g *Globals) OpenLogFile(logPath string) (closeFn func()) {
+	if g.LogPath != "" {
+		logPath = g.LogPath // --log-path / DBT_LOG_PATH
+	}
 	if logPath == "" {
 		logPath = "logs"
 	}

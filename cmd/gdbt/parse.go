@@ -17,7 +17,7 @@ import (
 // cmdParse loads the whole project (every file parsed, the DAG checked) without a
 // warehouse, and writes target/manifest.json and target/perf_info.json.
 func cmdParse(g *Globals, args []string) int {
-	fl, err := parseFlags("parse", args, []cmdFlag{{name: "write-manifest", kind: flagBool}, {name: "no-write-manifest", kind: flagBool}})
+	_, err := cmdArgs("parse", args)
 	if err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
@@ -34,7 +34,7 @@ func cmdParse(g *Globals, args []string) int {
 	dir := g.projectTargetDir()
 	var phases []compiler.Phase
 	phases = append(phases, compiler.Phase{Name: "load_all", Elapsed: loaded})
-	if !fl.Bool("no-write-manifest") {
+	if g.FlagBool("write-manifest", true) && !g.NoWriteJSON {
 		t := time.Now()
 		if err := writeManifest(g, p, dir); err != nil {
 			g.Errorf("%v", err)
@@ -57,6 +57,9 @@ func cmdParse(g *Globals, args []string) int {
 
 // writeManifest writes <targetDir>/manifest.json for p.
 func writeManifest(g *Globals, p *compiler.Project, targetDir string) error {
+	if g.NoWriteJSON {
+		return nil
+	}
 	return compiler.WriteManifest(filepath.Join(targetDir, "manifest.json"), p.Manifest, manifestMeta(g, p))
 }
 

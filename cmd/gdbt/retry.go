@@ -10,7 +10,7 @@ import (
 // cmdRetry re-runs, with the previous command, the nodes of the last run_results.json that
 // errored, failed or were skipped (dbt's retry). With nothing to retry it succeeds.
 func cmdRetry(g *Globals, args []string) int {
-	if _, err := parseFlags("retry", args, nil); err != nil {
+	if _, err := cmdArgs("retry", args); err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
 	}

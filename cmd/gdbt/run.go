@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/gdbt-dev/gdbt/compiler"
+	"github.com/gdbt-dev/gdbt/manifest"
 	"github.com/gdbt-dev/gdbt/runner"
 	"github.com/gdbt-dev/gdbt/warehouse"
 	"github.com/gdbt-dev/gdbt/warehouse/adapters"
@@ -59,7 +62,7 @@ func logPathOf(g *Globals) string {
 
 // execCommand runs one of the node-executing commands (run, build, test, seed, snapshot).
 func execCommand(g *Globals, command string, args []string) int {
-	if _, err := parseFlags(command, args, nil); err != nil {
+	if _, err := cmdArgs(command, args); err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
 	}
@@ -72,7 +75,7 @@ func execCommand(g *Globals, command string, args []string) int {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
 	}
-	_, ids, err := selectNodes(g, s.p, runner.ExecutableTypes[command])
+	_, ids, err := selectNodes(g, s.p, commandTypes(g, runner.ExecutableTypes[command]))
 	if err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
@@ -89,7 +92,7 @@ func runSelected(g *Globals, s *session, command string, ids []string) int {
 	if threads <= 0 {
 		threads = 1
 	}
-	g.Infof("Running with gdbt=%s", version)
+	g.Infof("Running with gdbt=%s", buildVersion())
 	sum, err := runner.Run(s.ctx, s.p, s.a, runner.Options{
 		Command:      command,
 		IDs:          ids,
@@ -98,14 +101,46 @@ func runSelected(g *Globals, s *session, command string, ids []string) int {
 		TargetDir:    s.targetDir,
 		InvocationID: invocationID,
 		Args:         runArgs(g, command, threads),
-		Console:      runner.NewConsole(g, g.Color),
-		Version:      version,
+		Console:      g.console(),
+		Version:      buildVersion(),
+		NoWriteJSON:  g.NoWriteJSON,
 	})
 	if err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
 	}
+	if g.FlagBool("show", false) {
+		showSeeds(g, s, sum)
+	}
 	return sum.ExitCode()
+}
+
+// showSeeds is seed --show: a sample of each loaded seed (dbt/task/seed.py show_table).
+// dbt samples 10 rows in random order; gdbt prints the first 10, so output is stable.
+func showSeeds(g *Globals, s *session, sum *runner.Summary) {
+	for _, r := range sum.Results {
+		n := s.p.Manifest.Nodes[r.UniqueID]
+		if n == nil || n.ResourceType != manifest.Seed || r.Status == runner.StatusError || r.Status == runner.StatusSkipped {
+			continue
+		}
+		_, tab, err := s.a.Execute(s.ctx, "select * from "+n.RelationName+" limit 10", true)
+		if err != nil {
+			g.Errorf("seed --show %s: %v", n.Name, err)
+			continue
+		}
+		header := fmt.Sprintf("Random sample of table: %s.%s", n.Schema, n.Alias)
+		g.Infof("")
+		g.Event("info", header, map[string]any{"name": "SeedHeader"})
+		g.Infof("%s", strings.Repeat("-", len(header)))
+		g.Infof("%s", strings.TrimRight(formatTable(tab), "\n"))
+	}
+}
+
+// console is the runner's console with --printer-width.
+func (g *Globals) console() *runner.Console {
+	c := runner.NewConsole(g, g.Color)
+	c.Width = g.PrinterWidth
+	return c
 }
 
 // runArgs is the invocation as run_results.json records it.

@@ -31,6 +31,7 @@ func rtNormalizeConsole(s string) string {
 		{`in \d+\.\d+s`, "in N.NNs"},
 		{`\d+ hours \d+ minutes and \d+\.\d+ seconds \(\d+\.\d+s\)`, "H hours M minutes and S.SS seconds (N.NNs)"},
 		{`\d+ macros`, "N macros"},
+		{`Running with gdbt=\S+`, "Running with gdbt=VERSION"},
 	} {
 		s = regexp.MustCompile(r.re).ReplaceAllString(s, r.repl)
 	}

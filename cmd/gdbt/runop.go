@@ -10,7 +10,7 @@ import (
 // cmdRunOperation calls a macro: gdbt run-operation <macro> [--args '{key: value}'].
 // The arguments are a YAML (or JSON) mapping passed as keyword arguments.
 func cmdRunOperation(g *Globals, args []string) int {
-	fl, err := parseFlags("run-operation", args, []cmdFlag{{name: "args", kind: flagString}})
+	fl, err := cmdArgs("run-operation", args)
 	if err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
@@ -20,7 +20,7 @@ func cmdRunOperation(g *Globals, args []string) int {
 		return ExitLoadFailed
 	}
 	kwargs := map[string]any{}
-	if a := fl.Str("args", ""); a != "" {
+	if a := g.FlagStr("args", ""); a != "" {
 		if err := yaml.Unmarshal([]byte(a), &kwargs); err != nil {
 			g.Errorf("--args must be a YAML or JSON mapping: %v", err)
 			return ExitLoadFailed
@@ -31,7 +31,7 @@ func cmdRunOperation(g *Globals, args []string) int {
 		return code
 	}
 	defer s.close()
-	g.Infof("Running with gdbt=%s", version)
+	g.Infof("Running with gdbt=%s", buildVersion())
 	out, err := s.p.RunOperation(s.ctx, s.a, fl.Args[0], kwargs)
 	if err != nil {
 		g.Errorf("Encountered an error while running operation: %v", err)

@@ -20,7 +20,8 @@ func selectNodes(g *Globals, p *compiler.Project, resourceTypes []string) (*dag.
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := dag.SelectOptions{Select: g.Select, Exclude: g.Exclude, Selector: g.Selector, ResourceTypes: resourceTypes, Warn: g.Warn}
+	opts := dag.SelectOptions{Select: g.Select, Exclude: g.Exclude, Selector: g.Selector, ResourceTypes: resourceTypes, Indirect: g.Indirect,
+		Warn: func(msg string) { g.WarnEvent("NoNodesForSelectionCriteria", msg) }}
 	if opts.Selectors, err = loadSelectors(g.ProjectDir); err != nil {
 		return nil, nil, err
 	}

@@ -12,17 +12,13 @@ import (
 // cmdShow previews rows: of the one selected node (its compiled SQL, run as a query, never
 // materialized) or of an --inline query, limited by --limit (default 5; -1 for all).
 func cmdShow(g *Globals, args []string) int {
-	fl, err := parseFlags("show", args, []cmdFlag{{name: "inline", kind: flagString}, {name: "limit", kind: flagString}, {name: "output", short: "o", kind: flagString}})
+	_, err := cmdArgs("show", args)
 	if err != nil {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
 	}
-	limit, err := fl.Int("limit", 5)
-	if err != nil {
-		g.Errorf("%v", err)
-		return ExitLoadFailed
-	}
-	inline := fl.Str("inline", "")
+	limit := g.FlagInt("limit", 5)
+	inline := g.FlagStr("inline", "")
 	if inline == "" && len(g.Select) == 0 {
 		g.Errorf("gdbt show needs --select <node> or --inline \"<sql>\"")
 		return ExitLoadFailed
@@ -65,7 +61,7 @@ func cmdShow(g *Globals, args []string) int {
 		g.Errorf("show %s: %v", title, err)
 		return ExitNodeFailed
 	}
-	if fl.Str("output", "text") == "json" {
+	if g.FlagStr("output", "text") == "json" {
 		fmt.Fprintln(g.Stdout, tableJSON(title, tab))
 		return ExitOK
 	}
