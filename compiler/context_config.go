@@ -147,7 +147,8 @@ func (o *cfgObject) Attr(name string) (jinja.Value, bool) {
 // ---- target, flags, logging ----
 
 // secretFieldNames are target fields never shown to templates.
-var secretFieldNames = map[string]bool{"password": true, "pass": true, "token": true, "private_key": true, "private_key_passphrase": true, "secret": true}
+var secretFieldNames = map[string]bool{"password": true, "pass": true, "token": true, "private_key": true, "private_key_passphrase": true,
+	"secret": true, "oauth_client_secret": true, "motherduck_token": true, "secrets": true}
 
 func (p *projectImpl) targetDict() *jinja.Dict {
 	p.targetMu.Lock()

@@ -29,26 +29,86 @@ var (
 	_ warehouse.SchemaLister = (*Adapter)(nil)
 )
 
-// clientConfig turns the profile into gosnowflake's configuration.
-func (c Config) clientConfig() *gosnowflake.Config {
-	return &gosnowflake.Config{
+// clientConfig turns the profile into gosnowflake's configuration: it reads the private
+// key and trades an OAuth refresh token, so it may fail or touch the network. The mapping
+// follows dbt-snowflake's connections.py (SnowflakeConnectionManager.open, auth_args).
+func (c Config) clientConfig(ctx context.Context) (*gosnowflake.Config, error) {
+	cc := &gosnowflake.Config{
 		Account: c.Account, User: c.User, Password: c.Password, Role: c.Role,
 		Database: c.Database, Schema: c.Schema, Warehouse: c.Warehouse,
 		Host: c.Host, Port: c.Port, Protocol: c.Protocol,
 		Authenticator: gosnowflake.AuthTypeSnowflake, Application: "gdbt",
 		LoginTimeout: 60 * time.Second, DisableTelemetry: true,
+		DisableOCSPChecks: c.InsecureMode,
+		ProxyHost:         c.ProxyHost, ProxyPort: c.ProxyPort,
 		// Failed statements come back as errors that gdbt reports with the node; the
 		// client's own logging of them would print each one twice.
 		Tracing: "fatal",
+		Params:  map[string]*string{},
 	}
+	if c.ProxyHost != "" {
+		cc.ProxyProtocol = "http"
+	}
+	if c.QueryTag != "" {
+		tag := c.QueryTag
+		cc.Params["query_tag"] = &tag
+	}
+	if c.ClientSessionKeepAlive {
+		on := "true"
+		cc.Params["client_session_keep_alive"] = &on
+	}
+	switch c.Authenticator {
+	case AuthPassword:
+	case AuthMFA:
+		cc.Authenticator = gosnowflake.AuthTypeUsernamePasswordMFA
+		// auth_args: "enable mfa token cache for linux"
+		cc.ClientRequestMfaToken = gosnowflake.ConfigBoolTrue
+	case AuthKeyPair:
+		key, err := c.loadPrivateKey()
+		if err != nil {
+			return nil, err
+		}
+		cc.Authenticator, cc.PrivateKey = gosnowflake.AuthTypeJwt, key
+	case AuthOAuth:
+		token := c.Token
+		if c.OAuthClientID != "" && c.OAuthClientSecret != "" {
+			var err error
+			if token, err = c.refreshAccessToken(ctx); err != nil {
+				return nil, err
+			}
+		}
+		cc.Authenticator, cc.Token = gosnowflake.AuthTypeOAuth, token
+	case AuthJWTToken:
+		// auth_args: "jwt" is the profile's name; the connector is told oauth.
+		cc.Authenticator, cc.Token = gosnowflake.AuthTypeOAuth, c.Token
+	case AuthExternalBrowser:
+		cc.Authenticator = gosnowflake.AuthTypeExternalBrowser
+		// auth_args: "enable id token cache for linux"
+		cc.ClientStoreTemporaryCredential = gosnowflake.ConfigBoolTrue
+	default:
+		if c.OktaURL == nil {
+			return nil, fmt.Errorf("snowflake: authenticator %q was not checked by ParseConfig", c.Authenticator)
+		}
+		cc.Authenticator, cc.OktaURL = gosnowflake.AuthTypeOkta, c.OktaURL
+	}
+	return cc, nil
 }
 
 // Open logs in once to check the credentials. Cancelling a context while a statement runs
 // makes the client send an abort request, so Snowflake stops the query.
 func Open(ctx context.Context, cfg Config) (*Adapter, error) {
-	db := sql.OpenDB(gosnowflake.NewConnector(gosnowflake.SnowflakeDriver{}, *cfg.clientConfig()))
+	cc, err := cfg.clientConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(retryConnector{inner: gosnowflake.NewConnector(gosnowflake.SnowflakeDriver{}, *cc), cfg: cfg})
 	db.SetMaxOpenConns(max(cfg.Threads*2+4, minConns))
-	db.SetMaxIdleConns(max(cfg.Threads, 2))
+	if cfg.ReuseConnections {
+		db.SetMaxIdleConns(max(cfg.Threads, 2))
+	} else {
+		// reuse_connections: false: every session is logged out when it is given back.
+		db.SetMaxIdleConns(-1)
+	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("snowflake: connecting to account %s: %w", cfg.Account, err)

@@ -13,7 +13,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -50,6 +49,9 @@ type Server struct {
 	nextStage int
 	stages    map[string]*stage
 	formats   map[string]map[string]string
+
+	// Users, tokens and recorded logins (auth.go); guarded by mu.
+	auth auth
 }
 
 // Aborts counts the abort requests received, so tests can see that cancelling a context
@@ -75,12 +77,17 @@ func Start(database string) (*Server, error) {
 		return nil, fmt.Errorf("fakesf: %w", err)
 	}
 	s := &Server{Database: database, db: db, sessions: map[string]*sql.Conn{}, running: map[string]context.CancelFunc{},
-		stageRoot: root, stages: map[string]*stage{}, formats: map[string]map[string]string{}}
+		stageRoot: root, stages: map[string]*stage{}, formats: map[string]map[string]string{},
+		auth: auth{users: map[string]User{}, oauth: map[string]string{}, clients: map[string]oauthClient{},
+			issued: map[string]string{}, saml: map[string]samlGrant{}}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/session/v1/login-request", s.login)
 	mux.HandleFunc("/queries/v1/query-request", s.query)
 	mux.HandleFunc("/queries/v1/abort-request", s.abort)
 	mux.HandleFunc("/session", s.logout)
+	mux.HandleFunc("/oauth/token-request", s.tokenRequest)
+	mux.HandleFunc("/console/login", s.consoleLogin)
+	mux.HandleFunc("/session/authenticator-request", s.authenticatorRequest)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		// Telemetry, heartbeat and token renewal: accepted and ignored.
 		writeJSON(w, map[string]any{"success": true, "code": nil, "message": nil, "data": map[string]any{}})
@@ -121,7 +128,11 @@ func writeJSON(w http.ResponseWriter, v any) {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	_, _ = io.Copy(io.Discard, r.Body)
+	_, extra, err := s.authenticate(r)
+	if err != nil {
+		writeJSON(w, map[string]any{"success": false, "code": "390100", "message": err.Error(), "data": nil})
+		return
+	}
 	c, err := s.db.Conn(context.Background())
 	if err == nil {
 		_, err = c.ExecContext(context.Background(), "use "+quote(s.Database))
@@ -136,11 +147,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	token := fmt.Sprintf("token-%d", id)
 	s.sessions[token] = c
 	s.mu.Unlock()
-	writeJSON(w, map[string]any{"success": true, "code": nil, "message": nil, "data": map[string]any{
+	data := map[string]any{
 		"token": token, "masterToken": "master-" + token, "validityInSeconds": 3600, "masterValidityInSeconds": 14400,
 		"sessionId": id, "serverVersion": "fakesf", "parameters": []any{},
 		"sessionInfo": map[string]any{"databaseName": s.Database, "schemaName": "", "warehouseName": "WH", "roleName": "PUBLIC"},
-	}})
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	writeJSON(w, map[string]any{"success": true, "code": nil, "message": nil, "data": data})
 }
 
 // token extracts the session token of an `Authorization: Snowflake Token="…"` header.
