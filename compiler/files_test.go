@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -84,44 +83,6 @@ func TestLoadPackagesDuplicateName(t *testing.T) {
 	}
 	if _, err := LoadPackages(root); err == nil || !strings.Contains(err.Error(), `package name "utils" is also used`) {
 		t.Errorf("err = %v", err)
-	}
-}
-
-func TestInstallDeps(t *testing.T) {
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "project.yaml"), "name: shop\n")
-	writeFile(t, filepath.Join(dir, "packages.yml"), "packages:\n  - local: ../lib\n")
-	lib := filepath.Join(filepath.Dir(dir), "lib")
-	writeFile(t, filepath.Join(lib, "dbt_project.yml"), "name: my_lib\n")
-	writeFile(t, filepath.Join(lib, "macros/m.sql"), "{% macro m() %}1{% endmacro %}")
-	t.Cleanup(func() { os.RemoveAll(lib) })
-	root, err := LoadProjectConfig(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := InstallDeps(root); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "dbt_packages/my_lib/macros/m.sql"))
-	if err != nil || !strings.Contains(string(b), "macro m") {
-		t.Fatalf("installed package not readable: %v", err)
-	}
-	pkgs, err := LoadPackages(root)
-	if err != nil || len(pkgs) != 2 || pkgs[1].Name != "my_lib" {
-		t.Fatalf("packages after deps: %v %v", pkgs, err)
-	}
-	// Installing again replaces the old install.
-	if err := InstallDeps(root); err != nil {
-		t.Fatal(err)
-	}
-
-	writeFile(t, filepath.Join(dir, "packages.yml"), "packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.1.1\n  - git: https://github.com/x/y.git\n")
-	err = InstallDeps(root)
-	for _, want := range []string{"packages.yml:2:5: hub package dbt-labs/dbt_utils: only local packages are supported for now",
-		"packages.yml:4:5: git package https://github.com/x/y.git: only local packages are supported for now"} {
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("err = %v, want %q", err, want)
-		}
 	}
 }
 

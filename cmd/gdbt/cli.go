@@ -257,6 +257,9 @@ func loadProject(g *Globals) (p *compiler.Project, err error) {
 			}
 		}
 	}
+	if err := checkPackages(g); err != nil {
+		return nil, err
+	}
 	p, err = compiler.Load(g.Options())
 	if err != nil {
 		return nil, err

@@ -312,9 +312,14 @@ func TestCleanAndDeps(t *testing.T) {
 	if code, _, errText := runCLI(t, "clean", "--project-dir", shop); code != 2 || !strings.Contains(errText, "outside the project folder") {
 		t.Errorf("clean outside the project: %d %s", code, errText)
 	}
-	os.WriteFile(filepath.Join(shop, "packages.yml"), []byte("packages:\n  - git: https://example.com/x.git\n"), 0o644)
-	if code, _, errText := runCLI(t, "deps", "--project-dir", shop); code != 2 || !strings.Contains(errText, "only local packages are supported") {
+	missing := "file://" + filepath.Join(t.TempDir(), "no-such-repo")
+	os.WriteFile(filepath.Join(shop, "packages.yml"), []byte("packages:\n  - git: "+missing+"\n    revision: v1\n"), 0o644)
+	if code, _, errText := runCLI(t, "deps", "--project-dir", shop); code != 2 || !strings.Contains(errText, "Error checking out spec='v1' for repo "+missing) {
 		t.Errorf("deps git: %d %s", code, errText)
+	}
+	// parse with a listed package that is not installed says to run gdbt deps (dbt's message)
+	if code, _, errText := runCLI(t, "parse", "--project-dir", shop); code != 2 || !strings.Contains(errText, `dbt found 1 package(s) specified in packages.yml, but only 0 package(s) installed in dbt_packages. Run "gdbt deps" to install package dependencies.`) {
+		t.Errorf("parse without deps: %d %s", code, errText)
 	}
 }
 

@@ -156,6 +156,8 @@ var flagTable = []flagDef{
 	{name: "connection", kind: flagBool, cmds: "debug", help: "test the connection only"},
 	{name: "upgrade", kind: flagBool, cmds: "deps", help: "upgrade packages to the latest version"},
 	{name: "lock", kind: flagBool, cmds: "deps", help: "write package-lock.yml without installing"},
+	{name: "add-package", kind: flagString, arg: "NAME@VERSION", cmds: "deps", help: "add a package to packages.yml (then install)"},
+	{name: "source", kind: flagString, arg: "SOURCE", cmds: "deps", def: "hub", choices: []string{"hub", "git", "local"}, help: "where --add-package's package comes from"},
 	{name: "skip-profile-setup", short: "s", kind: flagBool, cmds: "init", help: "do not write a profile"},
 	{name: "adapter", kind: flagString, arg: "TYPE", cmds: "init", def: "duckdb", choices: []string{"duckdb", "postgres", "snowflake"}, help: "the profile's adapter type (gdbt: dbt init asks for it)"},
 
