@@ -28,7 +28,7 @@ type fakeHub struct {
 	mu       sync.Mutex
 	pkgs     map[string]map[string]fakeVersion // "ns/name" → version → …
 	requests []string
-	fail     map[string]int             // path → how many 500s before answering
+	fail     map[string]int // path → how many 500s before answering
 	hook     map[string]func(w http.ResponseWriter, r *http.Request) bool
 }
 
@@ -113,7 +113,7 @@ func (h *fakeHub) serve(w http.ResponseWriter, r *http.Request) {
 			versions[ver] = map[string]any{
 				"id": name + "/" + ver, "name": v.project, "version": ver, "published_at": "2024-01-01T00:00:00+00:00",
 				"packages": deps, "works_with": []string{}, "require_dbt_version": v.requireDbt,
-				"_source": map[string]any{"type": "github", "url": "https://github.com/" + name + "/", "readme": ""},
+				"_source":   map[string]any{"type": "github", "url": "https://github.com/" + name + "/", "readme": ""},
 				"downloads": map[string]any{"tarball": h.srv.URL + "/tarballs/" + name + "/" + ver + ".tar.gz", "format": "tgz", "sha1": "0"},
 			}
 			latest = ver
@@ -181,6 +181,7 @@ func (l *testLog) add(level, msg string) {
 func (l *testLog) Info(msg string)  { l.add("info", msg) }
 func (l *testLog) Warn(msg string)  { l.add("warn", msg) }
 func (l *testLog) Debug(msg string) { l.add("debug", msg) }
+
 // String is the console at info level (debug lines left out).
 func (l *testLog) String() string {
 	l.mu.Lock()
