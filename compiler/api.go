@@ -52,6 +52,8 @@ type Project struct {
 	Name     string
 	Manifest *manifest.Manifest
 	Target   Target
+	// Profile says where Target came from; the CLI announces the zero-config DuckDB from it.
+	Profile ProfileInfo
 	// SelectedResources are the unique ids the run selected ({{ selected_resources }});
 	// the runner sets it before executing.
 	SelectedResources []string

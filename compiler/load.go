@@ -181,7 +181,7 @@ func load(opts Options) (*Project, error) {
 	if err != nil {
 		return nil, asProjectErr(err)
 	}
-	target, _, err := LoadProfileInfo(opts, profileName, targetPath)
+	target, profInfo, err := LoadProfileInfo(opts, profileName, targetPath)
 	if err != nil {
 		return nil, asProjectErr(err)
 	}
@@ -230,7 +230,7 @@ func load(opts Options) (*Project, error) {
 	for _, d := range pc.Dispatch {
 		p.dispatchOrder[d.MacroNamespace] = d.SearchOrder
 	}
-	proj := &Project{Dir: opts.ProjectDir, Name: pc.Name, Target: target, impl: p}
+	proj := &Project{Dir: opts.ProjectDir, Name: pc.Name, Target: target, Profile: profInfo, impl: p}
 	p.proj = proj
 
 	var errs Errors

@@ -26,7 +26,7 @@ const SecretEnvPrefix = "DBT_ENV_SECRET_"
 type ProfileInfo struct {
 	File       string   // the profiles.yml used, "" for the zero-config target
 	Searched   []string // the folders looked at, in order
-	ZeroConfig bool     // no profiles.yml or no matching profile: embedded DuckDB
+	ZeroConfig bool     // no profiles.yml anywhere, no --profile/--target: embedded DuckDB
 	Reason     string   // why the zero-config target was chosen
 }
 
@@ -65,8 +65,9 @@ func ProfileDirs(opts Options) []string {
 }
 
 // LoadProfile resolves the target for profileName (opts.Profile overrides it, opts.Target
-// overrides the profile's default target). Without a profiles.yml, or when the file has no
-// such profile, it returns the zero-config embedded DuckDB target target/gdbt.duckdb.
+// overrides the profile's default target). Only when no profiles.yml exists in any searched
+// folder and neither --profile nor --target was given does it return the zero-config
+// embedded DuckDB target target/gdbt.duckdb; every other miss is dbt's error.
 func LoadProfile(opts Options, profileName string) (Target, error) {
 	t, _, err := LoadProfileInfo(opts, profileName, "target")
 	return t, err
@@ -80,6 +81,11 @@ func LoadProfileFor(opts Options, pc *ProjectConfig) (Target, ProfileInfo, error
 
 // LoadProfileInfo is LoadProfile reporting where the target came from; targetPath places
 // the zero-config database file.
+//
+// A wrong or missing profile never falls back to the embedded DuckDB: a build into the wrong
+// warehouse is worse than no build. The messages follow dbt-core's
+// core/dbt/config/profile.py (Profile.from_raw_profiles: "Could not find profile named",
+// read_profile: "The profiles.yml file at … is empty", _get_profile_data).
 func LoadProfileInfo(opts Options, profileName, targetPath string) (Target, ProfileInfo, error) {
 	info := ProfileInfo{Searched: ProfileDirs(opts)}
 	if opts.Profile != "" {
@@ -93,6 +99,14 @@ func LoadProfileInfo(opts Options, profileName, targetPath string) (Target, Prof
 		}
 	}
 	if info.File == "" {
+		if opts.Profile != "" || opts.Target != "" {
+			asked := "--profile " + opts.Profile
+			if opts.Profile == "" {
+				asked = "--target " + opts.Target
+			}
+			return Target{}, info, Errorf("", 0, 0, "could not find profile named %q: no %s in %s (%s was given, so the zero-config embedded DuckDB is not used)",
+				profileName, ProfilesFile, strings.Join(info.Searched, ", "), asked)
+		}
 		info.ZeroConfig = true
 		info.Reason = "no profiles.yml in " + strings.Join(info.Searched, ", ")
 		return ZeroConfigTarget(opts, profileName, targetPath), info, nil
@@ -101,19 +115,38 @@ func LoadProfileInfo(opts Options, profileName, targetPath string) (Target, Prof
 	if err != nil {
 		return Target{}, info, fmt.Errorf("read profiles: %w", err)
 	}
+	if profileName == "" {
+		return Target{}, info, Errorf("", 0, 0, "no profile was specified for this project: add a line like `profile: [profile name]` to the project file, naming a profile of %s", info.File)
+	}
 	t, found, err := parseProfile(info.File, src, opts, profileName)
 	if err != nil {
 		return Target{}, info, err
 	}
 	if !found {
-		if opts.Profile != "" {
-			return Target{}, info, fmt.Errorf("%s: profile %q not found: %w", info.File, profileName, ErrProject)
-		}
-		info.ZeroConfig = true
-		info.Reason = fmt.Sprintf("profile %q not found in %s", profileName, info.File)
-		return ZeroConfigTarget(opts, profileName, targetPath), info, nil
+		return Target{}, info, Errorf(info.File, 0, 0, "could not find profile named %q (profiles in the file: %s; profiles.yml was searched for in %s)",
+			profileName, profileNames(src), strings.Join(info.Searched, ", "))
 	}
 	return t, info, nil
+}
+
+// profileNames lists the top-level profile names of a profiles.yml (the config: block
+// aside), for the "could not find profile" message.
+func profileNames(src []byte) string {
+	var m map[string]any
+	if yaml.Unmarshal(src, &m) != nil {
+		return "none readable"
+	}
+	var names []string
+	for k := range m {
+		if k != "config" {
+			names = append(names, k)
+		}
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 // ZeroConfigTarget is the target used when no profile exists: an embedded DuckDB file
@@ -143,8 +176,11 @@ func ZeroConfigTarget(opts Options, profileName, targetPath string) Target {
 // parseProfile finds profileName in profiles.yml contents and resolves its target.
 func parseProfile(file string, src []byte, opts Options, profileName string) (Target, bool, error) {
 	root, err := parseYAMLDoc(file, src)
-	if err != nil || root == nil {
+	if err != nil {
 		return Target{}, false, err
+	}
+	if root == nil || (root.Kind == yaml.MappingNode && len(root.Content) == 0) {
+		return Target{}, true, Errorf(file, 0, 0, "the profiles.yml file at %s is empty", file)
 	}
 	cliVars, err := ParseCLIVars(opts.Vars)
 	if err != nil {

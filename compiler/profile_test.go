@@ -83,9 +83,12 @@ func TestLoadProfile(t *testing.T) {
 		{name: "--profile overrides", opts: Options{ProfilesDir: profDir, Profile: "shop", Target: "nothreads"}, profile: "ignored",
 			want: Target{ProfileName: "shop", Name: "nothreads", Type: "duckdb", Schema: "main", Database: "x", Threads: 1,
 				Fields: map[string]any{"type": "duckdb", "path": "x.db"}}},
-		{name: "unknown profile: zero config", opts: Options{ProfilesDir: profDir, ProjectDir: project}, profile: "nope",
-			want: Target{ProfileName: "nope", Name: "dev", Type: "duckdb", Schema: "main", Database: "gdbt", Threads: 4,
-				Fields: map[string]any{"type": "duckdb", "path": "target/gdbt.duckdb", "schema": "main", "threads": 4}}},
+		{name: "unknown profile: an error, not the zero config", opts: Options{ProfilesDir: profDir, ProjectDir: project}, profile: "nope",
+			err: `could not find profile named "nope" (profiles in the file: other, shop;`},
+		{name: "no profiles.yml and --target: an error", opts: Options{ProjectDir: project, Target: "prod"}, profile: "shop",
+			err: `could not find profile named "shop": no profiles.yml in `},
+		{name: "no profiles.yml and --profile: an error", opts: Options{ProjectDir: project, Profile: "warehouse"}, profile: "shop",
+			err: `could not find profile named "warehouse": no profiles.yml in `},
 		{name: "no profiles.yml: zero config", opts: Options{ProjectDir: project, Threads: 2}, profile: "shop",
 			want: Target{ProfileName: "shop", Name: "dev", Type: "duckdb", Schema: "main", Database: "gdbt", Threads: 2,
 				Fields: map[string]any{"type": "duckdb", "path": "target/gdbt.duckdb", "schema": "main", "threads": 2}}},
@@ -94,7 +97,7 @@ func TestLoadProfile(t *testing.T) {
 		{name: "no default target", opts: Options{ProfilesDir: profDir}, profile: "other",
 			err: `profile "other" names no target`},
 		{name: "explicit --profile missing", opts: Options{ProfilesDir: profDir, Profile: "nope"}, profile: "shop",
-			err: `profile "nope" not found`},
+			err: `could not find profile named "nope"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

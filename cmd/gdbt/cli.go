@@ -268,6 +268,10 @@ func loadProject(g *Globals) (p *compiler.Project, err error) {
 		return nil, fmt.Errorf("warnings are errors (--warn-error): %w", compiler.ErrProject)
 	}
 	g.Debugf("loaded project %s in %s", p.Name, time.Since(start).Round(time.Millisecond))
+	if p.Profile.ZeroConfig {
+		// One line, so that a build into the embedded warehouse is never a surprise.
+		g.Infof("no profiles.yml found: using the zero-config embedded DuckDB at %v", p.Target.Fields["path"])
+	}
 	return p, nil
 }
 

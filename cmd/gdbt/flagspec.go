@@ -152,6 +152,7 @@ var flagTable = []flagDef{
 	{name: "args", kind: flagString, arg: "YAML", cmds: "run-operation", help: "the macro's keyword arguments as a YAML mapping"},
 	{name: "write-manifest", kind: flagBool, neg: true, cmds: "parse", def: "true", help: "write target/manifest.json"},
 	{name: "clean-project-files-only", kind: flagBool, neg: true, env: "DBT_CLEAN_PROJECT_FILES_ONLY", cmds: "clean", def: "true", help: "refuse to delete clean-targets outside the project"},
+	{name: "delete-databases", kind: flagBool, cmds: "clean", help: "also delete database files under the clean-targets (gdbt keeps them by default)"},
 	{name: "config-dir", kind: flagBool, cmds: "debug", help: "print where profiles.yml is looked for, then exit"},
 	{name: "connection", kind: flagBool, cmds: "debug", help: "test the connection only"},
 	{name: "upgrade", kind: flagBool, cmds: "deps", help: "upgrade packages to the latest version"},
