@@ -268,8 +268,9 @@ func loadProject(g *Globals) (p *compiler.Project, err error) {
 		return nil, fmt.Errorf("warnings are errors (--warn-error): %w", compiler.ErrProject)
 	}
 	g.Debugf("loaded project %s in %s", p.Name, time.Since(start).Round(time.Millisecond))
-	if p.Profile.ZeroConfig {
-		// One line, so that a build into the embedded warehouse is never a surprise.
+	if p.Profile.ZeroConfig && g.Command != "ls" && g.Command != "list" {
+		// One line, so that a build into the embedded warehouse is never a surprise (ls
+		// prints nothing but its results, for pipes).
 		g.Infof("no profiles.yml found: using the zero-config embedded DuckDB at %v", p.Target.Fields["path"])
 	}
 	return p, nil
