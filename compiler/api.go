@@ -34,6 +34,10 @@ type Options struct {
 	// Log receives {{ log(msg, info=…) }} and {{ print(msg) }} output, secrets redacted;
 	// info=False messages are debug-level. nil drops log() and prints print() to stdout.
 	Log func(msg string, info bool)
+	// Defer is dbt's --defer: refs to nodes not built in the target read the relation
+	// MergeFromArtifact recorded; FavorState (--favor-state) prefers it for every
+	// unselected node.
+	Defer, FavorState bool
 	// NoPrint is dbt's --no-print: {{ print() }} output is dropped.
 	NoPrint bool
 	// Flags are the resolved command-line flags under dbt's upper-case names, for

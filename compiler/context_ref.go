@@ -60,6 +60,9 @@ func fnRef(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Valu
 	if err := rs.checkInferred(n.UniqueID, refHint(ra)); err != nil {
 		return nil, err
 	}
+	if r := rs.deferredRelation(n); r != nil {
+		return r, nil
+	}
 	return rs.nodeRelation(n), nil
 }
 

@@ -140,6 +140,26 @@ type Node struct {
 	Version         any    `json:"version,omitempty"`
 	LatestVersion   any    `json:"latest_version,omitempty"`
 	DeprecationDate string `json:"deprecation_date,omitempty"`
+
+	// DeferRelation is where the --state manifest built this node, set when a command
+	// defers (--defer, clone); refs to the node may read it instead (Slim CI).
+	DeferRelation *DeferRelation `json:"defer_relation,omitempty"`
+}
+
+// DeferRelation is dbt's DeferRelation (dbt/artifacts/resources/v1/components.py): the
+// state manifest's relation of a node, as merge_from_artifact records it.
+type DeferRelation struct {
+	Database     string         `json:"database"`
+	Schema       string         `json:"schema"`
+	Alias        string         `json:"alias"`
+	RelationName string         `json:"relation_name"`
+	ResourceType string         `json:"resource_type"`
+	Name         string         `json:"name"`
+	Description  string         `json:"description"`
+	CompiledCode *string        `json:"compiled_code"`
+	Meta         map[string]any `json:"meta"`
+	Tags         []string       `json:"tags"`
+	Config       map[string]any `json:"config"`
 }
 
 // IsVersioned reports whether the node is one version of a versioned model.

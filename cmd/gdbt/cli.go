@@ -47,6 +47,8 @@ func commands() []command {
 		{"build", "seed, run, snapshot and test selected resources in DAG order", cmdBuild},
 		{"test", "run data tests", cmdTest},
 		{"seed", "load seed CSV files", cmdSeed},
+		{"snapshot", "run snapshots (type 2 slowly changing dimensions)", cmdSnapshot},
+		{"clone", "clone (or view) the --state relations of selected nodes into the target", cmdClone},
 		{"show", "preview the rows of a node or an --inline query", cmdShow},
 		{"run-operation", "call a macro with --args", cmdRunOperation},
 		{"retry", "re-run what failed or was skipped in the last run", cmdRetry},
@@ -54,6 +56,7 @@ func commands() []command {
 		{"deps", "install packages from packages.yml into dbt_packages/", cmdDeps},
 		{"clean", "remove the clean-targets folders (target/ by default)", cmdClean},
 		{"debug", "show the project, profile and target and test the connection", cmdDebug},
+		{"init", "create a project skeleton and its profile (asks on a terminal)", cmdInit},
 		{"help", "show this help", cmdHelp},
 	}
 }
@@ -191,6 +194,7 @@ func (g *Globals) Options() compiler.Options {
 	return compiler.Options{
 		ProjectDir: g.ProjectDir, ProfilesDir: g.ProfilesDir, Profile: g.Profile, Target: g.Target,
 		Vars: g.Vars, FullRefresh: g.FullRefresh, Empty: g.Empty, Threads: g.Threads, Warn: g.Warn,
+		Defer: g.Defer || g.Command == "clone", FavorState: g.Favor,
 		Which: g.Command, StoreFailures: g.StoreFailures, Log: g.jinjaLog, NoPrint: g.NoPrint, Flags: g.jinjaFlags(),
 		// Offline compiles render with the target engine's dialect, as runs do.
 		Dialect: adapters.Dialect,
@@ -267,6 +271,11 @@ func loadProject(g *Globals) (p *compiler.Project, err error) {
 	if g.warnErrored() {
 		return nil, fmt.Errorf("warnings are errors (--warn-error): %w", compiler.ErrProject)
 	}
+	if g.Defer || g.Command == "clone" {
+		if err := g.deferToState(p); err != nil {
+			return nil, err
+		}
+	}
 	g.Debugf("loaded project %s in %s", p.Name, time.Since(start).Round(time.Millisecond))
 	if p.Profile.ZeroConfig && g.Command != "ls" && g.Command != "list" {
 		// One line, so that a build into the embedded warehouse is never a surprise (ls
@@ -274,6 +283,31 @@ func loadProject(g *Globals) (p *compiler.Project, err error) {
 		g.Infof("no profiles.yml found: using the zero-config embedded DuckDB at %v", p.Target.Fields["path"])
 	}
 	return p, nil
+}
+
+// deferToState reads the deferral state's manifest (--defer-state, else --state) into p's
+// nodes (dbt/task/runnable.py defer_to_manifest; clone always defers, dbt/task/clone.py).
+func (g *Globals) deferToState(p *compiler.Project) error {
+	dir := g.DeferState
+	if dir == "" {
+		dir = g.State
+	}
+	if dir == "" {
+		return fmt.Errorf("--state or --defer-state are required for deferral, but neither was provided: %w", compiler.ErrProject)
+	}
+	state, err := readStateManifest(dir)
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, compiler.ErrProject)
+	}
+	p.MergeFromArtifact(state)
+	n := 0
+	for _, node := range p.Manifest.Nodes {
+		if node.DeferRelation != nil {
+			n++
+		}
+	}
+	g.Debugf("deferring to %s: %d nodes have a state relation", dir, n)
+	return nil
 }
 
 // debugProfile says, at debug level, which project file and profile are used, and when

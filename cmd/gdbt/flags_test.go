@@ -158,6 +158,13 @@ func TestFlagEffects(t *testing.T) {
 					}
 				}
 			}},
+		{name: "gdbt snapshot runs snapshots only", files: map[string]string{"snapshots/snap.sql": "{% snapshot snap %}\n{{ config(target_schema='main', unique_key='id', strategy='check', check_cols='all') }}\nselect 1 as id, 'a' as v\n{% endsnapshot %}\n"},
+			args: []string{"snapshot"},
+			check: func(t *testing.T, dir, out, errb string) {
+				has(t, out, "1 of 1 OK snapshotted", true)
+				has(t, out, "PASS=1 ", true)
+				has(t, out, "dim_orders", false)
+			}},
 		{name: "run --help", args: []string{"run", "--help"},
 			check: func(t *testing.T, dir, out, errb string) {
 				for _, want := range []string{"--fail-fast / --no-fail-fast", "DBT_FAIL_FAST", "--empty", "--select", "-m", "flags: warn_error", "--partial-parse / --no-partial-parse", "no effect: gdbt always parses everything"} {
