@@ -1,9 +1,9 @@
 package jinja
 
-import "errors"
-
-// maxRange bounds how many items of a range gdbt materialises to iterate it.
-const maxRange = 10_000_000
+import (
+	"errors"
+	"math/big"
+)
 
 // cycler is Jinja2's cycler(): next() steps through the items.
 type cycler struct {
@@ -77,6 +77,11 @@ func builtinGlobals() map[string]Value {
 			}
 			r = rangeVal{ints[0], ints[1], ints[2]}
 		}
+		// dbt renders in Jinja2's SandboxedEnvironment (dbt_common/clients/jinja.py),
+		// whose range is jinja2/sandbox.py's safe_range.
+		if rangeTooBig(r) {
+			return nil, errors.New("range too big: the sandbox blocks ranges larger than MAX_RANGE (100000)")
+		}
 		return r, nil
 	}}
 	g["dict"] = &pyClass{name: "dict", fn: func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
@@ -120,6 +125,24 @@ func builtinGlobals() map[string]Value {
 		return &joiner{sep: ToString(a[0])}, nil
 	}}
 	return g
+}
+
+// maxRange is jinja2/sandbox.py's MAX_RANGE: the most items a range may have.
+const maxRange = 100_000
+
+// rangeTooBig reports whether r has more than maxRange items, computed without the int64
+// overflow rangeVal.length risks at the extremes.
+func rangeTooBig(r rangeVal) bool {
+	span := new(big.Int).Sub(big.NewInt(r.stop), big.NewInt(r.start))
+	step := big.NewInt(r.step)
+	if span.Sign() != step.Sign() || span.Sign() == 0 {
+		return false
+	}
+	span.Abs(span)
+	step.Abs(step)
+	n := new(big.Int).Add(span, new(big.Int).Sub(step, big.NewInt(1)))
+	n.Quo(n, step)
+	return n.Cmp(big.NewInt(maxRange)) > 0
 }
 
 // pyClass is a callable global that Python shows as a class (range, dict, namespace…).

@@ -6,7 +6,8 @@ Input (stdin): {"cases": [{"name": str, "template": str, "context": str (a JSON 
 Output (stdout): {"jinja2_version": str, "results": {name: {"out": str} |
                  {"error": exception type name, "phase": "parse" | "render", "message": str}}}.
 
-The environment is the one dbt uses for rendering: the loopcontrols and do extensions,
+The environment is the one dbt uses for rendering (dbt_common/clients/jinja.py,
+get_environment): a SandboxedEnvironment with the loopcontrols and do extensions,
 Jinja2's default Undefined, autoescape off, no trim_blocks / lstrip_blocks and
 keep_trailing_newline False. One Environment serves every case: templates cannot change
 it (set and namespace only touch a render's own context). A case with files gets its own
@@ -14,15 +15,21 @@ Environment with a DictLoader serving them.
 
 Run by oracle_test.go (go test ./compiler/jinja), or by hand:
     python3 render.py < cases.json
+
+With --serve it stays alive for the differential fuzzer (difffuzz_test.go): each input line
+is one request as above, answered by one output line, so thousands of templates cost one
+process.
 """
 import json
 import sys
 
 import jinja2
+import jinja2.sandbox
 
 
 def new_env(files=None):
-    return jinja2.Environment(
+    # dbt_common/clients/jinja.py: MacroFuzzEnvironment subclasses SandboxedEnvironment.
+    return jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.DictLoader(files) if files else None,
         extensions=["jinja2.ext.loopcontrols", "jinja2.ext.do"],
         undefined=jinja2.Undefined,
@@ -50,15 +57,24 @@ def render(env, case):
         return {"error": type(exc).__name__, "phase": "render", "message": str(exc)}
 
 
-def main():
-    sys.setrecursionlimit(3000)
-    req = json.load(sys.stdin)
-    env = new_env()
+def answer(env, req):
     results = {}
     for case in req["cases"]:
         results[case["name"]] = render(env, case)
+    return {"jinja2_version": jinja2.__version__, "results": results}
+
+
+def main():
+    sys.setrecursionlimit(3000)
+    env = new_env()
+    if sys.argv[1:] == ["--serve"]:
+        for line in sys.stdin:
+            json.dump(answer(env, json.loads(line)), sys.stdout, ensure_ascii=False)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        return
     json.dump(
-        {"jinja2_version": jinja2.__version__, "results": results},
+        answer(env, json.load(sys.stdin)),
         sys.stdout,
         ensure_ascii=False,
         indent=1,
