@@ -21,10 +21,16 @@ is one request as above, answered by one output line, so thousands of templates 
 process.
 """
 import json
+import signal
 import sys
+import warnings
 
 import jinja2
 import jinja2.sandbox
+
+
+# SERVE_TIMEOUT bounds one render in --serve mode (0: unbounded, the default for the corpus).
+SERVE_TIMEOUT = 0
 
 
 def new_env(files=None):
@@ -52,9 +58,12 @@ def render(env, case):
     except Exception as exc:  # noqa: BLE001 - every failure is a result to compare
         return {"error": type(exc).__name__, "phase": "parse", "message": str(exc)}
     try:
+        signal.setitimer(signal.ITIMER_REAL, SERVE_TIMEOUT)
         return {"out": tmpl.render(**ctx)}
     except Exception as exc:  # noqa: BLE001
         return {"error": type(exc).__name__, "phase": "render", "message": str(exc)}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def answer(env, req):
@@ -64,10 +73,22 @@ def answer(env, req):
     return {"jinja2_version": jinja2.__version__, "results": results}
 
 
+class Timeout(Exception):
+    """A case ran longer than the fuzzer's budget (--serve only)."""
+
+
+def on_alarm(signum, frame):
+    raise Timeout("the case ran longer than 5 seconds")
+
+
 def main():
     sys.setrecursionlimit(3000)
     env = new_env()
     if sys.argv[1:] == ["--serve"]:
+        global SERVE_TIMEOUT
+        SERVE_TIMEOUT = 5
+        signal.signal(signal.SIGALRM, on_alarm)
+        warnings.simplefilter("ignore")  # e.g. SyntaxWarning from compiled random templates
         for line in sys.stdin:
             json.dump(answer(env, json.loads(line)), sys.stdout, ensure_ascii=False)
             sys.stdout.write("\n")
