@@ -177,51 +177,6 @@ func sortedDictsDepth(v Value, depth int) Value {
 	return v
 }
 
-// wrapLine is a simplified textwrap.wrap: greedy on whitespace-separated words.
-func wrapLine(line string, width int, breakLong bool) []string {
-	words := strings.Fields(line)
-	var lines []string
-	cur := ""
-	for _, w := range words {
-		for breakLong && len([]rune(w)) > width && width > 0 {
-			room := width
-			if cur != "" {
-				room = width - len([]rune(cur)) - 1
-				if room <= 0 {
-					lines = append(lines, cur)
-					cur = ""
-					room = width
-				}
-			}
-			rs := []rune(w)
-			if cur != "" {
-				cur += " " + string(rs[:room])
-			} else {
-				cur = string(rs[:room])
-			}
-			lines = append(lines, cur)
-			cur = ""
-			w = string(rs[room:])
-		}
-		if w == "" {
-			continue
-		}
-		switch {
-		case cur == "":
-			cur = w
-		case len([]rune(cur))+1+len([]rune(w)) <= width:
-			cur += " " + w
-		default:
-			lines = append(lines, cur)
-			cur = w
-		}
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return lines
-}
-
 func urlQuote(s string, safe string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {

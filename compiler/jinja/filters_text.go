@@ -365,7 +365,11 @@ func addTextFilters(f map[string]Func) {
 		}
 		var out []string
 		for _, line := range splitLines(str(a[0])) {
-			out = append(out, strings.Join(wrapLine(line, int(w), Truthy(a[2])), sep))
+			wrapped, err := textWrap(line, w, Truthy(a[2]), Truthy(a[4]))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, strings.Join(wrapped, sep))
 		}
 		return strings.Join(out, sep), nil
 	})

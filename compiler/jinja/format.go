@@ -3,6 +3,7 @@ package jinja
 import (
 	"errors"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -48,11 +49,14 @@ type spec struct {
 	typ       byte
 	// explicitFill is set when the spec names a fill character
 	explicitFill bool
+	// empty: the spec is "" (format(x, "") is str(x) for every type)
+	empty bool
 }
 
 func parseSpec(s string) (spec, error) {
 	sp := spec{fill: ' ', precision: -1}
 	if s == "" {
+		sp.empty = true
 		return sp, nil
 	}
 	r, size := utf8.DecodeRuneInString(s)
@@ -125,133 +129,303 @@ func group(digits string, sep byte) string {
 	return b.String()
 }
 
-// applySpec formats v with sp.
+// applySpec formats v with sp as format(v, spec) does: each type's __format__ accepts its
+// own presentation types and options (CPython Python/formatter_unicode.c) and raises
+// ValueError for the others; objects without a __format__ of their own accept only an
+// empty spec (object.__format__).
 func applySpec(v Value, sp spec) (string, error) {
-	var body, signStr string
-	numeric := false
-	switch sp.typ {
-	case 's', 0:
-		if sp.typ == 0 {
-			if _, _, k := num(v); k != 0 {
-				if _, isBool := v.(bool); !isBool || sp.width > 0 || sp.precision >= 0 {
-					numeric = true
-				}
-			}
+	switch x := v.(type) {
+	case string:
+		return strSpec(x, sp)
+	case Markup:
+		return strSpec(string(x), sp)
+	case bool:
+		if sp.empty {
+			return ToString(x), nil
 		}
-		if !numeric {
-			if sp.typ == 's' {
-				if _, ok := optStr(v); !ok {
-					if _, _, k := num(v); k != 0 {
-						return "", errors.New("unknown format code 's' for object of type " + pyQuote(typeName(v)))
-					}
-				}
-			}
-			body = ToString(v)
-			if sp.precision >= 0 {
-				rs := []rune(body)
-				if len(rs) > sp.precision {
-					body = string(rs[:sp.precision])
-				}
-			}
-			return pad(body, "", sp, '<'), nil
+		if x {
+			v = int64(1)
+		} else {
+			v = int64(0)
 		}
-	}
-	i, f, k := num(v)
-	if k == 0 {
-		return "", errors.New("unknown format code '" + string(sp.typ) + "' for object of type " + pyQuote(typeName(v)))
-	}
-	neg := false
-	switch sp.typ {
-	case 'd', 'n':
-		if k != 1 {
-			return "", errors.New("unknown format code 'd' for object of type 'float'")
-		}
-		neg = i < 0
-		body = group(strconv.FormatUint(absU(i), 10), sp.grouping)
-	case 'x', 'X', 'o', 'b':
-		if k != 1 {
-			return "", errors.New("unknown format code '" + string(sp.typ) + "' for object of type 'float'")
-		}
-		neg = i < 0
-		base := map[byte]int{'x': 16, 'X': 16, 'o': 8, 'b': 2}[sp.typ]
-		body = strconv.FormatUint(absU(i), base)
-		if sp.typ == 'X' {
-			body = strings.ToUpper(body)
-		}
-		if sp.alt {
-			signStr = "0" + string(sp.typ)
-		}
-	case 'c':
-		return pad(string(rune(i)), "", sp, '<'), nil
+	case int:
+		v = int64(x)
+	case int64, *big.Int, float64:
 	default:
-		if k == 1 && sp.typ == 0 {
-			neg = i < 0
-			body = group(strconv.FormatUint(absU(i), 10), sp.grouping)
-			break
+		if !sp.empty {
+			return "", typeErr("unsupported format string passed to " + typeName(v) + ".__format__")
 		}
-		neg = f < 0 || (f == 0 && math.Signbit(f))
-		af := math.Abs(f)
-		prec := sp.precision
-		switch sp.typ {
-		case 'f', 'F', '%':
-			if prec < 0 {
-				prec = 6
-			}
-			if sp.typ == '%' {
-				af *= 100
-			}
-			body = fixed(af, prec, sp.grouping)
-			if sp.typ == '%' {
-				body += "%"
-			}
-		case 'e', 'E':
-			if prec < 0 {
-				prec = 6
-			}
-			body = strconv.FormatFloat(af, 'e', prec, 64)
-			if sp.typ == 'E' {
-				body = strings.ToUpper(body)
-			}
-		case 'g', 'G':
-			if prec < 0 {
-				prec = 6
-			}
+		return ToString(v), nil
+	}
+	if f, ok := v.(float64); ok {
+		return floatSpec(f, sp, "float")
+	}
+	return intSpec(v, sp)
+}
+
+// specErr is the ValueError of an option a type does not take.
+func specErr(msg string) error { return errors.New(msg) }
+
+// groupingErr is invalid_thousands_separator_type's message.
+func groupingErr(sep, typ byte) error {
+	return specErr("Cannot specify '" + string(sep) + "' with '" + string(typ) + "'.")
+}
+
+// strSpec is str.__format__.
+func strSpec(s string, sp spec) (string, error) {
+	switch {
+	case sp.typ != 0 && sp.typ != 's':
+		return "", specErr("Unknown format code '" + string(sp.typ) + "' for object of type 'str'")
+	case sp.grouping != 0:
+		return "", groupingErr(sp.grouping, 's')
+	case sp.sign == ' ':
+		return "", specErr("Space not allowed in string format specifier")
+	case sp.sign != 0:
+		return "", specErr("Sign not allowed in string format specifier")
+	case sp.alt:
+		return "", specErr("Alternate form (#) not allowed in string format specifier")
+	case sp.align == '=':
+		return "", specErr("'=' alignment not allowed in string format specifier")
+	}
+	if sp.precision >= 0 {
+		if rs := []rune(s); len(rs) > sp.precision {
+			s = string(rs[:sp.precision])
+		}
+	}
+	if sp.zero && !sp.explicitFill {
+		sp.fill = '0'
+		if sp.align == 0 {
+			sp.align = '<'
+		}
+	}
+	return pad(s, "", sp, '<'), nil
+}
+
+// intSpec is int.__format__ (v an int64 or *big.Int).
+func intSpec(v Value, sp spec) (string, error) {
+	typ := sp.typ
+	if typ == 0 {
+		if sp.empty {
+			return ToString(v), nil
+		}
+		typ = 'd'
+	}
+	switch typ {
+	case 'e', 'E', 'f', 'F', 'g', 'G', '%':
+		f, err := intToFloat(v)
+		if err != nil {
+			return "", err
+		}
+		return floatSpec(f, sp, "int")
+	case 'd', 'n', 'b', 'o', 'x', 'X', 'c':
+	default:
+		return "", specErr("Unknown format code '" + string(typ) + "' for object of type 'int'")
+	}
+	if sp.grouping != 0 && (typ == 'n' || typ == 'c' || sp.grouping == ',' && typ != 'd') {
+		return "", groupingErr(sp.grouping, typ)
+	}
+	if sp.precision >= 0 {
+		return "", specErr("Precision not allowed in integer format specifier")
+	}
+	b, _ := toBig(v)
+	if typ == 'c' {
+		switch {
+		case sp.sign != 0:
+			return "", specErr("Sign not allowed with integer format specifier 'c'")
+		case sp.alt:
+			return "", specErr("Alternate form (#) not allowed with integer format specifier 'c'")
+		case b.Sign() < 0 || b.Cmp(big.NewInt(0x10ffff)) > 0:
+			return "", errors.New("%c arg not in range(0x110000)")
+		}
+		return pad(string(rune(b.Int64())), "", sp, '>'), nil
+	}
+	base, every := 10, 3
+	prefix := ""
+	switch typ {
+	case 'b':
+		base, every, prefix = 2, 4, "0b"
+	case 'o':
+		base, every, prefix = 8, 4, "0o"
+	case 'x', 'X':
+		base, every, prefix = 16, 4, "0x"
+	}
+	body := new(big.Int).Abs(b).Text(base)
+	if typ == 'X' {
+		body = strings.ToUpper(body)
+		prefix = "0X"
+	}
+	body = groupEvery(body, sp.grouping, every)
+	sign := ""
+	switch {
+	case b.Sign() < 0:
+		sign = "-"
+	case sp.sign == '+' || sp.sign == ' ':
+		sign = string(sp.sign)
+	}
+	if sp.alt {
+		sign += prefix
+	}
+	return pad(body, sign, sp, '>'), nil
+}
+
+// intToFloat is float(int) for formatting, OverflowError beyond the float range.
+func intToFloat(v Value) (float64, error) {
+	if i, ok := v.(int64); ok {
+		return float64(i), nil
+	}
+	f := bigFloat(v.(*big.Int))
+	if math.IsInf(f, 0) {
+		return 0, errors.New("int too large to convert to float")
+	}
+	return f, nil
+}
+
+// groupEvery inserts sep between groups of n digits from the right.
+func groupEvery(digits string, sep byte, n int) string {
+	if sep == 0 || len(digits) <= n {
+		return digits
+	}
+	var b strings.Builder
+	pre := len(digits) % n
+	b.WriteString(digits[:pre])
+	for i := pre; i < len(digits); i += n {
+		if b.Len() > 0 {
+			b.WriteByte(sep)
+		}
+		b.WriteString(digits[i : i+n])
+	}
+	return b.String()
+}
+
+// floatSpec is float.__format__ (of is the type named in errors: int for an int
+// formatted with a float presentation type).
+func floatSpec(f float64, sp spec, of string) (string, error) {
+	switch sp.typ {
+	case 0, 'e', 'E', 'f', 'F', 'g', 'G', 'n', '%':
+	default:
+		return "", specErr("Unknown format code '" + string(sp.typ) + "' for object of type '" + of + "'")
+	}
+	if sp.grouping != 0 && sp.typ == 'n' {
+		return "", groupingErr(sp.grouping, 'n')
+	}
+	if sp.empty {
+		return formatFloat(f), nil
+	}
+	var body string
+	neg := f < 0 || (f == 0 && math.Signbit(f))
+	af := math.Abs(f)
+	prec := sp.precision
+	switch sp.typ {
+	case 'f', 'F', '%':
+		if prec < 0 {
+			prec = 6
+		}
+		if sp.typ == '%' {
+			af *= 100
+		}
+		body = fixed(af, prec, sp.grouping)
+		if sp.alt && prec == 0 {
+			body += "."
+		}
+		if sp.typ == '%' {
+			body += "%"
+		}
+	case 'e', 'E':
+		if prec < 0 {
+			prec = 6
+		}
+		body = strconv.FormatFloat(af, 'e', prec, 64)
+		if sp.alt && prec == 0 {
+			body = strings.Replace(body, "e", ".e", 1)
+		}
+	case 'g', 'G', 'n':
+		if prec < 0 {
+			prec = 6
+		}
+		if prec == 0 {
+			prec = 1
+		}
+		body = pyGeneral(af, prec, sp.alt, sp.grouping, false)
+	default:
+		if prec >= 0 {
 			if prec == 0 {
 				prec = 1
 			}
-			body = strconv.FormatFloat(af, 'g', prec, 64)
-			if sp.typ == 'G' {
-				body = strings.ToUpper(body)
+			body = pyGeneral(af, prec, sp.alt, sp.grouping, true)
+			if !strings.ContainsAny(body, ".e") && !math.IsInf(af, 0) && !math.IsNaN(af) {
+				body += ".0"
 			}
-		default:
-			if prec >= 0 {
-				if prec == 0 {
-					prec = 1
-				}
-				body = strconv.FormatFloat(af, 'g', prec, 64)
-				if !strings.ContainsAny(body, ".e") && !math.IsInf(af, 0) {
-					body += ".0"
-				}
-			} else {
-				body = formatFloat(af)
+		} else {
+			body = formatFloat(af)
+			if sp.grouping != 0 && !strings.ContainsAny(body, "en") {
+				ip, frac, _ := strings.Cut(body, ".")
+				body = group(ip, sp.grouping) + "." + frac
 			}
-		}
-		if math.IsInf(af, 0) {
-			body = "inf"
-		}
-		if math.IsNaN(af) {
-			body = "nan"
 		}
 	}
+	if math.IsInf(af, 0) {
+		body = "inf"
+	}
+	if math.IsNaN(af) {
+		body = "nan"
+	}
+	if sp.typ == 'E' || sp.typ == 'F' || sp.typ == 'G' {
+		body = strings.ToUpper(body)
+	}
+	sign := ""
 	switch {
-	case neg:
-		signStr = "-" + signStr
-	case sp.sign == '+':
-		signStr = "+" + signStr
-	case sp.sign == ' ':
-		signStr = " " + signStr
+	case neg && !math.IsNaN(f):
+		sign = "-"
+	case sp.sign == '+' || sp.sign == ' ':
+		sign = string(sp.sign)
 	}
-	return pad(body, signStr, sp, '>'), nil
+	return pad(body, sign, sp, '>'), nil
+}
+
+// pyGeneral is the 'g' presentation: precision significant digits, exponent notation
+// when the exponent is below -4 or not below the precision, trailing zeros removed unless
+// alt ('#'). For the empty presentation type with a precision (repr), the exponent form
+// starts one digit earlier, at an exponent of precision-1.
+func pyGeneral(f float64, prec int, alt bool, grouping byte, repr bool) string {
+	if math.IsInf(f, 0) || math.IsNaN(f) || f == 0 && !alt {
+		if f == 0 {
+			return "0"
+		}
+		return formatFloat(f)
+	}
+	e := strconv.FormatFloat(f, 'e', prec-1, 64)
+	exp, _ := strconv.Atoi(e[strings.IndexByte(e, 'e')+1:])
+	if f == 0 {
+		exp = 0
+	}
+	var body string
+	limit := prec
+	if repr {
+		limit = prec - 1
+	}
+	if exp < -4 || exp >= limit {
+		mant, ex, _ := strings.Cut(e, "e")
+		if !alt && strings.Contains(mant, ".") {
+			mant = strings.TrimRight(strings.TrimRight(mant, "0"), ".")
+		} else if alt && !strings.Contains(mant, ".") {
+			mant += "."
+		}
+		return mant + "e" + ex
+	}
+	body = strconv.FormatFloat(f, 'f', prec-1-exp, 64)
+	if !alt && strings.Contains(body, ".") {
+		body = strings.TrimRight(strings.TrimRight(body, "0"), ".")
+	} else if alt && !strings.Contains(body, ".") {
+		body += "."
+	}
+	if grouping != 0 {
+		ip, frac, hasFrac := strings.Cut(body, ".")
+		body = group(ip, grouping)
+		if hasFrac {
+			body += "." + frac
+		}
+	}
+	return body
 }
 
 func fixed(f float64, prec int, grouping byte) string {

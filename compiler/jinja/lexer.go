@@ -68,7 +68,9 @@ func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
 
-func rstripSpace(s string) string { return strings.TrimRightFunc(s, unicode.IsSpace) }
+// rstripSpace is what "-" trims before a tag: Jinja2's lexer strips with str.rstrip, which
+// knows Unicode whitespace (jinja2/lexer.py, tokeniter).
+func rstripSpace(s string) string { return strings.TrimRightFunc(s, pyIsSpace) }
 
 // normNL converts \r\n and \r to \n as Jinja2 does for template data.
 func normNL(s string) string {
@@ -103,9 +105,22 @@ func (l *lexer) emitData(pos int, text string) {
 	}
 }
 
+// skipSpace skips what Python's regular expression \s matches: Unicode whitespace, both
+// inside tags (jinja2/lexer.py's whitespace_re) and after a "-" closing a tag.
 func (l *lexer) skipSpace(p int) int {
-	for p < l.end && isSpace(l.src[p]) {
-		p++
+	for p < l.end {
+		if c := l.src[p]; c < utf8.RuneSelf {
+			if !isSpace(c) && (c < 0x1c || c > 0x1f) {
+				return p
+			}
+			p++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(l.src[p:l.end])
+		if !pyIsSpace(r) {
+			return p
+		}
+		p += size
 	}
 	return p
 }

@@ -76,6 +76,15 @@ func (e *undefinedErr) Unwrap() error { return ErrUndefined }
 
 // binop applies an arithmetic operator with Python semantics.
 func binop(op string, a, b Value) (Value, error) {
+	if op == "%" {
+		// str.__mod__ formats any right operand, an undefined one included.
+		switch x := a.(type) {
+		case string:
+			return percentFormat(x, b)
+		case Markup:
+			return percentFormatEsc(string(x), b, true)
+		}
+	}
 	if err := undefErr(a); err != nil {
 		return nil, err
 	}
@@ -205,10 +214,6 @@ func binop(op string, a, b Value) (Value, error) {
 		}
 		if _, isStr := a.(string); isStr && bk == 0 {
 			return hostOr(op, a, b, typeErr("can't multiply sequence by non-int of type "+pyQuote(typeName(b))))
-		}
-	case "%":
-		if s, ok := a.(string); ok {
-			return percentFormat(s, b)
 		}
 	}
 	return hostOr(op, a, b, nil)

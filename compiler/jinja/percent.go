@@ -3,14 +3,21 @@ package jinja
 import (
 	"errors"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Python's printf-style str % args.
 
 // percentFormat is Python's str % args.
-func percentFormat(s string, arg Value) (Value, error) {
+func percentFormat(s string, arg Value) (Value, error) { return percentFormatEsc(s, arg, false) }
+
+// percentFormatEsc is str % args, or with esc Markup % args: markupsafe wraps each
+// argument in _MarkupEscapeHelper, so %s, %r and %a escape what they insert (Markup
+// arguments stay as they are) and the result is Markup.
+func percentFormatEsc(s string, arg Value, esc bool) (Value, error) {
 	var args []Value
 	mapping, _ := arg.(*Dict)
 	if t, ok := arg.(Tuple); ok {
@@ -77,10 +84,18 @@ func percentFormat(s string, arg Value) (Value, error) {
 				if next >= len(args) {
 					return 0, errors.New("not enough arguments for format string")
 				}
-				n, ok := asInt(args[next])
+				n, ok := args[next].(int64)
 				next++
 				if !ok {
 					return 0, errors.New("* wants int")
+				}
+				if n < 0 {
+					// a negative * width left-aligns, as the "-" flag
+					sp.align = '<'
+					n = -n
+				}
+				if n > math.MaxInt32 {
+					return 0, errors.New("width too big")
 				}
 				return int(n), nil
 			}
@@ -132,8 +147,14 @@ func percentFormat(s string, arg Value) (Value, error) {
 		switch typ {
 		case 's', 'r', 'a':
 			str := ToString(v)
-			if typ != 's' {
+			switch typ {
+			case 'r':
 				str = repr(v)
+			case 'a':
+				str = asciiRepr(repr(v))
+			}
+			if _, isMarkup := v.(Markup); esc && (!isMarkup || typ != 's') {
+				str = escapeHTML(str)
 			}
 			if sp.precision >= 0 {
 				rs := []rune(str)
@@ -144,57 +165,46 @@ func percentFormat(s string, arg Value) (Value, error) {
 			sp.precision = -1
 			sp.zero = false
 			out = pad(str, "", sp, '>')
-		case 'd', 'i', 'u':
-			iv, fv, k := num(v)
-			if k == 0 {
-				return nil, errors.New("%" + string(typ) + " format: a real number is required, not " + typeName(v))
+		case 'd', 'i', 'u', 'x', 'X', 'o':
+			iv, err := percentInt(v, typ)
+			if err != nil {
+				return nil, err
 			}
-			if k == 2 {
-				iv = int64(math.Trunc(fv))
-			}
-			sp.typ = 'd'
-			prec := sp.precision
-			sp.precision = -1
-			if prec > 0 {
-				digits := strconv.FormatUint(absU(iv), 10)
-				for len(digits) < prec {
-					digits = "0" + digits
-				}
-				sign := ""
-				if iv < 0 {
-					sign = "-"
-				} else if sp.sign != 0 {
-					sign = string(sp.sign)
-				}
-				out = pad(digits, sign, sp, '>')
-			} else {
-				out, err = applySpec(iv, sp)
-			}
-		case 'x', 'X', 'o':
-			iv, ok := asInt(v)
-			if !ok {
-				return nil, errors.New("%" + string(typ) + " format: an integer is required, not " + typeName(v))
-			}
-			sp.typ = typ
-			sp.precision = -1
-			out, err = applySpec(iv, sp)
-			if sp.alt && typ == 'o' {
-				out = strings.Replace(out, "0o", "0o", 1)
-			}
+			out = percentIntText(iv, typ, sp)
 		case 'e', 'E', 'f', 'F', 'g', 'G':
-			_, fv, k := num(v)
-			if k == 0 {
+			var fv float64
+			switch x := v.(type) {
+			case float64:
+				fv = x
+			case int64, bool, int, *big.Int:
+				b, _ := toBig(x)
+				if fv, err = intToFloat(normBig(b)); err != nil {
+					return nil, err
+				}
+			default:
 				return nil, errors.New("must be real number, not " + typeName(v))
 			}
 			sp.typ = typ
-			out, err = applySpec(fv, sp)
+			out, err = floatSpec(fv, sp, "float")
 		case 'c':
-			if str, ok := v.(string); ok {
-				out = str
-			} else {
-				iv, _ := asInt(v)
-				out = string(rune(iv))
+			switch x := v.(type) {
+			case string:
+				if utf8.RuneCountInString(x) != 1 {
+					return nil, errors.New("%c requires int or char")
+				}
+				out = x
+			case int64, bool, *big.Int:
+				b, _ := toBig(x)
+				if b.Sign() < 0 || b.Cmp(big.NewInt(0x10ffff)) > 0 {
+					return nil, errors.New("%c arg not in range(0x110000)")
+				}
+				out = string(rune(b.Int64()))
+			default:
+				return nil, errors.New("%c requires int or char")
 			}
+			sp.precision = -1
+			sp.zero = false
+			out = pad(out, "", sp, '>')
 		default:
 			return nil, errors.New("unsupported format character " + pyQuote(string(typ)) + " (0x" + strconv.FormatInt(int64(typ), 16) + ") at index " + itoa(i))
 		}
@@ -210,5 +220,66 @@ func percentFormat(s string, arg Value) (Value, error) {
 			return nil, errors.New("not all arguments converted during string formatting")
 		}
 	}
+	if esc {
+		return Markup(b.String()), nil
+	}
 	return b.String(), nil
+}
+
+// percentInt converts a %d/%i/%u/%x/%X/%o argument as PyNumber_Index or int() does:
+// ints and bools as they are, floats truncated for the decimal types only.
+func percentInt(v Value, typ byte) (*big.Int, error) {
+	switch x := v.(type) {
+	case int64, bool, int, *big.Int:
+		b, _ := toBig(x)
+		return b, nil
+	case float64:
+		if typ == 'x' || typ == 'X' || typ == 'o' {
+			return nil, errors.New("%" + string(typ) + " format: an integer is required, not float")
+		}
+		if math.IsNaN(x) {
+			return nil, errors.New("cannot convert float NaN to integer")
+		}
+		if math.IsInf(x, 0) {
+			return nil, errors.New("cannot convert float infinity to integer")
+		}
+		b, _ := new(big.Float).SetFloat64(math.Trunc(x)).Int(nil)
+		return b, nil
+	}
+	if typ == 'x' || typ == 'X' || typ == 'o' {
+		return nil, errors.New("%" + string(typ) + " format: an integer is required, not " + typeName(v))
+	}
+	return nil, errors.New("%" + string(typ) + " format: a real number is required, not " + typeName(v))
+}
+
+// percentIntText formats an integer for %d/%x/%X/%o: the precision is a minimum count of
+// digits, "#" adds the base prefix, "0" pads with zeros after the sign.
+func percentIntText(b *big.Int, typ byte, sp spec) string {
+	base, prefix := 10, ""
+	switch typ {
+	case 'x':
+		base, prefix = 16, "0x"
+	case 'X':
+		base, prefix = 16, "0X"
+	case 'o':
+		base, prefix = 8, "0o"
+	}
+	digits := new(big.Int).Abs(b).Text(base)
+	if typ == 'X' {
+		digits = strings.ToUpper(digits)
+	}
+	if n := sp.precision - len(digits); n > 0 {
+		digits = strings.Repeat("0", n) + digits
+	}
+	sign := ""
+	if b.Sign() < 0 {
+		sign = "-"
+	} else if sp.sign != 0 {
+		sign = string(sp.sign)
+	}
+	if sp.alt {
+		sign += prefix
+	}
+	sp.precision = -1
+	return pad(digits, sign, sp, '>')
 }

@@ -193,8 +193,14 @@ func (r *renderer) exec(body []Node, sc *scope, w *outBuf) ctrl {
 			r.pos = x.Pos
 			r.assign(x.Target, r.eval(x.Value, sc), sc)
 		case *SetBlock:
+			// Jinja2 renders the body inline in an inner frame (compiler.py
+			// visit_AssignBlock): its sets stay inside, and a break or continue leaves
+			// the enclosing loop without assigning.
 			b := r.getBuf()
-			r.exec(x.Body, sc, b)
+			if c := r.exec(x.Body, newScope(sc), b); c != ctrlNone {
+				r.putBuf(b)
+				return c
+			}
 			var v Value = r.bufString(b)
 			if x.Filter != nil {
 				v = r.applyFilterChain(x.Filter, v, sc)
@@ -212,9 +218,21 @@ func (r *renderer) exec(body []Node, sc *scope, w *outBuf) ctrl {
 			v := r.evalCall(x.Call, sc, caller)
 			r.writeValue(w, v)
 		case *FilterBlock:
+			// As a set block (compiler.py visit_FilterBlock): an inner frame, inline
+			// loop control. The filter's result is written as it is, and joining the
+			// output fails on anything but a string.
 			b := r.getBuf()
-			r.exec(x.Body, sc, b)
-			r.writeValue(w, r.applyFilterChain(x.Filter, r.bufString(b), sc))
+			if c := r.exec(x.Body, newScope(sc), b); c != ctrlNone {
+				r.putBuf(b)
+				return c
+			}
+			v := r.applyFilterChain(x.Filter, r.bufString(b), sc)
+			switch v.(type) {
+			case string, Markup:
+			default:
+				r.fail(x.Pos, "sequence item: expected str instance, "+typeName(v)+" found (the result of a filter block)")
+			}
+			r.writeValue(w, v)
 		case *Do:
 			r.pos = x.Pos
 			r.eval(x.X, sc)
@@ -372,15 +390,28 @@ func (r *renderer) liveLoop(x *For, l *List, sc *scope, w *outBuf) {
 		return
 	}
 	lo := &loopObj{items: l.Items, depth: 1, r: r, node: x, sc: sc}
+	completed := false
 	for i := 0; i < len(l.Items); i++ {
 		lo.items = l.Items
 		lo.index0 = i
 		inner := r.smallScope(sc)
 		r.assign(x.Target, l.Items[i], inner)
 		inner.set("loop", lo)
-		if c := r.exec(x.Body, inner, w); c == ctrlBreak {
+		c := r.exec(x.Body, inner, w)
+		if c == ctrlBreak {
 			break
 		}
+		completed = completed || c == ctrlNone
+	}
+	r.loopElse(x, completed, sc, w)
+}
+
+// loopElse runs a for loop's else unless some iteration reached the end of the body:
+// Jinja2 clears its indicator there, so a break or continue in every iteration still
+// runs the else (compiler.py visit_For, iteration_indicator).
+func (r *renderer) loopElse(x *For, completed bool, sc *scope, w *outBuf) {
+	if !completed && x.Else != nil {
+		r.exec(x.Else, newScope(sc), w)
 	}
 }
 
@@ -407,15 +438,19 @@ func (r *renderer) loop(x *For, items []Value, sc *scope, w *outBuf, depth int) 
 		return
 	}
 	lo := &loopObj{items: items, depth: depth, r: r, node: x, sc: sc}
+	completed := false
 	for i, it := range items {
 		lo.index0 = i
 		inner := r.smallScope(sc)
 		r.assign(x.Target, it, inner)
 		inner.set("loop", lo)
-		if c := r.exec(x.Body, inner, w); c == ctrlBreak {
+		c := r.exec(x.Body, inner, w)
+		if c == ctrlBreak {
 			break
 		}
+		completed = completed || c == ctrlNone
 	}
+	r.loopElse(x, completed, sc, w)
 }
 
 func (r *renderer) execInclude(x *Include, sc *scope, w *outBuf) {
