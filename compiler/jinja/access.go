@@ -101,12 +101,10 @@ func (r *renderer) getitem(obj Value, key Value, pos int) Value {
 	case *Undefined:
 		r.undefinedError(pos, o)
 	case *Dict:
-		if hashable(key) {
-			if v, ok := o.Get(key); ok {
-				return v
-			}
-		} else {
-			r.fail(pos, "unhashable type: "+pyQuote(typeName(key)))
+		// An unhashable key raises TypeError, which the sandbox's getitem turns into
+		// an Undefined (jinja2/sandbox.py getitem).
+		if v, ok := o.Get(key); ok {
+			return v
 		}
 	case *List:
 		if i, ok := indexOf(key, len(o.Items)); ok {

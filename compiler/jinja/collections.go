@@ -153,7 +153,13 @@ func sortValues(items []Value, key func(Value) Value, reverse bool) error {
 		}
 		c, ok := compare(ka, kb)
 		if !ok && err == nil {
-			err = typeErr("'<' not supported between instances of " + pyQuote(typeName(ka)) + " and " + pyQuote(typeName(kb)))
+			ta, tb := ka, kb
+			x, okx := ka.(Tuple)
+			y, oky := kb.(Tuple)
+			if okx && oky && len(x) == 1 && len(y) == 1 {
+				ta, tb = x[0], y[0] // the sort filter's one-item key lists
+			}
+			err = typeErr("'<' not supported between instances of " + pyQuote(typeName(ta)) + " and " + pyQuote(typeName(tb)))
 		}
 		return c < 0
 	})
@@ -266,6 +272,9 @@ func dictMethod(d *Dict, name string) Value {
 					for i, k := range o.keys {
 						d.Set(k, o.vals[i])
 					}
+				case *Undefined:
+					// dict.update looks for a keys attribute first, which fails
+					return nil, undefErr(o)
 				default:
 					items, ok := iterValues(o)
 					if !ok {

@@ -157,7 +157,10 @@ func addTextFilters(f map[string]Func) {
 			return nil, err
 		}
 		items = append([]Value{}, items...)
-		get := rOf(c).attrGetter(a[3], !Truthy(a[2]), nil)
+		// make_multi_attrgetter keys every item by a list, so equal keys (two Undefined
+		// for a missing attribute, say) are never ordered with "<".
+		one := rOf(c).attrGetter(a[3], !Truthy(a[2]), nil)
+		get := func(v Value) Value { return Tuple{one(v)} }
 		if s, ok := a[3].(string); ok && strings.Contains(s, ",") {
 			var gets []func(Value) Value
 			for _, part := range strings.Split(s, ",") {
@@ -358,6 +361,14 @@ func addTextFilters(f map[string]Func) {
 		return Markup(out), nil
 	})
 	f["wordwrap"] = filter("wordwrap", []string{"s", "width", "break_long_words", "wrapstring", "break_on_hyphens"}, []Value{required, int64(79), true, nil, true}, func(c *Call, a []Value) (Value, error) {
+		switch x := a[0].(type) {
+		case string, Markup:
+		case *Undefined:
+			return nil, undefErr(x)
+		default:
+			// do_wordwrap calls s.splitlines()
+			return nil, errors.New(pyQuote(typeName(x)) + " object has no attribute 'splitlines'")
+		}
 		w, _ := toInt(a[1])
 		sep := "\n"
 		if a[3] != nil {

@@ -101,6 +101,9 @@ func builtinGlobals() map[string]Value {
 	}}
 	g["namespace"] = &pyClass{name: "jinja2.utils.Namespace", fn: func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
 		d := NewDict()
+		if len(args) > 1 { // Namespace(*args, **kwargs) is dict(*args, **kwargs)
+			return nil, typeErr("dict expected at most 1 argument, got " + itoa(len(args)))
+		}
 		if len(args) > 0 {
 			if _, err := dictMethod(d, "update").(Func)(c, args[:1], nil); err != nil {
 				return nil, err

@@ -95,11 +95,17 @@ func builtinTests() map[string]Func {
 	t["test"] = test1("test", func(v Value) bool { return false })
 	// filter/test need the env: replaced with closures below
 	t["filter"] = filter("filter", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		if !hashable(a[0]) { // `value in environment.filters`
+			return nil, typeErr("unhashable type: " + pyQuote(typeName(a[0])))
+		}
 		s, _ := a[0].(string)
 		_, ok := rOf(c).env.Filters[s]
 		return ok, nil
 	})
 	t["test"] = filter("test", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		if !hashable(a[0]) {
+			return nil, typeErr("unhashable type: " + pyQuote(typeName(a[0])))
+		}
 		s, _ := a[0].(string)
 		_, ok := rOf(c).env.Tests[s]
 		return ok, nil

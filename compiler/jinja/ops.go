@@ -531,17 +531,14 @@ func contains(container, item Value) (bool, error) {
 		}
 		return strings.Contains(ToString(c), s), nil
 	case *Dict:
-		if _, u := item.(*Undefined); u {
-			return false, nil
-		}
 		if !hashable(item) {
 			return false, typeErr("unhashable type: " + pyQuote(typeName(item)))
 		}
 		_, ok := c.Get(item)
 		return ok, nil
 	case *Namespace:
-		_, ok := c.Attrs.Get(item)
-		return ok, nil
+		// jinja2.utils.Namespace has neither __contains__ nor __iter__
+		return false, typeErr("argument of type 'Namespace' is not iterable")
 	case rangeVal:
 		i, ok := asInt(item)
 		if !ok {

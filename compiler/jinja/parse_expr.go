@@ -75,7 +75,11 @@ func (p *parser) parseExpression(withCondexpr bool) Expr {
 }
 
 func (p *parser) parseCondexpr() Expr {
+	mark := len(p.unknown)
 	x := p.parseOr()
+	if p.isName("if") {
+		defer func() { p.unknown = p.unknown[:mark] }() // a soft frame: checked at run time
+	}
 	for p.isName("if") {
 		pos := p.next().pos
 		test := p.parseOr()
@@ -434,8 +438,8 @@ func (p *parser) parseFilter(x Expr, startInline bool) Expr {
 			c := p.parseCallArgs()
 			f.Args, f.Kwargs, f.DynArgs, f.DynKw = c.args, c.kwargs, c.dynArgs, c.dynKw
 		}
-		if _, ok := p.env.Filters[name]; !ok && !p.soft() {
-			p.fail(t.pos, "no filter named '"+name+"'")
+		if _, ok := p.env.Filters[name]; !ok {
+			p.unknownName(t.pos, "no filter named '"+name+"'")
 		}
 		x = f
 	}
@@ -464,8 +468,8 @@ func (p *parser) parseTest(x Expr) Expr {
 		arg := p.parsePostfix(p.parsePrimary())
 		n.Args = []Expr{arg}
 	}
-	if _, ok := p.env.Tests[name]; !ok && !p.soft() {
-		p.fail(t.pos, "no test named '"+name+"'")
+	if _, ok := p.env.Tests[name]; !ok {
+		p.unknownName(t.pos, "no test named '"+name+"'")
 	}
 	return n
 }

@@ -15,6 +15,18 @@ type parser struct {
 	errs  ErrorList
 	// open block tag names, innermost last, for end-of-template messages
 	open []string
+	// unknown filters and tests outside if blocks, reported when the template is parsed
+	// unless an inline if-expression around them makes them soft (see parseCondexpr)
+	unknown []*Error
+}
+
+// unknownName records an unknown filter or test: Jinja2 fails at compile time unless the
+// frame is soft, that is inside an if block or an inline if-expression (compiler.py
+// visit_If and visit_CondExpr call frame.soft(); _filter_test_common fails otherwise).
+func (p *parser) unknownName(pos int, msg string) {
+	if !p.soft() {
+		p.unknown = append(p.unknown, newError(p.file, p.src, pos, msg))
+	}
 }
 
 // parseError carries a parse error through panics inside the parser.
@@ -128,6 +140,7 @@ func (p *parser) parseTemplate() []Node {
 			body = append(body, p.subparseOne(nil)...)
 		}()
 	}
+	p.errs = append(p.errs, p.unknown...)
 	return body
 }
 

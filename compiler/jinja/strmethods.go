@@ -369,6 +369,26 @@ func strMethod(s string, name string) Value {
 		})
 	case "format":
 		return method(func(args []Value, kw []KeywordArg) (Value, error) { return strFormat(s, args, kw) })
+	case "format_map":
+		// str.format_map(mapping): the fields are looked up in the mapping.
+		return with([]string{"mapping"}, []Value{required}, func(a []Value) (Value, error) {
+			d, ok := a[0].(*Dict)
+			if !ok {
+				return nil, typeErr("format_map() argument must be a mapping, not " + typeName(a[0]))
+			}
+			kw := make([]KeywordArg, 0, d.Len())
+			for _, k := range d.keys {
+				if ks, ok := k.(string); ok {
+					v, _ := d.Get(ks)
+					kw = append(kw, KeywordArg{Name: ks, Value: v})
+				}
+			}
+			return strFormat(s, nil, kw)
+		})
+	case "isascii":
+		return simple(func() Value { return strings.IndexFunc(s, func(r rune) bool { return r >= 0x80 }) < 0 })
+	case "isprintable":
+		return simple(func() Value { return allRunes(s, pyIsPrintable) })
 	case "find", "rfind", "index", "rindex", "count":
 		return with([]string{"sub", "start", "end"}, []Value{required, nil, nil}, func(a []Value) (Value, error) {
 			sub, err := strArg(name, a[0])
@@ -623,4 +643,14 @@ func asciiDigits(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// pyIsPrintable is str.isprintable for one character: not in the Unicode categories
+// "Other" (Cc, Cf, Cs, Co, Cn) or "Separator" (Zl, Zp, Zs), except the ASCII space.
+func pyIsPrintable(r rune) bool {
+	if r == ' ' {
+		return true
+	}
+	return !unicode.In(r, unicode.Cc, unicode.Cf, unicode.Cs, unicode.Co, unicode.Zl, unicode.Zp, unicode.Zs) &&
+		(unicode.IsPrint(r) || unicode.IsGraphic(r) || unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S))
 }

@@ -99,7 +99,7 @@ func twChunks(t []rune, breakOnHyphens bool) [][]rune {
 	return out
 }
 
-// twBlank is textwrap's chunk.strip() == '' (str.strip: Unicode whitespace).
+// twBlank is textwrap's chunk.strip() == ” (str.strip: Unicode whitespace).
 func twBlank(c []rune) bool {
 	for _, r := range c {
 		if !pyIsSpace(r) {

@@ -10,6 +10,9 @@ import (
 type tupleKey struct{ s string }
 
 // hashKey normalises a key the way Python hashes it: 1, 1.0 and True are one key.
+// undefinedKey is the one dict key all Undefined values share.
+type undefinedKey struct{}
+
 func hashKey(k Value) any {
 	switch x := k.(type) {
 	case bool:
@@ -41,6 +44,10 @@ func hashKey(k Value) any {
 			b.WriteByte(0)
 		}
 		return tupleKey{b.String()}
+	case Markup:
+		return string(x)
+	case *Undefined:
+		return undefinedKey{}
 	case *List, *Dict:
 		return nil // unhashable; callers check hashable first
 	default:
@@ -57,7 +64,9 @@ func hashKey(k Value) any {
 // through Hasher or by identity (hashable.go).
 func hashable(k Value) bool {
 	switch x := k.(type) {
-	case nil, bool, int, int64, float64, string, *big.Int:
+	case nil, bool, int, int64, float64, string, *big.Int, Markup, *Undefined:
+		// Markup hashes as its str; every Undefined hashes alike and equals every
+		// other (jinja2/runtime.py Undefined.__hash__ and __eq__).
 		return true
 	case Tuple:
 		for _, it := range x {
@@ -66,7 +75,7 @@ func hashable(k Value) bool {
 			}
 		}
 		return true
-	case *List, *Dict, *Undefined, *Namespace:
+	case *List, *Dict, *Namespace:
 		return false
 	}
 	_, ok := hostHashable(k)
