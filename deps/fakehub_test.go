@@ -301,3 +301,10 @@ func contains(t *testing.T, what, got string, wants ...string) {
 		}
 	}
 }
+
+// newServer is a loopback HTTP server for tarball URLs and the like.
+func newServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
