@@ -24,20 +24,11 @@ func cmdClone(g *Globals, args []string) int {
 		g.Errorf("gdbt clone needs --state DIR (the artifacts of the run to clone from)")
 		return ExitLoadFailed
 	}
-	s, code := openSession(g)
+	s, ids, code := openAndSelect(g, []string{manifest.Model, manifest.Seed, manifest.Snapshot})
 	if s == nil {
 		return code
 	}
 	defer s.close()
-	if err := writeManifest(g, s.p, s.targetDir); err != nil {
-		g.Errorf("%v", err)
-		return ExitLoadFailed
-	}
-	_, ids, err := selectNodes(g, s.p, commandTypes(g, []string{manifest.Model, manifest.Seed, manifest.Snapshot}))
-	if err != nil {
-		g.Errorf("%v", err)
-		return ExitLoadFailed
-	}
 	var nodes []*manifest.Node
 	for _, id := range ids {
 		if n := s.p.Manifest.Nodes[id]; n != nil && n.Materialized() != "ephemeral" {

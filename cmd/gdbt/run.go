@@ -66,21 +66,31 @@ func execCommand(g *Globals, command string, args []string) int {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
 	}
-	s, code := openSession(g)
+	s, ids, code := openAndSelect(g, runner.ExecutableTypes[command])
 	if s == nil {
 		return code
 	}
 	defer s.close()
-	if err := writeManifest(g, s.p, s.targetDir); err != nil {
-		g.Errorf("%v", err)
-		return ExitLoadFailed
-	}
-	_, ids, err := selectNodes(g, s.p, commandTypes(g, runner.ExecutableTypes[command]))
-	if err != nil {
-		g.Errorf("%v", err)
-		return ExitLoadFailed
-	}
 	return runSelected(g, s, command, ids)
+}
+
+// openAndSelect opens a session, writes the manifest and selects among types (narrowed
+// by --resource-type); on failure it has printed why and s is nil.
+func openAndSelect(g *Globals, types []string) (s *session, ids []string, code int) {
+	s, code = openSession(g)
+	if s == nil {
+		return nil, nil, code
+	}
+	err := writeManifest(g, s.p, s.targetDir)
+	if err == nil {
+		_, ids, err = selectNodes(g, s.p, commandTypes(g, types))
+	}
+	if err != nil {
+		s.close()
+		g.Errorf("%v", err)
+		return nil, nil, ExitLoadFailed
+	}
+	return s, ids, ExitOK
 }
 
 // runSelected executes ids with the runner and returns dbt's exit code.
