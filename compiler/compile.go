@@ -71,6 +71,9 @@ func (p *projectImpl) render(ctx context.Context, a warehouse.Adapter, n *manife
 	if n.ResourceType == manifest.Seed {
 		return "", nil, nil
 	}
+	if n.Language == "python" {
+		return n.RawCode, nil, nil // compiled as written; it never runs (pymodel.go)
+	}
 	rs := p.newState(ctx, n, mode, a)
 	out, err := p.renderWith(rs, ns)
 	if err != nil {
@@ -199,11 +202,13 @@ func (p *projectImpl) testArg(rs *renderState, v any) (jinja.Value, error) {
 			return p.evalExpr(rs, x)
 		}
 		if strings.Contains(x, "{{") || strings.Contains(x, "{%") {
+			// dbt renders test arguments natively (add_rendered_test_kwargs in
+			// dbt/clients/jinja.py): values: "{{ var('types') }}" is the list itself.
 			t, err := p.env.Parse("<test argument>", x)
 			if err != nil {
 				return nil, err
 			}
-			return t.Render(p.env, rs.rootContext())
+			return renderNative(p.env, t, rs.rootContext())
 		}
 		return x, nil
 	case []any:

@@ -130,11 +130,25 @@ func fnVar(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Valu
 	if rs != nil {
 		pkg = rs.pkg
 		if v, ok := rs.p.lookupVar(pkg, name); ok {
+			// dbt renders a var whose value is a string holding Jinja when it is read, with
+			// the caller's context, as text (Var.get_rendered_var, dbt/context/base.py).
+			if s, ok := v.(string); ok && hasJinja(s) {
+				t, err := rs.p.env.Parse("<var "+name+">", s)
+				if err != nil {
+					return nil, fmt.Errorf("var %q: %v", name, jinjaMsg(err))
+				}
+				return t.Render(rs.p.env, c.Ctx)
+			}
 			return v, nil
 		}
 	}
 	if d, ok := a["default"]; ok {
 		return d, nil
+	}
+	if rs != nil && rs.node != nil && rs.mode == modeParse {
+		// While a node is parsed, a missing var is None (ParseVar.get_missing_var in
+		// dbt/context/providers.py); compiling it reports the error below.
+		return nil, nil
 	}
 	if rs != nil && rs.node != nil {
 		return nil, fmt.Errorf("Required var '%s' not found in config:\nVars supplied to %s = %s", name, rs.node.Name, rs.p.varsSummary(pkg))

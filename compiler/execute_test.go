@@ -148,9 +148,9 @@ func TestExecuteBasicOnDuckDB(t *testing.T) {
 	}
 	want := map[string]int64{
 		"test.shop.assert_positive": 1,
-		"test.shop.accepted_values_orders_status__placed__shipped__returned.f5b1a16939": 1,
-		"test.shop.relationships_orders_0389c224a99a98c0b58aedb753f052f0.70a471fb91":    1,
-		"test.shop.not_null_orders_order_id.efb03ed457":                                 0,
+		"test.shop.accepted_values_orders_status__placed__shipped__returned.6cbf42f106": 1,
+		"test.shop.relationships_orders_0389c224a99a98c0b58aedb753f052f0.918495ce16":    1,
+		"test.shop.not_null_orders_order_id.cf6c17daed":                                 0,
 	}
 	for id, w := range want {
 		n := p.Manifest.Nodes[id]

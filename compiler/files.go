@@ -116,8 +116,7 @@ func listPackageFiles(p *Package) ([]*SourceFile, []string, error) {
 		{pc.SeedPaths, byExt(".csv", FileSeed)},
 		{pc.ModelPaths, func(rel, under string) string {
 			if ext(rel) == ".py" {
-				warnings = append(warnings, fmt.Sprintf("%s: python models are not supported; skipped", rel))
-				return ""
+				return FileModel // kept as a node that cannot run (pymodel.go)
 			}
 			return byExt(".sql", FileModel)(rel, under)
 		}},
@@ -126,6 +125,11 @@ func listPackageFiles(p *Package) ([]*SourceFile, []string, error) {
 		{pc.TestPaths, func(rel, under string) string {
 			if ext(rel) == ".sql" && strings.HasPrefix(under, "generic/") {
 				return FileMacro
+			}
+			if strings.HasPrefix(under, "fixtures/") {
+				// unit test fixtures, not singular tests (get_source_files in
+				// dbt/parser/read_files.py skips tests/generic and tests/fixtures)
+				return ""
 			}
 			return byExt(".sql", FileTest)(rel, under)
 		}},

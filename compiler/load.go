@@ -299,18 +299,18 @@ func load(opts Options) (*Project, error) {
 	return proj, nil
 }
 
-// propRenderer renders Jinja in the source properties of f with the parse-time context of
+// propRenderer renders Jinja in the property entries of f with the parse-time context of
 // f's package (var with --vars and package vars, env_var, target), as dbt does.
 func (p *projectImpl) propRenderer(f *SourceFile) propRender {
 	file := f.DisplayPath()
-	return func(s string) (string, error) {
+	return func(s string) (jinja.Value, error) {
 		t, err := p.env.Parse(file, s)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		rs := p.newState(background, nil, modeParse, nil)
 		rs.pkg = f.Package.Name
-		return t.Render(p.env, rs.rootContext())
+		return renderNative(p.env, t, rs.rootContext())
 	}
 }
 

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -139,5 +140,84 @@ models:
 	}
 	if got := pc.Models["tp"].(map[string]any)["+schema"]; got != "_x" {
 		t.Errorf("unset target: +schema %v, want _x", got)
+	}
+}
+
+// TestPropertyYAMLRenderedNatively checks dbt's rendering of property YAML: a model's config
+// is rendered natively (enabled from a boolean var, schema from target), a generic test argument that is one expression keeps its type (a list, not
+// a string iterated character by character), a var whose value holds Jinja is rendered when
+// read, and a var missing while a node is parsed is None.
+func TestPropertyYAMLRenderedNatively(t *testing.T) {
+	isolateProfiles(t)
+	dir := writeProject(t, map[string]string{
+		"dbt_project.yml": `name: pr
+profile: pr
+vars:
+  model_types: ["a", "b"]
+  off: false
+  greeting: "hello {{ target.name }}"
+`,
+		"models/on.sql":  "select '{{ var('greeting') }}' as g, {{ var('not_set_at_parse') }} as x, 'a' as kind\n",
+		"models/off.sql": "select 1 as id\n",
+		"models/schema.yml": `version: 2
+models:
+  - name: off
+    config:
+      enabled: "{{ var('off') }}"
+  - name: on
+    config:
+      schema: "{{ target.name }}_marts"
+      meta:
+        n: "{{ 1 + 1 }}"
+    columns:
+      - name: kind
+        data_tests:
+          - accepted_values:
+              values: "{{ var('model_types') }}"
+`,
+	})
+	p, err := Load(Options{ProjectDir: dir, Vars: "{not_set_at_parse: 3}"})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if _, ok := p.Manifest.Nodes["model.pr.off"]; ok {
+		t.Error("model off is enabled; config enabled \"{{ var('off') }}\" is the boolean false")
+	}
+	on := p.Manifest.Nodes["model.pr.on"]
+	if on == nil {
+		t.Fatal("no model on")
+	}
+	if on.Config["schema"] != "dev_marts" {
+		t.Errorf("schema %v, want dev_marts", on.Config["schema"])
+	}
+	if meta, _ := on.Config["meta"].(map[string]any); meta == nil || meta["n"] != int64(2) && meta["n"] != 2 {
+		t.Errorf("meta %v, want n = 2 (a number)", on.Config["meta"])
+	}
+	sql, err := p.Compile(context.Background(), nil, on)
+	if err != nil {
+		t.Fatalf("compile on: %v", err)
+	}
+	if !strings.Contains(sql, "'hello dev' as g") || !strings.Contains(sql, "3 as x") {
+		t.Errorf("compiled on:\n%s\nwant the var's Jinja rendered and the --vars value", sql)
+	}
+	for _, n := range p.Manifest.Nodes {
+		if n.TestMetadata == nil || n.TestMetadata.Name != "accepted_values" {
+			continue
+		}
+		sql, err := p.Compile(context.Background(), nil, n)
+		if err != nil {
+			t.Fatalf("compile %s: %v", n.UniqueID, err)
+		}
+		if !strings.Contains(sql, "'a', 'b'") {
+			t.Errorf("accepted_values compiled with values not a list:\n%s", sql)
+		}
+	}
+	// Without the var, parsing still succeeds (None at parse time); compiling names it.
+	p, err = Load(Options{ProjectDir: dir})
+	if err != nil {
+		t.Fatalf("load without the var: %v", err)
+	}
+	if _, err := p.Compile(context.Background(), nil, p.Manifest.Nodes["model.pr.on"]); err == nil || !strings.Contains(err.Error(), "not_set_at_parse") {
+		t.Errorf("compile without the var: %v, want the missing var named", err)
 	}
 }

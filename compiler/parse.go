@@ -104,7 +104,7 @@ func (p *projectImpl) parseNodes(files []*SourceFile, pi *propIndex) ([]*parsedN
 	for _, f := range files {
 		switch f.ResourceType {
 		case FileModel, FileSeed, FileTest, FileSnapshot, FileAnalysis:
-			if f.ResourceType != FileSeed && !strings.HasSuffix(f.Path, ".sql") {
+			if f.ResourceType != FileSeed && !strings.HasSuffix(f.Path, ".sql") && !(f.ResourceType == FileModel && strings.HasSuffix(f.Path, ".py")) {
 				continue
 			}
 			tasks = append(tasks, f)
@@ -160,6 +160,9 @@ func (p *projectImpl) parseFile(f *SourceFile, pi *propIndex) (out []*parsedNode
 			return nil, Errors{err}
 		}
 		return []*parsedNode{{n: n, file: display, src: src}}, nil
+	}
+	if f.ResourceType == FileModel && strings.HasSuffix(f.Path, ".py") {
+		return p.parsePythonModel(f, pi, rel, display, src)
 	}
 	tmpl, err := p.env.Parse(display, src)
 	if err != nil {

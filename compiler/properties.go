@@ -1,12 +1,10 @@
 package compiler
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
-	"github.com/gdbt-dev/gdbt/compiler/jinja"
 	"github.com/gdbt-dev/gdbt/manifest"
 	"gopkg.in/yaml.v3"
 )
@@ -142,8 +140,8 @@ func ParseProperties(f *SourceFile, warn func(string)) (*Properties, error) {
 	return parseProperties(f, warn, nil)
 }
 
-// parseProperties is ParseProperties with source properties rendered by render (nil: as
-// written).
+// parseProperties is ParseProperties with every entry's Jinja rendered by render first, as
+// dbt does (propertyrender.go); nil keeps the values as written.
 func parseProperties(f *SourceFile, warn func(string), render propRender) (*Properties, error) {
 	file := f.DisplayPath()
 	props := &Properties{File: f}
@@ -157,12 +155,17 @@ func parseProperties(f *SourceFile, warn func(string), render propRender) (*Prop
 	if warn == nil {
 		warn = func(string) {}
 	}
-	p := &propParser{decoder: decoder{file: file}, warn: warn, props: props, render: render}
+	p := &propParser{decoder: decoder{file: file}, warn: warn, props: props}
 	for _, k := range duplicateKeys(root) {
 		p.warnf(k, "duplicate key %q; the last one wins", k.Value)
 	}
 	if root.Kind != yaml.MappingNode {
 		return nil, nodeErr(file, root, "property file must be a mapping, got %s", kindName(root))
+	}
+	if render != nil {
+		if errs := renderProperties(file, root, render); len(errs) > 0 {
+			return nil, errs.Err()
+		}
 	}
 	for _, e := range mappingPairs(root) {
 		k, v := e.Key.Value, e.Value
@@ -225,76 +228,12 @@ func parseProperties(f *SourceFile, warn func(string), render propRender) (*Prop
 // propParser carries the file's state through the per-entry parsers.
 type propParser struct {
 	decoder
-	warn   func(string)
-	props  *Properties
-	render propRender // nil: source properties are kept as written
+	warn  func(string)
+	props *Properties
 }
-
-// propRender renders a property value holding Jinja with the parse-time context (var with
-// --vars, env_var, target), as dbt renders source YAML before using it.
-type propRender func(s string) (string, error)
 
 // hasJinja reports whether s holds a Jinja expression or statement.
 func hasJinja(s string) bool { return strings.Contains(s, "{{") || strings.Contains(s, "{%") }
-
-// rstr is str rendered with the parse-time context.
-func (p *propParser) rstr(n *yaml.Node) string { return p.renderScalar(n, p.str(n)) }
-
-// renderScalar renders s, the value written at n; an error is reported at n.
-func (p *propParser) renderScalar(n *yaml.Node, s string) string {
-	if p.render == nil || !hasJinja(s) {
-		return s
-	}
-	out, err := p.render(s)
-	if err != nil {
-		var je *jinja.Error
-		if errors.As(err, &je) {
-			err = errors.New(je.Msg)
-		}
-		p.fail(n, "rendering %q: %v", s, err)
-		return s
-	}
-	return out
-}
-
-// rmapping is mapping with every string inside it that holds Jinja rendered (meta, config,
-// freshness of sources).
-func (p *propParser) rmapping(n *yaml.Node) map[string]any {
-	m := p.mapping(n)
-	if p.render != nil && m != nil {
-		p.renderTree(n, m)
-	}
-	return m
-}
-
-// renderTree walks the node and its decoded value together, rendering string scalars.
-func (p *propParser) renderTree(n *yaml.Node, v any) any {
-	n = resolveAlias(n)
-	if n == nil {
-		return v
-	}
-	switch x := v.(type) {
-	case string:
-		if n.Kind == yaml.ScalarNode {
-			return p.renderScalar(n, x)
-		}
-	case map[string]any:
-		if n.Kind == yaml.MappingNode {
-			for _, e := range mappingPairs(n) {
-				if cur, ok := x[e.Key.Value]; ok {
-					x[e.Key.Value] = p.renderTree(e.Value, cur)
-				}
-			}
-		}
-	case []any:
-		if n.Kind == yaml.SequenceNode && len(n.Content) == len(x) {
-			for i := range x {
-				x[i] = p.renderTree(n.Content[i], x[i])
-			}
-		}
-	}
-	return v
-}
 
 func (p *propParser) warnf(n *yaml.Node, format string, args ...any) {
 	p.warn(nodeErr(p.file, n, format, args...).Error())
@@ -484,19 +423,19 @@ func (p *propParser) source(item *yaml.Node) *SourceProps {
 		case "description":
 			s.Description = p.str(v)
 		case "database":
-			s.Database = p.rstr(v)
+			s.Database = p.str(v)
 		case "schema":
-			s.Schema = p.rstr(v)
+			s.Schema = p.str(v)
 		case "loader":
-			s.Loader = p.rstr(v)
+			s.Loader = p.str(v)
 		case "loaded_at_field":
-			s.LoadedAtField = p.rstr(v)
+			s.LoadedAtField = p.str(v)
 		case "meta":
-			s.Meta = p.rmapping(v)
+			s.Meta = p.mapping(v)
 		case "tags":
 			s.Tags = p.strList(v)
 		case "config":
-			s.Config = p.rmapping(v)
+			s.Config = p.mapping(v)
 		case "quoting":
 			s.Quoting = p.quoting(v)
 		case "overrides":
@@ -540,11 +479,11 @@ func (p *propParser) sourceTable(s *SourceProps, item *yaml.Node) *SourceTablePr
 		}
 		switch k {
 		case "identifier":
-			t.Identifier = p.rstr(v)
+			t.Identifier = p.str(v)
 		case "description":
 			t.Description = p.str(v)
 		case "loaded_at_field":
-			t.LoadedAtField = p.rstr(v)
+			t.LoadedAtField = p.str(v)
 		case "columns":
 			t.Columns = p.columns(v, "source", s.Name, name)
 		case "tests":
@@ -554,11 +493,11 @@ func (p *propParser) sourceTable(s *SourceProps, item *yaml.Node) *SourceTablePr
 			dataTestsNode = e.Key
 			t.Tests = append(t.Tests, p.tests(v, "source", s.Name, name, "")...)
 		case "meta":
-			t.Meta = p.rmapping(v)
+			t.Meta = p.mapping(v)
 		case "tags":
 			t.Tags = p.strList(v)
 		case "config":
-			t.Config = p.rmapping(v)
+			t.Config = p.mapping(v)
 		case "quoting":
 			t.Quoting = p.quoting(v)
 		case "freshness":
@@ -609,7 +548,7 @@ func (p *propParser) freshness(v *yaml.Node) (map[string]any, bool) {
 	if isNull(v) {
 		return nil, true
 	}
-	return p.rmapping(v), false
+	return p.mapping(v), false
 }
 
 var macroKeys = set("name", "description", "arguments", "docs", "meta", "config")

@@ -354,9 +354,6 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 	if td.CustomName != "" {
 		name = td.CustomName
 	}
-	h := md5.Sum([]byte(full + "\x00" + tested))
-	uid := "test." + pkg + "." + name + "." + hex.EncodeToString(h[:])[:10]
-
 	modelArg := "{{ get_where_subquery(ref('" + td.TestedName + "')) }}"
 	if td.TestedVersion != nil {
 		modelArg = "{{ get_where_subquery(ref('" + td.TestedName + "', version='" + manifest.VersionString(td.TestedVersion) + "')) }}"
@@ -368,6 +365,11 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 	for k, v := range args {
 		kwargs[k] = v
 	}
+	fqnName := full
+	if td.CustomName != "" {
+		fqnName = td.CustomName
+	}
+	uid := "test." + pkg + "." + name + "." + testHash(fqnName, td.Namespace, td.Name, kwargs)
 	macroCall := "test_" + td.Name
 	if td.Namespace != "" {
 		macroCall = td.Namespace + "." + macroCall
@@ -467,4 +469,40 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 // on disabled nodes are dropped silently, as dbt does).
 func (p *projectImpl) disabledOrMissing(rt, pkg, name string) bool {
 	return p.disabled[rt+"."+pkg+"."+name]
+}
+
+// testHash is the last part of a generic test's unique id, as dbt computes it
+// (SchemaGenericTestParser.create_test_node in dbt/parser/schema_generic_tests.py): the last
+// 10 hex digits of md5(name + repr(metadata)), where name is the test's full (or custom)
+// name and metadata {"kwargs", "name", "namespace"} with every dict's keys sorted and every
+// scalar turned into its str() (get_hashable_md). Two tests whose names sanitise alike but
+// whose arguments differ get different ids, as in dbt.
+func testHash(name, namespace, testName string, kwargs map[string]any) string {
+	var ns any
+	if namespace != "" {
+		ns = namespace
+	}
+	md := hashableMD(map[string]any{"kwargs": kwargs, "name": testName, "namespace": ns})
+	sum := md5.Sum([]byte(name + jinja.ToString(md)))
+	h := hex.EncodeToString(sum[:])
+	return h[len(h)-10:]
+}
+
+// hashableMD is dbt's get_hashable_md: dicts with sorted keys, lists kept, scalars as str().
+func hashableMD(v any) jinja.Value {
+	switch x := v.(type) {
+	case map[string]any:
+		d := jinja.NewDict()
+		for _, k := range sortedKeys(x) {
+			d.Set(k, hashableMD(x[k]))
+		}
+		return d
+	case []any:
+		l := &jinja.List{}
+		for _, it := range x {
+			l.Items = append(l.Items, hashableMD(it))
+		}
+		return l
+	}
+	return jinja.ToString(jinja.FromGo(v))
 }

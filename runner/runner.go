@@ -205,6 +205,9 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 	idx := r.index[id]
 	r.mu.Unlock()
 	desc := describe(n)
+	if n.Language == "python" {
+		return r.skipPython(n, idx)
+	}
 	t0 := time.Now()
 	a, release, err := pinNode(ctx, r.a)
 	var res *compiler.Result
@@ -357,7 +360,12 @@ func (r *run) skip(id, cause string) {
 		what = "test " + n.Name
 	}
 	if c, ok := r.p.Manifest.Nodes[cause]; ok {
-		what += " (" + c.ResourceType + " " + c.Name + " failed)"
+		if c.Language == "python" {
+			what += " (python model " + c.Name + " cannot run in gdbt)"
+			nr.Message = strPtr("skipped because python model " + c.Name + " cannot run in gdbt")
+		} else {
+			what += " (" + c.ResourceType + " " + c.Name + " failed)"
+		}
 	}
 	r.con.StatusLine(Event{Name: "NodeSkipped", UniqueID: id, Index: idx, Total: r.total, Status: StatusSkipped, Msg: "SKIP " + what}, "SKIP", colorYellow)
 	r.mu.Lock()
@@ -589,4 +597,20 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// skipPython reports a python model as SKIP with the reason (gdbt has no Python runtime) and
+// returns Failed so that every dependent is skipped naming it.
+func (r *run) skipPython(n *manifest.Node, idx int) dag.Status {
+	nr := &NodeResult{UniqueID: n.UniqueID, Status: StatusSkipped, ThreadID: "Thread-0", Compiled: boolPtr(false),
+		Message: strPtr(compiler.PythonModelReason)}
+	if n.RelationName != "" {
+		nr.RelationName = strPtr(n.RelationName)
+	}
+	r.con.StatusLine(Event{Name: "NodeSkipped", UniqueID: n.UniqueID, Index: idx, Total: r.total, Status: StatusSkipped,
+		Msg: "SKIP python model " + relationLabel(n) + ": " + compiler.PythonModelReason}, "SKIP", colorYellow)
+	r.mu.Lock()
+	r.results[n.UniqueID] = nr
+	r.mu.Unlock()
+	return dag.Failed
 }

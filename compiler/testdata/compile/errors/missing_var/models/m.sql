@@ -1,2 +1,0 @@
-{% set x = 1 %}
-select {{ var("start_date") }} as d
