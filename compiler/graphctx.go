@@ -353,3 +353,44 @@ func (p *projectImpl) graphValue() jinja.Value {
 	})
 	return p.graph
 }
+
+// checkRelationUniqueness rejects two enabled models, seeds or snapshots (ephemeral models
+// included) that would build the same database relation: the last one built would silently
+// replace the other. dbt-core: core/dbt/parser/manifest.py _check_resource_uniqueness and
+// AmbiguousAliasError in core/dbt/exceptions.py. The error is placed at the file that sorts
+// second, and names both.
+func (p *projectImpl) checkRelationUniqueness(m *manifest.Manifest) Errors {
+	ids := make([]string, 0, len(m.Nodes))
+	for id, n := range m.Nodes {
+		if refable(n.ResourceType) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		a, b := m.Nodes[ids[i]], m.Nodes[ids[j]]
+		if a.OriginalFilePath != b.OriginalFilePath {
+			return a.OriginalFilePath < b.OriginalFilePath
+		}
+		return a.UniqueID < b.UniqueID
+	})
+	var errs Errors
+	seen := map[string]*manifest.Node{}
+	for _, id := range ids {
+		n := m.Nodes[id]
+		name := newRelation(p.dialect, n.Database, n.Schema, n.Alias, "table").render()
+		key := n.Database + "\x00" + name // an offline rendering may leave the database out
+		old, dup := seen[key]
+		if !dup {
+			seen[key] = n
+			continue
+		}
+		file := n.OriginalFilePath
+		if ns := p.srcs[n.UniqueID]; ns != nil && ns.file != "" {
+			file = ns.file
+		}
+		errs = append(errs, Errorf(file, 1, 1,
+			"dbt found two resources with the database representation %s; dbt cannot create two resources with identical database representations. To fix this, change the configuration (alias, schema or database) of one of these resources:\n- %s (%s)\n- %s (%s)",
+			name, old.UniqueID, old.OriginalFilePath, n.UniqueID, n.OriginalFilePath))
+	}
+	return errs
+}

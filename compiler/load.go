@@ -278,6 +278,7 @@ func load(opts Options) (*Project, error) {
 
 	// 4. Dependencies, maps, cycles.
 	errs = append(errs, p.resolveDeps(m, nodes)...)
+	errs = append(errs, p.checkRelationUniqueness(m)...)
 	buildMaps(m)
 	errs = append(errs, findCycles(m, p)...)
 	m.Macros = p.manifestMacros()
