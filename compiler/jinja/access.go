@@ -1,6 +1,9 @@
 package jinja
 
-import "strings"
+import (
+	"html"
+	"strings"
+)
 
 // Attribute, item and slice access with Jinja2's getattr/getitem rules.
 
@@ -37,6 +40,12 @@ func (r *renderer) getattr(obj Value, name string, pos int) Value {
 			return m
 		}
 	case Markup:
+		switch name {
+		case "striptags": // markupsafe's own methods, returning str
+			return Func(func(*Call, []Value, []KeywordArg) (Value, error) { return stripTags(string(o)), nil })
+		case "unescape":
+			return Func(func(*Call, []Value, []KeywordArg) (Value, error) { return html.UnescapeString(string(o)), nil })
+		}
 		if m := strMethod(string(o), name); m != nil {
 			return markupMethod(m.(Func))
 		}

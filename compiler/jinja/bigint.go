@@ -66,6 +66,12 @@ func bigBinop(op string, a, b Value) (Value, error) {
 			return nil, errors.New("division by zero")
 		}
 		q, _ := new(big.Rat).SetFrac(x, y).Float64()
+		if x.Sign() == 0 && y.Sign() < 0 {
+			q = math.Copysign(0, -1) // Python: 0 / -n is -0.0
+		}
+		if math.IsInf(q, 0) {
+			return nil, errors.New("integer division result too large for a float")
+		}
 		return q, nil
 	case "//", "%":
 		if y.Sign() == 0 {

@@ -95,11 +95,11 @@ func addBasicFilters(f map[string]Func) {
 		return &List{Items: out}, nil
 	})
 	f["capitalize"] = filter("capitalize", []string{"s"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
-		return pyCapitalize(str(a[0])), nil
+		return keepMarkup(a[0], pyCapitalize(str(a[0]))), nil
 	})
 	f["center"] = filter("center", []string{"value", "width"}, []Value{required, int64(80)}, func(c *Call, a []Value) (Value, error) {
 		w, _ := toInt(a[1])
-		return pyCenter(str(a[0]), int(w), " "), nil
+		return keepMarkup(a[0], pyCenter(str(a[0]), int(w), " ")), nil
 	})
 	def := filter("default", []string{"value", "default_value", "boolean"}, []Value{required, "", false}, func(c *Call, a []Value) (Value, error) {
 		if _, ok := a[0].(*Undefined); ok || (Truthy(a[2]) && !Truthy(a[0])) {

@@ -175,7 +175,7 @@ var (
 		"wordcount", "wordwrap(5)", "wordwrap(7, false)", "batch(2)|list", "slice(2)|list", "replace('a', 'b')",
 		"dictsort", "items|list", "map('string')|list", "map('upper')|list", "select|list", "reject('odd')|list",
 		"count", "format(1)", "int(7)", "float(1.5)", "sort(reverse=true)", "string|length", "pprint", "urlencode",
-		"xmlattr", "title|swapcase", "filesizeformat", "int(0, 16)", "trim('a')", "attr('upper')", "random is defined",
+		"xmlattr", "title|swapcase", "filesizeformat", "int(0, 16)", "trim('a')", "attr('upper')",
 		"map(attribute='a')|list", "selectattr('a')|list", "groupby('a')|list", "sort(attribute='a')",
 		"unique(attribute='a')|list", "sum(attribute='a')", "min(attribute='a')", "rejectattr('a', 'odd')|list",
 		"dictsort(by='value')", "tojson(indent=1)", "list|length", "escape|length", "e|upper", "safe|replace('a', '<')"}
@@ -186,7 +186,7 @@ var (
 		"startswith('a')", "endswith('c')", "title()", "capitalize()", "casefold()", "swapcase()", "find('b')",
 		"count('a')", "zfill(6)", "center(6, '*')", "isdigit()", "isascii()", "isprintable()", "isalpha()",
 		"format(1, 2)", "format_map({'a': 1})", "rjust(4)", "lstrip('a')", "partition(',')", "splitlines()",
-		"splitlines(true)", "expandtabs(4)", "encode() is defined", "join(['x', 'y'])", "get('k')", "get('k', 0)",
+		"splitlines(true)", "expandtabs(4)", "join(['x', 'y'])", "get('k')", "get('k', 0)",
 		"keys()|list", "values()|list", "items()|list", "index(1)", "count(1)", "striptags()", "unescape()"}
 )
 

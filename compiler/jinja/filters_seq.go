@@ -156,10 +156,10 @@ func addSequenceFilters(f map[string]Func) {
 		return &List{Items: append([]Value{}, items...)}, err
 	})
 	f["lower"] = filter("lower", []string{"s"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
-		return pyLower(str(a[0])), nil
+		return keepMarkup(a[0], pyLower(str(a[0]))), nil
 	})
 	f["upper"] = filter("upper", []string{"s"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
-		return pyUpper(str(a[0])), nil
+		return keepMarkup(a[0], pyUpper(str(a[0]))), nil
 	})
 	f["map"] = func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
 		return guard(func() (Value, error) {

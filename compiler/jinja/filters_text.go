@@ -2,6 +2,7 @@ package jinja
 
 import (
 	"errors"
+	"html"
 	"math"
 	"strconv"
 	"strings"
@@ -215,7 +216,11 @@ func addTextFilters(f map[string]Func) {
 		return Markup(htmlSafeJSON(s)), nil
 	})
 	f["trim"] = filter("trim", []string{"value", "chars"}, []Value{required, nil}, func(c *Call, a []Value) (Value, error) {
-		return stripChars(str(a[0]), a[1], true, true)
+		v, err := stripChars(str(a[0]), a[1], true, true)
+		if err != nil {
+			return nil, err
+		}
+		return keepMarkup(a[0], v), nil
 	})
 	f["truncate"] = filter("truncate", []string{"s", "length", "killwords", "end", "leeway"}, []Value{required, int64(255), false, "...", nil}, func(c *Call, a []Value) (Value, error) {
 		n, _ := toInt(a[1])
@@ -263,20 +268,7 @@ func addTextFilters(f map[string]Func) {
 		return int64(wordcount(str(a[0]))), nil
 	})
 	f["striptags"] = filter("striptags", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
-		s := str(a[0])
-		var b strings.Builder
-		in := false
-		for _, r := range s {
-			switch {
-			case r == '<':
-				in = true
-			case r == '>' && in:
-				in = false
-			case !in:
-				b.WriteRune(r)
-			}
-		}
-		return strings.Join(strings.Fields(b.String()), " "), nil
+		return stripTags(str(a[0])), nil
 	})
 	f["pprint"] = filter("pprint", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
 		return repr(sortedDicts(a[0])), nil
@@ -384,4 +376,44 @@ func addTextFilters(f map[string]Func) {
 		}
 		return strings.Join(out, sep), nil
 	})
+}
+
+// stripTags is markupsafe 3's Markup.striptags: comments, then tags removed (an unclosed
+// one stays), whitespace runs collapsed to one space, then HTML entities unescaped.
+func stripTags(s string) string {
+	for {
+		start := strings.Index(s, "<!--")
+		if start < 0 {
+			break
+		}
+		end := strings.Index(s[start:], "-->")
+		if end < 0 {
+			break
+		}
+		s = s[:start] + s[start+end+3:]
+	}
+	for {
+		start := strings.IndexByte(s, '<')
+		if start < 0 {
+			break
+		}
+		end := strings.IndexByte(s[start:], '>')
+		if end < 0 {
+			break
+		}
+		s = s[:start] + s[start+end+1:]
+	}
+	return html.UnescapeString(strings.Join(strings.FieldsFunc(s, pyIsSpace), " "))
+}
+
+// keepMarkup returns out as Markup when the filter's input was Markup: Jinja2's filters
+// that call a str method on soft_str(value) (upper, lower, capitalize, trim, center) keep
+// the type.
+func keepMarkup(in Value, out Value) Value {
+	if _, ok := in.(Markup); ok {
+		if s, ok := out.(string); ok {
+			return Markup(s)
+		}
+	}
+	return out
 }

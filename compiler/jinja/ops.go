@@ -164,7 +164,7 @@ func binop(op string, a, b Value) (Value, error) {
 			if af == 0 && bf < 0 {
 				return nil, errors.New("0.0 cannot be raised to a negative power")
 			}
-			return math.Pow(af, bf), nil
+			return floatPow(af, bf)
 		}
 	}
 	switch op {
@@ -564,4 +564,37 @@ func contains(container, item Value) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// floatPow is Python's float ** float: correctly rounded for integral exponents (C's pow
+// is, Go's math.Pow is not always), an error where Python would return a complex number
+// (gdbt has no complex type) or overflow.
+func floatPow(a, b float64) (Value, error) {
+	if a < 0 && b != math.Trunc(b) && !math.IsInf(b, 0) && !math.IsNaN(b) {
+		return nil, errors.New("unsupported: a negative number raised to a fractional power is a complex number in Python, which gdbt does not have")
+	}
+	var r float64
+	if b == math.Trunc(b) && math.Abs(b) <= 1024 && !math.IsInf(a, 0) && !math.IsNaN(a) && a != 0 {
+		// exact power in big.Float, rounded once
+		n := int64(math.Abs(b))
+		x := new(big.Float).SetPrec(4096).SetFloat64(a)
+		p := new(big.Float).SetPrec(4096).SetInt64(1)
+		for n > 0 {
+			if n&1 == 1 {
+				p.Mul(p, x)
+			}
+			x.Mul(x, x)
+			n >>= 1
+		}
+		if b < 0 {
+			p.Quo(new(big.Float).SetPrec(4096).SetInt64(1), p)
+		}
+		r, _ = p.Float64()
+	} else {
+		r = math.Pow(a, b)
+	}
+	if math.IsInf(r, 0) && !math.IsInf(a, 0) {
+		return nil, errors.New("(34, 'Numerical result out of range')")
+	}
+	return r, nil
 }
