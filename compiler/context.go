@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/compiler/pylib"
 	"github.com/gdbt-dev/gdbt/manifest"
 	"github.com/gdbt-dev/gdbt/warehouse"
 )
@@ -208,7 +209,7 @@ func (rs *renderState) member(name string) (jinja.Value, bool) {
 	case "invocation_id":
 		return rs.p.invocationID, true
 	case "run_started_at":
-		return &datetimeObj{t: rs.p.runStartedAt}, true
+		return pylib.NewDatetime(rs.p.runStartedAt, false), true
 	case "project_name":
 		return rs.p.root, true
 	case "dbt_version":
@@ -239,7 +240,7 @@ func (rs *renderState) member(name string) (jinja.Value, bool) {
 	case "context":
 		return &contextObj{rs: rs}, true
 	case "modules":
-		return modulesObj{}, true
+		return pylib.Modules{}, true
 	case "exceptions":
 		return exceptionsObj{}, true
 	}

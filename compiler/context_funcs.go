@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/compiler/pylib"
 	"gopkg.in/yaml.v3"
 )
 
@@ -256,26 +257,8 @@ func toYAMLNode(v jinja.Value) *yaml.Node {
 	return n
 }
 
-// iterItems lists the items of a list-like value.
-func iterItems(v jinja.Value) ([]jinja.Value, bool) {
-	switch x := v.(type) {
-	case *jinja.List:
-		return x.Items, true
-	case jinja.Tuple:
-		return x, true
-	case *jinja.Dict:
-		return x.Keys(), true
-	case string:
-		out := make([]jinja.Value, 0, len(x))
-		for _, r := range x {
-			out = append(out, string(r))
-		}
-		return out, true
-	case jinja.Iterable:
-		return x.JinjaIter(), true
-	}
-	return nil, false
-}
+// iterItems lists the items of a list-like value (pylib's, shared).
+var iterItems = pylib.Items
 
 // fnSet is dbt's set(value, default=None): a Python set of value's items, or default when
 // value is not iterable or holds an unhashable item (Python's TypeError).

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/compiler/pylib"
 	"github.com/gdbt-dev/gdbt/warehouse"
 )
 
@@ -270,30 +271,11 @@ func (f *relationFactory) Attr(name string) (jinja.Value, bool) {
 	return nil, false
 }
 
-// bindArgs maps positional then keyword arguments onto names, Python-style.
-func bindArgs(args []jinja.Value, kw []jinja.KeywordArg, names ...string) map[string]jinja.Value {
-	m := make(map[string]jinja.Value, len(names))
-	for i, a := range args {
-		if i < len(names) {
-			m[names[i]] = a
-		}
-	}
-	for _, k := range kw {
-		m[k.Name] = k.Value
-	}
-	return m
-}
-
-// str is the Go string of a template value ("" for None/undefined).
-func str(v jinja.Value) string {
-	switch x := v.(type) {
-	case nil, *jinja.Undefined:
-		return ""
-	case string:
-		return x
-	}
-	return jinja.ToString(v)
-}
+// bindArgs and str are pylib's argument readers, shared by every host function.
+var (
+	bindArgs = pylib.BindArgs
+	str      = pylib.Str
+)
 
 // toRelation accepts a Relation object (or a string name) as the adapter methods do.
 func (rs *renderState) toRelation(v jinja.Value) (*relationObj, error) {

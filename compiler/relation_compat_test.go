@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/gdbt-dev/gdbt/compiler/jinja"
 )
 
 // isRelationProject checks relations the way dbt-utils' _is_relation does: a mapping whose
@@ -44,5 +46,28 @@ func TestRelationIsMappingWithMetadata(t *testing.T) {
 		if !strings.Contains(sql, want) {
 			t.Errorf("compiled SQL lacks %q:\n%s", want, sql)
 		}
+	}
+}
+
+// TestHashRelationKeys is dbt-utils' `{% do table_columns.update({relation: []}) %}`:
+// Relations are dict keys (by identity until relationObj implements jinja.Hasher).
+func TestHashRelationKeys(t *testing.T) {
+	d := fallbackDialect{typ: "duckdb", db: "main", schema: "s"}
+	a, b := newRelation(d, "main", "s", "a", "table"), newRelation(d, "main", "s", "b", "table")
+	env := jinja.NewEnv()
+	tpl, err := env.Parse("inline", "{% set cols = {} %}{% for r in rels %}{% do cols.update({r: [r.identifier]}) %}{% endfor %}"+
+		"{{ cols | length }}|{{ cols[a] }}|{{ b in cols }}|{% for k in cols %}{{ k }};{% endfor %}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := tpl.Render(env, &jinja.Context{Vars: map[string]jinja.Value{
+		"rels": &jinja.List{Items: []jinja.Value{a, b}}, "a": a, "b": b,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "2|['a']|True|" + a.JinjaString() + ";" + b.JinjaString() + ";"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/compiler/pylib"
 	"github.com/gdbt-dev/gdbt/warehouse"
 )
 
@@ -145,7 +146,7 @@ func (r *rowObj) JinjaString() string { return jinja.ToString(r.tuple()) }
 func cellValue(v any) jinja.Value {
 	switch x := v.(type) {
 	case time.Time:
-		return &datetimeObj{t: x, naive: x.Location() == time.UTC}
+		return pylib.NewDatetime(x, x.Location() == time.UTC)
 	case []byte:
 		return string(x)
 	case int32:

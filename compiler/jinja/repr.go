@@ -116,6 +116,10 @@ func hex2(n int) string {
 }
 
 // repr is Python's repr() of v.
+// Repr is Python's repr() of a value, for host code that quotes values in messages and
+// reprs of its own objects as Python would.
+func Repr(v Value) string { return repr(v) }
+
 func repr(v Value) string {
 	var b strings.Builder
 	writeRepr(&b, v, 0)

@@ -1,4 +1,4 @@
-package compiler
+package pylib
 
 import (
 	"strings"
@@ -18,7 +18,7 @@ func renderModules(t *testing.T, src string) (string, error) {
 		t.Fatalf("%s: parse: %v", src, err)
 	}
 	return tpl.Render(env, &jinja.Context{Vars: map[string]jinja.Value{
-		"modules":        modulesObj{},
+		"modules":        Modules{},
 		"run_started_at": &datetimeObj{t: time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)},
 	}})
 }
@@ -81,28 +81,5 @@ func TestModulesDatetimeErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %q, error %v; want an error containing %q", c.src, got, err, c.want)
 		}
-	}
-}
-
-// TestHashRelationKeys is dbt-utils' `{% do table_columns.update({relation: []}) %}`:
-// Relations are dict keys (by identity until relationObj implements jinja.Hasher).
-func TestHashRelationKeys(t *testing.T) {
-	d := fallbackDialect{typ: "duckdb", db: "main", schema: "s"}
-	a, b := newRelation(d, "main", "s", "a", "table"), newRelation(d, "main", "s", "b", "table")
-	env := jinja.NewEnv()
-	tpl, err := env.Parse("inline", "{% set cols = {} %}{% for r in rels %}{% do cols.update({r: [r.identifier]}) %}{% endfor %}"+
-		"{{ cols | length }}|{{ cols[a] }}|{{ b in cols }}|{% for k in cols %}{{ k }};{% endfor %}")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := tpl.Render(env, &jinja.Context{Vars: map[string]jinja.Value{
-		"rels": &jinja.List{Items: []jinja.Value{a, b}}, "a": a, "b": b,
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "2|['a']|True|" + a.JinjaString() + ";" + b.JinjaString() + ";"
-	if got != want {
-		t.Errorf("got %q, want %q", got, want)
 	}
 }
