@@ -79,7 +79,7 @@ func (o *adapterObj) method(name string) hostFunc {
 				return nil, err
 			}
 			for _, c := range cols {
-				out.Items = append(out.Items, &columnObj{c: c, d: rs.dialect()})
+				out.Items = append(out.Items, newColumn(c, rs.dialect()))
 			}
 			return out, nil
 		}
@@ -234,7 +234,7 @@ func (o *adapterObj) method(name string) hostFunc {
 			}
 			for _, c := range fc {
 				if !have[strings.ToLower(c.Name)] {
-					out.Items = append(out.Items, &columnObj{c: c, d: rs.dialect()})
+					out.Items = append(out.Items, newColumn(c, rs.dialect()))
 				}
 			}
 			return out, nil
@@ -328,74 +328,4 @@ func (rs *renderState) ddl() (warehouse.DDL, error) {
 		return d, nil
 	}
 	return nil, fmt.Errorf("adapter %s has no DDL builders", rs.dialect().Type())
-}
-
-// columnObj is dbt's Column: name, data_type, dtype, quoted and the is_* predicates.
-type columnObj struct {
-	c warehouse.Column
-	d warehouse.Dialect
-}
-
-func (o *columnObj) Attr(name string) (jinja.Value, bool) {
-	t := strings.ToLower(o.c.DataType)
-	pred := func(b bool) (jinja.Value, bool) {
-		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) { return b, nil }), true
-	}
-	switch name {
-	case "name", "column":
-		return o.c.Name, true
-	case "data_type", "dtype":
-		return o.c.DataType, true
-	case "quoted":
-		if o.d != nil {
-			return o.d.QuoteIdent(o.c.Name), true
-		}
-		return `"` + o.c.Name + `"`, true
-	case "char_size", "numeric_precision", "numeric_scale":
-		return nil, true
-	case "is_string":
-		return pred(strings.Contains(t, "char") || strings.Contains(t, "text") || t == "string")
-	case "is_number", "is_numeric":
-		return pred(isIntType(t) || isFloatType(t) || strings.HasPrefix(t, "decimal") || strings.HasPrefix(t, "numeric"))
-	case "is_integer":
-		return pred(isIntType(t))
-	case "is_float":
-		return pred(isFloatType(t))
-	case "string_size":
-		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) { return int64(256), nil }), true
-	}
-	return nil, false
-}
-
-func (o *columnObj) JinjaString() string {
-	return fmt.Sprintf("<Column %s (%s)>", o.c.Name, o.c.DataType)
-}
-
-func isIntType(t string) bool {
-	switch t {
-	case "integer", "int", "bigint", "smallint", "tinyint", "hugeint", "int4", "int8", "int2", "ubigint", "uinteger", "usmallint", "utinyint":
-		return true
-	}
-	return false
-}
-
-func isFloatType(t string) bool {
-	switch t {
-	case "double", "float", "real", "float4", "float8", "double precision":
-		return true
-	}
-	return false
-}
-
-// columnFactory is api.Column: create(name, data_type).
-type columnFactory struct{}
-
-func (columnFactory) Attr(name string) (jinja.Value, bool) {
-	if name != "create" {
-		return nil, false
-	}
-	return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
-		a := bindArgs(args, kw, "name", "label_or_dtype")
-		return &columnObj{c: warehouse.Column{Name: str(a["name"]), DataType: str(a["label_or_dtype"])}}, nil
-	}), true
 }

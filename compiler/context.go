@@ -200,7 +200,7 @@ func (rs *renderState) member(name string) (jinja.Value, bool) {
 	case "api":
 		d := jinja.NewDict()
 		d.Set("Relation", &relationFactory{rs: rs})
-		d.Set("Column", &columnFactory{})
+		d.Set("Column", columnFactory{adapter: rs.dialect().Type()})
 		return d, true
 	case "flags":
 		return rs.p.flagsDict(), true
