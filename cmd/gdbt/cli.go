@@ -57,6 +57,7 @@ func commands() []command {
 		{"clean", "remove the clean-targets folders (target/ by default)", cmdClean},
 		{"debug", "show the project, profile and target and test the connection", cmdDebug},
 		{"init", "create a project skeleton and its profile (asks on a terminal)", cmdInit},
+		{"docs", "docs generate: catalog.json and the documentation site; docs serve: serve it", cmdDocs},
 		{"help", "show this help", cmdHelp},
 	}
 }
