@@ -34,13 +34,13 @@ import (
 // The data is read at generate time with one query per tile.
 type ChartSpec struct {
 	Type, Title, X, Series, Sort, Format, From string
-	Y                                         []string
-	Columns                                   []string
-	Limit                                     int
-	Order                                     float64
-	Colors                                    map[string]string
-	Bands                                     []Band
-	Thresholds                                []Threshold
+	Y                                          []string
+	Columns                                    []string
+	Limit                                      int
+	Order                                      float64
+	Colors                                     map[string]string
+	Bands                                      []Band
+	Thresholds                                 []Threshold
 }
 
 // Band colours values in [From, To): a KPI's number, a bar, a line chart's background.

@@ -44,7 +44,9 @@ func labelWidth(s string) float64 { return float64(len([]rune(s)))*charW + 2*box
 // overlap its column neighbour. O(E · sweeps + N log N): 1,000s of nodes take milliseconds.
 func layoutDAG(nodes []*gnode, parents func(id string) []string) *graphLayout {
 	idx := make(map[string]int, len(nodes))
-	sort.Slice(nodes, func(i, j int) bool { return nodes[i].Label < nodes[j].Label || nodes[i].Label == nodes[j].Label && nodes[i].ID < nodes[j].ID })
+	sort.Slice(nodes, func(i, j int) bool {
+		return nodes[i].Label < nodes[j].Label || nodes[i].Label == nodes[j].Label && nodes[i].ID < nodes[j].ID
+	})
 	for i, n := range nodes {
 		idx[n.ID] = i
 	}

@@ -124,7 +124,9 @@ func (w *siteWriter) nodePage(it *item) *nodePage {
 					p.Versions = append(p.Versions, o)
 				}
 			}
-			sort.Slice(p.Versions, func(i, j int) bool { return manifest.VersionLess(p.Versions[i].Node.Version, p.Versions[j].Node.Version) })
+			sort.Slice(p.Versions, func(i, j int) bool {
+				return manifest.VersionLess(p.Versions[i].Node.Version, p.Versions[j].Node.Version)
+			})
 		}
 		if a, ok := n.Config["access"].(string); ok {
 			det("access", a)

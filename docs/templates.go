@@ -7,8 +7,8 @@ import (
 
 // bodyTmpl holds the page bodies; the shared header, search box and scripts are layoutTmpl.
 var bodyTmpl = template.Must(template.New("body").Funcs(template.FuncMap{
-	"join": strings.Join,
-	"md":   markdown,
+	"join":  strings.Join,
+	"md":    markdown,
 	"lower": strings.ToLower,
 }).Parse(`
 {{define "itemlink"}}<a href="{{.Root}}{{.It.URL}}" class="t-{{.It.Type}}">{{.It.Name}}</a>{{end}}
