@@ -86,10 +86,8 @@ func ChartSpecs(m *manifest.Manifest) (map[string][]ChartSpec, map[string]string
 		if n.ResourceType != manifest.Model || !n.Enabled() {
 			continue
 		}
-		raw, ok := n.Meta["chart"]
-		if !ok {
-			raw, ok = n.Config["meta"].(map[string]any)["chart"]
-		}
+		meta := metaOf(n)
+		raw, ok := meta["chart"]
 		if !ok || raw == nil {
 			continue
 		}
@@ -116,7 +114,7 @@ func ChartSpecs(m *manifest.Manifest) (map[string][]ChartSpec, map[string]string
 			specs[id] = append(specs[id], s)
 		}
 		dashOf[id] = "Dashboard"
-		if d, ok := n.Meta["dashboard"]; ok {
+		if d, ok := meta["dashboard"]; ok {
 			switch v := d.(type) {
 			case string:
 				dashOf[id] = v
@@ -299,7 +297,7 @@ func QueryDashboards(ctx context.Context, m *manifest.Manifest, a warehouse.Adap
 				d = &Dashboard{Name: name, Slug: slug(name), Order: 1e18}
 				dashes[name] = d
 			}
-			if dm, ok := n.Meta["dashboard"].(map[string]any); ok {
+			if dm, ok := metaOf(n)["dashboard"].(map[string]any); ok {
 				if o, ok := num(dm["order"]); ok {
 					d.Order = min(d.Order, o)
 				}
@@ -409,3 +407,18 @@ func lessValue(a, b any) bool {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// metaOf is a node's meta: the properties' meta with config.meta over it (dbt 1.10 moves
+// meta under config; both spellings are read).
+func metaOf(n *manifest.Node) map[string]any {
+	out := map[string]any{}
+	for k, v := range n.Meta {
+		out[k] = v
+	}
+	if cm, ok := n.Config["meta"].(map[string]any); ok {
+		for k, v := range cm {
+			out[k] = v
+		}
+	}
+	return out
+}

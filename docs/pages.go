@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -75,14 +77,54 @@ func (w *siteWriter) writeNodePages() error {
 			charts[t.Model] = append(charts[t.Model], t.SVG)
 		}
 	}
+	// Pages render on every core: a 1,000-model project has about a thousand of them.
+	macros := map[string][]*item{}
+	work := make(chan *item)
+	errc := make(chan error, 1)
+	var wg sync.WaitGroup
+	for k := 0; k < runtime.GOMAXPROCS(0); k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range work {
+				p := w.nodePage(it)
+				p.Charts = charts[it.ID]
+				body, err := render("node", p)
+				if err == nil {
+					err = w.page(it.URL(), "../", it.Name, body)
+				}
+				if err != nil {
+					select {
+					case errc <- err:
+					default:
+					}
+				}
+			}
+		}()
+	}
 	for _, it := range w.items {
-		p := w.nodePage(it)
-		p.Charts = charts[it.ID]
-		body, err := render("node", p)
+		if it.Type == manifest.MacroRT {
+			macros[it.Package] = append(macros[it.Package], it)
+			continue
+		}
+		if it.Page != "" {
+			continue
+		}
+		work <- it
+	}
+	close(work)
+	wg.Wait()
+	select {
+	case err := <-errc:
+		return err
+	default:
+	}
+	for pkg, its := range macros {
+		body, err := render("macros", map[string]any{"Package": pkg, "Macros": its, "Root": "../"})
 		if err != nil {
 			return err
 		}
-		if err := w.page(it.URL(), "../", it.Name, body); err != nil {
+		if err := w.page("nodes/"+pageName("macros."+pkg), "../", "macros of "+pkg, body); err != nil {
 			return err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/gdbt-dev/gdbt/manifest"
 	"github.com/gdbt-dev/gdbt/runner"
@@ -38,15 +39,12 @@ type Site struct {
 // is relative, every script and style is a file beside the pages: the folder opens from
 // file:// or any static server, with no network.
 func (s *Site) Write(ctx context.Context, dir string) error {
-	w := &siteWriter{s: s, dir: dir, results: map[string]*runner.NodeResult{}}
+	w := &siteWriter{s: s, dir: dir, results: map[string]*runner.NodeResult{}, written: map[string]bool{}}
 	if s.Results != nil {
 		for i := range s.Results.Results {
 			r := &s.Results.Results[i]
 			w.results[r.UniqueID] = r
 		}
-	}
-	if err := os.RemoveAll(filepath.Join(dir, "nodes")); err != nil {
-		return fmt.Errorf("docs: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "nodes"), 0o755); err != nil {
 		return fmt.Errorf("docs: %w", err)
@@ -55,7 +53,7 @@ func (s *Site) Write(ctx context.Context, dir string) error {
 		return err
 	}
 	w.collect()
-	steps := []func() error{w.writeSearchIndex, w.writeIndex, w.writeLineage, w.writeDashboards, w.writeNodePages}
+	steps := []func() error{w.writeSearchIndex, w.writeIndex, w.writeLineage, w.writeDashboards, w.writeNodePages, w.removeStale}
 	for _, f := range steps {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -75,6 +73,26 @@ type siteWriter struct {
 	items   []*item          // every documented resource, sorted by type then name
 	byID    map[string]*item // by unique id
 	tests   map[string][]string
+
+	mu      sync.Mutex
+	written map[string]bool
+}
+
+// removeStale deletes the pages of nodes that are gone since the last generate.
+func (w *siteWriter) removeStale() error {
+	ents, err := os.ReadDir(filepath.Join(w.dir, "nodes"))
+	if err != nil {
+		return fmt.Errorf("docs: %w", err)
+	}
+	for _, e := range ents {
+		p := filepath.Join(w.dir, "nodes", e.Name())
+		if !w.written[p] {
+			if err := os.Remove(p); err != nil {
+				return fmt.Errorf("docs: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // item is one documented resource, whatever its kind.
@@ -82,14 +100,26 @@ type item struct {
 	ID, Name, Type, Package, Path, Desc string
 	Tags                                []string
 	FQN                                 []string
+	// Page, when set, is the unique id of the page the item is a section of.
+	Page string
 	Node                                *manifest.Node
 	Source                              *manifest.Source
 	Macro                               *manifest.Macro
 	Exposure                            *manifest.Exposure
 }
 
-// URL is the item's page relative to the site root.
-func (it *item) URL() string { return "nodes/" + pageName(it.ID) }
+// URL is the item's page relative to the site root. Tests and macros have no page of their
+// own, which keeps a 1,000-model project's site to about a thousand files: a test is a
+// section of the page of the node it tests, the macros of a package one page.
+func (it *item) URL() string {
+	if it.Page != "" {
+		return "nodes/" + pageName(it.Page) + "#" + it.Anchor()
+	}
+	return "nodes/" + pageName(it.ID)
+}
+
+// Anchor is the item's element id on its page.
+func (it *item) Anchor() string { return strings.TrimSuffix(pageName(it.ID), ".html") }
 
 // pageName is a unique id as a file name (unique ids are dotted words; anything else is
 // replaced so the name is safe on every file system).
@@ -125,6 +155,11 @@ func (w *siteWriter) collect() {
 			for _, p := range n.DependsOn.Nodes {
 				w.tests[p] = append(w.tests[p], id)
 			}
+			page := n.AttachedNode
+			if page == "" && len(n.DependsOn.Nodes) > 0 {
+				page = n.DependsOn.Nodes[0]
+			}
+			w.byID[id].Page = page
 		}
 	}
 	for id, s := range m.Sources {
@@ -137,7 +172,7 @@ func (w *siteWriter) collect() {
 	}
 	for id, mc := range m.Macros {
 		add(&item{ID: id, Name: mc.Name, Type: manifest.MacroRT, Package: mc.PackageName, Path: mc.OriginalFilePath,
-			Desc: mc.Description, Macro: mc})
+			Desc: mc.Description, Macro: mc, Page: "macros." + mc.PackageName})
 	}
 	sort.Slice(w.items, func(i, j int) bool {
 		a, b := w.items[i], w.items[j]
@@ -178,11 +213,14 @@ func (w *siteWriter) copyAssets() error {
 	return nil
 }
 
+// write writes one file of the site; pages are overwritten in place (creating files is
+// the slow part of writing a big site on some file systems) and the ones no node needs any
+// more are removed by removeStale.
 func (w *siteWriter) write(rel string, b []byte) error {
 	p := filepath.Join(w.dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("docs: %w", err)
-	}
+	w.mu.Lock()
+	w.written[p] = true
+	w.mu.Unlock()
 	if err := os.WriteFile(p, b, 0o644); err != nil {
 		return fmt.Errorf("docs: %w", err)
 	}

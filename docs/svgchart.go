@@ -518,17 +518,27 @@ func drawTable(b *strings.Builder, t *Tile) {
 	if s.Limit > 0 && len(rows) > s.Limit {
 		rows = rows[:s.Limit]
 	}
+	formatted := map[int]bool{}
+	for _, y := range s.Y {
+		if i, err := t.col(y); err == nil {
+			formatted[i] = true
+		}
+	}
 	for _, r := range rows {
 		b.WriteString(`<tr>`)
 		for _, i := range idx {
 			v := r[i]
+			f := ""
+			if formatted[i] {
+				f = s.Format
+			}
 			txt := label(v)
 			cls := ""
-			if f, ok := toFloat(v); ok {
+			if x, ok := toFloat(v); ok {
 				if _, isStr := v.(string); !isStr {
-					txt = FormatNumber(f, s.Format)
+					txt = FormatNumber(x, f)
 					cls = ` class="num"`
-					if c := s.bandColor(f); c != "" {
+					if c := s.bandColor(x); c != "" && formatted[i] {
 						cls = fmt.Sprintf(` class="num" style="color:%s"`, esc(c))
 					}
 				}

@@ -26,7 +26,7 @@ var bodyTmpl = template.Must(template.New("body").Funcs(template.FuncMap{
 {{range .Columns}}<tr><td>{{if .Index}}{{.Index}}{{end}}</td><td class="colname"><code>{{.Name}}</code>{{range .Tags}} <span class="pill">{{.}}</span>{{end}}</td><td class="coltype">{{.Type}}</td><td>{{md .Desc}}</td><td>{{range .Tests}}<a href="{{$root}}{{.Item.URL}}" class="status s-{{.Status}}" title="{{.Status}} {{.Message}}">{{.Kind}}</a> {{end}}</td></tr>
 {{end}}</tbody></table></div></section>{{end}}
 {{if .Tests}}<section id="tests"><h2>Tests</h2><table class="cols"><thead><tr><th>test</th><th>column</th><th>last result</th><th>failures</th></tr></thead><tbody>
-{{range .Tests}}<tr><td><a href="{{$root}}{{.Item.URL}}">{{.Kind}}</a></td><td>{{.Column}}</td><td>{{if .Status}}<span class="status s-{{.Status}}">{{.Status}}</span>{{else}}<span class="muted">not run</span>{{end}}</td><td>{{.Failures}}</td></tr>
+{{range .Tests}}<tr id="{{.Item.Anchor}}"><td><details><summary>{{.Kind}}</summary><p class="muted">{{.Item.Name}}</p>{{if .Item.Node.CompiledCode}}<pre class="sql"><code>{{.Item.Node.CompiledCode}}</code></pre>{{else}}<pre class="sql"><code>{{.Item.Node.RawCode}}</code></pre>{{end}}</details></td><td>{{.Column}}</td><td>{{if .Status}}<span class="status s-{{.Status}}">{{.Status}}</span> {{.Message}}{{else}}<span class="muted">not run</span>{{end}}</td><td>{{.Failures}}</td></tr>
 {{end}}</tbody></table></section>{{end}}
 {{if or .Parents .Children}}<section id="relations" class="two"><div><h2>Parents</h2><ul>{{range .Parents}}<li><a href="{{$root}}{{.URL}}" class="t-{{.Type}}">{{.Name}}</a> <span class="muted">{{.Type}}</span></li>{{else}}<li class="muted">none</li>{{end}}</ul></div>
 <div><h2>Children</h2><ul>{{range .Children}}<li><a href="{{$root}}{{.URL}}" class="t-{{.Type}}">{{.Name}}</a> <span class="muted">{{.Type}}</span></li>{{else}}<li class="muted">none</li>{{end}}</ul></div></section>{{end}}
@@ -38,6 +38,12 @@ var bodyTmpl = template.Must(template.New("body").Funcs(template.FuncMap{
 {{if .Raw}}<section id="code"><h2>Code</h2><details open><summary>Source</summary><pre class="sql" id="raw-sql"><code>{{.Raw}}</code></pre></details>
 {{if .Compiled}}<details open><summary>Compiled</summary><pre class="sql" id="compiled-sql"><code>{{.Compiled}}</code></pre></details>{{end}}</section>{{end}}
 {{if .Config}}{{if ne .Config "{}"}}{{if ne .Config "null"}}<section id="config"><h2>Config</h2><details><summary>config</summary><pre><code>{{.Config}}</code></pre></details></section>{{end}}{{end}}{{end}}
+</article>{{end}}
+
+{{define "macros"}}<article><h1><span class="badge t-macro">macros</span> {{.Package}}</h1>
+<ul class="list">{{range .Macros}}<li><a href="#{{.Anchor}}">{{.Name}}</a></li>{{end}}</ul>
+{{range .Macros}}<section id="{{.Anchor}}" class="macro"><h2>{{.Name}}</h2>{{if .Desc}}<div class="desc">{{md .Desc}}</div>{{end}}<p class="muted">{{.Path}}</p>
+<details><summary>source</summary><pre class="sql"><code>{{.Macro.MacroSQL}}</code></pre></details></section>{{end}}
 </article>{{end}}
 
 {{define "index"}}

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -26,16 +25,11 @@ func TestInstacartPipeline(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the whole Instacart project (tens of seconds); skipped under -short")
 	}
-	raw, ext := rawData(t)
-	dir := t.TempDir()
-	for _, d := range []string{"models", "macros", "seeds", "tests"} {
-		copyTree(t, filepath.Join("..", d), filepath.Join(dir, d))
-	}
+	dir, sum, raw, ext := instacartBuilt(t)
 	projectFile, err := os.ReadFile(filepath.Join("..", "project.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, dir, "project.yaml", string(projectFile))
 	var pc struct {
 		Vars struct {
 			ValidationPct float64 `yaml:"validation_pct"`
@@ -44,21 +38,6 @@ func TestInstacartPipeline(t *testing.T) {
 	if err := yaml.Unmarshal(projectFile, &pc); err != nil || pc.Vars.ValidationPct <= 0 {
 		t.Fatalf("project.yaml: vars.validation_pct: %v (%v)", pc.Vars.ValidationPct, err)
 	}
-
-	vars := fmt.Sprintf("{instacart_raw_dir: %q, instacart_raw_ext: %q}", raw, ext)
-	if !sourcesRenderVars(t, dir, vars) {
-		// Work around the compiler not rendering Jinja in external_location (see
-		// TestInstacartSourcesRenderVars): the same location with the vars written out.
-		t.Log("external_location is not rendered by the compiler: building with the vars written into sources.yml")
-		path := filepath.Join(dir, "models", "staging", "sources.yml")
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := strings.NewReplacer("{{ var('instacart_raw_dir') }}", raw, "{{ var('instacart_raw_ext') }}", ext).Replace(string(b))
-		writeFile(t, dir, "models/staging/sources.yml", s)
-	}
-	sum := buildProject(t, dir, "build", vars)
 	kinds := map[string]int{}
 	for _, r := range sum.Results {
 		kinds[strings.SplitN(r.UniqueID, ".", 2)[0]]++
