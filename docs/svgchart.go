@@ -367,8 +367,13 @@ func niceTicks(lo, hi float64, n int) []float64 {
 		}
 	}
 	var out []float64
-	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
-		out = append(out, math.Round(v/step)*step)
+	for k := math.Ceil(lo/step - 1e-9); k*step <= hi+step*1e-9; k++ {
+		// 12 significant digits drop the binary noise of k·step (0.6000000000000001).
+		v, _ := strconv.ParseFloat(strconv.FormatFloat(k*step, 'g', 12, 64), 64)
+		if v == 0 {
+			v = 0 // not -0
+		}
+		out = append(out, v)
 	}
 	return out
 }

@@ -139,6 +139,10 @@ func open(t *testing.T, ctx context.Context, path string) {
 	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
 		t.Fatalf("open %s: %v", path, err)
 	}
+	// The scripts run at the end of the body: wait for the load event.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.readyState === 'complete'`)); err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
 }
 
 func screenshot(t *testing.T, ctx context.Context, dir, name string) {
@@ -211,7 +215,8 @@ func TestDocsSiteInBrowser(t *testing.T) {
 		}
 		screenshot(t, ctx, shots, "lineage.png")
 		// The selection filter: +mart_top_users keeps it and its ancestors only.
-		err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#select"), "+mart_top_users"), chromedp.Submit(chromedp.CSS("#select")))
+		// Enter in the field submits the form as a person would.
+		err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#select"), "+mart_top_users\r"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -224,8 +229,17 @@ func TestDocsSiteInBrowser(t *testing.T) {
 
 	t.Run("search", func(t *testing.T) {
 		open(t, ctx, filepath.Join(out, "index.html"))
-		err := chromedp.Do(ctx, chromedp.KeyEvent("/"), chromedp.SendKeys(chromedp.CSS("#q"), "mart_top_us"))
-		if err != nil {
+		// "/" moves the focus to the search box.
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("/")); err != nil {
+			t.Fatal(err)
+		}
+		if f := eval[string](t, ctx, `document.activeElement.id`); f != "q" {
+			t.Errorf("after '/', the focus is on %q, want the search box", f)
+		}
+		// CDP sends the "/" character apart from its keydown, so the page's preventDefault
+		// cannot stop it as in a real key press: clear the box before typing.
+		eval[bool](t, ctx, `(document.getElementById('q').value = '', true)`)
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#q"), "mart_top_us")); err != nil {
 			t.Fatal(err)
 		}
 		first := eval[string](t, ctx, `document.querySelector('#results li a') ? document.querySelector('#results li a').textContent : ''`)
