@@ -101,11 +101,11 @@ type item struct {
 	Tags                                []string
 	FQN                                 []string
 	// Page, when set, is the unique id of the page the item is a section of.
-	Page string
-	Node                                *manifest.Node
-	Source                              *manifest.Source
-	Macro                               *manifest.Macro
-	Exposure                            *manifest.Exposure
+	Page     string
+	Node     *manifest.Node
+	Source   *manifest.Source
+	Macro    *manifest.Macro
+	Exposure *manifest.Exposure
 }
 
 // URL is the item's page relative to the site root. Tests and macros have no page of their

@@ -400,8 +400,8 @@ func checkDashboard(t *testing.T, ctx context.Context, dir string, dashes []*doc
 	}
 	// Lines: one point per training scan, per hour of day, and two per calibration decile.
 	for title, q := range map[string]string{
-		"Training loss per scan":      "select count(*) from instacart_model__history",
-		"Reorder rate by hour of day": "select count(*) from mart_reorder_rate_by_hour",
+		"Training loss per scan":                              "select count(*) from instacart_model__history",
+		"Reorder rate by hour of day":                         "select count(*) from mart_reorder_rate_by_hour",
 		"Calibration by score decile (predicted vs observed)": "select 2 * count(*) from eval_calibration",
 	} {
 		if n := queryInt(t, db, q); int64(byTitle[title].Points) != n || n == 0 {
