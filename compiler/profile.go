@@ -281,6 +281,16 @@ func duckdbDatabaseName(path string) string {
 	if path == "" || path == ":memory:" || strings.HasPrefix(path, ":memory:") {
 		return "memory"
 	}
+	// credentials.py path_derived_database_name: a MotherDuck path (md:db?motherduck_token=…)
+	// names its database after the scheme, "my_db" when it names none.
+	if low := strings.ToLower(path); strings.HasPrefix(low, "md:") || strings.HasPrefix(low, "motherduck:") {
+		_, rest, _ := strings.Cut(path, ":")
+		rest, _, _ = strings.Cut(rest, "?")
+		if rest = strings.Trim(rest, "/"); rest == "" {
+			return "my_db"
+		}
+		return rest
+	}
 	base := filepath.Base(path)
 	if i := strings.IndexByte(base, '.'); i > 0 {
 		base = base[:i]

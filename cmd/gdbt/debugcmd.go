@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gdbt-dev/gdbt/compiler"
+	"github.com/gdbt-dev/gdbt/warehouse"
 	"github.com/gdbt-dev/gdbt/warehouse/adapters"
 )
 
@@ -81,7 +82,7 @@ func cmdDebug(g *Globals, args []string) int {
 	sort.Strings(keys)
 	g.Printf("connection:\n")
 	for _, k := range keys {
-		v := fmt.Sprint(t.Fields[k])
+		v := warehouse.MaskSecrets(fmt.Sprint(t.Fields[k]))
 		for _, s := range secretFieldNames {
 			if strings.Contains(strings.ToLower(k), s) {
 				v = "*****"

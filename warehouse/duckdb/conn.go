@@ -32,19 +32,23 @@ type Config struct {
 	Schema string
 	// Database is the expected catalog; empty means the file's own (its stem).
 	Database string
+	// Attach lists other databases attached at open (attach.go); Secrets the CREATE
+	// SECRET statements run first.
+	Attach  []Attachment
+	Secrets []Secret
+	// ExternalRoot is the folder external models are written under (dbt-duckdb's
+	// external_root, "." by default), relative to the project folder.
+	ExternalRoot string
 }
-
-// unsupported are dbt-duckdb profile fields whose features gdbt does not have yet; ignoring
-// them would silently build something else than the user asked for.
-var unsupported = []string{"attach", "plugins", "filesystems", "secrets", "module_paths", "remote", "use_credential_provider"}
 
 // ParseConfig reads a profile target's fields. defaultPath is used when there is no path;
 // a relative path is taken relative to baseDir (the project folder).
 func ParseConfig(fields map[string]any, defaultPath, baseDir string) (Config, error) {
-	cfg := Config{Schema: "main", Threads: 1}
-	for _, k := range unsupported {
-		if _, ok := fields[k]; ok {
-			return cfg, fmt.Errorf("duckdb profile field %q is not supported by gdbt yet", k)
+	cfg := Config{Schema: "main", Threads: 1, ExternalRoot: "."}
+	for _, k := range []string{"filesystems", "module_paths", "plugins", "remote"} {
+		if v, ok := fields[k]; ok && v != nil {
+			// Ignoring them would silently build something else than the user asked for.
+			return cfg, fmt.Errorf("duckdb profile field %s is not supported: %s, and gdbt runs no Python", k, pythonOnly[k])
 		}
 	}
 	var err error
@@ -54,7 +58,7 @@ func ParseConfig(fields map[string]any, defaultPath, baseDir string) (Config, er
 	if cfg.Path == "" {
 		return cfg, errors.New("duckdb profile: no path and no default path")
 	}
-	if cfg.Path != ":memory:" && !strings.HasPrefix(cfg.Path, ":memory:") && !filepath.IsAbs(cfg.Path) && baseDir != "" {
+	if cfg.Path != ":memory:" && !strings.HasPrefix(cfg.Path, ":memory:") && !hasScheme(cfg.Path) && !filepath.IsAbs(cfg.Path) && baseDir != "" {
 		cfg.Path = filepath.Join(baseDir, cfg.Path)
 	}
 	if cfg.Schema, err = stringField(fields, "schema", "main"); err != nil {
@@ -96,6 +100,31 @@ func ParseConfig(fields map[string]any, defaultPath, baseDir string) (Config, er
 			return cfg, fmt.Errorf("duckdb profile field settings: want a mapping, got %T", v)
 		}
 		cfg.Settings = m
+	}
+	if cfg.ExternalRoot, err = stringField(fields, "external_root", "."); err != nil {
+		return cfg, err
+	}
+	if v, ok := fields["attach"]; ok && v != nil {
+		if cfg.Attach, err = parseAttach(v, baseDir); err != nil {
+			return cfg, err
+		}
+	}
+	if v, ok := fields["secrets"]; ok && v != nil {
+		if cfg.Secrets, err = parseSecrets(v); err != nil {
+			return cfg, err
+		}
+	}
+	// credentials.py __post_init__: use_credential_provider: aws is kept for backward
+	// compatibility as an s3 secret with the credential_chain provider.
+	if v, ok := fields["use_credential_provider"]; ok && v != nil {
+		if v != "aws" {
+			return cfg, fmt.Errorf("duckdb profile field use_credential_provider: only aws is supported, got %v", v)
+		}
+		s, err := parseSecrets([]any{map[string]any{"type": "s3", "provider": "credential_chain", "name": fmt.Sprintf("_dbt_secret_%d", len(cfg.Secrets)+1)}})
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Secrets = append(cfg.Secrets, s...)
 	}
 	return cfg, nil
 }
@@ -166,16 +195,23 @@ func Open(ctx context.Context, cfg Config) (*Adapter, error) {
 	if err != nil {
 		return nil, err
 	}
+	if isMotherDuck(cfg.Path) {
+		// Check the extension on a scratch database: opening the md: path directly would
+		// make DuckDB try to download it.
+		if err := motherDuckLoadable(ctx); err != nil {
+			return nil, err
+		}
+	}
 	connector, err := duckdbdriver.NewConnector(cfg.Path, func(ex driver.ExecerContext) error {
 		for _, s := range settings {
 			if _, err := ex.ExecContext(context.Background(), s, nil); err != nil {
-				return fmt.Errorf("duckdb: %s: %w", s, err)
+				return fmt.Errorf("duckdb: %s: %s", warehouse.MaskSecrets(s), warehouse.MaskSecrets(err.Error()))
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("duckdb: opening %s: %w", cfg.Path, err)
+		return nil, fmt.Errorf("duckdb: opening %s: %s", warehouse.MaskSecrets(cfg.Path), warehouse.MaskSecrets(err.Error()))
 	}
 	db := sql.OpenDB(connector)
 	// No cap on open connections: a worker holding a Session may still query through the
@@ -201,9 +237,12 @@ func (a *Adapter) init(ctx context.Context) error {
 			}
 		}
 	}
+	if err := a.attachAndCreateSecrets(ctx); err != nil {
+		return err
+	}
 	var current string
 	if err := a.db.QueryRowContext(ctx, "select current_database()").Scan(&current); err != nil {
-		return fmt.Errorf("duckdb: opening %s: %w", a.cfg.Path, err)
+		return fmt.Errorf("duckdb: opening %s: %w", warehouse.MaskSecrets(a.cfg.Path), err)
 	}
 	db := current
 	if a.cfg.Database != "" && !strings.EqualFold(a.cfg.Database, current) {
@@ -213,7 +252,7 @@ func (a *Adapter) init(ctx context.Context) error {
 			return fmt.Errorf("duckdb: %w", err)
 		}
 		if n == 0 {
-			return fmt.Errorf("duckdb: database %q is not attached (the file %s is catalog %q)", a.cfg.Database, a.cfg.Path, current)
+			return fmt.Errorf("duckdb: database %q is not attached (the file %s is catalog %q)", a.cfg.Database, warehouse.MaskSecrets(a.cfg.Path), current)
 		}
 		db = a.cfg.Database
 	}

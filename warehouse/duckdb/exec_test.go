@@ -128,7 +128,8 @@ func TestOpenErrors(t *testing.T) {
 	for name, fields := range map[string]map[string]any{
 		"bad threads":     {"threads": "many"},
 		"bad settings":    {"settings": []any{"x"}},
-		"unsupported":     {"attach": []any{}},
+		"unsupported":     {"plugins": []any{}},
+		"bad attach":      {"attach": []any{map[string]any{"alias": "x"}}},
 		"bad extensions":  {"extensions": "parquet"},
 		"bad path type":   {"path": 3},
 		"nameless ext":    {"extensions": []any{map[string]any{"repo": "x"}}},
