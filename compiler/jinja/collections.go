@@ -137,6 +137,13 @@ func listMethod(l *List, name string) Value {
 
 // sortValues sorts stably by key, failing like Python on unorderable values.
 func sortValues(items []Value, key func(Value) Value, reverse bool) error {
+	return sortValuesEq(items, key, reverse, false)
+}
+
+// sortValuesEq is sortValues; with eqFirst, keys that are equal (==) are never ordered
+// with "<", as when Python compares the one-item key lists of the sort filter
+// (make_multi_attrgetter): two Undefined for a missing attribute compare equal.
+func sortValuesEq(items []Value, key func(Value) Value, reverse, eqFirst bool) error {
 	var err error
 	keys := make([]Value, len(items))
 	for i, it := range items {
@@ -151,15 +158,12 @@ func sortValues(items []Value, key func(Value) Value, reverse bool) error {
 		if reverse {
 			ka, kb = kb, ka
 		}
+		if eqFirst && (sameObject(ka, kb) || equal(ka, kb)) {
+			return false
+		}
 		c, ok := compare(ka, kb)
 		if !ok && err == nil {
-			ta, tb := ka, kb
-			x, okx := ka.(Tuple)
-			y, oky := kb.(Tuple)
-			if okx && oky && len(x) == 1 && len(y) == 1 {
-				ta, tb = x[0], y[0] // the sort filter's one-item key lists
-			}
-			err = typeErr("'<' not supported between instances of " + pyQuote(typeName(ta)) + " and " + pyQuote(typeName(tb)))
+			err = typeErr("'<' not supported between instances of " + pyQuote(typeName(ka)) + " and " + pyQuote(typeName(kb)))
 		}
 		return c < 0
 	})

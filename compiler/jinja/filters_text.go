@@ -160,8 +160,7 @@ func addTextFilters(f map[string]Func) {
 		items = append([]Value{}, items...)
 		// make_multi_attrgetter keys every item by a list, so equal keys (two Undefined
 		// for a missing attribute, say) are never ordered with "<".
-		one := rOf(c).attrGetter(a[3], !Truthy(a[2]), nil)
-		get := func(v Value) Value { return Tuple{one(v)} }
+		get := rOf(c).attrGetter(a[3], !Truthy(a[2]), nil)
 		if s, ok := a[3].(string); ok && strings.Contains(s, ",") {
 			var gets []func(Value) Value
 			for _, part := range strings.Split(s, ",") {
@@ -175,7 +174,7 @@ func addTextFilters(f map[string]Func) {
 				return t
 			}
 		}
-		err = sortValues(items, get, Truthy(a[1]))
+		err = sortValuesEq(items, get, Truthy(a[1]), true)
 		return &List{Items: items}, err
 	})
 	f["string"] = filter("string", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
