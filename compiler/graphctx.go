@@ -343,11 +343,20 @@ func (p *projectImpl) graphValue() jinja.Value {
 			for id, n := range p.frozen {
 				if d, ok := nm[id].(map[string]any); ok {
 					versionFields(d, n)
+					dbtNodeKeys(d, n)
+				}
+			}
+		}
+		sources := conv(m.Sources)
+		if sm, ok := sources.(map[string]any); ok {
+			for _, s := range sm {
+				if d, ok := s.(map[string]any); ok {
+					dbtSourceKeys(d)
 				}
 			}
 		}
 		p.graph = jinja.FromGo(map[string]any{
-			"nodes": nodes, "sources": conv(m.Sources), "exposures": conv(m.Exposures),
+			"nodes": nodes, "sources": sources, "exposures": conv(m.Exposures),
 			"metrics": map[string]any{}, "groups": map[string]any{}, "semantic_models": map[string]any{}, "saved_queries": map[string]any{},
 		})
 	})

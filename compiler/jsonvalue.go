@@ -54,5 +54,6 @@ func nodeDict(n *manifest.Node) jinja.Value {
 		return jinja.NewDict()
 	}
 	versionFields(m, n)
+	dbtNodeKeys(m, n)
 	return jinja.FromGo(m)
 }

@@ -56,6 +56,26 @@ print(len(r), c["success"] + c["pass"], c["error"] + c["fail"], c["skipped"] + c
 PY
 }
 
+# first_error LOG: the first error message of a log (a load error, else the first node's),
+# without timestamps, cut to one short line for the table.
+first_error() {
+  python3 - "$1" <<'PY'
+import re, sys
+lines = [re.sub(r"^\d\d:\d\d:\d\d  ", "", l.rstrip("\n")) for l in open(sys.argv[1], errors="replace")]
+msg = ""
+for i, l in enumerate(lines):
+    if re.match(r"^(Runtime|Compilation|Database) Error in ", l) or re.match(r"^Failure in ", l):
+        msg = l + ": " + (lines[i + 1].strip() if i + 1 < len(lines) else "")
+        break
+if not msg:
+    for l in lines:
+        if re.match(r"^[\w./-]+:\d+:\d+: ", l) and "warning" not in l[:40]:
+            msg = l
+            break
+print(msg.replace("|", "\\|")[:220] or "-")
+PY
+}
+
 # row NAME SRC SUBDIR ENGINE PKGS... -- CMDS: builds one project on one engine, prints one row.
 # duckdb: a profiles.yml written here gives the project's profile a DuckDB target (most of
 # these projects' own profiles name only warehouses); postgres: the project's own
@@ -68,7 +88,7 @@ row() {
   if [ ! -d "$src" ]; then echo "| $name | - | $engine | - | skipped: no checkout at $src | |"; return; fi
   if [ "$engine" = postgres ] && [ -z "${GDBT_PG_URL:-}" ]; then echo "| $name | - | postgres | - | skipped: GDBT_PG_URL not set | |"; return; fi
   local commit; commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo "?")
-  local w="$WORK/$name-$engine"
+  local w="$WORK/${name//\//-}-$engine"
   copy "$src" "$w"
   local dir="$w/$sub"
   place "$dir" "${pkgs[@]}" || { echo "| $name | $commit | $engine | - | harness: package missing | |"; return; }
@@ -99,12 +119,10 @@ PY
     echo "+ gdbt $cmd $flags" >>"$log"
     (cd "$dir" && eval "\"$GDBT\" $cmd $flags") >>"$log" 2>&1 || { code=$?; break; }
   done
-  read -r nodes pass err skip bad < <(summary "$dir")
+  read -r nodes pass err skip _ < <(summary "$dir")
   local status="PASS"
   [ "$code" != 0 ] && status="ERROR (exit $code)"
-  local why=""
-  if [ "$code" = 2 ]; then why=$(grep -m1 -E '[a-z_./-]+:[0-9]+:[0-9]+: ' "$log" | cut -c1-160); fi
-  echo "| $name | $commit | $engine | $nodes | $status: $pass ok, $err failed, $skip skipped | ${why:-$bad} |"
+  echo "| $name | $commit | $engine | $nodes | $status: $pass ok, $err failed, $skip skipped | $(first_error "$log") |"
 }
 
 X=$GDBT_COMPAT_DIR
@@ -117,15 +135,17 @@ echo "|---|---|---|---|---|---|"
 # stored outside the repository (Git LFS), so small stand-ins consistent with the other seeds
 # are written when missing.
 want jaffle-shop && PREPARE='[ -f seeds/jaffle-data/raw_orders.csv ] || python3 "'"$here"'/compat_jaffle_data.py" seeds/jaffle-data' \
-  row jaffle-shop "$X/jaffle-shop" . duckdb "$X/dbt-utils" "$X/dbt-date" "$X/dbt-audit-helper" -- "build --vars '{load_source_data: true}'"
+  row jaffle-shop "$X/jaffle-shop" . duckdb "$X/dbt-utils" "$X/dbt-date" "$X/dbt-audit-helper" -- \
+  "seed --full-refresh --vars '{load_source_data: true}'" "build --vars '{load_source_data: true}'"
+PREPARE=
 want dbt-date && row dbt-date "$X/dbt-date" integration_tests duckdb "$X/dbt-date" -- build
-want dbt-expectations && row dbt-expectations "$X/dbt-expectations" integration_tests duckdb "$X/dbt-expectations" "$X/dbt-date" -- build
+want dbt-expectations && row dbt-expectations "$X/dbt-expectations" integration_tests postgres "$X/dbt-expectations" "$X/dbt-date" -- build
 want dbt-project-evaluator && row dbt-project-evaluator "$X/dbt-project-evaluator" integration_tests duckdb "$X/dbt-project-evaluator" "$X/dbt-utils" "$X/dbt-project-evaluator/integration_tests/exclude_package" -- build
-want dbt-project-evaluator && row dbt-project-evaluator-2 "$X/dbt-project-evaluator" integration_tests_2 duckdb "$X/dbt-project-evaluator" "$X/dbt-utils" -- build
-want dbt-codegen && row dbt-codegen "$X/dbt-codegen" integration_tests duckdb "$X/dbt-codegen" "$X/dbt-utils" -- seed run test
+want dbt-project-evaluator && row dbt-project-evaluator/integration_tests_2 "$X/dbt-project-evaluator" integration_tests_2 duckdb "$X/dbt-project-evaluator" "$X/dbt-utils" -- build
+want dbt-codegen && row dbt-codegen "$X/dbt-codegen" integration_tests postgres "$X/dbt-codegen" "$X/dbt-utils" -- seed run test
 want dbt_artifacts && row dbt_artifacts "$X/dbt_artifacts" integration_test_project duckdb "$X/dbt_artifacts" -- build
 want dbt-profiler && row dbt-profiler "$X/dbt-profiler" integration_tests duckdb "$X/dbt-profiler" "$X/dbt-utils" "$X/dbt-expectations" "$X/dbt-date" -- build
-want dbt-audit-helper && row dbt-audit-helper "$X/dbt-audit-helper" integration_tests duckdb "$X/dbt-audit-helper" "$X/dbt-utils" -- build
+want dbt-audit-helper && row dbt-audit-helper "$X/dbt-audit-helper" integration_tests postgres "$X/dbt-audit-helper" "$X/dbt-utils" -- build
 want dbt-utils && row dbt-utils "$X/dbt-utils" integration_tests duckdb "$X/dbt-utils" -- build
 want dbt-utils && row dbt-utils "$X/dbt-utils" integration_tests postgres "$X/dbt-utils" -- build
 exit 0

@@ -1,0 +1,54 @@
+package compiler
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestGraphCarriesDbtKeys checks that {{ graph }} and {{ model }} hold the fields dbt's have
+// even when unset (a source's freshness and config.freshness, a model's access, group,
+// contract, version, a column's data_type), so that `x != None` tests behave as in dbt.
+func TestGraphCarriesDbtKeys(t *testing.T) {
+	isolateProfiles(t)
+	dir := writeProject(t, map[string]string{
+		"dbt_project.yml": "name: gk\nprofile: gk\n",
+		"models/m.sql":    "select 1 as id -- {{ model.access }} {{ model.group is none }} {{ model.config.event_time is none }}\n",
+		"models/schema.yml": `version: 2
+sources:
+  - name: raw
+    tables:
+      - name: fresh
+        freshness: {warn_after: {count: 1, period: day}}
+      - name: stale
+models:
+  - name: m
+    columns:
+      - name: id
+`,
+	})
+	p, err := Load(Options{ProjectDir: dir})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	sql, err := p.CompileInline(context.Background(), nil, `
+{%- for s in graph.sources.values() | sort(attribute='name') -%}
+{{ s.name }}:{{ s.freshness != None }}:{{ s.config.freshness is none }}:{{ s.loaded_at_field is none }};
+{%- endfor %}
+{%- set m = graph.nodes['model.gk.m'] -%}
+{{ m.access }}|{{ m.group is none }}|{{ m.contract.enforced }}|{{ m.version is none }}|{{ m.columns.id.data_type is none }}|{{ m.config.freshness is none }}`)
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	want := "fresh:True:True:True;stale:False:True:True;protected|True|False|True|True|True"
+	if strings.TrimSpace(sql) != want {
+		t.Errorf("got  %q\nwant %q", strings.TrimSpace(sql), want)
+	}
+	m, err := p.Compile(context.Background(), nil, p.Manifest.Nodes["model.gk.m"])
+	if err != nil {
+		t.Fatalf("compile m: %v", err)
+	}
+	if !strings.Contains(m, "-- protected True True") {
+		t.Errorf("model dict: %q", m)
+	}
+}
