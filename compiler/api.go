@@ -38,6 +38,9 @@ type Options struct {
 	// MergeFromArtifact recorded; FavorState (--favor-state) prefers it for every
 	// unselected node.
 	Defer, FavorState bool
+	// SQLLog, when set, receives every statement executed through the dbt context
+	// (statement, run_query, adapter calls) with its node, duration and rows.
+	SQLLog func(SQLEvent)
 	// NoPrint is dbt's --no-print: {{ print() }} output is dropped.
 	NoPrint bool
 	// Flags are the resolved command-line flags under dbt's upper-case names, for

@@ -3,9 +3,11 @@ package compiler
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
 	"github.com/gdbt-dev/gdbt/manifest"
+	"github.com/gdbt-dev/gdbt/warehouse"
 )
 
 // cfgObject is {{ config }}: callable as config(materialized='table') (recorded at parse
@@ -232,4 +234,25 @@ func (p *projectImpl) warnAt(c *jinja.Call, msg string) {
 	p.logMu.Unlock()
 }
 
-func (p *projectImpl) logSQL(n *manifest.Node, sql string) {}
+// logSQL hands one executed statement to Options.SQLLog (dbt's SQLQuery and
+// SQLQueryStatus debug events): its node ("" for hooks and operations), the connection
+// name dbt gives it (the node's unique id, else "master"), duration and rows.
+func (p *projectImpl) logSQL(n *manifest.Node, sql string, elapsed time.Duration, resp warehouse.Response, err error) {
+	if p.opts.SQLLog == nil {
+		return
+	}
+	ev := SQLEvent{SQL: Redact(sql), Conn: "master", Elapsed: elapsed, Rows: resp.RowsAffected, Status: resp.Message, QueryID: resp.QueryID, Err: err}
+	if n != nil {
+		ev.Node, ev.Conn = n.UniqueID, n.UniqueID
+	}
+	p.opts.SQLLog(ev)
+}
+
+// SQLEvent is one statement sent to the warehouse, for the debug log.
+type SQLEvent struct {
+	Node, Conn, SQL string
+	Elapsed         time.Duration
+	Rows            int64 // -1 when the engine does not say
+	Status, QueryID string
+	Err             error
+}

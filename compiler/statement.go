@@ -256,11 +256,12 @@ func (rs *renderState) execute(sql string, fetch bool) (warehouse.Response, *war
 	if rs.mode == modeParse || rs.a == nil {
 		return warehouse.Response{Message: "OK", RowsAffected: -1}, &warehouse.Table{}, nil
 	}
+	start := time.Now()
 	resp, t, err := rs.a.Execute(rs.ctx, sql, fetch)
+	rs.p.logSQL(rs.node, sql, time.Since(start), resp, err)
 	if err != nil {
 		return resp, nil, err
 	}
-	rs.p.logSQL(rs.node, sql)
 	rs.statements = append(rs.statements, sql)
 	return resp, t, nil
 }

@@ -180,13 +180,17 @@ type Globals struct {
 
 	mu       sync.Mutex
 	warnings []string
+	// nodeInfos are dbt's NodeInfo fields of every node, nodeStarted when each started
+	// (JSON events only; events.go).
+	nodeInfos   map[string]map[string]any
+	nodeStarted map[string]string
 	// promoted counts warnings that --warn-error(-options) turned into errors.
 	promoted int
 }
 
 func newGlobals(stdin io.Reader, stdout, stderr io.Writer) *Globals {
 	return &Globals{ProjectDir: ".", LogFormat: "text", LogLevel: "info", LogFormatFile: "text", LogLevelFile: "debug",
-		flagVals: map[string][]string{}, flagSrc: map[string]flagSource{}, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+		flagVals: map[string][]string{}, flagSrc: map[string]flagSource{}, nodeStarted: map[string]string{}, Stdin: stdin, Stdout: stdout, Stderr: stderr}
 }
 
 // Options converts the global flags into the compiler's load options; warnings go to
@@ -194,7 +198,8 @@ func newGlobals(stdin io.Reader, stdout, stderr io.Writer) *Globals {
 func (g *Globals) Options() compiler.Options {
 	return compiler.Options{
 		ProjectDir: g.ProjectDir, ProfilesDir: g.ProfilesDir, Profile: g.Profile, Target: g.Target,
-		Vars: g.Vars, FullRefresh: g.FullRefresh, Empty: g.Empty, Threads: g.Threads, Warn: g.Warn,
+		SQLLog: g.logSQL,
+		Vars:   g.Vars, FullRefresh: g.FullRefresh, Empty: g.Empty, Threads: g.Threads, Warn: g.Warn,
 		Defer: g.Defer || g.Command == "clone", FavorState: g.Favor,
 		Which: g.Command, StoreFailures: g.StoreFailures, Log: g.jinjaLog, NoPrint: g.NoPrint, Flags: g.jinjaFlags(),
 		// Offline compiles render with the target engine's dialect, as runs do.
@@ -229,6 +234,32 @@ func (g *Globals) jinjaFlags() map[string]any {
 		}
 	}
 	return out
+}
+
+// logSQL puts each statement in the debug log as dbt does: SQLQuery (node, connection,
+// the SQL) then SQLQueryStatus (status, rows, duration).
+func (g *Globals) logSQL(ev compiler.SQLEvent) {
+	if levelRank[g.LogLevel] > 0 && (g.LogFile == nil || levelRank[g.LogLevelFile] > 0) {
+		return
+	}
+	ni := map[string]any{}
+	if ev.Node != "" {
+		ni = g.nodeInfoLocked(ev.Node)
+	}
+	g.Event("debug", fmt.Sprintf("On %s: %s", ev.Conn, ev.SQL), map[string]any{"name": "SQLQuery", "unique_id": ev.Node, "conn_name": ev.Conn, "sql": ev.SQL, "node_info": ni})
+	status := ev.Status
+	if ev.Err != nil {
+		status = "ERROR: " + ev.Err.Error()
+	}
+	g.Event("debug", fmt.Sprintf("SQL status: %s (rows: %d) in %.3f seconds", status, ev.Rows, ev.Elapsed.Seconds()),
+		map[string]any{"name": "SQLQueryStatus", "unique_id": ev.Node, "status": status, "elapsed": ev.Elapsed.Seconds(), "query_id": ev.QueryID, "rows": ev.Rows, "conn_name": ev.Conn, "node_info": ni})
+}
+
+// nodeInfoLocked is nodeInfo taken under the logger's lock.
+func (g *Globals) nodeInfoLocked(uid string) map[string]any {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.nodeInfo(uid, map[string]any{})
 }
 
 // jinjaLog receives {{ log(msg, info=…) }}: info messages on the console, the others at
@@ -277,6 +308,7 @@ func loadProject(g *Globals) (p *compiler.Project, err error) {
 			return nil, err
 		}
 	}
+	g.snapshotNodeInfos(p)
 	g.Debugf("loaded project %s in %s", p.Name, time.Since(start).Round(time.Millisecond))
 	if p.Profile.ZeroConfig && g.Command != "ls" && g.Command != "list" {
 		// One line, so that a build into the embedded warehouse is never a surprise (ls

@@ -348,9 +348,9 @@ func TestJSONLogFormat(t *testing.T) {
 		t.Fatal(code)
 	}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var ev map[string]any
-		if err := json.Unmarshal([]byte(line), &ev); err != nil || ev["level"] == nil || ev["msg"] == nil {
-			t.Errorf("not a JSON event: %q (%v)", line, err)
+		var ev struct{ Info map[string]any }
+		if err := json.Unmarshal([]byte(line), &ev); err != nil || ev.Info["level"] == nil || ev.Info["msg"] == nil {
+			t.Errorf("not a dbt JSON event: %q (%v)", line, err)
 		}
 	}
 }

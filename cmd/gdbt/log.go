@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -32,51 +31,50 @@ func (g *Globals) enabled(level string) bool {
 	return levelRank[level] >= levelRank[g.LogLevel]
 }
 
-// Event prints one log event with optional structured fields (JSON output carries them;
-// text output prints msg only).
+// Event prints one log event with optional structured fields ("name" is the event's
+// name). Text output prints msg; JSON output (console or file) prints dbt's event of that
+// name with its data (events.go).
 func (g *Globals) Event(level, msg string, fields map[string]any) {
 	msg = compiler.Redact(msg)
 	t := logClock()
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.LogFile != nil && levelRank[level] >= levelRank[g.LogLevelFile] {
-		if g.LogFormatFile == "json" {
-			g.LogFile.Write(g.jsonEvent(t, level, msg, fields))
-		} else {
-			fmt.Fprintf(g.LogFile, "%s [%s] %s\n", t.UTC().Format("2006-01-02 15:04:05.000000"), level, msg)
+	var evs []dbtEvent
+	if g.LogFormat == "json" || g.LogFormatFile == "json" {
+		evs = g.toDbtEvents(level, msg, fields)
+	} else {
+		evs = []dbtEvent{{level: level, msg: msg}}
+	}
+	for i, ev := range evs {
+		if i > 0 && g.LogFormat != "json" && g.LogFormatFile != "json" {
+			break
+		}
+		if g.LogFile != nil && levelRank[ev.level] >= levelRank[g.LogLevelFile] {
+			if g.LogFormatFile == "json" {
+				g.LogFile.Write(g.eventJSON(t, ev))
+			} else if i == 0 {
+				fmt.Fprintf(g.LogFile, "%s [%s] %s\n", t.UTC().Format("2006-01-02 15:04:05.000000"), ev.level, ev.msg)
+			}
+		}
+		if !g.enabled(ev.level) {
+			continue
+		}
+		w := g.Stdout
+		if ev.level == "warn" || ev.level == "error" {
+			w = g.Stderr
+		}
+		if g.LogFormat == "json" {
+			w.Write(g.eventJSON(t, ev))
+			continue
+		}
+		if i > 0 {
+			continue
+		}
+		prefix := t.Format("15:04:05") + "  "
+		for _, line := range strings.Split(strings.TrimRight(ev.msg, "\n"), "\n") {
+			fmt.Fprintf(w, "%s%s\n", prefix, g.colorize(ev.level, line))
 		}
 	}
-	if !g.enabled(level) {
-		return
-	}
-	w := g.Stdout
-	if level == "warn" || level == "error" {
-		w = g.Stderr
-	}
-	if g.LogFormat == "json" {
-		w.Write(g.jsonEvent(t, level, msg, fields))
-		return
-	}
-	prefix := t.Format("15:04:05") + "  "
-	for _, line := range strings.Split(strings.TrimRight(msg, "\n"), "\n") {
-		fmt.Fprintf(w, "%s%s\n", prefix, g.colorize(level, line))
-	}
-}
-
-// jsonEvent is one event as a JSON line, redacted.
-func (g *Globals) jsonEvent(t time.Time, level, msg string, fields map[string]any) []byte {
-	ev := map[string]any{"ts": t.UTC().Format(time.RFC3339Nano), "level": level, "msg": msg}
-	if g.Command != "" {
-		ev["command"] = g.Command
-	}
-	for k, v := range fields {
-		ev[k] = v
-	}
-	b, err := json.Marshal(ev)
-	if err != nil {
-		b, _ = json.Marshal(map[string]any{"ts": ev["ts"], "level": level, "msg": msg})
-	}
-	return append([]byte(compiler.Redact(string(b))), '\n')
 }
 
 // colorize wraps warnings and errors in ANSI colours when writing to a terminal.

@@ -32,15 +32,16 @@ func openSession(g *Globals) (*session, int) {
 	closeLog := g.OpenLogFile(logPathOf(g))
 	p, err := loadProject(g)
 	if err != nil {
+		code := g.ReportLoadError(err) // into the log file too, before it closes
 		closeLog()
-		return nil, g.ReportLoadError(err)
+		return nil, code
 	}
 	ctx, stop := g.Context()
 	a, err := adapters.Open(ctx, p.Target.Type, p.Target.Fields, p.Dir)
 	if err != nil {
+		g.Errorf("could not connect to target %q (%s): %v", p.Target.Name, p.Target.Type, err)
 		stop()
 		closeLog()
-		g.Errorf("could not connect to target %q (%s): %v", p.Target.Name, p.Target.Type, err)
 		return nil, ExitLoadFailed
 	}
 	s := &session{p: p, a: a, ctx: ctx, targetDir: g.projectTargetDir()}
@@ -102,7 +103,7 @@ func runSelected(g *Globals, s *session, command string, ids []string) int {
 	if threads <= 0 {
 		threads = 1
 	}
-	g.Infof("Running with gdbt=%s", buildVersion())
+	g.Event("info", "Running with gdbt="+buildVersion(), map[string]any{"name": "MainReportVersion"})
 	sum, err := runner.Run(s.ctx, s.p, s.a, runner.Options{
 		Command:      command,
 		IDs:          ids,

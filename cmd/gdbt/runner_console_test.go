@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -76,16 +77,26 @@ func TestRunnerJSONLog(t *testing.T) {
 	r := rtMust(t, dir, 0, "build", "--log-format", "json")
 	finished := map[string]string{}
 	for _, line := range strings.Split(strings.TrimSpace(r.out+r.err), "\n") {
-		var ev map[string]any
+		var ev struct {
+			Info map[string]any
+			Data struct {
+				NodeInfo map[string]any `json:"node_info"`
+				Status   string
+				Index    int
+			}
+		}
 		if err := json.Unmarshal([]byte(line), &ev); err != nil {
 			t.Errorf("not a JSON object: %q: %v", line, err)
 			continue
 		}
-		if ev["level"] == nil || ev["msg"] == nil || ev["ts"] == nil {
+		if ev.Info["level"] == nil || ev.Info["msg"] == nil || ev.Info["ts"] == nil {
 			t.Errorf("event without level/msg/ts: %s", line)
 		}
-		if ev["name"] == "NodeFinished" {
-			finished[ev["unique_id"].(string)], _ = ev["status"].(string)
+		switch ev.Info["name"] {
+		case "LogModelResult", "LogSeedResult", "LogTestResult", "LogSnapshotResult":
+			finished[ev.Data.NodeInfo["unique_id"].(string)] = ev.Data.Status
+		case "LogSkipBecauseError":
+			finished[fmt.Sprint("skipped #", ev.Data.Index)] = ev.Data.Status
 		}
 	}
 	if st := rtStatuses(t, dir); len(finished) != len(st) {
