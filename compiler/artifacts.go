@@ -96,7 +96,7 @@ func EncodeManifest(out io.Writer, m *manifest.Manifest, meta manifest.Metadata)
 	w.key("sources", false)
 	writeSorted(w, m.Sources, func(s *manifest.Source) any { return sourceObj(s, createdAt) })
 	w.key("unit_tests", false)
-	w.raw("{}")
+	writeSorted(w, m.UnitTests, func(u *manifest.Node) any { return unitTestObj(u, createdAt) })
 	w.raw("}\n")
 	return w.flush()
 }

@@ -68,6 +68,8 @@ type renderState struct {
 	ctxs       map[string]*jinja.Context
 	modelDict  jinja.Value
 	extra      map[string]jinja.Value // sql, compiled_code, pre_hooks, … for materializations
+	// unit is set while a unit test compiles its model: inputs and overrides (unittest_exec.go).
+	unit *unitRender
 }
 
 func (p *projectImpl) newState(ctx context.Context, n *manifest.Node, mode renderMode, a warehouse.Adapter) *renderState {
@@ -136,6 +138,9 @@ func (rs *renderState) bind(md *macroDef) jinja.Callable {
 
 // resolve looks a name up the way dbt's macro namespace does, then the context members.
 func (rs *renderState) resolve(from, name string) (jinja.Value, bool) {
+	if v, ok := rs.unit.override(name); ok {
+		return v, true
+	}
 	reg := rs.p.reg
 	if from != rs.pkg {
 		if md := reg.get(from, name); md != nil {
@@ -167,6 +172,9 @@ type namespaceObj struct {
 }
 
 func (o *namespaceObj) Attr(name string) (jinja.Value, bool) {
+	if v, ok := o.rs.unit.override(o.pkg + "." + name); ok {
+		return v, true
+	}
 	if md := o.rs.p.reg.get(o.pkg, name); md != nil {
 		return o.rs.bind(md), true
 	}
@@ -179,6 +187,14 @@ func (rs *renderState) member(name string) (jinja.Value, bool) {
 	case "this":
 		if rs.node == nil {
 			return nil, true
+		}
+		if rs.unit != nil {
+			// dbt's UnitTestContext.this: the fixture given for this, else None.
+			if rs.unit.this == "" {
+				return nil, true
+			}
+			r, _ := rs.unit.relation(rs, rs.unit.test.DependsOn.Nodes[0], "this")
+			return r, true
 		}
 		return rs.thisRelation(), true
 	case "model":

@@ -57,6 +57,9 @@ func fnRef(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Valu
 	if err != nil {
 		return nil, err
 	}
+	if rs.unit != nil {
+		return rs.unit.relation(rs, n.UniqueID, refHint(ra))
+	}
 	if err := rs.checkInferred(n.UniqueID, refHint(ra)); err != nil {
 		return nil, err
 	}
@@ -106,6 +109,9 @@ func fnSource(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.V
 	if err != nil {
 		return nil, err
 	}
+	if rs.unit != nil {
+		return rs.unit.relation(rs, s.UniqueID, fmt.Sprintf("source('%s', '%s')", src, tbl))
+	}
 	if err := rs.checkInferred(s.UniqueID, fmt.Sprintf("source('%s', '%s')", src, tbl)); err != nil {
 		return nil, err
 	}
@@ -127,6 +133,11 @@ func fnVar(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Valu
 		return nil, fmt.Errorf("var() needs a variable name")
 	}
 	pkg := ""
+	if rs != nil && rs.unit != nil && rs.unit.ov != nil {
+		if v, ok := rs.unit.ov.Vars[name]; ok { // dbt's UnitTestVar
+			return jinja.FromGo(v), nil
+		}
+	}
 	if rs != nil {
 		pkg = rs.pkg
 		if v, ok := rs.p.lookupVar(pkg, name); ok {
@@ -164,6 +175,11 @@ func fnEnvVar(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.V
 	name, ok := a["var"].(string)
 	if !ok {
 		return nil, fmt.Errorf("env_var() needs a variable name")
+	}
+	if rs := stateOf(c); rs != nil && rs.unit != nil && rs.unit.ov != nil {
+		if v, ok := rs.unit.ov.EnvVars[name]; ok { // dbt's UnitTestContext.env_var
+			return str(jinja.FromGo(v)), nil
+		}
 	}
 	if v, ok := os.LookupEnv(name); ok {
 		return v, nil

@@ -26,6 +26,8 @@ const (
 	FileMacro      = "macro"
 	FileProperties = "properties"
 	FileDocs       = "docs"
+	// FileFixture is a unit test fixture: a .csv or .sql file under <test-path>/fixtures/.
+	FileFixture = "fixture"
 )
 
 // SourceFile is one file of a package that takes part in parsing, read into memory.
@@ -128,7 +130,11 @@ func listPackageFiles(p *Package) ([]*SourceFile, []string, error) {
 			}
 			if strings.HasPrefix(under, "fixtures/") {
 				// unit test fixtures, not singular tests (get_source_files in
-				// dbt/parser/read_files.py skips tests/generic and tests/fixtures)
+				// dbt/parser/read_files.py skips tests/generic and tests/fixtures;
+				// fixture_paths reads their .csv and .sql files)
+				if e := ext(rel); e == ".csv" || e == ".sql" {
+					return FileFixture
+				}
 				return ""
 			}
 			return byExt(".sql", FileTest)(rel, under)

@@ -254,6 +254,10 @@ func buildMaps(m *manifest.Manifest) {
 		m.ParentMap[id] = []string{}
 		m.ChildMap[id] = []string{}
 	}
+	for id := range m.UnitTests { // dbt 1.8+ maps unit tests too
+		m.ParentMap[id] = []string{}
+		m.ChildMap[id] = []string{}
+	}
 	add := func(id string, deps []string) {
 		for _, d := range deps {
 			if _, ok := m.ChildMap[d]; !ok {
@@ -268,6 +272,9 @@ func buildMaps(m *manifest.Manifest) {
 	}
 	for id, e := range m.Exposures {
 		add(id, e.DependsOn.Nodes)
+	}
+	for id, u := range m.UnitTests {
+		add(id, u.DependsOn.Nodes)
 	}
 	for _, l := range m.ParentMap {
 		sort.Strings(l)

@@ -275,6 +275,7 @@ func load(opts Options) (*Project, error) {
 	p.indexNodes(m)
 	errs = append(errs, p.addGenericTests(m, pi)...)
 	errs = append(errs, p.addExposures(m, pi)...)
+	errs = append(errs, p.addUnitTests(m, pi, fixtureFiles(files))...)
 
 	// 4. Dependencies, maps, cycles.
 	errs = append(errs, p.resolveDeps(m, nodes)...)

@@ -22,6 +22,7 @@ type Properties struct {
 	Sources   []*SourceProps
 	Macros    []*MacroProps
 	Exposures []*ExposureProps
+	UnitTests []*UnitTestProps
 	// Tests is every generic test defined in the file (on models, columns, sources, source
 	// tables, seeds and snapshots), in file order.
 	Tests []*TestDef
@@ -206,7 +207,9 @@ func parseProperties(f *SourceFile, warn func(string), render propRender) (*Prop
 					props.Exposures = append(props.Exposures, x)
 				}
 			}
-		case "metrics", "semantic_models", "saved_queries", "groups", "unit_tests", "data_tests", "functions":
+		case "unit_tests":
+			props.UnitTests = append(props.UnitTests, p.unitTests(v)...)
+		case "metrics", "semantic_models", "saved_queries", "groups", "data_tests", "functions":
 			// Accepted and not (yet) used by gdbt.
 		default:
 			p.warnf(e.Key, "unknown key %q in property file", k)

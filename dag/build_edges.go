@@ -29,7 +29,7 @@ func (g *Graph) WithTestEdges() *Graph {
 		ps := g.parents[t]
 		for _, p := range ps {
 			for _, c := range g.children[p] {
-				if g.items[c].node == nil || g.items[c].rt == manifest.Test || int(c) == t || slices.Contains(ps, c) {
+				if g.items[c].node == nil || g.items[c].rt == manifest.Test || g.items[c].rt == manifest.UnitTest || int(c) == t || slices.Contains(ps, c) {
 					continue
 				}
 				if len(ps) > 1 {
@@ -51,6 +51,23 @@ func (g *Graph) WithTestEdges() *Graph {
 				}
 				b.parents[c] = append(b.parents[c], int32(t))
 			}
+		}
+	}
+	// dbt's BuildTask runs a model's unit tests in the model's own job, just before it, and
+	// skips the model when one fails (task/build.py, call_model_and_unit_tests_runner): a
+	// unit test waits for what its model waits for, and the model waits for it.
+	modelParents := map[int32][]int32{}
+	for u := range n {
+		if g.items[u].rt != manifest.UnitTest {
+			continue
+		}
+		for _, m := range g.parents[u] {
+			if _, ok := modelParents[m]; !ok {
+				modelParents[m] = slices.Clone(b.parents[m])
+			}
+			b.parents[u] = slices.DeleteFunc(b.parents[u], func(x int32) bool { return x == m })
+			b.parents[u] = append(b.parents[u], modelParents[m]...)
+			b.parents[m] = append(b.parents[m], int32(u))
 		}
 	}
 	b.children = make([][]int32, n)

@@ -52,16 +52,19 @@ type item struct {
 	enabled bool
 }
 
-// New builds the graph of m: nodes from m.Nodes, m.Sources and m.Exposures; edges from
+// New builds the graph of m: nodes from m.Nodes, m.Sources, m.Exposures and m.UnitTests; edges from
 // each resource's depends_on.nodes (and a test's attached_node). Dependencies on ids that
 // are not in the manifest are left out of the graph and listed by Unknown, because
 // reporting them (with "did you mean") is the compiler's job. A dependency cycle is
 // returned as a *CycleError naming the full path of every cycle.
 func New(m *manifest.Manifest) (*Graph, error) {
 	g := &Graph{m: m, unknown: map[string][]string{}}
-	n := len(m.Nodes) + len(m.Sources) + len(m.Exposures)
+	n := len(m.Nodes) + len(m.Sources) + len(m.Exposures) + len(m.UnitTests)
 	g.ids = make([]string, 0, n)
 	for id := range m.Nodes {
+		g.ids = append(g.ids, id)
+	}
+	for id := range m.UnitTests {
 		g.ids = append(g.ids, id)
 	}
 	for id := range m.Sources {
@@ -82,7 +85,11 @@ func New(m *manifest.Manifest) (*Graph, error) {
 	g.children = make([][]int32, n)
 	for i, id := range g.ids {
 		var deps []string
-		if nd, ok := m.Nodes[id]; ok && nd != nil {
+		nd, ok := m.Nodes[id]
+		if !ok {
+			nd, ok = m.UnitTests[id]
+		}
+		if ok && nd != nil {
 			g.items[i] = item{rt: nd.ResourceType, pkg: nd.PackageName, name: nd.Name, fqn: nd.FQN,
 				ofp: nd.OriginalFilePath, patch: nd.PatchPath, tags: nd.Tags, config: nd.Config,
 				node: nd, enabled: nd.Enabled()}

@@ -99,23 +99,35 @@ func (x *selection) match(c *criterion) (*bitset, error) {
 		each(func(it *item) bool {
 			return it.src != nil && fnmatch(it.pkg, pkg) && fnmatch(it.src.SourceName, src) && fnmatch(it.name, tbl)
 		})
-	case "exposure":
+	case "exposure", "unit_test":
+		// dbt's ExposureSelectorMethod and UnitTestSelectorMethod: name or package.name.
 		pkg, name := "*", v
 		switch p := strings.Split(v, "."); len(p) {
 		case 1:
 		case 2:
 			pkg, name = p[0], p[1]
 		default:
-			return nil, fmt.Errorf("%w %q: exposures are selected as name or package.name", ErrBadSelector, c.raw)
+			return nil, fmt.Errorf("%w %q: %ss are selected as name or package.name", ErrBadSelector, c.raw, strings.ReplaceAll(c.method, "_", " "))
 		}
-		each(func(it *item) bool { return it.exp != nil && fnmatch(it.pkg, pkg) && fnmatch(it.name, name) })
-	case "test_name":
 		each(func(it *item) bool {
+			if c.method == "unit_test" {
+				return it.rt == manifest.UnitTest && fnmatch(it.pkg, pkg) && fnmatch(it.name, name)
+			}
+			return it.exp != nil && fnmatch(it.pkg, pkg) && fnmatch(it.name, name)
+		})
+	case "test_name":
+		// dbt's TestNameSelectorMethod: a generic test's test name, or a unit test's name.
+		each(func(it *item) bool {
+			if it.node != nil && it.rt == manifest.UnitTest {
+				return fnmatch(it.name, v)
+			}
 			return it.node != nil && it.rt == manifest.Test && it.node.TestMetadata != nil && fnmatch(it.node.TestMetadata.Name, v)
 		})
 	case "test_type":
-		var generic, singular bool
+		var generic, singular, unit bool
 		switch v {
+		case "unit":
+			unit = true
 		case "generic", "schema":
 			generic = true
 		case "singular":
@@ -123,9 +135,12 @@ func (x *selection) match(c *criterion) (*bitset, error) {
 		case "data": // dbt keeps "data" meaning both, for backwards compatibility
 			generic, singular = true, true
 		default:
-			return nil, fmt.Errorf("%w %q: invalid test type %q: expected \"generic\", \"singular\" or \"data\"", ErrBadSelector, c.raw, v)
+			return nil, fmt.Errorf("%w %q: invalid test type %q: expected \"generic\", \"singular\", \"unit\", or \"data\"", ErrBadSelector, c.raw, v)
 		}
 		each(func(it *item) bool {
+			if it.rt == manifest.UnitTest {
+				return unit
+			}
 			if it.node == nil || it.rt != manifest.Test {
 				return false
 			}

@@ -299,7 +299,8 @@ func (x *selection) expand(sel *bitset, mode string) (direct, indirect *bitset) 
 	}
 	sel.each(func(v int32) {
 		for _, t := range g.children[v] {
-			if g.items[t].rt != manifest.Test || direct.has(t) {
+			// dbt's can_select_indirectly: data tests and unit tests.
+			if (g.items[t].rt != manifest.Test && g.items[t].rt != manifest.UnitTest) || direct.has(t) {
 				continue
 			}
 			switch {

@@ -79,12 +79,12 @@ var methods = map[string]bool{
 	"fqn": true, "tag": true, "path": true, "file": true, "package": true, "config": true,
 	"resource_type": true, "source": true, "test_type": true, "test_name": true,
 	"exposure": true, "result": true, "state": true, "group": true, "access": true,
-	"selector": true, "version": true,
+	"selector": true, "version": true, "unit_test": true,
 }
 
 // unsupportedMethods are dbt methods for resources gdbt does not have.
 var unsupportedMethods = map[string]bool{
-	"metric": true, "semantic_model": true, "saved_query": true, "unit_test": true,
+	"metric": true, "semantic_model": true, "saved_query": true,
 	"source_status": true, "wildcard": true,
 }
 

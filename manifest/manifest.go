@@ -20,6 +20,8 @@ const (
 	SourceRT   = "source"
 	ExposureRT = "exposure"
 	MacroRT    = "macro"
+	// UnitTest is dbt 1.8's unit test: a model's SQL run on fixture rows (Manifest.UnitTests).
+	UnitTest = "unit_test"
 )
 
 // Manifest is the whole parsed project. Maps are keyed by unique id
@@ -34,8 +36,13 @@ type Manifest struct {
 	Exposures map[string]*Exposure `json:"exposures"`
 	ParentMap map[string][]string  `json:"parent_map"`
 	ChildMap  map[string][]string  `json:"child_map"`
+	// UnitTests are the unit tests (dbt 1.8+), keyed by unique id
+	// ("unit_test.pkg.model.test"): nodes of resource type unit_test whose UnitTest field
+	// holds the definition. They are kept apart from Nodes as dbt keeps them, so nothing that
+	// walks the buildable nodes meets them by accident.
+	UnitTests map[string]*Node `json:"unit_tests"`
 	// The remaining v12 keys (metrics, groups, selectors, disabled, group_map, saved_queries,
-	// semantic_models, unit_tests) are written empty by the artifact writer.
+	// semantic_models) are written empty by the artifact writer.
 }
 
 // Metadata identifies the run that wrote an artifact.
@@ -144,6 +151,50 @@ type Node struct {
 	// DeferRelation is where the --state manifest built this node, set when a command
 	// defers (--defer, clone); refs to the node may read it instead (Slim CI).
 	DeferRelation *DeferRelation `json:"defer_relation,omitempty"`
+
+	// UnitTest is the definition of a unit test node (resource type unit_test); nil for
+	// every other node.
+	UnitTest *UnitTestDef `json:"-"`
+}
+
+// UnitTestDef is a unit test as written in property YAML, with its inputs resolved: the
+// model it tests (Node.DependsOn.Nodes[0]), the fixture rows given for each input, the
+// expected rows and the overrides (dbt's UnitTestDefinition).
+type UnitTestDef struct {
+	Model     string          // the model name as written ("name" or "name v2")
+	Given     []UnitTestInput // in file order
+	Expect    UnitTestInput   // Input is empty
+	Overrides *UnitTestOverrides
+	// Versions is {include: [...]} or {exclude: [...]} as written, nil when absent.
+	Versions map[string]any
+	// Version is the tested model's version for a test expanded per version (nil otherwise).
+	Version any
+	// ThisInput is the index in Given of the input for {{ this }}, -1 when none.
+	ThisInput int
+}
+
+// UnitTestInput is one fixture: its rows (a list of dicts for dict and csv, SQL text for
+// sql), the format as written and the fixture file name, if any.
+type UnitTestInput struct {
+	// Input is "ref('x')", "source('s', 't')" or "this", as written.
+	Input string
+	// InputID is the unique id of the model, seed, snapshot or source the input replaces.
+	InputID string
+	Format  string // dict, csv or sql
+	Fixture string // the fixture file's name, "" when the rows are inline
+	// Rows are the normalized rows: []map[string]any for dict and csv (csv cells are strings,
+	// empty cells nil), or a string of SQL for sql.
+	Rows any
+	// Columns is each dict/csv row's keys in the order written (JSON and Go maps lose it).
+	Columns [][]string
+}
+
+// UnitTestOverrides are values a unit test substitutes while rendering the model:
+// macro return values (is_incremental among them), vars and env vars.
+type UnitTestOverrides struct {
+	Macros  map[string]any
+	Vars    map[string]any
+	EnvVars map[string]any
 }
 
 // DeferRelation is dbt's DeferRelation (dbt/artifacts/resources/v1/components.py): the

@@ -61,8 +61,8 @@ func (s *Summary) ExitCode() int {
 // ExecutableTypes are the resource types each command executes.
 var ExecutableTypes = map[string][]string{
 	"run":      {manifest.Model},
-	"build":    {manifest.Model, manifest.Seed, manifest.Snapshot, manifest.Test},
-	"test":     {manifest.Test},
+	"build":    {manifest.Model, manifest.Seed, manifest.Snapshot, manifest.Test, manifest.UnitTest},
+	"test":     {manifest.Test, manifest.UnitTest},
 	"seed":     {manifest.Seed},
 	"snapshot": {manifest.Snapshot},
 }
@@ -169,7 +169,7 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 func (r *run) hookResults(results []NodeResult) []any {
 	out := make([]any, 0, len(results))
 	for _, nr := range results {
-		n := r.p.Manifest.Nodes[nr.UniqueID]
+		n := r.node(nr.UniqueID)
 		node := map[string]any{"unique_id": nr.UniqueID}
 		if n != nil {
 			node = map[string]any{
@@ -200,10 +200,13 @@ var Version = "0.1.0"
 
 // execute runs one node; Failed skips its descendants.
 func (r *run) execute(ctx context.Context, id string) dag.Status {
-	n := r.p.Manifest.Nodes[id]
+	n := r.node(id)
 	r.mu.Lock()
 	idx := r.index[id]
 	r.mu.Unlock()
+	if n.ResourceType == manifest.UnitTest {
+		return r.executeUnitTest(ctx, n, idx)
+	}
 	desc := describe(n)
 	if n.Language == "python" {
 		return r.skipPython(n, idx)
@@ -307,7 +310,7 @@ func (r *run) start(id string, _ int) {
 	r.mu.Lock()
 	r.index[id] = r.seq
 	r.mu.Unlock()
-	desc := describe(r.p.Manifest.Nodes[id])
+	desc := describe(r.node(id))
 	r.con.StatusLine(Event{Name: "NodeStart", UniqueID: id, Index: r.seq, Total: r.total, Msg: "START " + desc}, "RUN", "")
 }
 
@@ -331,6 +334,9 @@ func executable(m *manifest.Manifest, command string, selected []string) []strin
 	var out []string
 	for _, id := range selected {
 		n, ok := m.Nodes[id]
+		if !ok {
+			n, ok = m.UnitTests[id]
+		}
 		if !ok || !types[n.ResourceType] || !n.Enabled() {
 			continue
 		}
@@ -343,7 +349,7 @@ func executable(m *manifest.Manifest, command string, selected []string) []strin
 }
 
 func (r *run) skip(id, cause string) {
-	n := r.p.Manifest.Nodes[id]
+	n := r.node(id)
 	nr := &NodeResult{UniqueID: id, Status: StatusSkipped, ThreadID: "Thread-0", Compiled: boolPtr(false)}
 	if cause != "" {
 		nr.Message = strPtr("skipped because " + cause + " failed")
@@ -358,8 +364,10 @@ func (r *run) skip(id, cause string) {
 	what := "relation " + relationLabel(n)
 	if n.ResourceType == manifest.Test {
 		what = "test " + n.Name
+	} else if n.ResourceType == manifest.UnitTest {
+		what = describe(n)
 	}
-	if c, ok := r.p.Manifest.Nodes[cause]; ok {
+	if c := r.node(cause); c != nil {
 		if c.Language == "python" {
 			what += " (python model " + c.Name + " cannot run in gdbt)"
 			nr.Message = strPtr("skipped because python model " + c.Name + " cannot run in gdbt")
@@ -399,7 +407,7 @@ func (r *run) runPath(n *manifest.Node) string {
 		return ""
 	}
 	p := filepath.Join(r.opts.TargetDir, "run", n.PackageName, filepath.FromSlash(n.OriginalFilePath))
-	if n.ResourceType == manifest.Test && n.TestMetadata != nil {
+	if (n.ResourceType == manifest.Test && n.TestMetadata != nil) || n.ResourceType == manifest.UnitTest {
 		p = filepath.Join(p, n.Name+".sql")
 	}
 	return p
@@ -439,6 +447,9 @@ func (r *run) printHeader() {
 			parts = append(parts, fmt.Sprintf("%d %s%s", c, name, plural(int64(c))))
 		}
 	}
+	if c := len(r.p.Manifest.UnitTests); c > 0 {
+		parts = append(parts, fmt.Sprintf("%d unit test%s", c, plural(int64(c))))
+	}
 	if c := len(r.p.Manifest.Sources); c > 0 {
 		parts = append(parts, fmt.Sprintf("%d source%s", c, plural(int64(c))))
 	}
@@ -472,7 +483,7 @@ func (r *run) printFooter(s *Summary) {
 			r.con.Info("RunResult", fmt.Sprintf("Completed with %d warning%s:", s.Warn, plural(int64(s.Warn))))
 		}
 		for _, nr := range bad {
-			n := r.p.Manifest.Nodes[nr.UniqueID]
+			n := r.node(nr.UniqueID)
 			kind := "Failure in"
 			if nr.Status == StatusError {
 				kind = "Runtime Error in"
@@ -505,13 +516,15 @@ func (r *run) printFooter(s *Summary) {
 func (r *run) countLabel(res []NodeResult) string {
 	counts := map[string]int{}
 	for _, nr := range res {
-		n := r.p.Manifest.Nodes[nr.UniqueID]
+		n := r.node(nr.UniqueID)
 		kind := n.ResourceType
 		switch n.ResourceType {
 		case manifest.Model:
 			kind = n.Materialized() + " model"
 		case manifest.Test:
 			kind = "~data test" // sorts last
+		case manifest.UnitTest:
+			kind = "~unit test"
 		}
 		counts[kind]++
 	}
@@ -545,6 +558,8 @@ func describe(n *manifest.Node) string {
 		return "snapshot " + relationLabel(n)
 	case manifest.Test:
 		return "test " + n.Name
+	case manifest.UnitTest:
+		return "unit_test " + unitTestName(n)
 	}
 	return n.ResourceType + " " + n.Name
 }

@@ -11,7 +11,7 @@ import (
 
 // listTypes are what gdbt ls shows by default.
 var listTypes = []string{manifest.Model, manifest.Seed, manifest.Test, manifest.Snapshot, manifest.Analysis,
-	manifest.SourceRT, manifest.ExposureRT}
+	manifest.SourceRT, manifest.ExposureRT, manifest.UnitTest}
 
 // defaultOutputKeys are the keys of ls --output json when --output-keys is not given.
 var defaultOutputKeys = []string{"alias", "config", "depends_on", "name", "original_file_path", "package_name",
@@ -103,7 +103,7 @@ func expandTypes(in []string) []string {
 	for _, s := range in {
 		for _, t := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
 			switch t {
-			case "data_test", "unit_test":
+			case "data_test":
 				t = manifest.Test
 			case "all", "default":
 				return nil
@@ -127,7 +127,11 @@ func contains(l []string, s string) bool {
 
 // listLine renders one resource for ls.
 func listLine(m *manifest.Manifest, id, output string, keys []string) (string, bool) {
-	if n, ok := m.Nodes[id]; ok {
+	n, ok := m.Nodes[id]
+	if !ok {
+		n, ok = m.UnitTests[id]
+	}
+	if ok {
 		switch output {
 		case "name":
 			return n.SearchName(), true // dbt's search_name: "name.v2" for a model version

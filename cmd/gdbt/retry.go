@@ -43,7 +43,8 @@ func cmdRetry(g *Globals, args []string) int {
 	defer s.close()
 	var known []string
 	for _, id := range ids {
-		if _, ok := s.p.Manifest.Nodes[id]; ok {
+		_, isNode := s.p.Manifest.Nodes[id]
+		if _, isUnit := s.p.Manifest.UnitTests[id]; isNode || isUnit {
 			known = append(known, id)
 		} else {
 			g.Warn(fmt.Sprintf("retry: %s is no longer in the project", id))

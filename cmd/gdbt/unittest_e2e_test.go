@@ -1,0 +1,170 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// unitTestIDs are the unit tests of runner/testdata/unit_tests.txtar that pass.
+var unitTestIDs = []string{
+	"unit_test.ushop.customer_orders.counts_orders_per_customer",
+	"unit_test.ushop.customer_orders.csv_and_fixture",
+	"unit_test.ushop.customer_orders.sql_rows_and_overrides",
+	"unit_test.ushop.inc_orders.full_load",
+	"unit_test.ushop.inc_orders.incremental_load",
+	"unit_test.ushop.paid_orders.source_input",
+	"unit_test.ushop.stg_orders.min_amount_var",
+}
+
+// wrongUnitTestDiff is dbt's diff table for the deliberately wrong test (expects "Bob" where
+// upper() makes "BOB"), as daff's TerminalDiffRender draws it.
+const wrongUnitTestDiff = "\n\nactual differs from expected:\n\n" +
+	"@@,customer_id,name\r\n" +
+	"  ,1          ,ALICE\r\n" +
+	"→ ,2          ,Bob→BOB\r\n" +
+	"  ,3          ,CAROL\r\n\n"
+
+// checkUnitTestProject runs the unit test project through ls, test and build and checks
+// what ran, in which order, the verdicts and the data; query returns a model's rows.
+func checkUnitTestProject(t *testing.T, dir string, query func(sql string) []string) {
+	t.Helper()
+	// Selection: test_type:unit, unit_test:, resource_type, indirect selection of a model's tests.
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"ls", "-s", "test_type:unit", "--output", "name"}, 8},
+		{[]string{"ls", "-s", "unit_test:*_load"}, 2},
+		{[]string{"ls", "--resource-type", "unit_test"}, 8},
+		{[]string{"ls", "-s", "inc_orders", "--resource-type", "unit_test"}, 2},
+		{[]string{"ls", "-s", "tag:unit,tag:wrong"}, 1},
+	} {
+		r := rtMust(t, dir, 0, tc.args...)
+		if got := strings.Count(r.out, "\n"); got != tc.want {
+			t.Errorf("gdbt %s: %d lines, want %d:\n%s", strings.Join(tc.args, " "), got, tc.want, r.out)
+		}
+	}
+
+	// The wrong test fails with dbt's diff, and build skips its model and what follows.
+	r := rtMust(t, dir, 1, "build")
+	res := rtResults(t, dir)
+	wrong := res["unit_test.ushop.fragile.uppercases_names"]
+	if wrong.Status != "fail" || wrong.Failures == nil || *wrong.Failures != 1 || wrong.Message == nil || *wrong.Message != wrongUnitTestDiff {
+		t.Errorf("the wrong unit test: status %s, message %q; want fail with\n%q", wrong.Status, deref(wrong.Message), wrongUnitTestDiff)
+	}
+	for _, id := range []string{"model.ushop.fragile", "model.ushop.after_fragile"} {
+		if res[id].Status != "skipped" {
+			t.Errorf("%s: %s, want skipped after its unit test failed", id, res[id].Status)
+		}
+	}
+	for _, id := range unitTestIDs {
+		if res[id].Status != "pass" {
+			t.Errorf("%s: %s (%s)", id, res[id].Status, deref(res[id].Message))
+		}
+	}
+	if !strings.Contains(r.err, "FAIL 1 fragile::uppercases_names") || !strings.Contains(r.err, "→ ,2          ,Bob→BOB") {
+		t.Errorf("the console shows the failing unit test and its diff:\n%s", r)
+	}
+	// A model's unit tests run before it (dbt's build order).
+	if i, j := strings.Index(r.out, "START unit_test inc_orders::incremental_load"), strings.Index(r.out, "START sql incremental model"); i < 0 || j < 0 || i > j {
+		t.Errorf("inc_orders' unit test did not start before the model:\n%s", r.out)
+	}
+
+	// Without it everything passes, and the models hold the real data.
+	r = rtMust(t, dir, 0, "build", "--exclude", "tag:wrong")
+	if !strings.Contains(r.out, "PASS=17 WARN=0 ERROR=0 SKIP=0") {
+		t.Errorf("build --exclude tag:wrong:\n%s", r)
+	}
+	if got := query("select customer_id, n_orders, total from customer_orders order by 1"); !reflect.DeepEqual(got, []string{"1|2|10", "2|1|7", "3|1|1"}) {
+		t.Errorf("customer_orders = %q", got)
+	}
+	r = rtMust(t, dir, 0, "test", "-s", "test_type:unit", "--exclude", "tag:wrong")
+	if !strings.Contains(r.out, "PASS=7 WARN=0 ERROR=0 SKIP=0") {
+		t.Errorf("test -s test_type:unit:\n%s", r)
+	}
+	// The manifest lists them under unit_tests, as dbt does.
+	b, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		UnitTests map[string]struct {
+			Model     string           `json:"model"`
+			Given     []map[string]any `json:"given"`
+			DependsOn struct {
+				Nodes []string `json:"nodes"`
+			} `json:"depends_on"`
+			Config struct {
+				Tags []string `json:"tags"`
+			} `json:"config"`
+		} `json:"unit_tests"`
+		ChildMap map[string][]string `json:"child_map"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	u := m.UnitTests["unit_test.ushop.inc_orders.incremental_load"]
+	if len(m.UnitTests) != 8 || u.Model != "inc_orders" || len(u.Given) != 2 || u.Given[1]["input"] != "this" ||
+		!reflect.DeepEqual(u.DependsOn.Nodes, []string{"model.ushop.inc_orders"}) || !reflect.DeepEqual(u.Config.Tags, []string{"unit"}) {
+		t.Errorf("manifest unit_tests: %d, incremental_load = %+v", len(m.UnitTests), u)
+	}
+	if !strings.Contains(strings.Join(m.ChildMap["model.ushop.inc_orders"], ","), "unit_test.ushop.inc_orders.incremental_load") {
+		t.Errorf("child_map of inc_orders lacks its unit tests: %v", m.ChildMap["model.ushop.inc_orders"])
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return *s
+}
+
+// TestUnitTestsDuckDB builds runner/testdata/unit_tests.txtar on DuckDB.
+func TestUnitTestsDuckDB(t *testing.T) {
+	dir := rtProject(t, "unit_tests.txtar")
+	checkUnitTestProject(t, dir, func(q string) []string { return rtQuery(t, dir, strings.Replace(q, " from ", " from main.", 1)) })
+	rtValidate(t, filepath.Join(dir, "target", "manifest.json"), "manifest_v12.json")
+}
+
+// TestUnitTestsPostgres builds the same project on PostgreSQL (GDBT_PG_URL) in a schema of
+// its own.
+func TestUnitTestsPostgres(t *testing.T) {
+	raw := os.Getenv("GDBT_PG_URL")
+	if raw == "" {
+		t.Skip("GDBT_PG_URL (a PostgreSQL server) not set")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("GDBT_PG_URL: %v", err)
+	}
+	dir := rtProject(t, "unit_tests.txtar")
+	schema := fmt.Sprintf("gdbt_unit_%d", time.Now().UnixNano()%1e9)
+	pass, _ := u.User.Password()
+	port := u.Port()
+	if port == "" {
+		port = "5432"
+	}
+	rtWrite(t, dir, "profiles.yml", fmt.Sprintf("ushop:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: %s\n      port: %s\n      user: %s\n      password: %q\n      dbname: %s\n      schema: %s\n      threads: 2\n",
+		u.Hostname(), port, u.User.Username(), pass, strings.TrimPrefix(u.Path, "/"), schema))
+	t.Cleanup(func() { dropPGSchema(t, u, schema) })
+	checkUnitTestProject(t, dir, func(q string) []string {
+		r := rtMust(t, dir, 0, "show", "--inline", strings.Replace(q, " from customer_orders", " from {{ ref('customer_orders') }}", 1), "--limit", "100")
+		var out []string
+		for _, row := range rtTableRows(r.out) {
+			var cells []string
+			for _, c := range strings.Split(strings.Trim(row, "| "), "|") {
+				cells = append(cells, strings.TrimSpace(c))
+			}
+			out = append(out, strings.Join(cells, "|"))
+		}
+		return out
+	})
+}
