@@ -172,11 +172,13 @@ func TestLockRoundTripUpgradeAndLockOnly(t *testing.T) {
 }
 
 // The two sha1_hash values dbt-core's own functional tests expect
-// (tests/functional/dependencies/test_dependency_options.py, test_simple_dependency.py).
+// (tests/functional/dependencies/test_dependency_options.py, test_simple_dependency.py),
+// and the one dbt wrote into dbt-labs/jaffle-shop's package-lock.yml (commit c5c2dbd).
 func TestSpecHashMatchesDbt(t *testing.T) {
 	for _, c := range []struct{ yml, want string }{
 		{"packages:\n  - package: fivetran/fivetran_utils\n    version: 0.4.7\n", "71304bca2138cf8004070b3573a1e17183c0c1a8"},
 		{"packages:\n  - git: https://github.com/dbt-labs/dbt-multipe-packages.git\n    subdirectory: dbt-utils-main\n    revision: v0.1.0\n  - git: https://github.com/dbt-labs/dbt-multipe-packages.git\n    subdirectory: dbt-date-main\n    revision: v0.1.0\n", "b9c8042f29446c55a33f9f211737f445a640c7a1"},
+		{"packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.1.1\n  - package: godatadriven/dbt_date\n    version: 0.10.0\n  - git: \"https://github.com/dbt-labs/dbt-audit-helper.git\"\n    revision: main\n", "f2a73967505955af30d18f70489a423fd47cdf79"},
 	} {
 		dir := project(t, c.yml)
 		sf, err := ReadSpecFile(dir, nil, "")
