@@ -262,8 +262,12 @@ func drawBars(b *strings.Builder, t *Tile, hist bool) {
 		}
 		for _, th := range s.Thresholds {
 			x := lw + (th.Value-minV)/(maxV-minV)*plotW
-			fmt.Fprintf(b, `<line class="threshold" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s"/><text x="%.1f" y="%.1f" class="axis">%s</text>`,
-				x, x, marginT, h-20, colorOr(th.Color, "#555"), x+2, h-8, esc(th.Label))
+			anchor := "start" // labels right of their line, or left of it near the right edge
+			if x > chartW*0.7 {
+				anchor = "end"
+			}
+			fmt.Fprintf(b, `<line class="threshold" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s"/><text x="%.1f" y="%.1f" text-anchor="%s" class="axis">%s</text>`,
+				x, x, marginT, h-20, colorOr(th.Color, "#555"), x+2, h-8, anchor, esc(th.Label))
 		}
 		b.WriteString(legend(s, 0))
 		b.WriteString(`</svg>`)
