@@ -291,6 +291,13 @@ func TestDocsSiteInBrowser(t *testing.T) {
 		if n := eval[int](t, ctx, `document.querySelectorAll('#tests tbody tr .s-pass').length`); n == 0 {
 			t.Errorf("no passing test shown from run_results.json")
 		}
+		// The depth controls: 0 parents and 0 children leave the node alone.
+		left := eval[int](t, ctx, `(() => { const s = document.getElementById('lineage'), up = s.querySelector('input.up'), down = s.querySelector('input.down');
+		  up.value = 0; down.value = 0; up.dispatchEvent(new Event('input'));
+		  return [...document.querySelectorAll('#neighbourhood g.node')].filter(g => g.style.display !== 'none').length; })()`)
+		if left != 1 {
+			t.Errorf("with depth 0 the neighbourhood shows %d nodes, want 1", left)
+		}
 		screenshot(t, ctx, shots, "model.png")
 	})
 

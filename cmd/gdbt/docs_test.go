@@ -38,6 +38,9 @@ func keysOf(m map[string]any) []string {
 func TestDocsGenerate(t *testing.T) {
 	dir := rtProject(t, "shop.txtar")
 	rtWrite(t, dir, "models/overview.md", "{% docs __overview__ %}\n# Shop docs\n\nThe **shop** project.\n{% enddocs %}\n")
+	rtWrite(t, dir, "models/thing_v1.sql", "select 1 as id")
+	rtWrite(t, dir, "models/thing_v2.sql", "select 1 as id, 'x' as name")
+	rtWrite(t, dir, "models/thing.yml", "version: 2\nmodels:\n  - name: thing\n    latest_version: 2\n    versions:\n      - v: 1\n        deprecation_date: 2030-01-01\n      - v: 2\n")
 	rtMust(t, dir, 0, "build", "--exclude", "big+")
 	r := rtMust(t, dir, 0, "docs", "generate")
 	if !strings.Contains(r.out, "catalog.json") {
@@ -81,6 +84,29 @@ func TestDocsGenerate(t *testing.T) {
 	for _, want := range []string{"n_orders", "BIGINT", `id="compiled-sql"`, "s-pass"} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("customer_totals page lacks %q", want)
+		}
+	}
+
+	// Self-contained: nothing in the site loads from the network.
+	filepath.WalkDir(filepath.Join(dir, "target", "docs"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(p)
+		for _, bad := range []string{`src="http`, `href="http`, `url(http`, `src="//`, `href="//`, "@import"} {
+			if strings.Contains(string(b), bad) {
+				t.Errorf("%s refers to the network (%s)", p, bad)
+			}
+		}
+		return nil
+	})
+
+	// A model version's page lists every version, the latest marked.
+	v2, _ := os.ReadFile(filepath.Join(dir, "target", "docs", "nodes", "model.shop.thing.v2.html"))
+	for _, want := range []string{`href="../nodes/model.shop.thing.v1.html">thing.v1</a> <span class="pill warn">deprecated 2030-01-01`,
+		`href="../nodes/model.shop.thing.v2.html">thing.v2</a> <span class="pill">latest</span>`} {
+		if !strings.Contains(string(v2), want) {
+			t.Errorf("thing.v2 page lacks %s", want)
 		}
 	}
 
