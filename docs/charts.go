@@ -269,7 +269,14 @@ func QueryDashboards(ctx context.Context, m *manifest.Manifest, a warehouse.Adap
 	for _, id := range ids {
 		n := m.Nodes[id]
 		for _, s := range specs[id] {
-			rel := n.RelationName
+			rel := n.RelationName // with the project's quoting, once compiled
+			if rel == "" {
+				ident := n.Alias
+				if ident == "" {
+					ident = n.Name
+				}
+				rel = a.Dialect().RelationSQL(warehouse.Relation{Database: n.Database, Schema: n.Schema, Identifier: ident})
+			}
 			if s.From != "" {
 				rel = a.Dialect().RelationSQL(warehouse.Relation{Database: n.Database, Schema: n.Schema, Identifier: s.From})
 			}

@@ -25,9 +25,9 @@ var bodyTmpl = template.Must(template.New("body").Funcs(template.FuncMap{
 {{if .Columns}}<section id="columns"><h2>Columns</h2><div class="scroll"><table class="cols"><thead><tr><th>#</th><th>column</th><th>type</th><th>description</th><th>tests</th></tr></thead><tbody>
 {{range .Columns}}<tr><td>{{if .Index}}{{.Index}}{{end}}</td><td class="colname"><code>{{.Name}}</code>{{range .Tags}} <span class="pill">{{.}}</span>{{end}}</td><td class="coltype">{{.Type}}</td><td>{{md .Desc}}</td><td>{{range .Tests}}<a href="{{$root}}{{.Item.URL}}" class="status s-{{.Status}}" title="{{.Status}} {{.Message}}">{{.Kind}}</a> {{end}}</td></tr>
 {{end}}</tbody></table></div></section>{{end}}
-{{if .Tests}}<section id="tests"><h2>Tests</h2><table class="cols"><thead><tr><th>test</th><th>column</th><th>last result</th><th>failures</th></tr></thead><tbody>
+{{if .Tests}}<section id="tests"><h2>Tests</h2><div class="scroll"><table class="cols"><thead><tr><th>test</th><th>column</th><th>last result</th><th>failures</th></tr></thead><tbody>
 {{range .Tests}}<tr id="{{.Item.Anchor}}"><td><details><summary>{{.Kind}}</summary><p class="muted">{{.Item.Name}}</p>{{if .Item.Node.CompiledCode}}<pre class="sql"><code>{{.Item.Node.CompiledCode}}</code></pre>{{else}}<pre class="sql"><code>{{.Item.Node.RawCode}}</code></pre>{{end}}</details></td><td>{{.Column}}</td><td>{{if .Status}}<span class="status s-{{.Status}}">{{.Status}}</span> {{.Message}}{{else}}<span class="muted">not run</span>{{end}}</td><td>{{.Failures}}</td></tr>
-{{end}}</tbody></table></section>{{end}}
+{{end}}</tbody></table></div></section>{{end}}
 {{if or .Parents .Children}}<section id="relations" class="two"><div><h2>Parents</h2><ul>{{range .Parents}}<li><a href="{{$root}}{{.URL}}" class="t-{{.Type}}">{{.Name}}</a> <span class="muted">{{.Type}}</span></li>{{else}}<li class="muted">none</li>{{end}}</ul></div>
 <div><h2>Children</h2><ul>{{range .Children}}<li><a href="{{$root}}{{.URL}}" class="t-{{.Type}}">{{.Name}}</a> <span class="muted">{{.Type}}</span></li>{{else}}<li class="muted">none</li>{{end}}</ul></div></section>{{end}}
 {{if .Lineage}}<section id="lineage"><h2>Lineage</h2>

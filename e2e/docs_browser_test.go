@@ -313,6 +313,19 @@ func TestDocsSiteInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("narrow window", func(t *testing.T) {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(380, 800)); err != nil {
+			t.Fatal(err)
+		}
+		defer chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900))
+		for _, page := range []string{"index.html", "lineage.html", "dashboard.html", "nodes/model.instacart.mart_aisle_risk.html", "nodes/model.instacart.instacart_model.html"} {
+			open(t, ctx, filepath.Join(out, page))
+			if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 380 {
+				t.Errorf("%s is %dpx wide in a 380px window (it scrolls sideways)", page, w)
+			}
+		}
+	})
+
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 	}

@@ -139,6 +139,16 @@ func TestDocsChartErrors(t *testing.T) {
 	if r.code == 0 || !strings.Contains(r.err, "models/charts.yml") || !strings.Contains(r.err, `type "pie"`) {
 		t.Errorf("a pie chart: %s", r)
 	}
+	// A valid chart, with --no-compile (the relation comes from the manifest, not from
+	// the compiled relation_name).
+	rtWrite(t, dir, "models/charts.yml", "version: 2\nmodels:\n  - name: stg_customers\n    config:\n      meta:\n        dashboard: Customers\n        chart: {type: bar, title: Ids, x: name, y: id, sort: -id}\n")
+	rtMust(t, dir, 0, "docs", "generate", "--no-compile")
+	dash, _ := os.ReadFile(filepath.Join(dir, "target", "docs", "dashboard.html"))
+	for _, want := range []string{"<h2>Customers</h2>", `data-title="Ids"`, `data-x="CAROL" data-y="3"`} {
+		if !strings.Contains(string(dash), want) {
+			t.Errorf("dashboard.html lacks %s", want)
+		}
+	}
 	rtWrite(t, dir, "models/charts.yml", "version: 2\nmodels:\n  - name: stg_customers\n    config:\n      meta:\n        chart: {type: bar, x: name, y: amount}\n")
 	r = rtGdbt(t, dir, "docs", "generate")
 	if r.code == 0 || !strings.Contains(r.err, `no column "amount"`) || !strings.Contains(r.err, "id, name") {
