@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -75,6 +76,11 @@ func (o *adapterObj) method(name string) hostFunc {
 				return nil, err
 			}
 			cols, err := rs.a.Columns(rs.ctx, rel.r)
+			if errors.Is(err, warehouse.ErrRelationNotFound) {
+				// dbt's get_columns_in_relation macros query the information schema and
+				// return no columns for a relation that does not exist (no error).
+				return out, nil
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -220,6 +220,10 @@ func (rs *renderState) member(name string) (jinja.Value, bool) {
 		return d, true
 	case "flags":
 		return rs.p.flagsDict(), true
+	case "invocation_args_dict":
+		return rs.p.invocationArgsDict(), true
+	case "dbt_metadata_envs":
+		return metadataEnvs(), true
 	case "graph":
 		return rs.p.graphValue(), true
 	case "invocation_id":

@@ -3,6 +3,8 @@ package compiler
 import (
 	"fmt"
 	"os"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
@@ -183,6 +185,60 @@ func (p *projectImpl) flagsDict() *jinja.Dict {
 		m[k] = v
 	}
 	return jinja.FromGo(m).(*jinja.Dict)
+}
+
+// invocationArgsDict is {{ invocation_args_dict }}: the flags under their lower-case names,
+// with dbt's clean-up (dbt-core dbt/utils.py args_to_dict): None values dropped, the
+// default-false flags left out when false, and an empty vars/warn_error_options left out.
+func (p *projectImpl) invocationArgsDict() *jinja.Dict {
+	flags := p.flagsDict()
+	out := jinja.NewDict()
+	defaultFalse := map[string]bool{"debug": true, "full_refresh": true, "fail_fast": true, "warn_error": true,
+		"single_threaded": true, "log_cache_events": true, "store_failures": true, "use_experimental_parser": true}
+	keys := flags.Keys()
+	names := make([]string, 0, len(keys))
+	for _, k := range keys {
+		names = append(names, str(k))
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		v, _ := flags.Get(k)
+		key := strings.ToLower(k)
+		switch {
+		case v == nil:
+		case defaultFalse[key] && v == false:
+		case (key == "vars" || key == "warn_error_options") && (str(v) == "{}" || isEmptyDict(v)):
+		default:
+			out.Set(key, v)
+		}
+	}
+	return out
+}
+
+func isEmptyDict(v jinja.Value) bool {
+	d, ok := v.(*jinja.Dict)
+	return ok && d.Len() == 0
+}
+
+// metadataEnvs is {{ dbt_metadata_envs }}: the DBT_ENV_CUSTOM_ENV_ variables, prefix
+// removed (dbt-core dbt/tracking.py / dbt_common's get_metadata_vars).
+func metadataEnvs() *jinja.Dict {
+	const prefix = "DBT_ENV_CUSTOM_ENV_"
+	var names []string
+	vals := map[string]string{}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, prefix) {
+			names = append(names, k[len(prefix):])
+			vals[k[len(prefix):]] = v
+		}
+	}
+	sort.Strings(names)
+	d := jinja.NewDict()
+	for _, n := range names {
+		d.Set(n, vals[n])
+	}
+	return d
 }
 
 func (p *projectImpl) log(msg string, info bool) {

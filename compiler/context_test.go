@@ -80,7 +80,10 @@ func TestStaticExtract(t *testing.T) {
 func TestContextFunctions(t *testing.T) {
 	p := loadCase(t, "features", Options{Vars: `{"cli_var": "from-cli", "region": "us"}`})
 	t.Setenv("GDBT_TEST_SET", "set-value")
+	t.Setenv("DBT_ENV_CUSTOM_ENV_RUN_REASON", "nightly")
 	expectInline(t, p, []inlineCase{
+		{"{{ invocation_args_dict.which }}|{{ 'full_refresh' in invocation_args_dict }}|{{ invocation_args_dict is mapping }}|{{ invocation_args_dict.invocation_command }}", "run|False|True|gdbt run"},
+		{"{{ dbt_metadata_envs['RUN_REASON'] }}|{{ dbt_metadata_envs is mapping }}", "nightly|True"},
 		{"{{ var('cli_var') }}/{{ var('region') }}", "from-cli/us"},
 		{"{{ env_var('GDBT_TEST_SET') }}", "set-value"},
 		{"{{ modules.re.match('a(b+)', 'abbc').group(1) }}|{{ modules.re.search('c', 'abc').start() }}|{{ modules.re.findall('[0-9]+', 'a1b22') }}|{{ modules.re.match('b', 'abc') }}", "bb|2|['1', '22']|None"},

@@ -294,6 +294,17 @@ func TestExecuteFeaturesOnDuckDB(t *testing.T) {
 		{"{% for c in adapter.get_columns_in_relation(ref('inc')) %}{{ c.name }}:{{ c.is_number() }}{% endfor %}", "id:True"},
 		{"{{ graph.nodes['model.features.inc'].config.materialized }}", "incremental"},
 		{"{{ load_relation(ref('src_rows')).type }}", "table"},
+		// dbt returns no columns (not an error) for a relation that does not exist.
+		{"{{ adapter.get_columns_in_relation(api.Relation.create(database=target.database, schema='main', identifier='nope')) | length }}", "0"},
+		// relation.information_schema(view), rendered as dbt's InformationSchema (DuckDB keeps
+		// information_schema in its system catalog, so dbt-duckdb's macros do not qualify it).
+		{"{% set r = ref('inc').information_schema('columns') %}{{ (r | string).replace(target.database, 'DB') }}|{{ r.identifier }}|{{ r.information_schema_view }}|{{ r.schema }}|{{ ref('inc').information_schema() | string | length > 0 }}",
+			`"DB".INFORMATION_SCHEMA.columns|INFORMATION_SCHEMA|columns|main|True`},
+		// agate's Table methods on a run_query result.
+		{agateSetup + "{{ t.order_by('a').columns['a'].values() | list }}|{{ t.order_by('a', reverse=true).columns['a'].values() | list }}|{{ t.order_by(['b', 'a']).columns['a'].values() | list }}", "[1, 2, None]|[None, 2, 1]|[2, 1, None]"},
+		{agateSetup + "{{ t.select(['b']).column_names }}|{{ t.exclude('b').column_names }}|{{ t.rename({'a': 'n'}).column_names }}|{{ t.rename(['p', 'q']).rows[0]['q'] }}|{{ t.column_names }}", "['b']|['a']|['n', 'b']|x|['a', 'b']"},
+		{agateSetup + "{{ t.limit(2) | length }}|{{ t.limit(1, 3).columns['a'].values() | list }}|{{ t.limit(-1).columns['a'].values() | list }}", "2|[1, None]|[2, 1]"},
+		{agateSetup + "{% macro big(row) %}{{ 'y' if row['a'] and row['a'] > 1 }}{% endmacro %}{{ t.where(big) | length }}|{% set g = t.group_by('b') %}{{ g.keys() }}|{{ g['y'] | length }}", "1|('x', 'y')|2"},
 	} {
 		got, err := p.CompileInline(ctx, a, c.src)
 		if err != nil {
@@ -318,3 +329,6 @@ func TestExecuteFeaturesOnDuckDB(t *testing.T) {
 		t.Errorf("inline = %q", sql)
 	}
 }
+
+// agateSetup is a three-row result (a: 2, 1, NULL; b: x, y, y) for the agate method cases.
+const agateSetup = "{% set t = run_query(\"select * from (values (2, 'x', 1), (1, 'y', 2), (null, 'y', 3)) v(a, b, o) order by o\").exclude('o') %}"

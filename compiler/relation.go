@@ -24,6 +24,8 @@ type relationObj struct {
 	empty bool
 	// cte marks an ephemeral model's CTE name (rendered bare).
 	cte string
+	// infoView is the view of an information_schema relation (relation.information_schema(view)).
+	infoView string
 }
 
 // postgresMaxIdentifier is PostgreSQL's NAMEDATALEN-1: longer names are silently cut.
@@ -75,6 +77,9 @@ func (o *relationObj) render() string {
 	}
 	if !o.noIdent && o.r.Identifier != "" {
 		parts = append(parts, o.quotePart(q.Identifier, o.r.Identifier))
+	}
+	if o.infoView != "" {
+		parts = append(parts, o.infoView)
 	}
 	return strings.Join(parts, ".")
 }
@@ -244,9 +249,20 @@ func (o *relationObj) Attr(name string) (jinja.Value, bool) {
 	case "quote_policy":
 		return o.quotePolicyDict(), true
 	case "information_schema":
-		return jinja.Func(func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) {
-			return newRelation(o.d, o.r.Database, "information_schema", "", ""), nil
+		// dbt-adapters' InformationSchema.from_relation (base/relation.py): the path is
+		// (database, schema, "INFORMATION_SCHEMA"), schema left out, the identifier never
+		// quoted, and the view name appended as written.
+		return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			view := str(bindArgs(args, kw, "view_name")["view_name"])
+			is := newRelation(o.d, o.r.Database, o.r.Schema, "INFORMATION_SCHEMA", "view")
+			q := is.policy()
+			q.Identifier = false
+			is.r.Quote = &q
+			is.noSch, is.noDB, is.infoView = true, o.r.Database == "", view
+			return is, nil
 		}), true
+	case "information_schema_view":
+		return strOrNone(o.infoView), true
 	}
 	return nil, false
 }

@@ -35,6 +35,7 @@ func builtinFilters() map[string]Func {
 	addBasicFilters(f)
 	addSequenceFilters(f)
 	addTextFilters(f)
+	addRandomFilter(f)
 	return f
 }
 

@@ -1,0 +1,20 @@
+package jinja
+
+import "math/rand/v2"
+
+// addRandomFilter registers Jinja2's random filter (filters.py do_random): one item of the
+// sequence chosen at random, or an Undefined saying the sequence was empty. dbt projects use
+// it for sampling and for names that must not collide; the choice is not reproducible, as in
+// Jinja2.
+func addRandomFilter(f map[string]Func) {
+	f["random"] = filter("random", []string{"seq"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		items, err := listOf(a[0])
+		if err != nil {
+			return nil, err
+		}
+		if len(items) == 0 {
+			return &Undefined{hint: "No random item, sequence was empty."}, nil
+		}
+		return items[rand.IntN(len(items))], nil
+	})
+}
