@@ -47,7 +47,7 @@ func (r *renderer) getattr(obj Value, name string, pos int) Value {
 			return Func(func(*Call, []Value, []KeywordArg) (Value, error) { return html.UnescapeString(string(o)), nil })
 		}
 		if m := strMethod(string(o), name); m != nil {
-			return markupMethod(m.(Func))
+			return markupMethod(name, m.(Func))
 		}
 	case *List:
 		if m := listMethod(o, name); m != nil {
@@ -407,24 +407,88 @@ func isConstExpr(x Expr) bool {
 	return false
 }
 
-// markupMethod wraps a str method for a Markup receiver: string arguments are escaped and
-// string results come back as Markup, as markupsafe does.
-func markupMethod(f Func) Func {
+// markupEscaping are the str methods markupsafe wraps to escape their arguments and return
+// Markup (markupsafe/__init__.py: _simple_escaping_wrapper's list, plus join, partition,
+// rpartition, format and format_map, which escape too).
+var markupEscaping = map[string]bool{
+	"capitalize": true, "title": true, "lower": true, "upper": true, "replace": true, "ljust": true,
+	"rjust": true, "lstrip": true, "rstrip": true, "center": true, "strip": true, "translate": true,
+	"expandtabs": true, "swapcase": true, "zfill": true, "join": true, "partition": true,
+	"rpartition": true, "format": true, "format_map": true,
+}
+
+// markupSplitting return lists of Markup without escaping their arguments.
+var markupSplitting = map[string]bool{"split": true, "rsplit": true, "splitlines": true}
+
+// markupMethod wraps a str method for a Markup receiver as markupsafe does: the escaping
+// methods escape their string arguments (join: the items; format: every argument) and
+// return Markup; split, rsplit and splitlines return Markup pieces; every other method is
+// plain str's (find('&') looks for "&", startswith gives a bool, casefold a str).
+func markupMethod(name string, f Func) Func {
+	if !markupEscaping[name] {
+		if markupSplitting[name] {
+			return func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+				v, err := f(c, args, kwargs)
+				if err != nil {
+					return nil, err
+				}
+				return toMarkup(v), nil
+			}
+		}
+		return f
+	}
 	return func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
 		esc := make([]Value, len(args))
 		for i, a := range args {
-			if s, ok := a.(string); ok {
-				esc[i] = escapeHTML(s)
-			} else {
-				esc[i] = a
+			esc[i] = markupEscapeArg(name, a)
+		}
+		kw := kwargs
+		if name == "format" {
+			kw = make([]KeywordArg, len(kwargs))
+			for i, k := range kwargs {
+				kw[i] = KeywordArg{Name: k.Name, Value: markupEscapeArg(name, k.Value)}
 			}
 		}
-		v, err := f(c, esc, kwargs)
+		v, err := f(c, esc, kw)
 		if err != nil {
 			return nil, err
 		}
 		return toMarkup(v), nil
 	}
+}
+
+// markupEscapeArg escapes one argument of an escaping Markup method.
+func markupEscapeArg(name string, a Value) Value {
+	switch x := a.(type) {
+	case string:
+		return escapeHTML(x)
+	case Markup:
+		return string(x)
+	}
+	if name == "join" {
+		if items, ok := iterValues(a); ok {
+			out := make([]Value, len(items))
+			for i, it := range items {
+				switch x := it.(type) {
+				case Markup:
+					out[i] = string(x)
+				case *Undefined:
+					out[i] = it
+				default: // markupsafe.escape(item): str() of anything, escaped
+					out[i] = escapeHTML(ToString(it))
+				}
+			}
+			return &List{Items: out}
+		}
+	}
+	if name == "format" && a != nil {
+		switch a.(type) {
+		case bool, int64, float64:
+			return a // formatted by their own __format__, then nothing to escape
+		}
+		return escapeHTML(ToString(a))
+	}
+	return a
 }
 
 func toMarkup(v Value) Value {

@@ -159,6 +159,13 @@ func bigCompare(a, b Value) (int, bool) {
 	if !oka || !okb {
 		return 0, false
 	}
+	// An int and a finite float compare exactly, as Python does (float(int) may round).
+	if okx && !math.IsInf(fb, 0) && !math.IsNaN(fb) {
+		return new(big.Float).SetInt(x).Cmp(big.NewFloat(fb)), true
+	}
+	if oky && !math.IsInf(fa, 0) && !math.IsNaN(fa) {
+		return big.NewFloat(fa).Cmp(new(big.Float).SetInt(y)), true
+	}
 	switch {
 	case fa < fb:
 		return -1, true

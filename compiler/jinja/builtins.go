@@ -42,9 +42,15 @@ func builtinFilters() map[string]Func {
 // addBasicFilters registers abs … safe.
 func addBasicFilters(f map[string]Func) {
 	f["abs"] = filter("abs", []string{"x"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		if b, ok := a[0].(*big.Int); ok {
+			return normBig(new(big.Int).Abs(b)), nil
+		}
 		i, fl, k := num(a[0])
 		switch k {
 		case 1:
+			if i == math.MinInt64 {
+				return normBig(new(big.Int).Neg(big.NewInt(i))), nil
+			}
 			if i < 0 {
 				return -i, nil
 			}
@@ -216,6 +222,11 @@ func toFloat(v, def Value) Value {
 		return x
 	case int64:
 		return float64(x)
+	case *big.Int:
+		if f := bigFloat(x); !math.IsInf(f, 0) {
+			return f
+		}
+		return def // float(int) raises OverflowError, which do_float does not catch: see the filter
 	case bool:
 		if x {
 			return 1.0
@@ -223,6 +234,9 @@ func toFloat(v, def Value) Value {
 		return 0.0
 	case string, Markup:
 		s := asciiDigits(strings.TrimSpace(str(x)))
+		if badUnderscores(s) {
+			return def
+		}
 		f, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
 		if err != nil {
 			ls := strings.ToLower(s)
@@ -246,7 +260,7 @@ func toFloat(v, def Value) Value {
 
 func toIntFilter(v, def Value, base int) Value {
 	switch x := v.(type) {
-	case int64:
+	case int64, *big.Int:
 		return x
 	case bool:
 		if x {
@@ -274,8 +288,14 @@ func toIntFilter(v, def Value, base int) Value {
 		if b == 0 {
 			b = 10
 		}
+		if badUnderscores(s) {
+			clean = "!" // int() and float() both refuse misplaced underscores
+		}
 		if i, err := strconv.ParseInt(clean, b, 64); err == nil {
 			return i
+		}
+		if bi, ok := new(big.Int).SetString(clean, b); ok && !strings.HasPrefix(clean, "+-") {
+			return normBig(bi)
 		}
 		if f, ok := toFloat(s, nil).(float64); ok && !math.IsInf(f, 0) && !math.IsNaN(f) {
 			return floatToInt(f)
@@ -292,4 +312,18 @@ func floatToInt(f float64) Value {
 	}
 	b, _ := big.NewFloat(math.Trunc(f)).Int(nil)
 	return normBig(b)
+}
+
+// badUnderscores reports underscores Python's int() and float() refuse: not between two
+// digits (leading, trailing, doubled, or next to a sign, point, exponent or prefix).
+func badUnderscores(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '_' {
+			continue
+		}
+		if i == 0 || i == len(s)-1 || !isHexDigit(s[i-1]) || !isHexDigit(s[i+1]) {
+			return true
+		}
+	}
+	return false
 }

@@ -114,7 +114,10 @@ func listMethod(l *List, name string) Value {
 			return nil, nil
 		})
 	case "sort":
-		return with([]string{"reverse"}, []Value{false}, func(a []Value) (Value, error) {
+		return with([]string{"reverse", "key"}, []Value{false, nil}, func(a []Value) (Value, error) {
+			if a[1] != nil {
+				return nil, errors.New("unsupported: list.sort(key=…) with a key function (key=none is fine)")
+			}
 			items := append([]Value(nil), l.Items...)
 			if err := sortValues(items, func(v Value) Value { return v }, Truthy(a[0])); err != nil {
 				return nil, err

@@ -3,6 +3,7 @@ package jinja
 import (
 	"errors"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"unicode"
@@ -242,6 +243,8 @@ func toJSON(v Value, indent string, level int) (string, error) {
 		return "false", nil
 	case int64:
 		return formatInt(x), nil
+	case *big.Int:
+		return x.String(), nil
 	case float64:
 		switch {
 		case math.IsInf(x, 1):
@@ -285,25 +288,32 @@ func toJSON(v Value, indent string, level int) (string, error) {
 			k string
 			v Value
 		}
+		// json.dumps(sort_keys=True) sorts the items by their keys as they are (2 before
+		// 10; str and int keys together raise TypeError), then turns keys into strings.
+		order := make([]Value, len(x.keys))
+		for i := range order {
+			order[i] = int64(i)
+		}
+		if err := sortValues(order, func(i Value) Value { return x.keys[i.(int64)] }, false); err != nil {
+			return "", err
+		}
 		var pairs []kv
-		for i, k := range x.keys {
+		for _, i := range order {
+			k := x.keys[i.(int64)]
 			var ks string
 			switch kk := k.(type) {
 			case string:
 				ks = kk
+			case Markup:
+				ks = string(kk)
 			case nil:
 				ks = "null"
-			case bool, int64, float64:
+			case bool, int64, float64, *big.Int:
 				ks, _ = toJSON(kk, "", 0)
 			default:
 				return "", typeErr("keys must be str, int, float, bool or None, not " + typeName(k))
 			}
-			pairs = append(pairs, kv{ks, x.vals[i]})
-		}
-		for i := 1; i < len(pairs); i++ {
-			for j := i; j > 0 && pairs[j].k < pairs[j-1].k; j-- {
-				pairs[j], pairs[j-1] = pairs[j-1], pairs[j]
-			}
+			pairs = append(pairs, kv{ks, x.vals[i.(int64)]})
 		}
 		var b strings.Builder
 		b.WriteByte('{')

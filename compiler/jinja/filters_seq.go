@@ -2,6 +2,8 @@ package jinja
 
 import (
 	"errors"
+	"math"
+	"math/big"
 	"strings"
 )
 
@@ -34,6 +36,9 @@ func addSequenceFilters(f map[string]Func) {
 		if u, ok := a[0].(*Undefined); ok {
 			return nil, &undefinedErr{u}
 		}
+		if b, ok := a[0].(*big.Int); ok && math.IsInf(bigFloat(b), 0) {
+			return nil, errors.New("int too large to convert to float")
+		}
 		return toFloat(a[0], a[1]), nil
 	})
 	f["int"] = filter("int", []string{"value", "default", "base"}, []Value{required, int64(0), int64(10)}, func(c *Call, a []Value) (Value, error) {
@@ -41,6 +46,9 @@ func addSequenceFilters(f map[string]Func) {
 			return nil, &undefinedErr{u}
 		}
 		base, _ := toInt(a[2])
+		if f, ok := a[0].(float64); ok && math.IsInf(f, 0) {
+			return nil, errors.New("cannot convert float infinity to integer")
+		}
 		return toIntFilter(a[0], a[1], int(base)), nil
 	})
 	f["format"] = func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
@@ -98,8 +106,11 @@ func addSequenceFilters(f map[string]Func) {
 	f["indent"] = filter("indent", []string{"s", "width", "first", "blank"}, []Value{required, int64(4), false, false}, func(c *Call, a []Value) (Value, error) {
 		ind, ok := a[1].(string)
 		if !ok {
+			if _, isFloat := a[1].(float64); isFloat {
+				return nil, typeErr("can't multiply sequence by non-int of type 'float'")
+			}
 			w, _ := toInt(a[1])
-			ind = strings.Repeat(" ", int(w))
+			ind = strings.Repeat(" ", int(max(w, 0))) // " " * -2 is ""
 		}
 		s, isStr := optStr(a[0])
 		if !isStr {
@@ -108,7 +119,7 @@ func addSequenceFilters(f map[string]Func) {
 			}
 			return nil, typeErr("unsupported operand type(s) for +=: " + pyQuote(typeName(a[0])) + " and 'str'")
 		}
-		return indent(s, ind, Truthy(a[2]), Truthy(a[3])), nil
+		return keepMarkup(a[0], indent(s, ind, Truthy(a[2]), Truthy(a[3]))), nil
 	})
 	f["items"] = filter("items", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
 		switch d := a[0].(type) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -41,11 +42,20 @@ func addTextFilters(f map[string]Func) {
 		return &List{Items: out}, nil
 	})
 	f["round"] = filter("round", []string{"value", "precision", "method"}, []Value{required, int64(0), "common"}, func(c *Call, a []Value) (Value, error) {
-		_, fl, k := num(a[0])
+		prec, _ := toInt(a[1])
+		if b, ok := a[0].(*big.Int); ok && a[2] == "common" {
+			return roundBigInt(b, prec), nil
+		}
+		var fl float64
+		var k int
+		if b, ok := a[0].(*big.Int); ok {
+			fl, k = bigFloat(b), 2
+		} else {
+			_, fl, k = num(a[0])
+		}
 		if k == 0 {
 			return nil, typeErr("type " + typeName(a[0]) + " doesn't define __round__ method")
 		}
-		prec, _ := toInt(a[1])
 		p := math.Pow(10, float64(prec))
 		switch a[2] {
 		case "common":
@@ -64,10 +74,10 @@ func addTextFilters(f map[string]Func) {
 				return q * m, nil
 			}
 			return pyRound(fl, int(prec)), nil
-		case "ceil":
-			return math.Ceil(fl*p) / p, nil
+		case "ceil": // math.ceil returns an int: never -0.0
+			return math.Ceil(fl*p)/p + 0, nil
 		case "floor":
-			return math.Floor(fl*p) / p, nil
+			return math.Floor(fl*p)/p + 0, nil
 		}
 		return nil, errors.New("method must be common, ceil or floor")
 	})
@@ -188,6 +198,10 @@ func addTextFilters(f map[string]Func) {
 		if err != nil {
 			return nil, err
 		}
+		switch a[2].(type) {
+		case string, Markup: // Python's sum() refuses str starts
+			return nil, typeErr("sum() can't sum strings [use ''.join(seq) instead]")
+		}
 		get := rOf(c).attrGetter(a[1], false, nil)
 		total := a[2]
 		for _, it := range items {
@@ -299,6 +313,9 @@ func addTextFilters(f map[string]Func) {
 	})
 	f["filesizeformat"] = filter("filesizeformat", []string{"value", "binary"}, []Value{required, false}, func(c *Call, a []Value) (Value, error) {
 		fv, ok := toFloat(a[0], nil).(float64)
+		if b, isBig := a[0].(*big.Int); isBig {
+			fv, ok = bigFloat(b), true
+		}
 		if !ok {
 			return nil, typeErr("float() argument must be a string or a real number")
 		}
@@ -415,4 +432,19 @@ func keepMarkup(in Value, out Value) Value {
 		}
 	}
 	return out
+}
+
+// roundBigInt is round(n, prec) for an int beyond 64 bits: unchanged for prec >= 0,
+// else to the nearest multiple of 10**-prec, ties to even.
+func roundBigInt(b *big.Int, prec int64) Value {
+	if prec >= 0 {
+		return b
+	}
+	m := new(big.Int).Exp(big.NewInt(10), big.NewInt(-prec), nil)
+	q, rem := new(big.Int).DivMod(b, m, new(big.Int)) // rem >= 0: floor division
+	twice := new(big.Int).Lsh(rem, 1)
+	if c := twice.Cmp(m); c > 0 || c == 0 && q.Bit(0) == 1 {
+		q.Add(q, big.NewInt(1))
+	}
+	return normBig(q.Mul(q, m))
 }

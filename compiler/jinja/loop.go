@@ -10,10 +10,27 @@ type loopObj struct {
 	sc     *scope
 	last   Value
 	hasLst bool
+	// live is the list a plain for loop walks, which the body may grow: Jinja2's
+	// LoopContext measures its length on first use and caches it (length, revindex),
+	// while last and nextitem peek at the live iterator.
+	live    *List
+	liveLen int
 }
 
 func (l *loopObj) attr(name string) (Value, bool) {
 	n := len(l.items)
+	if l.live != nil {
+		switch name {
+		case "length", "revindex", "revindex0":
+			if l.liveLen < 0 {
+				l.liveLen = len(l.live.Items)
+			}
+			n = l.liveLen
+		case "last", "nextitem":
+			l.items = l.live.Items
+			n = len(l.items)
+		}
+	}
 	switch name {
 	case "index":
 		return int64(l.index0 + 1), true

@@ -31,6 +31,9 @@ func (m *macroValue) defPos() int {
 func (m *macroValue) attr(name string) (Value, bool) {
 	switch name {
 	case "name":
+		if m.node == nil && m.name == "caller" {
+			return nil, true // a call block's macro has no name (jinja2 nodes.CallBlock)
+		}
 		return m.name, true
 	case "arguments":
 		t := make(Tuple, len(m.params))

@@ -321,6 +321,13 @@ func equalDepth(a, b Value, depth int) bool {
 		if ak == 1 && bk == 1 {
 			return ai == bi
 		}
+		if inexactMix(ai, ak, bi, bk) {
+			c, ok := bigCompare(big.NewInt(ai), b)
+			if ak == 2 {
+				c, ok = bigCompare(a, big.NewInt(bi))
+			}
+			return ok && c == 0
+		}
 		return af == bf
 	}
 	switch x := a.(type) {
@@ -423,6 +430,12 @@ func compareDepth(a, b Value, depth int) (int, bool) {
 				return 1, true
 			}
 			return 0, true
+		}
+		if inexactMix(ai, ak, bi, bk) {
+			if ak == 2 {
+				return bigCompare(a, big.NewInt(bi))
+			}
+			return bigCompare(big.NewInt(ai), b)
 		}
 		switch {
 		case af < bf:
@@ -597,4 +610,11 @@ func floatPow(a, b float64) (Value, error) {
 		return nil, errors.New("(34, 'Numerical result out of range')")
 	}
 	return r, nil
+}
+
+// inexactMix reports an int beyond 2**53 compared with a float: float(int) may round, so
+// the comparison goes through exact big numbers, as Python compares int and float exactly.
+func inexactMix(ai int64, ak int, bi int64, bk int) bool {
+	const exact = 1 << 53
+	return ak == 1 && bk == 2 && (ai > exact || ai < -exact) || ak == 2 && bk == 1 && (bi > exact || bi < -exact)
 }

@@ -234,7 +234,21 @@ func (p *parser) parseMacro(pos int, tag string) Node {
 	body := p.parseStatements([]string{end}, true)
 	n := &MacroNode{Pos: pos, Tag: tag, Name: name, Params: params, Defaults: defaults, Body: body}
 	n.uses = findUses(body, params)
+	p.checkCallerParam(pos, n.uses, params, defaults)
 	return n
+}
+
+// checkCallerParam rejects a parameter named caller without a default when the body
+// uses caller, as Jinja2's compiler does (compiler.py macro_body).
+func (p *parser) checkCallerParam(pos int, uses macroUses, params []string, defaults []Expr) {
+	if !uses.caller {
+		return
+	}
+	for i, name := range params {
+		if name == "caller" && defaults[i] == nil {
+			p.fail(pos, `when defining macros or call blocks the special "caller" argument must be omitted or be given a default`)
+		}
+	}
 }
 
 func (p *parser) parseCallBlock(pos int) Node {
@@ -252,6 +266,7 @@ func (p *parser) parseCallBlock(pos int) Node {
 	n.Call = c
 	n.Body = p.parseStatements([]string{"endcall"}, true)
 	n.uses = findUses(n.Body, n.Params)
+	p.checkCallerParam(pos, n.uses, n.Params, n.Defaults)
 	return n
 }
 

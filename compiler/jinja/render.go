@@ -389,7 +389,7 @@ func (r *renderer) liveLoop(x *For, l *List, sc *scope, w *outBuf) {
 		}
 		return
 	}
-	lo := &loopObj{items: l.Items, depth: 1, r: r, node: x, sc: sc}
+	lo := &loopObj{items: l.Items, depth: 1, r: r, node: x, sc: sc, live: l, liveLen: -1}
 	completed := false
 	for i := 0; i < len(l.Items); i++ {
 		lo.items = l.Items

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Python str methods and the Unicode case rules they need.
@@ -248,12 +249,20 @@ func strMethod(s string, name string) Value {
 		return simple(func() Value { return strings.ReplaceAll(strings.ToLower(s), "ß", "ss") })
 	case "swapcase":
 		return simple(func() Value {
-			return strings.Map(func(r rune) rune {
-				if unicode.IsUpper(r) {
-					return unicode.ToLower(r)
+			// str.swapcase: upper to lower, lower to upper; titlecase letters (ǅ) and
+			// uncased characters stay.
+			var b strings.Builder
+			for _, r := range s {
+				switch {
+				case unicode.IsUpper(r):
+					b.WriteString(pyLower(string(r)))
+				case unicode.IsLower(r):
+					b.WriteString(pyUpper(string(r)))
+				default:
+					b.WriteRune(r)
 				}
-				return unicode.ToUpper(r)
-			}, s)
+			}
+			return b.String()
 		})
 	case "title":
 		return simple(func() Value { return pyTitle(s) })
@@ -280,12 +289,13 @@ func strMethod(s string, name string) Value {
 			var out []Value
 			rest := s
 			for rest != "" {
-				j := strings.IndexAny(rest, "\n\r\v\f\x1c\x1d\x1e")
+				j := strings.IndexAny(rest, "\n\r\v\f\x1c\x1d\x1e\u0085\u2028\u2029")
 				if j < 0 {
 					out = append(out, rest)
 					break
 				}
-				end := j + 1
+				_, size := utf8.DecodeRuneInString(rest[j:])
+				end := j + size
 				if rest[j] == '\r' && end < len(rest) && rest[end] == '\n' {
 					end++
 				}
@@ -591,10 +601,53 @@ func pyUpper(s string) string {
 }
 
 func pyLower(s string) string {
-	if strings.ContainsRune(s, 'İ') {
-		return strings.ReplaceAll(strings.ToLower(strings.ReplaceAll(s, "İ", "\x00")), "\x00", specialLower['İ'])
+	if strings.ContainsRune(s, 'Σ') {
+		s = finalSigma(s)
 	}
-	return strings.ToLower(s)
+	if strings.ContainsRune(s, 'İ') {
+		s = strings.ReplaceAll(strings.ToLower(strings.ReplaceAll(s, "İ", "\x00")), "\x00", specialLower['İ'])
+	} else {
+		s = strings.ToLower(s)
+	}
+	return s
+}
+
+// finalSigma applies Unicode's Final_Sigma rule as str.lower does: a capital sigma
+// lowercases to ς when a cased letter comes before it and none after it (case-ignorable
+// characters skipped both ways). It runs before lowercasing and turns those Σ into ς.
+func finalSigma(s string) string {
+	rs := []rune(s)
+	cased := func(r rune) bool {
+		return unicode.IsLetter(r) && (unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r))
+	}
+	ignorable := func(r rune) bool {
+		return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk) || r == '\'' || r == '.' || r == ':' || r == '\u00b7' || r == '\u2019'
+	}
+	for i, r := range rs {
+		if r != 'Σ' {
+			continue
+		}
+		before := false
+		for j := i - 1; j >= 0; j-- {
+			if ignorable(rs[j]) {
+				continue
+			}
+			before = cased(rs[j])
+			break
+		}
+		after := false
+		for j := i + 1; j < len(rs); j++ {
+			if ignorable(rs[j]) {
+				continue
+			}
+			after = cased(rs[j])
+			break
+		}
+		if before && !after {
+			rs[i] = 'ς'
+		}
+	}
+	return string(rs)
 }
 
 func titleRune(r rune) string {
