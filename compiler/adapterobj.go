@@ -312,7 +312,7 @@ func (o *adapterObj) method(name string) hostFunc {
 			return "", err
 		}
 	}
-	return nil
+	return rs.externalMethod(name)
 }
 
 // args0 is the first argument, positional or by keyword name.

@@ -97,7 +97,7 @@ type SourceTableProps struct {
 	Quoting       map[string]any
 	Freshness     map[string]any
 	FreshnessNull bool
-	// ExternalLocation is dbt-duckdb's external_location (table meta/config first, then the
+	// ExternalLocation is dbt-duckdb's external_location template (table meta/config first, then the
 	// source's), with {name} replaced by the table name; "" when none.
 	ExternalLocation string
 	Line, Col        int
@@ -522,7 +522,7 @@ func (p *propParser) sourceTable(s *SourceProps, item *yaml.Node) *SourceTablePr
 	for _, m := range []map[string]any{t.Config, t.Meta, s.Config, s.Meta} {
 		if loc, ok := m["external_location"].(string); ok {
 			if strings.TrimSpace(loc) != "" {
-				t.ExternalLocation = strings.ReplaceAll(loc, "{name}", t.Name)
+				t.ExternalLocation = loc // formatted once the source's schema and database are known
 			}
 			break
 		}

@@ -104,10 +104,10 @@ func TestParsePropertiesFull(t *testing.T) {
 		t.Errorf("defaults: schema %q identifier %q", erp.Schema, erp.Tables[0].Identifier)
 	}
 	orders, products := raw.Tables[0], raw.Tables[1]
-	if orders.Identifier != "orders_v2" || !orders.FreshnessNull || orders.ExternalLocation != "data/orders.csv" {
+	if orders.Identifier != "orders_v2" || !orders.FreshnessNull || orders.ExternalLocation != "data/{name}.csv" { // the template: formatted with the source's fields later
 		t.Errorf("orders: %+v", orders)
 	}
-	if products.ExternalLocation != "s3://bucket/products.parquet" {
+	if products.ExternalLocation != "s3://bucket/{name}.parquet" {
 		t.Errorf("products external location %q", products.ExternalLocation)
 	}
 	mac := p.Macros[0]

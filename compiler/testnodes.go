@@ -55,8 +55,15 @@ func (p *projectImpl) addSources(m *manifest.Manifest, pi *propIndex) Errors {
 					Loader: sp.Loader, Description: tp.Description, SourceDescription: sp.Description,
 					Columns: map[string]*manifest.Column{}, Meta: orEmpty(tp.Meta), SourceMeta: orEmpty(sp.Meta),
 					Tags: append(append([]string{}, sp.Tags...), tp.Tags...), Config: cfg,
-					LoadedAtField: firstNonEmpty(tp.LoadedAtField, sp.LoadedAtField), ExternalLocation: tp.ExternalLocation,
-					Quoting: mergedQuoting(sp.Quoting, tp.Quoting),
+					LoadedAtField: firstNonEmpty(tp.LoadedAtField, sp.LoadedAtField),
+					Quoting:       mergedQuoting(sp.Quoting, tp.Quoting),
+				}
+				if tp.ExternalLocation != "" {
+					loc, err := formatExternalLocation(tp.ExternalLocation, s, sp.Config, tp.Config)
+					if err != nil {
+						errs = append(errs, Errorf(pr.File.DisplayPath(), tp.Line, tp.Col, "source %s.%s: %v", sp.Name, tp.Name, err))
+					}
+					s.ExternalLocation = loc
 				}
 				if tp.Freshness != nil {
 					s.Freshness = tp.Freshness
