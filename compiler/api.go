@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/gdbt-dev/gdbt/manifest"
 	"github.com/gdbt-dev/gdbt/warehouse"
@@ -141,6 +142,9 @@ type Result struct {
 	ShouldError bool
 	// Relations the materialization reported as created (dbt's {'relations': [...]}).
 	Relations []warehouse.Relation
+	// CompileStarted and CompileCompleted bound the compile step, which run_results.json
+	// reports apart from the execute step, as dbt's timing list does.
+	CompileStarted, CompileCompleted time.Time
 }
 
 // Execute compiles n and runs its materialization macro against a (the runner supplies the

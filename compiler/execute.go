@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
 	"github.com/gdbt-dev/gdbt/manifest"
@@ -83,6 +84,7 @@ func (p *projectImpl) execute(ctx context.Context, a warehouse.Adapter, n *manif
 		return nil, fmt.Errorf("execute %s: no warehouse adapter", n.UniqueID)
 	}
 	var sql string
+	c0 := time.Now()
 	if n.ResourceType != manifest.Seed {
 		var err error
 		if sql, err = p.compile(ctx, a, n); err != nil {
@@ -91,7 +93,7 @@ func (p *projectImpl) execute(ctx context.Context, a warehouse.Adapter, n *manif
 	} else {
 		n.RelationName = p.relationName(a, n)
 	}
-	res := &Result{CompiledCode: sql, Response: warehouse.Response{RowsAffected: -1}}
+	res := &Result{CompiledCode: sql, Response: warehouse.Response{RowsAffected: -1}, CompileStarted: c0, CompileCompleted: time.Now()}
 	if n.ResourceType == manifest.Analysis {
 		return res, nil
 	}

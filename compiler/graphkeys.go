@@ -104,3 +104,16 @@ func dbtSourceKeys(d map[string]any) {
 	}
 	fillColumns(d)
 }
+
+// NodeView is a node as dbt's templates see it (its manifest JSON form with dbt's unset
+// fields added): the runner hands it to on-run-end hooks as each result's node, so hooks
+// written for dbt (result.node.depends_on.nodes, result.node.config.materialized…) work.
+func NodeView(n *manifest.Node) map[string]any {
+	m, ok := jsonTree(n).(map[string]any)
+	if !ok {
+		return map[string]any{"unique_id": n.UniqueID}
+	}
+	versionFields(m, n)
+	dbtNodeKeys(m, n)
+	return m
+}

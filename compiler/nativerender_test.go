@@ -174,6 +174,13 @@ models:
         data_tests:
           - accepted_values:
               values: "{{ var('model_types') }}"
+          - not_null:
+              config:
+                enabled: "{{ var('off') }}"
+                severity: "{{ 'warn' }}"
+          - unique:
+              config:
+                severity: "{{ 'warn' if target.name == 'dev' else 'error' }}"
 `,
 	})
 	p, err := Load(Options{ProjectDir: dir, Vars: "{not_set_at_parse: 3}"})
@@ -201,6 +208,12 @@ models:
 		t.Errorf("compiled on:\n%s\nwant the var's Jinja rendered and the --vars value", sql)
 	}
 	for _, n := range p.Manifest.Nodes {
+		if n.TestMetadata != nil && n.TestMetadata.Name == "not_null" {
+			t.Errorf("%s is enabled; its config enabled \"{{ var('off') }}\" is the boolean false", n.UniqueID)
+		}
+		if n.TestMetadata != nil && n.TestMetadata.Name == "unique" && n.Config["severity"] != "warn" {
+			t.Errorf("%s: severity %v, want warn (rendered config)", n.UniqueID, n.Config["severity"])
+		}
 		if n.TestMetadata == nil || n.TestMetadata.Name != "accepted_values" {
 			continue
 		}

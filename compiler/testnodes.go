@@ -403,7 +403,11 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 	if testedNode != nil {
 		n.AttachedNode = testedNode.UniqueID
 	}
-	n.Config = p.testConfig(ResolveProjectConfig(p.rootPC, f.Package.Config, "test", fqn), td.Config) // may be shared: testconfig_shared.go
+	tcfg, err := p.renderTestConfig(f, td.Config)
+	if err != nil {
+		return nil, fmt.Errorf("test %s on %s: %v", td.FullName(), td.TestedName, err)
+	}
+	n.Config = p.testConfig(ResolveProjectConfig(p.rootPC, f.Package.Config, "test", fqn), tcfg) // may be shared: testconfig_shared.go
 	for k, v := range td.Config {
 		n.UnrenderedConfig[NormalizeConfigKey(k)] = v
 	}
@@ -512,4 +516,39 @@ func hashableMD(v any) jinja.Value {
 		return l
 	}
 	return jinja.ToString(jinja.FromGo(v))
+}
+
+// renderTestConfig renders a generic test's config values that are strings holding Jinja,
+// natively, as dbt's TestBuilder._render_values does when the test is parsed
+// (dbt/parser/generic_test_builders.py): enabled: "{{ not var('x', false) }}" is a boolean.
+// cfg itself is left as written (it is the test's unrendered config).
+func (p *projectImpl) renderTestConfig(f *SourceFile, cfg map[string]any) (map[string]any, error) {
+	var out map[string]any
+	for k, v := range cfg {
+		s, ok := v.(string)
+		if !ok || !hasJinja(s) {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]any, len(cfg))
+			for k2, v2 := range cfg {
+				out[k2] = v2
+			}
+		}
+		t, err := p.env.Parse(f.DisplayPath(), s)
+		if err != nil {
+			return nil, fmt.Errorf("config %s: %v", k, jinjaMsg(err))
+		}
+		rs := p.newState(background, nil, modeParse, nil)
+		rs.pkg = f.Package.Name
+		rv, err := renderNative(p.env, t, rs.rootContext())
+		if err != nil {
+			return nil, fmt.Errorf("config %s: %v", k, jinjaMsg(err))
+		}
+		out[k] = jinja.ToGo(rv)
+	}
+	if out == nil {
+		return cfg, nil
+	}
+	return out, nil
 }

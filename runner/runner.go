@@ -172,17 +172,16 @@ func (r *run) hookResults(results []NodeResult) []any {
 		n := r.node(nr.UniqueID)
 		node := map[string]any{"unique_id": nr.UniqueID}
 		if n != nil {
-			node = map[string]any{
-				"unique_id": n.UniqueID, "name": n.Name, "resource_type": n.ResourceType,
-				"package_name": n.PackageName, "database": n.Database, "schema": n.Schema,
-				"alias": n.Alias, "relation_name": n.RelationName, "original_file_path": n.OriginalFilePath,
-				"config": n.Config,
-			}
+			node = compiler.NodeView(n)
+		}
+		timing := make([]any, 0, len(nr.Timing))
+		for _, t := range nr.Timing {
+			timing = append(timing, map[string]any{"name": t.Name, "started_at": t.StartedAt, "completed_at": t.CompletedAt})
 		}
 		e := map[string]any{
 			"unique_id": nr.UniqueID, "status": nr.Status, "thread_id": nr.ThreadID,
 			"execution_time": nr.ExecutionTime, "adapter_response": nr.AdapterResponse,
-			"message": nil, "failures": nil, "node": node,
+			"message": nil, "failures": nil, "node": node, "timing": timing, "batch_results": nil,
 		}
 		if nr.Message != nil {
 			e["message"] = *nr.Message
@@ -228,6 +227,13 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 	}
 	if n.RelationName != "" {
 		nr.RelationName = strPtr(n.RelationName)
+	}
+	if res != nil && !res.CompileStarted.IsZero() {
+		// dbt's timing: compile, then execute (dbt/task/base.py collect_timing_info).
+		nr.Timing = []Timing{
+			{Name: "compile", StartedAt: res.CompileStarted.UTC().Format(time.RFC3339Nano), CompletedAt: res.CompileCompleted.UTC().Format(time.RFC3339Nano)},
+			{Name: "execute", StartedAt: res.CompileCompleted.UTC().Format(time.RFC3339Nano), CompletedAt: t1.UTC().Format(time.RFC3339Nano)},
+		}
 	}
 	if res != nil {
 		nr.CompiledCode = strPtr(res.CompiledCode)
