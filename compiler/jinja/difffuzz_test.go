@@ -175,7 +175,7 @@ var (
 		"wordcount", "wordwrap(5)", "wordwrap(7, false)", "batch(2)|list", "slice(2)|list", "replace('a', 'b')",
 		"dictsort", "items|list", "map('string')|list", "map('upper')|list", "select|list", "reject('odd')|list",
 		"count", "format(1)", "int(7)", "float(1.5)", "sort(reverse=true)", "string|length", "pprint", "urlencode",
-		"xmlattr", "title|swapcase", "filesizeformat", "int(0, 16)", "trim('a')", "attr('upper')",
+		"xmlattr", "title|lower", "filesizeformat", "int(0, 16)", "trim('a')", "attr('upper')",
 		"map(attribute='a')|list", "selectattr('a')|list", "groupby('a')|list", "sort(attribute='a')",
 		"unique(attribute='a')|list", "sum(attribute='a')", "min(attribute='a')", "rejectattr('a', 'odd')|list",
 		"dictsort(by='value')", "tojson(indent=1)", "list|length", "escape|length", "e|upper", "safe|replace('a', '<')"}
