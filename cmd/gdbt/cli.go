@@ -53,7 +53,7 @@ func commands() []command {
 		{"run-operation", "call a macro with --args", cmdRunOperation},
 		{"retry", "re-run what failed or was skipped in the last run", cmdRetry},
 		{"source", "source freshness: check source freshness (sources.json)", cmdSource},
-		{"deps", "install packages from packages.yml into dbt_packages/", cmdDeps},
+		{"deps", "install hub, git, tarball and local packages (packages.yml, package-lock.yml)", cmdDeps},
 		{"clean", "remove the clean-targets folders (target/ by default)", cmdClean},
 		{"debug", "show the project, profile and target and test the connection", cmdDebug},
 		{"init", "create a project skeleton and its profile (asks on a terminal)", cmdInit},
