@@ -227,17 +227,6 @@ func writeLock(path string, pins []*Pinned, hash string) error {
 	return writeFileAtomic(path, []byte(b.String()))
 }
 
-// yamlScalar writes s plain when YAML reads it back as the same string, else single-quoted
-// (PyYAML's choice for a one-line string).
-func yamlScalar(s string) string {
-	out, err := yaml.Marshal(s)
-	plain := strings.TrimSuffix(string(out), "\n")
-	if err == nil && plain == s && s != "" && !strings.ContainsAny(s[:1], "{}[]&*!|>'\"%@`#,?:-") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
 // readLock reads package-lock.yml: its sha1_hash and its packages, rendered as dbt
 // renders them (a git URL written as {{ env_var(...) }} gets its value back).
 func readLock(path string, vars map[string]any) (hash string, specs []Spec, err error) {

@@ -1,6 +1,9 @@
 package deps
 
 import (
+	"bytes"
+	"encoding/json"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -73,6 +76,31 @@ func TestPrereleaseOrder(t *testing.T) {
 	for _, bad := range []string{"1.0", "v1.0.0", "01.0.0", "1.0.0.0", ">>1.0.0"} {
 		if _, err := ParseVersion(bad); err == nil || !strings.Contains(err.Error(), "is not a valid semantic version") {
 			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+// yamlScalar against PyYAML itself (the oracle dbt writes package-lock.yml with), when
+// python3 has it.
+func TestYAMLScalarMatchesPyYAML(t *testing.T) {
+	cases := []string{"1.3.0", "1.0", "file://{{ env_var('X') }}", "{{ x }}", "https://a/b.git", ">=1.0.0", "<1.2.0",
+		"abc: d", "0123", "true", "yes", "53782f3ede8fdf307ee1d8e418aa65733a4b72fa", "1e10", "1.0e+10", "-x", "- x", "@x", "~", "",
+		"a #b", "a#b", "dbt-labs/dbt_utils", "it's", "null", "2024-01-01", "0x1F", ".inf", "1_000", "x:y", "?x", "? x", "0.17.1", "12345"}
+	cmd := exec.Command("python3", "-c", `import sys, yaml, json
+for s in json.load(sys.stdin):
+    print(json.dumps(yaml.dump({"k": s}, default_flow_style=False)[3:-1]))`)
+	in, _ := json.Marshal(cases)
+	cmd.Stdin = bytes.NewReader(in)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Skipf("python3 with PyYAML is not available: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	for i, c := range cases {
+		var want string
+		json.Unmarshal([]byte(lines[i]), &want)
+		if got := yamlScalar(c); got != want {
+			t.Errorf("%q: got %s, PyYAML writes %s", c, got, want)
 		}
 	}
 }
