@@ -236,3 +236,14 @@ func TestVarsAndEnvRendered(t *testing.T) {
 	// var changes the version but the lock must be re-resolved by --upgrade, as in dbt.
 	contains(t, "lock", readFile(t, filepath.Join(dir, "package-lock.yml")), "version: 1.1.1", "local: "+lib)
 }
+
+func TestNoPackages(t *testing.T) {
+	dir := project(t, "packages: []\n")
+	log := mustDeps(t, nil, dir, nil)
+	if got := log.String(); got != "info: Warning: No packages were found in packages.yml" {
+		t.Errorf("output:\n%s", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, LockFile)); err == nil {
+		t.Error("a lock was written for no packages")
+	}
+}

@@ -134,6 +134,10 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	if len(sf.Specs) == 0 {
+		opts.Log.Info("Warning: No packages were found in " + sf.Name)
+		return nil
+	}
 	lockPath := filepath.Join(dir, LockFile)
 	hash := SpecHash(sf.Specs)
 	prevHash, _, lockErr := readLock(lockPath, opts.Vars)
@@ -152,10 +156,6 @@ func Run(ctx context.Context, opts Options) error {
 
 // lock resolves the packages file and writes package-lock.yml (DepsTask.lock).
 func (r *run) lock(sf *SpecFile, lockPath, hash string) error {
-	if len(sf.Specs) == 0 {
-		r.opts.Log.Info("Warning: No packages were found in packages.yml")
-		return nil
-	}
 	pins, err := r.res.resolve(sf.Specs)
 	if err != nil {
 		return err
