@@ -327,6 +327,10 @@ func (p *propParser) node(kind string, item *yaml.Node) *NodeProps {
 			n.DeprecationDate = p.str(v)
 		case "versions":
 			n.Versions = p.versions(v, name)
+		case "relation":
+			// dbt 1.9 snapshots defined in YAML (snapshots: with relation: and config:).
+			p.fail(e.Key, "snapshot %s: snapshots defined in YAML with relation: (dbt 1.9) are not supported by gdbt yet; "+
+				"write it as a {%% snapshot %%} block under snapshots/", name)
 		}
 	}
 	if testsNode != nil && dataTestsNode != nil {
