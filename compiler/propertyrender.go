@@ -46,6 +46,18 @@ func skipPropertyKeypath(path []string) bool {
 func renderProperties(file string, root *yaml.Node, render propRender) Errors {
 	var errs Errors
 	for _, sec := range mappingPairs(root) {
+		if sec.Key.Value == "unit_tests" && sec.Value.Kind == yaml.SequenceNode {
+			// dbt renders a unit test's config only (UnitTestParser._build_unit_test_config);
+			// fixture rows are rendered, if at all, when the test is compiled.
+			for _, item := range sec.Value.Content {
+				for _, e := range mappingPairs(item) {
+					if e.Key.Value == "config" {
+						errs = append(errs, renderYAMLTree(file, e.Value, nil, skipPropertyKeypath, render)...)
+					}
+				}
+			}
+			continue
+		}
 		if !propertySections[sec.Key.Value] || sec.Value.Kind != yaml.SequenceNode {
 			continue
 		}

@@ -35,18 +35,7 @@ func TestRunnerDbtUtilsPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(root, "integration_tests")
-	schema := fmt.Sprintf("gdbt_dbt_utils_%d", time.Now().UnixNano()%1e9)
-	pass, _ := u.User.Password()
-	port := u.Port()
-	if port == "" {
-		port = "5432"
-	}
-	for k, v := range map[string]string{"POSTGRES_HOST": u.Hostname(), "POSTGRES_PORT": port, "POSTGRES_USER": u.User.Username(),
-		"DBT_ENV_SECRET_POSTGRES_PASS": pass, "POSTGRES_DATABASE": strings.TrimPrefix(u.Path, "/"), "POSTGRES_SCHEMA": schema} {
-		t.Setenv(k, v)
-	}
-	t.Setenv("HOME", t.TempDir())
-	t.Cleanup(func() { dropPGSchema(t, u, schema) })
+	setPostgresEnv(t, u, "gdbt_dbt_utils")
 
 	rtMust(t, dir, 0, "deps")
 	for _, args := range [][]string{{"build"}, {"build"}, {"build", "--full-refresh"}} {
@@ -131,4 +120,23 @@ func dropPGSchema(t *testing.T, u *url.URL, schema string) {
 			t.Logf("drop schema %v: %v", row[0], err)
 		}
 	}
+}
+
+// setPostgresEnv sets the POSTGRES_* variables the dbt-labs integration projects' profiles
+// read, for the server at u and a fresh schema named prefix_<n> (dropped after the test), and
+// isolates HOME.
+func setPostgresEnv(t *testing.T, u *url.URL, prefix string) {
+	t.Helper()
+	schema := fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano()%1e9)
+	pass, _ := u.User.Password()
+	port := u.Port()
+	if port == "" {
+		port = "5432"
+	}
+	for k, v := range map[string]string{"POSTGRES_HOST": u.Hostname(), "POSTGRES_PORT": port, "POSTGRES_USER": u.User.Username(),
+		"DBT_ENV_SECRET_POSTGRES_PASS": pass, "POSTGRES_DATABASE": strings.TrimPrefix(u.Path, "/"), "POSTGRES_SCHEMA": schema} {
+		t.Setenv(k, v)
+	}
+	t.Setenv("HOME", t.TempDir())
+	t.Cleanup(func() { dropPGSchema(t, u, schema) })
 }

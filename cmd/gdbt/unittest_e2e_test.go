@@ -168,3 +168,61 @@ func TestUnitTestsPostgres(t *testing.T) {
 		return out
 	})
 }
+
+// TestUnitTestsAuditHelperPostgres runs the unit tests of dbt-labs/dbt-audit-helper's
+// integration_tests project on PostgreSQL when GDBT_AUDIT_HELPER_DIR points at a checkout of
+// it, GDBT_DBT_UTILS_DIR at a dbt-utils checkout (its dependency) and GDBT_PG_URL at a
+// server (skipped otherwise). The hub dependency is pointed at the local dbt-utils (gdbt deps
+// installs local packages only). The tests tagged skip (as its CI does) and the struct
+// tests (their fixture macros support Snowflake, BigQuery and Databricks only) are left out;
+// every other unit test must pass, and one made deliberately wrong must fail with dbt's diff.
+func TestUnitTestsAuditHelperPostgres(t *testing.T) {
+	src, utils, raw := os.Getenv("GDBT_AUDIT_HELPER_DIR"), os.Getenv("GDBT_DBT_UTILS_DIR"), os.Getenv("GDBT_PG_URL")
+	if src == "" || utils == "" || raw == "" {
+		t.Skip("GDBT_AUDIT_HELPER_DIR (a dbt-labs/dbt-audit-helper checkout), GDBT_DBT_UTILS_DIR (dbt-labs/dbt-utils) and GDBT_PG_URL not all set")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("GDBT_PG_URL: %v", err)
+	}
+	root := t.TempDir()
+	if err := copyTree(root, src); err != nil {
+		t.Fatal(err)
+	}
+	utils, _ = filepath.Abs(utils)
+	rtWrite(t, root, "packages.yml", "packages:\n  - local: "+utils+"\n")
+	dir := filepath.Join(root, "integration_tests")
+	rtWrite(t, dir, "packages.yml", "packages:\n  - local: ../\n  - local: "+utils+"\n")
+	os.Remove(filepath.Join(dir, "package-lock.yml"))
+	setPostgresEnv(t, u, "gdbt_audit_unit")
+	rtMust(t, dir, 0, "deps")
+	rtGdbt(t, dir, "build", "--exclude", "test_type:unit") // the inputs the fixtures are typed from
+	r := rtMust(t, dir, 0, "test", "-s", "test_type:unit", "--exclude", "tag:skip", "unit_compare_classify_struct")
+	n := 0
+	for id, s := range rtStatuses(t, dir) {
+		if !strings.HasPrefix(id, "unit_test.") || s != "pass" {
+			t.Errorf("%s: %s", id, s)
+		}
+		n++
+	}
+	if n < 20 {
+		t.Errorf("%d unit tests ran, want the package's (22 on PostgreSQL)\n%s", n, r)
+	}
+	yml := filepath.Join(dir, "models", "unit_test_wrappers", "unit_compare_queries.yml")
+	b, err := os.ReadFile(yml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := strings.Replace(string(b), `- {"in_a": true, "in_b": true}`, `- {"in_a": true, "in_b": false}`, 1)
+	if wrong == string(b) {
+		t.Fatal("unit_compare_queries.yml no longer has the expected row this test changes")
+	}
+	if err := os.WriteFile(yml, []byte(wrong), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rtMust(t, dir, 1, "test", "-s", "unit_test:identical_records_compare_queries")
+	res := rtResults(t, dir)["unit_test.audit_helper_integration_tests.unit_compare_queries.identical_records_compare_queries"]
+	if res.Status != "fail" || !strings.Contains(deref(res.Message), "actual differs from expected") || !strings.Contains(deref(res.Message), "False→True") {
+		t.Errorf("the wrong unit test: %s %q", res.Status, deref(res.Message))
+	}
+}
