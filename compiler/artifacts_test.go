@@ -14,14 +14,15 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// schemasDir finds ../shared/schemas/dbt from the repository root (or GDBT_SCHEMAS_DIR).
+// schemasDir is the repository's testdata/dbt-schemas (or GDBT_SCHEMAS_DIR); missing
+// schemas fail the test.
 func schemasDir(t testing.TB) string {
 	if d := os.Getenv("GDBT_SCHEMAS_DIR"); d != "" {
 		return d
 	}
-	d := filepath.Join("..", "..", "shared", "schemas", "dbt") // compiler/ → repo root → ..
+	d := filepath.Join("..", "testdata", "dbt-schemas")
 	if _, err := os.Stat(filepath.Join(d, "manifest_v12.json")); err != nil {
-		t.Skipf("dbt schemas not found at %s (set GDBT_SCHEMAS_DIR): %v", d, err)
+		t.Fatalf("dbt schemas not found at %s: %v", d, err)
 	}
 	return d
 }

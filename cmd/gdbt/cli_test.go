@@ -163,16 +163,16 @@ func TestBrokenProjectErrorsSorted(t *testing.T) {
 	}
 }
 
-// cliSchemaFile finds a dbt schema in ../shared/schemas/dbt relative to the repository root
-// (or GDBT_SCHEMAS_DIR), skipping when it is absent.
+// cliSchemaFile is a dbt schema of the repository's testdata/dbt-schemas (or
+// GDBT_SCHEMAS_DIR); a missing one fails the test.
 func cliSchemaFile(t *testing.T, name string) string {
 	dir := os.Getenv("GDBT_SCHEMAS_DIR")
 	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "schemas", "dbt")
+		dir = filepath.Join("..", "..", "testdata", "dbt-schemas")
 	}
 	p := filepath.Join(dir, name)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("schema %s not found (set GDBT_SCHEMAS_DIR): %v", p, err)
+		t.Fatalf("schema %s not found: %v", p, err)
 	}
 	return p
 }

@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -72,8 +73,24 @@ func cmdCompile(g *Globals, args []string) int {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
 	}
-	if len(nodes) == 1 && len(g.Select) > 0 {
-		g.Infof("Compiled node '%s' is:\n%s", nodes[0].Name, nodes[0].CompiledCode)
+	// dbt/task/compile.py task_end_messages: every compiled node whose name is part of the
+	// first --select argument is printed (CompiledNode), so `compile -s model` shows the
+	// model's SQL and not its tests'.
+	if len(g.Select) > 0 {
+		for _, n := range nodes {
+			if !strings.Contains(g.Select[0], n.Name) {
+				continue
+			}
+			msg := fmt.Sprintf("Compiled node '%s' is:\n%s", n.Name, n.CompiledCode)
+			if g.FlagStr("output", "text") == "json" {
+				msg = jsonLine(map[string]any{"node": n.Name, "compiled": n.CompiledCode})
+			}
+			if g.Quiet {
+				g.Printf("%s\n", n.CompiledCode)
+				continue
+			}
+			g.Event("info", msg, map[string]any{"name": "CompiledNode", "node_name": n.Name, "compiled": n.CompiledCode, "unique_id": n.UniqueID})
+		}
 	}
 	g.Infof("Compiled %d nodes in %.2fs", len(nodes), time.Since(start).Seconds())
 	return ExitOK

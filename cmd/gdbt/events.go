@@ -142,6 +142,9 @@ func (g *Globals) toDbtEvents(level, msg string, fields map[string]any) []dbtEve
 		data = map[string]any{"exc": msg}
 	case "JinjaLogInfo", "JinjaLogDebug":
 		data = map[string]any{"msg": msg, "node_info": map[string]any{}}
+	case "CompiledNode":
+		data = map[string]any{"node_name": fields["node_name"], "compiled": fields["compiled"], "is_inline": false,
+			"output_format": g.FlagStr("output", "text"), "unique_id": uid, "quiet": g.Quiet}
 	case "SeedHeader":
 		data = map[string]any{"header": msg}
 	case "RunResultError":

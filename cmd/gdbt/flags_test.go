@@ -165,6 +165,12 @@ func TestFlagEffects(t *testing.T) {
 				has(t, out, "PASS=1 ", true)
 				has(t, out, "dim_orders", false)
 			}},
+		{name: "compile -s model prints its SQL, not its tests'", args: []string{"compile", "-s", "dim_orders"},
+			check: func(t *testing.T, dir, out, errb string) {
+				has(t, out, "Compiled node 'dim_orders' is:", true)
+				has(t, out, "select order_id, (order_id * 100) as amount from", true)
+				has(t, out, "Compiled node 'not_null", false)
+			}},
 		{name: "run --help", args: []string{"run", "--help"},
 			check: func(t *testing.T, dir, out, errb string) {
 				for _, want := range []string{"--fail-fast / --no-fail-fast", "DBT_FAIL_FAST", "--empty", "--select", "-m", "flags: warn_error", "--partial-parse / --no-partial-parse", "no effect: gdbt always parses everything"} {

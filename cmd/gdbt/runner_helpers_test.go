@@ -165,22 +165,14 @@ func rtStatuses(t *testing.T, dir string) map[string]string {
 }
 
 // rtValidate reads an artifact and validates it against a dbt schema from
-// ../shared/schemas/dbt (or GDBT_SCHEMAS_DIR); without the schemas it only reads it.
+// the repository's testdata/dbt-schemas (or GDBT_SCHEMAS_DIR).
 func rtValidate(t *testing.T, path, schema string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := os.Getenv("GDBT_SCHEMAS_DIR")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "schemas", "dbt")
-	}
-	sp := filepath.Join(dir, schema)
-	if _, err := os.Stat(sp); err != nil {
-		t.Logf("schema %s not found (set GDBT_SCHEMAS_DIR): %s not validated", sp, filepath.Base(path))
-		return b
-	}
+	sp := cliSchemaFile(t, schema)
 	sch, err := jsonschema.NewCompiler().Compile(sp)
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -70,22 +69,6 @@ func cmdShow(g *Globals, args []string) int {
 	return ExitOK
 }
 
-// tableJSON renders rows as {"node": title, "show": [{col: val}, …]} like dbt's JSON output.
-func tableJSON(title string, t *warehouse.Table) string {
-	rows := []map[string]any{}
-	if t != nil {
-		for _, r := range t.Rows {
-			m := map[string]any{}
-			for i, c := range t.Columns {
-				m[c.Name] = r[i]
-			}
-			rows = append(rows, m)
-		}
-	}
-	b, _ := json.Marshal(map[string]any{"node": title, "show": rows})
-	return string(b)
-}
-
 // formatTable renders a result as a plain text table with aligned columns.
 func formatTable(t *warehouse.Table) string {
 	if t == nil || len(t.Columns) == 0 {
@@ -102,8 +85,8 @@ func formatTable(t *warehouse.Table) string {
 		cells[r+1] = make([]string, len(t.Columns))
 		for i := range t.Columns {
 			s := "null"
-			if i < len(row) && row[i] != nil {
-				s = fmt.Sprint(row[i])
+			if i < len(row) {
+				s = showValue(row[i])
 			}
 			cells[r+1][i] = s
 			width[i] = max(width[i], len(s))
