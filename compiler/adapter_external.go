@@ -161,3 +161,48 @@ func pyList(items []string) string {
 	}
 	return "[" + strings.Join(q, ", ") + "]"
 }
+
+// standardizeGrants turns a get_show_grant_sql result into {privilege: [grantees]}, as
+// dbt-adapters' BaseAdapter.standardize_grants_dict (grantee, privilege_type columns) and
+// dbt-snowflake's override (privilege, grantee_name; OWNERSHIP left out) do.
+func standardizeGrants(adapterType string, table jinja.Value) (jinja.Value, error) {
+	out := jinja.NewDict()
+	t, ok := table.(*tableObj)
+	if !ok {
+		if table == nil {
+			return out, nil
+		}
+		return nil, fmt.Errorf("standardize_grants_dict: want a query result, got %T", table)
+	}
+	grantee, privilege := "grantee", "privilege_type"
+	if adapterType == "snowflake" {
+		grantee, privilege = "grantee_name", "privilege"
+	}
+	gi, pi := -1, -1
+	for i, c := range t.t.Columns {
+		switch strings.ToLower(c.Name) {
+		case grantee:
+			gi = i
+		case privilege:
+			pi = i
+		}
+	}
+	if gi < 0 || pi < 0 {
+		return nil, fmt.Errorf("standardize_grants_dict: the grants query has no %s and %s columns", grantee, privilege)
+	}
+	for _, r := range t.t.Rows {
+		p, g := fmt.Sprint(r[pi]), fmt.Sprint(r[gi])
+		if adapterType == "snowflake" && strings.EqualFold(p, "OWNERSHIP") {
+			continue
+		}
+		var l *jinja.List
+		if v, ok := out.Get(p); ok {
+			l = v.(*jinja.List)
+		} else {
+			l = &jinja.List{}
+			out.Set(p, l)
+		}
+		l.Items = append(l.Items, g)
+	}
+	return out, nil
+}

@@ -247,7 +247,11 @@ func (o *adapterObj) method(name string) hostFunc {
 		}
 	case "expand_target_column_types", "commit", "begin", "rollback", "cache_added", "cache_dropped", "cache_renamed", "clear_transaction", "add_query_comment", "persist_docs":
 		return func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) { return "", nil }
-	case "standardize_grants_dict", "get_partitions_metadata":
+	case "standardize_grants_dict":
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			return standardizeGrants(rs.dialect().Type(), args0(args, kw, "grants_table"))
+		}
+	case "get_partitions_metadata":
 		return func(*jinja.Call, []jinja.Value, []jinja.KeywordArg) (jinja.Value, error) { return jinja.NewDict(), nil }
 	case "execute":
 		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {

@@ -1,6 +1,6 @@
 {#- Names that materializations and macros written for dbt call, kept so that such code
     (a project's custom materialization copied from dbt's pattern, a package) runs on gdbt
-    unchanged. Grants and indexes are not managed by gdbt yet: those are no-ops. -#}
+    unchanged. Indexes are not managed by gdbt yet: create_indexes is a no-op (grants: grants.sql). -#}
 
 {#- Records a statement result without running SQL (dbt's noop_statement). -#}
 {%- macro noop_statement(name=none, message=none, code=none, rows_affected=none, res=none) -%}
@@ -13,12 +13,6 @@
   {{- config.set('sql_header', caller()) -}}
 {%- endmacro %}
 
-{%- macro apply_grants(relation, grant_config, should_revoke=True) -%}
-{%- endmacro %}
-
-{%- macro should_revoke(existing_relation, full_refresh_mode=True) -%}
-  {{- return(existing_relation is not none and not full_refresh_mode) -}}
-{%- endmacro %}
 
 {%- macro create_indexes(relation) -%}
 {%- endmacro %}

@@ -24,6 +24,7 @@
   {{ gdbt_build_table(existing_relation, intermediate_relation, target_relation, backup_relation, model_sql) }}
 
   {{ run_hooks(post_hooks, inside_transaction=True) }}
+  {%- do apply_grants(target_relation, config.get('grants'), should_revoke=should_revoke(existing_relation, full_refresh_mode=True)) -%}
   {%- if config.get('persist_docs') -%}{%- do persist_docs(target_relation, model) -%}{%- endif -%}
   {{ run_hooks(post_hooks, inside_transaction=False) }}
 
