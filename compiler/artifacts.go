@@ -21,8 +21,11 @@ import (
 // ManifestSchemaVersion is the dbt artifact schema the manifest writer follows.
 const ManifestSchemaVersion = "https://schemas.getdbt.com/dbt/manifest/v12.json"
 
-// DbtVersion is the dbt version gdbt's artifacts claim compatibility with.
-const DbtVersion = "1.10.0"
+// DbtVersion is the dbt release whose semantics gdbt follows: {{ dbt_version }}, the
+// artifacts' metadata and require-dbt-version checks (of the project and of packages at
+// deps time) all use it. It is the newest 1.10 patch (dbt-core tag v1.10.23), because
+// current packages require recent patches (dbt_date 0.17 needs >=1.10.5).
+const DbtVersion = "1.10.23"
 
 // WriteManifest writes target/manifest.json in dbt's manifest v12 shape: every top-level
 // key the schema requires (the ones gdbt does not produce written empty), keys sorted,

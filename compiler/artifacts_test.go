@@ -197,22 +197,16 @@ func bigManifest(n int) *manifest.Manifest {
 	return m
 }
 
-// TestEncodeManifestSpeed guards against pathological slowness in the writer with a bound
-// loose enough for a heavily shared machine; BenchmarkEncodeManifest50k measures 50,000
-// nodes.
-func TestEncodeManifestSpeed(t *testing.T) {
+// TestEncodeManifestParallel checks the writer's output is valid JSON and that its parallel
+// and sequential paths give the same bytes. Speed is BenchmarkEncodeManifest50k's to
+// measure (bench/), never a timed test's.
+func TestEncodeManifestParallel(t *testing.T) {
 	m := bigManifest(5000)
-	start := time.Now()
 	var buf bytes.Buffer
 	if err := EncodeManifest(&buf, m, manifest.Metadata{}); err != nil {
 		t.Fatal(err)
 	}
-	el := time.Since(start)
 	b := buf.Bytes()
-	t.Logf("5000 nodes: %d bytes in %s", len(b), el)
-	if el > 10*time.Second {
-		t.Errorf("too slow: %s", el)
-	}
 	if !json.Valid(b) {
 		t.Fatal("invalid JSON")
 	}

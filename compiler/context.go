@@ -275,8 +275,8 @@ type contextObj struct{ rs *renderState }
 
 func (o *contextObj) Attr(name string) (jinja.Value, bool) { return o.rs.resolve(o.rs.pkg, name) }
 
-// dbtVersion is what {{ dbt_version }} reports: the dbt release whose semantics gdbt follows.
-const dbtVersion = "1.10.0"
+// dbtVersion is what {{ dbt_version }} reports (DbtVersion).
+const dbtVersion = DbtVersion
 
 // contextFuncs are the stateless context functions (they reach the render through c.Ctx.Data).
 var contextFuncs = map[string]jinja.Value{

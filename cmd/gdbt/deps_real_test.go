@@ -176,9 +176,8 @@ func realDepsEnv(t *testing.T, projectVar string) string {
 func TestDepsJaffleShop(t *testing.T) {
 	dir := realDepsEnv(t, "GDBT_JAFFLE_SHOP_DIR")
 	os.Remove(filepath.Join(dir, deps.LockFile)) // its lock is stale against its own packages.yml
-	// dbt_date 0.17.1 requires dbt >=1.10.5, gdbt declares 1.10.0: without the flag deps
-	// says exactly that (Not shown: package versions incompatible …).
-	r := rtMust(t, dir, 0, "deps", "--no-version-check")
+	// dbt_date 0.17.1 requires dbt >=1.10.5: gdbt declares the newest 1.10 patch.
+	r := rtMust(t, dir, 0, "deps")
 	for _, want := range []string{"Installing dbt-labs/dbt_utils", "Installing godatadriven/dbt_date", "Installing https://github.com/dbt-labs/dbt-audit-helper.git", "Installed from revision "} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("deps output lacks %q:\n%s", want, r)
@@ -238,9 +237,9 @@ func TestDepsProjectEvaluator(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	// dbt-project-evaluator requires dbt >=1.10.6; gdbt declares 1.10.0.
-	rtMust(t, dir, 0, "parse", "--no-version-check")
-	b := rtGdbt(t, dir, "build", "--no-version-check", "--threads", "4")
+	// dbt-project-evaluator requires dbt >=1.10.6, which gdbt's declared version meets.
+	rtMust(t, dir, 0, "parse")
+	b := rtGdbt(t, dir, "build", "--threads", "4")
 	st := rtStatuses(t, dir)
 	var ids []string
 	for id := range st {
