@@ -402,8 +402,7 @@
       {%- endfor %}
     ) as history(iteration, loss, grad_norm, step_size, duration_s, n_rows)
   {%- endcall %}
-  {{ logistic_regression__swap(tmp_rel, this) }}
-  {{ logistic_regression__swap(tmp_history_rel, history_rel) }}
+  {{ logistic_regression__swap([(tmp_rel, this), (tmp_history_rel, history_rel)]) }}
   {% do adapter.drop_relation(raw_rel) %}
   {% do adapter.drop_relation(z_rel) %}
   {% do adapter.drop_relation(weights_rel) %}
@@ -413,16 +412,33 @@
   {{ return({'relations': [this, history_rel]}) }}
 {% endmaterialization %}
 
-{#- Replaces target by tmp: the old version stays intact until tmp is complete. -#}
-{% macro logistic_regression__swap(tmp, target) %}
-  {%- set backup = api.Relation.create(database=target.database, schema=target.schema, identifier=target.identifier ~ '__dbt_backup', type='table') -%}
-  {%- set existing = adapter.get_relation(database=target.database, schema=target.schema, identifier=target.identifier) -%}
-  {%- do adapter.drop_relation(backup) -%}
-  {%- if existing is not none -%}
-    {%- do adapter.rename_relation(existing, backup) -%}
-  {%- endif -%}
-  {%- do adapter.rename_relation(tmp, target) -%}
-  {%- do adapter.drop_relation(backup) -%}
+{#- Puts every tmp of pairs (tmp, target) in its target's place in one transaction, as the
+    built-in table materialization's swap does (get_swap_sql): each existing target becomes
+    <target>__dbt_backup, each tmp takes its target's name, the backups are dropped, then one
+    commit. A process death anywhere before the commit leaves the previous model and history
+    in place together; after it, both are the new run's. Backups a crashed earlier run left
+    are dropped first. -#}
+{% macro logistic_regression__swap(pairs) %}
+  {%- set steps = [] -%}
+  {%- for tmp, target in pairs -%}
+    {%- set backup = api.Relation.create(database=target.database, schema=target.schema, identifier=target.identifier ~ '__dbt_backup', type='table') -%}
+    {%- set existing = adapter.get_relation(database=target.database, schema=target.schema, identifier=target.identifier) -%}
+    {%- do adapter.drop_relation(backup) -%}
+    {%- do steps.append((tmp, target, existing, backup)) -%}
+  {%- endfor -%}
+  {%- call statement('lr_swap') -%}
+    begin;
+    {%- for tmp, target, existing, backup in steps %}
+    {%- if existing is not none %}
+    {{ get_rename_sql(existing, backup.identifier) }};
+    {%- endif %}
+    {{ get_rename_sql(tmp, target.identifier) }};
+    {%- endfor %}
+    {%- for tmp, target, existing, backup in steps if existing is not none %}
+    {{ get_drop_sql(backup) }};
+    {%- endfor %}
+    commit
+  {%- endcall -%}
 {% endmacro %}
 
 {% macro logistic_regression__write_weights(rel, rows) %}

@@ -32,6 +32,7 @@ func pinNode(ctx context.Context, a warehouse.Adapter) (warehouse.Adapter, func(
 
 // Execute runs on the node's connection.
 func (n *nodeAdapter) Execute(ctx context.Context, sql string, fetch bool) (warehouse.Response, *warehouse.Table, error) {
+	crashPoint(ctx, n.sess, sql)
 	return n.sess.Execute(ctx, sql, fetch)
 }
 
@@ -48,3 +49,9 @@ func (n *nodeAdapter) Session(context.Context) (warehouse.Session, error) {
 type borrowed struct{ warehouse.Session }
 
 func (borrowed) Close() error { return nil }
+
+// Execute runs on the owner's connection, through the crash-test hook like the node's own.
+func (b borrowed) Execute(ctx context.Context, sql string, fetch bool) (warehouse.Response, *warehouse.Table, error) {
+	crashPoint(ctx, b.Session, sql)
+	return b.Session.Execute(ctx, sql, fetch)
+}

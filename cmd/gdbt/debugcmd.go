@@ -92,6 +92,7 @@ func cmdDebug(g *Globals, args []string) int {
 	}
 	ctx, stop := g.Context()
 	defer stop()
+	zeroConfigFolder(g.ProjectDir, info, t)
 	a, err := adapters.Open(ctx, t.Type, t.Fields, g.ProjectDir)
 	if err == nil {
 		_, _, err = a.Execute(ctx, "select 1", true)

@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 
 	"github.com/gdbt-dev/gdbt/warehouse"
@@ -59,6 +61,10 @@ func openDuckDB(ctx context.Context, fields map[string]any, projectDir string) (
 	cfg, err := duckdb.ParseConfig(fields, DefaultDuckDBPath, projectDir)
 	if err != nil {
 		return nil, err
+	}
+	if _, named := fields["path"]; !named {
+		// gdbt's own default file: its folder is created (a path the profile names is not).
+		os.MkdirAll(filepath.Dir(cfg.Path), 0o755)
 	}
 	return duckdb.Open(ctx, cfg)
 }

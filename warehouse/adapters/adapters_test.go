@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"reflect"
 	"testing"
 )
@@ -35,6 +36,15 @@ func TestOpenDuckDBDefaultPath(t *testing.T) {
 
 func TestOpenRelativePath(t *testing.T) {
 	dir := t.TempDir()
+	// A folder the profile names is never created: a typo must fail, naming the path.
+	_, err := Open(context.Background(), "duckdb", map[string]any{"path": "data/dev.duckdb"}, dir)
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "data", "dev.duckdb")) {
+		t.Fatalf("a path in a missing folder: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); !os.IsNotExist(err) {
+		t.Errorf("the missing folder was created")
+	}
+	os.Mkdir(filepath.Join(dir, "data"), 0o755)
 	a, err := Open(context.Background(), "duckdb", map[string]any{"path": "data/dev.duckdb"}, dir)
 	if err != nil {
 		t.Fatal(err)

@@ -177,7 +177,7 @@ var (
 )
 
 // Open opens (creating when needed) the database file, loads the extensions and checks the
-// database name. The parent folder of the file is created.
+// database name. The file's folder must exist.
 func Open(ctx context.Context, cfg Config) (*Adapter, error) {
 	if cfg.Schema == "" {
 		cfg.Schema = "main"
@@ -187,8 +187,13 @@ func Open(ctx context.Context, cfg Config) (*Adapter, error) {
 	}
 	inMemory := cfg.Path == "" || strings.HasPrefix(cfg.Path, ":memory:")
 	if !inMemory {
-		if err := os.MkdirAll(filepath.Dir(cfg.Path), 0o755); err != nil {
-			return nil, fmt.Errorf("duckdb: %w", err)
+		// The file is created, a missing folder is not (dbt-duckdb's behaviour: DuckDB cannot
+		// open a file in a missing folder), so a typo in path fails instead of building an
+		// empty warehouse somewhere new. The zero-config target's folder is the caller's to
+		// create (compiler.ProfileInfo.ZeroConfig).
+		dir := filepath.Dir(cfg.Path)
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("duckdb: cannot open the database file %s: its folder %s does not exist (create it, or fix path: in the profile)", cfg.Path, dir)
 		}
 	}
 	settings, err := settingStatements(cfg.Settings)

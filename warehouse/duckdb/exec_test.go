@@ -96,6 +96,7 @@ func TestOpenConfig(t *testing.T) {
 	if cfg.Path != filepath.Join(dir, "sub", "dev.duckdb") || cfg.Threads != 3 || cfg.Schema != "analytics" {
 		t.Errorf("config = %+v", cfg)
 	}
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755) // Open creates the file, not its folder
 	a, err := duckdb.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)

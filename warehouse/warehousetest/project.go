@@ -2,6 +2,7 @@ package warehousetest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -60,6 +61,9 @@ func BuildProject(t *testing.T, opts compiler.Options, threads int, targetDir st
 		t.Fatalf("load: %v", err)
 	}
 	ctx := context.Background()
+	if p.Profile.ZeroConfig {
+		os.MkdirAll(filepath.Join(p.Dir, filepath.Dir(fmt.Sprint(p.Target.Fields["path"]))), 0o755)
+	}
 	a, err := adapters.Open(ctx, p.Target.Type, p.Target.Fields, p.Dir)
 	if err != nil {
 		t.Fatal(err)

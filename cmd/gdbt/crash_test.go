@@ -1,0 +1,176 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/gdbt-dev/gdbt/runner"
+)
+
+// Crash-safety test: a build of a project with every materialization (seed, table, view,
+// ephemeral, incremental, snapshot, the logistic regression) is ended abruptly at statement
+// boundaries by the runner's test hook (runner.CrashAtEnv), on a copy of a warehouse that
+// holds the previous build. After each death every relation that existed holds its old or
+// its new complete contents, and the next build leaves exactly the relations of a clean
+// build, with the same contents.
+//
+// The short form (CI) tries every crashStride-th boundary; GDBT_CRASH_LONG=1 tries every
+// boundary.
+
+const crashLongEnv = "GDBT_CRASH_LONG"
+
+const crashStride = 6
+
+var crashProject = map[string]string{
+	"dbt_project.yml": "name: crash\nprofile: crash\nvars:\n  v: 1\n",
+	"profiles.yml": "crash:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/crash.duckdb\n" +
+		"      threads: 1\n      settings: {threads: 1}\n",
+	"seeds/countries.csv": "code,name\nfr,France\nde,Germany\n",
+	"models/base.sql":     "{{ config(materialized='table') }}\nselect range as id, range * {{ var('v') }} as x from range(40)\n",
+	"models/base_view.sql": "{{ config(materialized='view') }}\nselect id, x + 1 as y from {{ ref('base') }}\n",
+	"models/eph.sql":      "{{ config(materialized='ephemeral') }}\nselect id, x * 2 as z from {{ ref('base') }}\n",
+	"models/uses_eph.sql": "{{ config(materialized='table') }}\nselect e.*, c.code from {{ ref('eph') }} e cross join (select min(code) as code from {{ ref('countries') }}) c\n",
+	"models/inc.sql": "{{ config(materialized='incremental', unique_key='id') }}\n" +
+		"select id + {{ var('v') }} * 100 as id, x from {{ ref('base') }}\n",
+	"models/lr.sql": "{{ config(materialized='logistic_regression', features=['f1', 'f2'], label='y', max_iter=4) }}\n" +
+		"select (id % 11)::double as f1, (id % 7)::double as f2, ((id + {{ var('v') }}) % 3 = 0)::int as y from range(300) t(id)\n",
+	"snapshots/snap.sql": "{% snapshot snap %}{{ config(unique_key='id', strategy='check', check_cols=['x'], target_schema='main') }}\n" +
+		"select id, x from {{ ref('base') }}{% endsnapshot %}\n",
+}
+
+// crashFingerprints maps each relation of the project's warehouse to a digest of its rows
+// (run-dependent columns left out: dbt_* snapshot metadata, the training durations).
+func crashFingerprints(t *testing.T, db string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, name := range rtQueryFile(t, db, "select table_name from information_schema.tables where table_schema = 'main' order by 1") {
+		q := fmt.Sprintf(`select count(*), md5(coalesce(string_agg(r::varchar, '|' order by r::varchar), ''))
+			from (select columns(c -> c not like 'dbt_%%' and c <> 'duration_s') from main."%s") r`, name)
+		out[name] = rtQueryFile(t, db, q)[0]
+	}
+	return out
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Dir(to), 0o755)
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCrashSafetyDuckDB(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a process per crash")
+	}
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("DBT_PROFILES_DIR", "")
+	t.Setenv("GDBT_PROFILES_DIR", "")
+	macro, err := os.ReadFile(filepath.Join("..", "..", "macros", "logistic_regression.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, body := range crashProject {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		rtWrite(t, dir, name, body)
+	}
+	os.MkdirAll(filepath.Join(dir, "macros"), 0o755)
+	rtWrite(t, dir, "macros/logistic_regression.sql", string(macro))
+	db := filepath.Join(dir, "target", "crash.duckdb")
+	// The previous build (state A), then the next one (state B) from a copy of A.
+	rtMust(t, dir, 0, "build")
+	saved := filepath.Join(t.TempDir(), "a.duckdb")
+	copyFile(t, db, saved)
+	before := crashFingerprints(t, db)
+	rtWrite(t, dir, "seeds/countries.csv", "code,name\nfr,France\nde,Germany\nit,Italy\n")
+	next := []string{"build", "--vars", "{v: 2}"}
+	rtMust(t, dir, 0, next...)
+	after := crashFingerprints(t, db)
+	for name, fp := range before {
+		if after[name] == fp && name != "base_view" && name != "countries" {
+			t.Logf("%s: the same contents in both builds", name)
+		}
+	}
+
+	long := os.Getenv(crashLongEnv) != ""
+	stride := crashStride
+	if long {
+		stride = 1
+	}
+	tried, survived := 0, 0
+	for n := 1; ; n += stride {
+		copyFile(t, saved, db)
+		os.Remove(db + ".wal")
+		full, _ := json.Marshal(append([]string{"--project-dir", dir, "--profiles-dir", dir, "--no-color"}, next...))
+		cmd := exec.Command(os.Args[0], "-test.run=^TestRunnerHelperProcess$", "-test.count=1")
+		cmd.Env = append(os.Environ(), rtHelperEnv+"="+string(full), fmt.Sprintf("%s=%d", runner.CrashAtEnv, n))
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if err == nil {
+			break // n is past the last boundary: the build finished
+		}
+		if !errors.As(err, &ee) || ee.ExitCode() != runner.CrashExitCode {
+			t.Fatalf("boundary %d: the build ended with %v, not the crash hook:\n%s", n, err, out)
+		}
+		tried++
+		ok := true
+		got := crashFingerprints(t, db)
+		for name, fp := range before {
+			if g, present := got[name]; !present {
+				t.Errorf("boundary %d: %s is gone", n, name)
+				ok = false
+			} else if g != fp && g != after[name] {
+				t.Errorf("boundary %d: %s holds neither its old nor its new contents (%s; old %s, new %s)", n, name, g, fp, after[name])
+				ok = false
+			}
+		}
+		if r := rtGdbt(t, dir, next...); r.code != 0 {
+			t.Fatalf("boundary %d: the next build failed:\n%s", n, r)
+		}
+		final := crashFingerprints(t, db)
+		if !sameFingerprints(final, after) {
+			t.Errorf("boundary %d: after the next build the warehouse differs from a clean build:\n got %v\nwant %v", n, keys(final), keys(after))
+			ok = false
+		}
+		if ok {
+			survived++
+		}
+	}
+	if tried == 0 {
+		t.Fatal("no crash was tried")
+	}
+	t.Logf("DuckDB crash safety: %d tried, %d survived (stride %d)", tried, survived, stride)
+}
+
+func sameFingerprints(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
