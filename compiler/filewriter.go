@@ -25,12 +25,13 @@ type dirState struct {
 	err  error
 }
 
-// WriteFile writes data to name (a file path), creating its folder if needed.
+// WriteFile writes data to name (a file path), creating its folder if needed, with every
+// secret redacted (Redact).
 func (w *FileWriter) WriteFile(name string, data []byte) error {
 	if err := w.mkdir(filepath.Dir(name)); err != nil {
 		return err
 	}
-	return writeFileIfChanged(name, data)
+	return writeFileIfChanged(name, []byte(Redact(string(data))))
 }
 
 // mkdir creates dir (and its parents) the first time it is asked for; later calls return

@@ -185,6 +185,9 @@ func load(opts Options) (*Project, error) {
 	if err != nil {
 		return nil, asProjectErr(err)
 	}
+	if profInfo.ZeroConfig {
+		MakeZeroConfigFolder(opts.ProjectDir, target)
+	}
 	if opts.Threads > 0 {
 		target.Threads = opts.Threads
 	}

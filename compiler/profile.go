@@ -173,6 +173,20 @@ func ZeroConfigTarget(opts Options, profileName, targetPath string) Target {
 	return t
 }
 
+// MakeZeroConfigFolder creates the folder of the zero-config DuckDB file (the project's
+// target-path), as Load does: the DuckDB adapter creates a database file but never a missing
+// folder, so that a typo in a profile's path fails instead of building somewhere new.
+func MakeZeroConfigFolder(projectDir string, t Target) {
+	path, _ := t.Fields["path"].(string)
+	if path == "" || path == ":memory:" {
+		return
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(projectDir, path)
+	}
+	os.MkdirAll(filepath.Dir(path), 0o755)
+}
+
 // parseProfile finds profileName in profiles.yml contents and resolves its target.
 func parseProfile(file string, src []byte, opts Options, profileName string) (Target, bool, error) {
 	root, err := parseYAMLDoc(file, src)
@@ -245,6 +259,7 @@ func parseProfile(file string, src []byte, opts Options, profileName string) (Ta
 	if fields == nil {
 		fields = map[string]any{}
 	}
+	RegisterProfileSecrets(fields)
 	t := Target{ProfileName: profileName, Name: targetName, Fields: fields}
 	t.Type, _ = fields["type"].(string)
 	if t.Type == "" {
@@ -345,15 +360,103 @@ func SecretValues() []string {
 	return vals
 }
 
-// Redact replaces every DBT_ENV_SECRET_* value in s with "*****", as dbt does before
-// anything reaches a log line, the console or an artifact.
+// Redact replaces every DBT_ENV_SECRET_* value, and every profile value whose key looks
+// secret (RegisterProfileSecrets), in s with "*****", as dbt does before anything reaches a
+// log line, the console or an artifact. It is the one redaction point: the console, the log
+// file and the artifact writers all go through it.
 func Redact(s string) string {
 	for _, v := range SecretValues() {
 		if strings.Contains(s, v) {
 			s = strings.ReplaceAll(s, v, "*****")
 		}
 	}
+	profileSecrets.Lock()
+	vals := profileSecrets.values
+	profileSecrets.Unlock()
+	for _, v := range vals {
+		if strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, "*****")
+		}
+	}
 	return s
+}
+
+// secretKeyWords mark a profile key whose value is a credential, at any depth (a DuckDB
+// settings: or secrets: block, a Snowflake private key, a PostgreSQL password).
+var secretKeyWords = []string{"password", "passwd", "pass", "token", "secret", "private_key", "privatekey", "passphrase", "key", "credential"}
+
+// SecretKey reports whether a profile key names a credential.
+func SecretKey(k string) bool {
+	k = strings.ToLower(k)
+	for _, w := range secretKeyWords {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var profileSecrets struct {
+	sync.Mutex
+	values []string
+}
+
+// minSecretLen is the shortest profile secret Redact hides in free text: masking "1" or "x"
+// everywhere would garble every line (gdbt debug masks such values by key anyway).
+const minSecretLen = 4
+
+// RegisterProfileSecrets makes Redact hide every value under a secret-looking key of
+// fields, at any depth.
+func RegisterProfileSecrets(fields map[string]any) {
+	var found []string
+	var walk func(v any, secret bool)
+	walk = func(v any, secret bool) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				walk(e, secret || SecretKey(k))
+			}
+		case []any:
+			for _, e := range x {
+				walk(e, secret)
+			}
+		default:
+			if s := fmt.Sprint(x); secret && x != nil && len(s) >= minSecretLen {
+				found = append(found, s)
+			}
+		}
+	}
+	walk(fields, false)
+	if len(found) == 0 {
+		return
+	}
+	profileSecrets.Lock()
+	defer profileSecrets.Unlock()
+	profileSecrets.values = append(profileSecrets.values, found...)
+	sort.Slice(profileSecrets.values, func(i, j int) bool { return len(profileSecrets.values[i]) > len(profileSecrets.values[j]) })
+}
+
+// MaskSecrets returns v with every value under a secret-looking key, at any depth, replaced
+// by "*****", for printing a profile (gdbt debug).
+func MaskSecrets(key string, v any) any {
+	if SecretKey(key) && v != nil {
+		return "*****"
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = MaskSecrets(k, e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = MaskSecrets(key, e)
+		}
+		return out
+	}
+	return v
 }
 
 // Redact is the package-level Redact, offered on Target for convenience.

@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"github.com/gdbt-dev/gdbt/compiler"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -126,6 +128,7 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	tmp := path + ".tmp"
+	data = []byte(compiler.Redact(string(data))) // secrets never reach an artifact
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		return err
 	}

@@ -31,11 +31,11 @@ var crashProject = map[string]string{
 	"dbt_project.yml": "name: crash\nprofile: crash\nvars:\n  v: 1\n",
 	"profiles.yml": "crash:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/crash.duckdb\n" +
 		"      threads: 1\n      settings: {threads: 1}\n",
-	"seeds/countries.csv": "code,name\nfr,France\nde,Germany\n",
-	"models/base.sql":     "{{ config(materialized='table') }}\nselect range as id, range * {{ var('v') }} as x from range(40)\n",
+	"seeds/countries.csv":  "code,name\nfr,France\nde,Germany\n",
+	"models/base.sql":      "{{ config(materialized='table') }}\nselect range as id, range * {{ var('v') }} as x from range(40)\n",
 	"models/base_view.sql": "{{ config(materialized='view') }}\nselect id, x + 1 as y from {{ ref('base') }}\n",
-	"models/eph.sql":      "{{ config(materialized='ephemeral') }}\nselect id, x * 2 as z from {{ ref('base') }}\n",
-	"models/uses_eph.sql": "{{ config(materialized='table') }}\nselect e.*, c.code from {{ ref('eph') }} e cross join (select min(code) as code from {{ ref('countries') }}) c\n",
+	"models/eph.sql":       "{{ config(materialized='ephemeral') }}\nselect id, x * 2 as z from {{ ref('base') }}\n",
+	"models/uses_eph.sql":  "{{ config(materialized='table') }}\nselect e.*, c.code from {{ ref('eph') }} e cross join (select min(code) as code from {{ ref('countries') }}) c\n",
 	"models/inc.sql": "{{ config(materialized='incremental', unique_key='id') }}\n" +
 		"select id + {{ var('v') }} * 100 as id, x from {{ ref('base') }}\n",
 	"models/lr.sql": "{{ config(materialized='logistic_regression', features=['f1', 'f2'], label='y', max_iter=4) }}\n" +
@@ -173,4 +173,3 @@ func keys(m map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
-

@@ -10,9 +10,6 @@ import (
 	"github.com/gdbt-dev/gdbt/warehouse/adapters"
 )
 
-// secretFieldNames are profile fields whose values gdbt debug never prints.
-var secretFieldNames = []string{"password", "pass", "token", "secret", "private_key", "passphrase", "key"}
-
 // cmdDebug shows the resolved project, profile and target, then opens the adapter and
 // runs `select 1`. Exit code 1 when a check fails.
 func cmdDebug(g *Globals, args []string) int {
@@ -82,17 +79,14 @@ func cmdDebug(g *Globals, args []string) int {
 	sort.Strings(keys)
 	g.Printf("connection:\n")
 	for _, k := range keys {
-		v := warehouse.MaskSecrets(fmt.Sprint(t.Fields[k]))
-		for _, s := range secretFieldNames {
-			if strings.Contains(strings.ToLower(k), s) {
-				v = "*****"
-			}
-		}
+		v := warehouse.MaskSecrets(fmt.Sprint(compiler.MaskSecrets(k, t.Fields[k])))
 		g.Printf("  %s: %s\n", k, v)
 	}
 	ctx, stop := g.Context()
 	defer stop()
-	zeroConfigFolder(g.ProjectDir, info, t)
+	if info.ZeroConfig {
+		compiler.MakeZeroConfigFolder(g.ProjectDir, t)
+	}
 	a, err := adapters.Open(ctx, t.Type, t.Fields, g.ProjectDir)
 	if err == nil {
 		_, _, err = a.Execute(ctx, "select 1", true)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -38,7 +37,6 @@ func openSession(g *Globals) (*session, int) {
 		return nil, code
 	}
 	ctx, stop := g.Context()
-	zeroConfigFolder(p.Dir, p.Profile, p.Target)
 	a, err := adapters.Open(ctx, p.Target.Type, p.Target.Fields, p.Dir)
 	if err != nil {
 		g.Errorf("could not connect to target %q (%s): %v", p.Target.Name, p.Target.Type, err)
@@ -178,18 +176,4 @@ func absOr(p string) string {
 		return a
 	}
 	return p
-}
-
-// zeroConfigFolder creates the folder of the zero-config DuckDB file (the project's
-// target-path): the adapter creates a database file but never a missing folder, so that a
-// typo in a profile's path fails.
-func zeroConfigFolder(projectDir string, info compiler.ProfileInfo, t compiler.Target) {
-	path, _ := t.Fields["path"].(string)
-	if !info.ZeroConfig || path == "" {
-		return
-	}
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(projectDir, path)
-	}
-	os.MkdirAll(filepath.Dir(path), 0o755)
 }
