@@ -185,9 +185,7 @@ func load(opts Options) (*Project, error) {
 	if err != nil {
 		return nil, asProjectErr(err)
 	}
-	if profInfo.ZeroConfig {
-		MakeZeroConfigFolder(opts.ProjectDir, target)
-	}
+	MakeTargetFolder(opts.ProjectDir, targetPath)
 	if opts.Threads > 0 {
 		target.Threads = opts.Threads
 	}

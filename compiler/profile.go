@@ -173,18 +173,18 @@ func ZeroConfigTarget(opts Options, profileName, targetPath string) Target {
 	return t
 }
 
-// MakeZeroConfigFolder creates the folder of the zero-config DuckDB file (the project's
-// target-path), as Load does: the DuckDB adapter creates a database file but never a missing
-// folder, so that a typo in a profile's path fails instead of building somewhere new.
-func MakeZeroConfigFolder(projectDir string, t Target) {
-	path, _ := t.Fields["path"].(string)
-	if path == "" || path == ":memory:" {
-		return
+// MakeTargetFolder creates the project's target-path folder, as dbt does while parsing
+// (it writes its artifacts there before any connection opens): a DuckDB file under it, the
+// zero-config one included, can then be created, while the DuckDB adapter never creates a
+// missing folder, so that a typo in a profile's path fails instead of building somewhere new.
+func MakeTargetFolder(projectDir, targetPath string) {
+	if targetPath == "" {
+		targetPath = "target"
 	}
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(projectDir, path)
+	if !filepath.IsAbs(targetPath) {
+		targetPath = filepath.Join(projectDir, targetPath)
 	}
-	os.MkdirAll(filepath.Dir(path), 0o755)
+	os.MkdirAll(targetPath, 0o755)
 }
 
 // parseProfile finds profileName in profiles.yml contents and resolves its target.

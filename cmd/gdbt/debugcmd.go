@@ -84,9 +84,7 @@ func cmdDebug(g *Globals, args []string) int {
 	}
 	ctx, stop := g.Context()
 	defer stop()
-	if info.ZeroConfig {
-		compiler.MakeZeroConfigFolder(g.ProjectDir, t)
-	}
+	compiler.MakeTargetFolder(g.ProjectDir, pc.TargetPath)
 	a, err := adapters.Open(ctx, t.Type, t.Fields, g.ProjectDir)
 	if err == nil {
 		_, _, err = a.Execute(ctx, "select 1", true)
