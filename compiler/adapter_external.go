@@ -9,7 +9,7 @@ import (
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
 	"github.com/gdbt-dev/gdbt/manifest"
-	"github.com/gdbt-dev/gdbt/warehouse/duckdb"
+	"github.com/gdbt-dev/gdbt/warehouse"
 )
 
 // externalMethod answers dbt-duckdb's adapter methods for external files
@@ -150,7 +150,7 @@ func formatExternalLocation(template string, s *manifest.Source, configs ...map[
 			fields[k] = pyStr(v) // as_dict: meta keys go over the base fields
 		}
 	}
-	return duckdb.FormatLocation(template, fields)
+	return warehouse.FormatLocation(template, fields)
 }
 
 // pyList is Python's str() of a list of strings.
