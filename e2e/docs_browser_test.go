@@ -453,7 +453,7 @@ func closeTo(s string, v float64) bool {
 }
 
 // validateCatalog checks catalog.json against dbt's catalog v1 schema (a copy in
-// docs/testdata, so the check never skips).
+// testdata/dbt-schemas, so the check never skips).
 func validateCatalog(t *testing.T, cat *docs.Catalog) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "catalog.json")
@@ -461,7 +461,7 @@ func validateCatalog(t *testing.T, cat *docs.Catalog) {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)
-	sch, err := jsonschema.NewCompiler().Compile(filepath.Join("..", "docs", "testdata", "catalog_v1.json"))
+	sch, err := jsonschema.NewCompiler().Compile(filepath.Join("..", "testdata", "dbt-schemas", "catalog_v1.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

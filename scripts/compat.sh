@@ -138,8 +138,8 @@ want jaffle-shop && PREPARE='[ -f seeds/jaffle-data/raw_orders.csv ] || python3 
   row jaffle-shop "$X/jaffle-shop" . duckdb "$X/dbt-utils" "$X/dbt-date" "$X/dbt-audit-helper" -- \
   "seed --full-refresh --vars '{load_source_data: true}'" "build --vars '{load_source_data: true}'"
 PREPARE=
-# dbt-date requires dbt >= 1.10.5; gdbt reports 1.10.0, so the version check is waived.
-want dbt-date && row dbt-date "$X/dbt-date" integration_tests duckdb "$X/dbt-date" -- "build --no-version-check"
+# dbt-date requires dbt >= 1.10.5, which gdbt's declared 1.10.23 meets.
+want dbt-date && row dbt-date "$X/dbt-date" integration_tests duckdb "$X/dbt-date" -- build
 want dbt-expectations && row dbt-expectations "$X/dbt-expectations" integration_tests postgres "$X/dbt-expectations" "$X/dbt-date" -- build
 want dbt-project-evaluator && row dbt-project-evaluator "$X/dbt-project-evaluator" integration_tests duckdb "$X/dbt-project-evaluator" "$X/dbt-utils" "$X/dbt-project-evaluator/integration_tests/exclude_package" -- build
 want dbt-project-evaluator && row dbt-project-evaluator/integration_tests_2 "$X/dbt-project-evaluator" integration_tests_2 duckdb "$X/dbt-project-evaluator" "$X/dbt-utils" -- build
