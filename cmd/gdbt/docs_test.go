@@ -10,10 +10,9 @@ import (
 )
 
 // docsCatalog reads target/catalog.json after validating it against dbt's catalog v1
-// schema (the copy in docs/testdata, so the check never skips).
+// schema (the copy in testdata/dbt-schemas, so the check never skips).
 func docsCatalog(t *testing.T, dir string) map[string]map[string]any {
 	t.Helper()
-	t.Setenv("GDBT_SCHEMAS_DIR", filepath.Join("..", "..", "docs", "testdata"))
 	b := rtValidate(t, filepath.Join(dir, "target", "catalog.json"), "catalog_v1.json")
 	var c map[string]map[string]any
 	if err := json.Unmarshal(b, &c); err != nil {
