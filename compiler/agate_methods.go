@@ -312,8 +312,8 @@ func compareCells(a, b any) (int, error) {
 	case b == nil:
 		return -1, nil
 	}
-	if x, ok := toFloat(a); ok {
-		if y, ok := toFloat(b); ok {
+	if x, ok := warehouse.CellNumber(a); ok {
+		if y, ok := warehouse.CellNumber(b); ok {
 			return cmpOrdered(x, y), nil
 		}
 	}
@@ -334,27 +334,6 @@ func compareCells(a, b any) (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("TypeError: '<' not supported between instances of %s and %s", jinja.Repr(ca), jinja.Repr(cb))
-}
-
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case int64:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	case float64:
-		return x, true
-	case float32:
-		return float64(x), true
-	case bool:
-		if x {
-			return 1, true
-		}
-		return 0, true
-	}
-	return 0, false
 }
 
 func cmpOrdered(x, y float64) int {
@@ -458,7 +437,7 @@ func (o *tableObj) format(maxRows, maxCols, maxWidth, maxPrecision int) string {
 			return ""
 		}
 		if numeric[j] {
-			f, _ := toFloat(v)
+			f, _ := warehouse.CellNumber(v)
 			return groupThousands(strconv.FormatFloat(math.Round(f*math.Pow10(prec[j]))/math.Pow10(prec[j]), 'f', prec[j], 64))
 		}
 		s := jinja.ToString(cellValue(v))

@@ -150,8 +150,8 @@ func compareCells(a, b any) int {
 	case b == nil:
 		return -1
 	}
-	fa, oka := number(a)
-	fb, okb := number(b)
+	fa, oka := warehouse.CellNumber(a)
+	fb, okb := warehouse.CellNumber(b)
 	if oka && okb {
 		switch {
 		case fa < fb:
@@ -167,25 +167,4 @@ func compareCells(a, b any) int {
 		}
 	}
 	return strings.Compare(Cell(a), Cell(b))
-}
-
-func number(v any) (float64, bool) {
-	switch x := v.(type) {
-	case int64:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	case float64:
-		return x, true
-	case float32:
-		return float64(x), true
-	case bool:
-		if x {
-			return 1, true
-		}
-		return 0, true
-	}
-	return 0, false
 }
