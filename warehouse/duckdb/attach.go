@@ -352,6 +352,36 @@ func loadExtension(ctx context.Context, db *sql.DB, ext, what string) error {
 	return nil
 }
 
+// installAndLoad loads one extension of the profile's extensions list. dbt-duckdb
+// (environments/__init__.py, initialize_db) runs INSTALL then LOAD for each; INSTALL of an
+// extension already installed or built in does nothing but may still reach for the
+// network, so gdbt runs it only when DuckDB does not list the extension as installed (or
+// loaded): a machine that installed its extensions once then works offline. When INSTALL
+// cannot fetch it, the error names the extension and what to do.
+func (a *Adapter) installAndLoad(ctx context.Context, ext string) error {
+	q := Dialect{}.QuoteIdent(ext)
+	var n int
+	if err := a.db.QueryRowContext(ctx, "select count(*) from duckdb_extensions() where (extension_name = ? or list_contains(aliases, ?)) and (installed or loaded)", ext, ext).Scan(&n); err != nil {
+		return fmt.Errorf("duckdb: profile extension %s: %w", ext, err)
+	}
+	if n == 0 {
+		install := "install " + q
+		from := ""
+		if repo := a.cfg.ExtensionRepos[ext]; repo != "" {
+			install += " from " + Dialect{}.QuoteString(repo)
+			from = " from " + repo
+		}
+		if _, err := a.db.ExecContext(ctx, install); err != nil {
+			return fmt.Errorf("duckdb: profile extension %s is not installed and INSTALL %s%s failed (%s); install it once where the network is reachable (duckdb -c \"INSTALL %s\" puts it in ~/.duckdb/extensions), or remove it from the profile's extensions",
+				ext, ext, from, firstLine(err.Error()), ext)
+		}
+	}
+	if _, err := a.db.ExecContext(ctx, "load "+q); err != nil {
+		return fmt.Errorf("duckdb: profile extension %s: LOAD failed: %s", ext, firstLine(err.Error()))
+	}
+	return nil
+}
+
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s

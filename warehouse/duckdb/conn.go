@@ -24,8 +24,13 @@ type Config struct {
 	// Threads is gdbt's worker count (the profile's threads), which sizes the idle pool.
 	// DuckDB's own thread count is a setting: settings: {threads: 4}.
 	Threads int
-	// Extensions are LOADed at open (and INSTALLed first when loading alone fails).
+	// Extensions are LOADed at open; one DuckDB has neither bundled nor installed is
+	// INSTALLed first, as dbt-duckdb does (which needs the network, or the extension copied
+	// into DuckDB's extension folder beforehand).
 	Extensions []string
+	// ExtensionRepos maps an extension to the repository it is installed from (an entry
+	// {name: …, repo: …}: dbt-duckdb's INSTALL name FROM repo).
+	ExtensionRepos map[string]string
 	// Settings are applied with SET on every connection of the pool.
 	Settings map[string]any
 	// Schema is the target schema, "main" by default.
@@ -89,6 +94,16 @@ func ParseConfig(fields map[string]any, defaultPath, baseDir string) (Config, er
 					return cfg, fmt.Errorf("duckdb profile field extensions: entry %v has no name", e)
 				}
 				cfg.Extensions = append(cfg.Extensions, name)
+				if repo, ok := e["repo"]; ok && repo != nil {
+					r, ok := repo.(string)
+					if !ok || r == "" {
+						return cfg, fmt.Errorf("duckdb profile field extensions: entry %s: repo must be a repository name or URL, got %v", name, repo)
+					}
+					if cfg.ExtensionRepos == nil {
+						cfg.ExtensionRepos = map[string]string{}
+					}
+					cfg.ExtensionRepos[name] = r
+				}
 			default:
 				return cfg, fmt.Errorf("duckdb profile field extensions: want names, got %T", e)
 			}
@@ -234,12 +249,8 @@ func Open(ctx context.Context, cfg Config) (*Adapter, error) {
 
 func (a *Adapter) init(ctx context.Context) error {
 	for _, ext := range a.cfg.Extensions {
-		load := "load " + Dialect{}.QuoteIdent(ext)
-		if _, err := a.db.ExecContext(ctx, load); err != nil {
-			// Not bundled: install it (needs the network or a local repository) and retry.
-			if _, err2 := a.db.ExecContext(ctx, "install "+Dialect{}.QuoteIdent(ext)+"; "+load); err2 != nil {
-				return fmt.Errorf("duckdb: loading extension %s: %w", ext, err2)
-			}
+		if err := a.installAndLoad(ctx, ext); err != nil {
+			return err
 		}
 	}
 	if err := a.attachAndCreateSecrets(ctx); err != nil {

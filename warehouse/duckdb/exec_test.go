@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -296,4 +297,46 @@ func TestRetrySafe(t *testing.T) {
 			t.Errorf("retrySafe(%q) = %v, want %v", q, got, want)
 		}
 	}
+}
+
+// TestExtensionInstallFailsLoudly: an extension DuckDB has not installed is INSTALLed as
+// dbt-duckdb does (from the entry's repo when it names one); when that cannot reach a
+// repository the error names the extension, the statement and what to do. An installed or
+// built-in extension loads without INSTALL.
+func TestExtensionInstallFailsLoudly(t *testing.T) {
+	ctx := context.Background()
+	for name, c := range map[string]struct {
+		fields map[string]any
+		want   []string
+	}{
+		"default repository": {map[string]any{"extensions": []any{"no_such_extension_here"}},
+			[]string{"profile extension no_such_extension_here is not installed", "INSTALL no_such_extension_here failed", "~/.duckdb/extensions"}},
+		"repo of its own": {map[string]any{"extensions": []any{map[string]any{"name": "no_such_ext2", "repo": "http://127.0.0.1:9/"}}},
+			[]string{"INSTALL no_such_ext2 from http://127.0.0.1:9/ failed"}},
+	} {
+		cfg, err := duckdb.ParseConfig(c.fields, ":memory:", t.TempDir())
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		a, err := duckdb.Open(ctx, cfg)
+		if err == nil {
+			a.Close()
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q does not say %q", name, err, w)
+			}
+		}
+	}
+	if _, err := duckdb.ParseConfig(map[string]any{"extensions": []any{map[string]any{"name": "x", "repo": 3}}}, ":memory:", "."); err == nil {
+		t.Errorf("a non-string repo: no error")
+	}
+	// Built in: loads offline with no INSTALL.
+	a, err := duckdb.Open(ctx, duckdb.Config{Path: ":memory:", Extensions: []string{"parquet", "json"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
 }
