@@ -52,3 +52,42 @@ models:
 		t.Errorf("model dict: %q", m)
 	}
 }
+
+// TestGraphRelationNameAtParse checks that graph.nodes[…].relation_name is set before any
+// node compiles, as dbt sets it at parse (core/dbt/parser/base.py
+// _update_node_relation_name): dbt-project-evaluator's integration_tests_2 on-run-end hook
+// reads it for every model. Ephemeral models and tests have none.
+func TestGraphRelationNameAtParse(t *testing.T) {
+	isolateProfiles(t)
+	dir := writeProject(t, map[string]string{
+		"dbt_project.yml": "name: rn\nprofile: rn\n",
+		"models/m.sql":    "select 1 as id\n",
+		"models/e.sql":    "{{ config(materialized='ephemeral') }} select 1 as id\n",
+		"models/v.sql":    "select 1 as id\n",
+		"models/schema.yml": `version: 2
+models:
+  - name: v
+    config: {alias: v_alias, schema: other}
+    columns:
+      - name: id
+        tests: [unique]
+`,
+	})
+	p, err := Load(Options{ProjectDir: dir})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	sql, err := p.CompileInline(context.Background(), nil, `
+{%- for n in graph.nodes.values() | sort(attribute='unique_id') -%}
+{{ n.name }}={{ n.relation_name }};
+{%- endfor %}`)
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	got := strings.TrimSpace(sql)
+	for _, w := range []string{`e=None;`, `m="main"."m";`, `v="main_other"."v_alias";`, `unique_v_id=None;`} {
+		if !strings.Contains(got, w) {
+			t.Errorf("graph relation names %q lack %q", got, w)
+		}
+	}
+}

@@ -277,6 +277,12 @@ func load(opts Options) (*Project, error) {
 	errs = append(errs, p.addGenericTests(m, pi)...)
 	errs = append(errs, p.addExposures(m, pi)...)
 	errs = append(errs, p.addUnitTests(m, pi, fixtureFiles(files))...)
+	// dbt names a node's relation when it parses it (core/dbt/parser/base.py
+	// _update_node_relation_name), so graph.nodes[…].relation_name is set before any node
+	// compiles: on-run-end hooks and packages read it for every node.
+	for _, n := range m.Nodes {
+		n.RelationName = p.relationName(nil, n)
+	}
 
 	// 4. Dependencies, maps, cycles.
 	errs = append(errs, p.resolveDeps(m, nodes)...)
