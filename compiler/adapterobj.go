@@ -30,6 +30,10 @@ func (o *adapterObj) method(name string) hostFunc {
 	case "dispatch":
 		return func(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
 			a := bindArgs(args, kw, "macro_name", "macro_namespace", "packages")
+			if a["packages"] != nil {
+				// core/dbt/exceptions.py MacroDispatchArgError
+				return nil, fmt.Errorf("the \"packages\" argument of adapter.dispatch() has been deprecated: use the \"macro_namespace\" argument instead (raised during dispatch for: %s)", str(a["macro_name"]))
+			}
 			return rs.dispatch(str(a["macro_name"]), str(a["macro_namespace"]))
 		}
 	case "type":

@@ -129,7 +129,7 @@ func TestDispatchSearchOrder(t *testing.T) {
 	p := loadCase(t, "features", Options{})
 	for _, c := range []struct{ ns, want string }{
 		{"util", "[util dbt]"},                    // from the project's dispatch: config
-		{"other_pkg", "[features other_pkg dbt]"}, // root, the namespace, built-ins
+		{"util_x", "[]"},                          // no such package: the flat namespace
 		{"dbt", "[features dbt]"},
 		{"", "[]"},
 	} {

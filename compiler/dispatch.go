@@ -10,14 +10,16 @@ import (
 // dispatch implements adapter.dispatch(macro_name, macro_namespace): for each package of the
 // search order, it tries <adapter>__name along the dialect's dispatch chain, then
 // default__name. The search order is the project's dispatch: config for the namespace when
-// there is one, otherwise the root project, the namespace's own package, then the built-ins.
-// Without a namespace the render's flat macro namespace is searched (local, root, built-ins).
+// there is one, otherwise for a package's namespace the root project, that package, then the
+// built-ins. Without a namespace, or with one that names no package, the render's flat macro
+// namespace is searched (local, root, built-ins).
 func (rs *renderState) dispatch(name, namespace string) (jinja.Value, error) {
 	if name == "" {
 		return nil, fmt.Errorf("adapter.dispatch() needs a macro name")
 	}
-	if i := strings.IndexByte(name, '.'); i >= 0 && namespace == "" {
-		namespace, name = name[:i], name[i+1:]
+	// core/dbt/context/providers.py BaseDatabaseWrapper.dispatch refuses a dotted name.
+	if ns, short, ok := strings.Cut(name, "."); ok {
+		return nil, fmt.Errorf("In adapter.dispatch, got a macro name of %q, but \".\" is not a valid macro name component. Did you mean `adapter.dispatch(%q, macro_namespace=%q)`?", name, short, ns)
 	}
 	prefixes := append(append([]string{}, rs.dialect().DispatchChain()...), "default")
 	var searched []string
@@ -75,6 +77,12 @@ func (p *projectImpl) searchOrder(namespace string) []string {
 	}
 	if namespace == builtinPkg {
 		return []string{p.root, builtinPkg}
+	}
+	// A namespace that is neither configured nor a package is searched as no namespace at
+	// all: the calling package, the root, the built-ins (core/dbt/context/providers.py
+	// _get_search_packages returns [None] unless the namespace is in config.dependencies).
+	if _, ok := p.pkgs[namespace]; !ok {
+		return []string{""}
 	}
 	return uniqueStrings([]string{p.root, namespace, builtinPkg})
 }
