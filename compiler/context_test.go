@@ -128,8 +128,8 @@ func TestLogRedactsSecrets(t *testing.T) {
 func TestDispatchSearchOrder(t *testing.T) {
 	p := loadCase(t, "features", Options{})
 	for _, c := range []struct{ ns, want string }{
-		{"util", "[util dbt]"},                    // from the project's dispatch: config
-		{"util_x", "[]"},                          // no such package: the flat namespace
+		{"util", "[util dbt]"}, // from the project's dispatch: config
+		{"util_x", "[]"},       // no such package: the flat namespace
 		{"dbt", "[features dbt]"},
 		{"", "[]"},
 	} {
