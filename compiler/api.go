@@ -42,6 +42,10 @@ type Options struct {
 	// SQLLog, when set, receives every statement executed through the dbt context
 	// (statement, run_query, adapter calls) with its node, duration and rows.
 	SQLLog func(SQLEvent)
+	// Progress, when set, receives what a materialization reports of its own progress
+	// through {{ gdbt_progress(step, total, loss=…) }} (the logistic regression: each scan's
+	// loss), so the runner's live line and heartbeat can show it.
+	Progress func(ProgressEvent)
 	// NoPrint is dbt's --no-print: {{ print() }} output is dropped.
 	NoPrint bool
 	// Flags are the resolved command-line flags under dbt's upper-case names, for

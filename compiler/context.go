@@ -312,6 +312,7 @@ var contextFuncs = map[string]jinja.Value{
 	"render":                jinja.Func(fnRender),
 	"seed_file_path":        jinja.Func(fnSeedFilePath),
 	"doc":                   jinja.Func(fnDoc),
+	"gdbt_progress":         jinja.Func(fnProgress),
 }
 
 // fnDoc is doc('name') or doc('package', 'name'): a {% docs %} block's contents.

@@ -312,3 +312,67 @@ type SQLEvent struct {
 	Status, QueryID string
 	Err             error
 }
+
+// ProgressEvent is one progress report of a running node's materialization: which step
+// of how many (0: unknown), and named values such as the loss, in the order given.
+type ProgressEvent struct {
+	Node        string // the node's unique id ("" outside a node)
+	Step, Total int64
+	Values      []ProgressValue
+}
+
+// ProgressValue is one named value of a progress report: a float64 (numbers) or a string.
+type ProgressValue struct {
+	Name  string
+	Value any
+}
+
+// fnProgress is {{ gdbt_progress(step, total=none, **values) }}: gdbt's channel for a
+// long materialization to say how far it is (dbt has none; a macro meant for dbt too tests
+// `gdbt_progress is defined` first). It renders nothing.
+func fnProgress(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+	rs := stateOf(c)
+	if rs == nil || rs.p.opts.Progress == nil {
+		return "", nil
+	}
+	ev := ProgressEvent{}
+	if rs.node != nil {
+		ev.Node = rs.node.UniqueID
+	}
+	if len(args) > 2 {
+		return nil, fmt.Errorf("gdbt_progress() takes a step and a total, then named values (%d positional arguments given)", len(args))
+	}
+	for i, a := range args {
+		n, ok := warehouse.CellNumber(a)
+		if !ok {
+			return nil, fmt.Errorf("gdbt_progress(): the step and total must be numbers, not %s", jinja.Repr(a))
+		}
+		if i == 0 {
+			ev.Step = int64(n)
+		} else {
+			ev.Total = int64(n)
+		}
+	}
+	for _, k := range kw {
+		switch k.Name {
+		case "step", "total":
+			n, ok := warehouse.CellNumber(k.Value)
+			if !ok {
+				return nil, fmt.Errorf("gdbt_progress(): %s must be a number, not %s", k.Name, jinja.Repr(k.Value))
+			}
+			if k.Name == "step" {
+				ev.Step = int64(n)
+			} else {
+				ev.Total = int64(n)
+			}
+			continue
+		}
+		v := jinja.Value(str(k.Value))
+		if f, ok := warehouse.CellNumber(k.Value); ok {
+			v = f
+		}
+		ev.Values = append(ev.Values, ProgressValue{Name: k.Name, Value: v})
+	}
+	rs.p.opts.Progress(ev)
+	return "", nil
+}

@@ -376,6 +376,11 @@
     {%- set t1 = modules.datetime.datetime.now().timestamp() -%}
     {%- if st.record -%}
       {%- do history.append([it + 1, loss, logistic_regression__sumsq(g) ** 0.5, step, t1 - t0, scan_rows | int]) -%}
+      {#- Each scan's loss on gdbt's progress channel: the live line, the heartbeat and the
+          debug log show it while the model trains (dbt has no such call: skipped there). -#}
+      {%- if gdbt_progress is defined -%}
+        {%- do gdbt_progress(it + 1, max_iter, loss=loss, grad_norm=history[-1][2], step_size=step, rows=scan_rows | int) -%}
+      {%- endif -%}
     {%- endif -%}
   {%- endif -%}
   {%- endfor -%}

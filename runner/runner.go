@@ -37,6 +37,9 @@ type Options struct {
 	Version string
 	// NoWriteJSON is dbt's --no-write-json: run_results.json is not written.
 	NoWriteJSON bool
+	// Live tracks running nodes for heartbeats, the terminal's live line and the
+	// materializations' progress reports (nil: a tracker without progress reports).
+	Live *Live
 }
 
 // Summary is the outcome of a command.
@@ -93,6 +96,9 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 	if opts.Version == "" {
 		opts.Version = Version
 	}
+	if opts.Live == nil {
+		opts.Live = NewLive(0)
+	}
 	r := &run{p: p, a: a, opts: opts, con: opts.Console, results: map[string]*NodeResult{}, index: map[string]int{}, files: newRunFiles()}
 	defer r.files.close()
 	g, err := dag.New(p.Manifest)
@@ -119,6 +125,7 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 		// A failing test skips what is built on the data it rejected.
 		sched = g.WithTestEdges()
 	}
+	stopLive := opts.Live.watch(r.con)
 	_, err = dag.Run(ctx, sched, ids, dag.RunOptions{
 		Threads:  opts.Threads,
 		FailFast: opts.FailFast,
@@ -133,6 +140,7 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 			}
 		},
 	}, r.execute)
+	stopLive()
 	r.files.close() // the footer points at these files
 	if err != nil {
 		return nil, err
@@ -199,6 +207,7 @@ var Version = "0.1.0"
 
 // execute runs one node; Failed skips its descendants.
 func (r *run) execute(ctx context.Context, id string) dag.Status {
+	defer r.opts.Live.end(id)
 	n := r.node(id)
 	r.mu.Lock()
 	idx := r.index[id]
@@ -318,6 +327,7 @@ func (r *run) start(id string, _ int) {
 	r.mu.Unlock()
 	desc := describe(r.node(id))
 	r.con.StatusLine(Event{Name: "NodeStart", UniqueID: id, Index: r.seq, Total: r.total, Msg: "START " + desc}, "RUN", "")
+	r.opts.Live.begin(id, r.seq, r.total, desc, time.Now())
 }
 
 // fail records a node whose work panicked (the scheduler recovered it).

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler"
+	"github.com/gdbt-dev/gdbt/runner"
 	"github.com/gdbt-dev/gdbt/warehouse/adapters"
 )
 
@@ -186,20 +187,28 @@ type Globals struct {
 	nodeStarted map[string]string
 	// promoted counts warnings that --warn-error(-options) turned into errors.
 	promoted int
+	// live tracks the running nodes and their progress reports (runner/live.go);
+	// liveLine is the status line kept under the console output on a terminal (log.go).
+	live     *runner.Live
+	liveLine string
 }
 
 func newGlobals(stdin io.Reader, stdout, stderr io.Writer) *Globals {
 	return &Globals{ProjectDir: ".", LogFormat: "text", LogLevel: "info", LogFormatFile: "text", LogLevelFile: "debug",
-		flagVals: map[string][]string{}, flagSrc: map[string]flagSource{}, nodeStarted: map[string]string{}, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+		flagVals: map[string][]string{}, flagSrc: map[string]flagSource{}, nodeStarted: map[string]string{}, Stdin: stdin, Stdout: stdout, Stderr: stderr,
+		live: runner.NewLive(heartbeatEvery)}
 }
+
+// heartbeatEvery is the "still running" interval (runner.DefaultHeartbeat; tests shorten it).
+var heartbeatEvery = runner.DefaultHeartbeat
 
 // Options converts the global flags into the compiler's load options; warnings go to
 // g.Warn.
 func (g *Globals) Options() compiler.Options {
 	return compiler.Options{
 		ProjectDir: g.ProjectDir, ProfilesDir: g.ProfilesDir, Profile: g.Profile, Target: g.Target,
-		SQLLog: g.logSQL,
-		Vars:   g.Vars, FullRefresh: g.FullRefresh, Empty: g.Empty, Threads: g.Threads, Warn: g.Warn,
+		SQLLog: g.logSQL, Progress: g.live.Report,
+		Vars: g.Vars, FullRefresh: g.FullRefresh, Empty: g.Empty, Threads: g.Threads, Warn: g.Warn,
 		Defer: g.Defer || g.Command == "clone", FavorState: g.Favor,
 		Which: g.Command, StoreFailures: g.StoreFailures, Log: g.jinjaLog, NoPrint: g.NoPrint, Flags: g.jinjaFlags(),
 		// Offline compiles render with the target engine's dialect, as runs do.

@@ -73,20 +73,7 @@ func TestCrashSafetyDuckDB(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns a process per crash")
 	}
-	t.Setenv("HOME", t.TempDir())
-	t.Setenv("DBT_PROFILES_DIR", "")
-	t.Setenv("GDBT_PROFILES_DIR", "")
-	macro, err := os.ReadFile(filepath.Join("..", "..", "macros", "logistic_regression.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for name, body := range crashProject {
-		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
-		rtWrite(t, dir, name, body)
-	}
-	os.MkdirAll(filepath.Join(dir, "macros"), 0o755)
-	rtWrite(t, dir, "macros/logistic_regression.sql", string(macro))
+	dir := crashProjectDir(t)
 	db := filepath.Join(dir, "target", "crash.duckdb")
 	// The previous build (state A), then the next one (state B) from a copy of A.
 	rtMust(t, dir, 0, "build")

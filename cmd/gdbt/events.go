@@ -45,6 +45,8 @@ var gdbtToDbt = map[string]string{
 	"Empty": "Formatting", "Concurrency": "ConcurrencyLine", "FinishedRunning": "Note", "RunResult": "EndOfRunSummary",
 	"EndOfRunSummary": "StatsLine", "NodeSkipped": "LogSkipBecauseError", "HookError": "RunResultError",
 	"Interrupted": "MainEncounteredError", "Warning": "Note", "FreshnessStart": "LogStartLine", "FreshnessDone": "LogFreshnessResult",
+	// dbt has no event for a node still running or its progress: dbt's generic Note.
+	"NodeHeartbeat": "Note", "NodeProgress": "Note",
 }
 
 var (

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,6 +46,11 @@ func (g *Globals) Event(level, msg string, fields map[string]any) {
 	} else {
 		evs = []dbtEvent{{level: level, msg: msg}}
 	}
+	if g.liveLine != "" {
+		// Lines scroll above the live line: erase it, print, draw it again.
+		io.WriteString(g.Stdout, "\r\x1b[K")
+		defer io.WriteString(g.Stdout, g.liveLine)
+	}
 	for i, ev := range evs {
 		if i > 0 && g.LogFormat != "json" && g.LogFormatFile != "json" {
 			break
@@ -75,6 +81,30 @@ func (g *Globals) Event(level, msg string, fields map[string]any) {
 			fmt.Fprintf(w, "%s%s\n", prefix, g.colorize(ev.level, line))
 		}
 	}
+}
+
+// LiveLine keeps s as the status line under the console output (runner.LiveLiner): on a
+// terminal, with text logs and without --quiet; elsewhere the heartbeat lines say it.
+func (g *Globals) LiveLine(s string) {
+	if g.LogFormat == "json" || g.Quiet || !isTerminal(g.Stdout) {
+		return
+	}
+	width := 80
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 20 {
+		width = n
+	} else if g.PrinterWidth > width {
+		width = g.PrinterWidth
+	}
+	if r := []rune(s); len(r) > width-1 {
+		s = string(r[:width-2]) + "…"
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.liveLine == "" && s == "" {
+		return
+	}
+	io.WriteString(g.Stdout, "\r\x1b[K"+s)
+	g.liveLine = s
 }
 
 // colorize wraps warnings and errors in ANSI colours when writing to a terminal.
