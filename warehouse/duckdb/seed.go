@@ -3,7 +3,6 @@ package duckdb
 import (
 	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -22,7 +21,8 @@ func (d Dialect) SeedSelectSQL(path string, opts warehouse.SeedOptions) string {
 	var b strings.Builder
 	b.WriteString("select * from read_csv(")
 	b.WriteString(d.QuoteString(path))
-	b.WriteString(", header = true, auto_detect = true, delim = ")
+	// The dialect CheckSeedCSV accepted, spelled out so the sniffer cannot guess another.
+	b.WriteString(", header = true, auto_detect = true, quote = '\"', escape = '\"', strict_mode = true, delim = ")
 	b.WriteString(d.QuoteString(delim))
 	if len(opts.ColumnTypes) > 0 {
 		names := make([]string, 0, len(opts.ColumnTypes))
@@ -50,7 +50,9 @@ func (d Dialect) SeedSelectSQL(path string, opts warehouse.SeedOptions) string {
 // Column names are kept exactly as the header spells them: DuckDB preserves their case and
 // matches them case-insensitively, so quote_columns changes nothing here.
 func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string, opts warehouse.SeedOptions) (int64, error) {
-	if _, err := os.Stat(path); err != nil {
+	// DuckDB's read_csv sniffs and forgives (a ragged file gets a guessed header, an
+	// unclosed quote is kept, NUL reads as a space): the file is checked strictly first.
+	if _, err := warehouse.CheckSeedCSV(path, opts.Delimiter); err != nil {
 		return 0, fmt.Errorf("duckdb: seed %s: %w", r.Identifier, err)
 	}
 	if r.Database == "" {

@@ -154,6 +154,9 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 	fail := func(err error) (int64, error) {
 		return 0, fmt.Errorf("postgres: seed %s: %w", r.Identifier, err)
 	}
+	if _, err := warehouse.CheckSeedCSV(path, opts.Delimiter); err != nil {
+		return fail(err)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return fail(err)

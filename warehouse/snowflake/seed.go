@@ -68,6 +68,9 @@ func inferType(vals []string) string {
 // warehouse.TmpSuffix with typed columns and batched INSERTs, then swaps it into place, so a
 // file that fails to load leaves the previous table untouched.
 func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string, opts warehouse.SeedOptions) (int64, error) {
+	if _, err := warehouse.CheckSeedCSV(path, opts.Delimiter); err != nil {
+		return 0, fmt.Errorf("snowflake: seed %s: %w", r.Identifier, err)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, fmt.Errorf("snowflake: seed: %w", err)
