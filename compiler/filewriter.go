@@ -47,10 +47,12 @@ func (w *FileWriter) mkdir(dir string) error {
 }
 
 // CompiledPath is where dbt writes a node's compiled SQL under target/compiled (and the
-// executed SQL under target/run): <package>/<original_file_path>, and for generic tests
-// (defined in YAML) <package>/<yaml path>/<test name>.sql. Slash-separated.
+// executed SQL under target/run): <package>/<original_file_path>, and for nodes that share
+// their file with others (generic tests and snapshots defined in YAML, whose path is
+// <yaml path>/<name>.sql) <package>/<original_file_path>/<path>, as get_target_write_path
+// in dbt-core's core/dbt/contracts/graph/nodes.py does. Slash-separated.
 func CompiledPath(n *manifest.Node) string {
-	if n.ResourceType == manifest.Test && n.TestMetadata != nil {
+	if path.Base(n.Path) != path.Base(n.OriginalFilePath) {
 		return path.Join(n.PackageName, n.OriginalFilePath, n.Path)
 	}
 	return path.Join(n.PackageName, n.OriginalFilePath)

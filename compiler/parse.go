@@ -77,16 +77,24 @@ func resourcePaths(pc *ProjectConfig, rt string) []string {
 // splitResourcePath returns the path of a file relative to its resource folder
 // ("marts/dim_orders.sql" for "models/marts/dim_orders.sql").
 func splitResourcePath(f *SourceFile) string {
-	for _, rp := range resourcePaths(f.Package.Config, f.ResourceType) {
-		rp = strings.Trim(path.Clean(strings.ReplaceAll(rp, "\\", "/")), "/")
-		if rp == "." || rp == "" {
-			return f.Path
-		}
-		if strings.HasPrefix(f.Path, rp+"/") {
-			return strings.TrimPrefix(f.Path, rp+"/")
+	return relToFolders(f.Path, resourcePaths(f.Package.Config, f.ResourceType))
+}
+
+// relToFolders is p relative to the first of the folders lists' entries it lies under
+// (p itself when none, or when a folder is the package root).
+func relToFolders(p string, folders ...[]string) string {
+	for _, dirs := range folders {
+		for _, rp := range dirs {
+			rp = strings.Trim(path.Clean(strings.ReplaceAll(rp, "\\", "/")), "/")
+			if rp == "." || rp == "" {
+				return p
+			}
+			if strings.HasPrefix(p, rp+"/") {
+				return strings.TrimPrefix(p, rp+"/")
+			}
 		}
 	}
-	return f.Path
+	return p
 }
 
 // fqnOf is [package, folders…, name].
@@ -121,7 +129,8 @@ func (p *projectImpl) parseNodes(files []*SourceFile, pi *propIndex) ([]*parsedN
 		all = append(all, outs[i]...)
 		errs = append(errs, errss[i]...)
 	}
-	return all, errs
+	ys, yerrs := p.parseYAMLSnapshots(pi)
+	return append(all, ys...), append(errs, yerrs...)
 }
 
 // resourceTypeOf maps a file kind to the manifest resource type.

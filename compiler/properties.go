@@ -46,7 +46,11 @@ type NodeProps struct {
 	LatestVersion any
 	// DeprecationDate is the model's deprecation_date as written (versions may override it).
 	DeprecationDate string
-	Line, Col       int
+	// Relation is a YAML-defined snapshot's relation: ("ref('orders')" or "source('a', 'b')"),
+	// at RelationLine:RelationCol; empty for a patch of a {% snapshot %} block.
+	Relation                  string
+	RelationLine, RelationCol int
+	Line, Col                 int
 }
 
 // ColumnProps documents one column.
@@ -328,9 +332,8 @@ func (p *propParser) node(kind string, item *yaml.Node) *NodeProps {
 		case "versions":
 			n.Versions = p.versions(v, name)
 		case "relation":
-			// dbt 1.9 snapshots defined in YAML (snapshots: with relation: and config:).
-			p.fail(e.Key, "snapshot %s: snapshots defined in YAML with relation: (dbt 1.9) are not supported by gdbt yet; "+
-				"write it as a {%% snapshot %%} block under snapshots/", name)
+			// dbt 1.9 snapshots defined in YAML (yamlsnapshots.go makes their nodes).
+			n.Relation, n.RelationLine, n.RelationCol = p.str(v), v.Line, v.Column
 		}
 	}
 	if testsNode != nil && dataTestsNode != nil {

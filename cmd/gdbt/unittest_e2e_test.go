@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -90,10 +89,6 @@ func checkUnitTestProject(t *testing.T, dir string, query func(sql string) []str
 		t.Errorf("test -s test_type:unit:\n%s", r)
 	}
 	// The manifest lists them under unit_tests, as dbt does.
-	b, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m struct {
 		UnitTests map[string]struct {
 			Model     string           `json:"model"`
@@ -107,9 +102,7 @@ func checkUnitTestProject(t *testing.T, dir string, query func(sql string) []str
 		} `json:"unit_tests"`
 		ChildMap map[string][]string `json:"child_map"`
 	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
+	rtReadJSON(t, filepath.Join(dir, "target", "manifest.json"), &m)
 	u := m.UnitTests["unit_test.ushop.inc_orders.incremental_load"]
 	if len(m.UnitTests) != 8 || u.Model != "inc_orders" || len(u.Given) != 2 || u.Given[1]["input"] != "this" ||
 		!reflect.DeepEqual(u.DependsOn.Nodes, []string{"model.ushop.inc_orders"}) || !reflect.DeepEqual(u.Config.Tags, []string{"unit"}) {
@@ -137,14 +130,7 @@ func TestUnitTestsDuckDB(t *testing.T) {
 // TestUnitTestsPostgres builds the same project on PostgreSQL (GDBT_PG_URL) in a schema of
 // its own.
 func TestUnitTestsPostgres(t *testing.T) {
-	raw := os.Getenv("GDBT_PG_URL")
-	if raw == "" {
-		t.Skip("GDBT_PG_URL (a PostgreSQL server) not set")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatalf("GDBT_PG_URL: %v", err)
-	}
+	u := rtPGURL(t)
 	dir := rtProject(t, "unit_tests.txtar")
 	schema := fmt.Sprintf("gdbt_unit_%d", time.Now().UnixNano()%1e9)
 	pass, _ := u.User.Password()
@@ -156,16 +142,7 @@ func TestUnitTestsPostgres(t *testing.T) {
 		u.Hostname(), port, u.User.Username(), pass, strings.TrimPrefix(u.Path, "/"), schema))
 	t.Cleanup(func() { dropPGSchema(t, u, schema) })
 	checkUnitTestProject(t, dir, func(q string) []string {
-		r := rtMust(t, dir, 0, "show", "--inline", strings.Replace(q, " from customer_orders", " from {{ ref('customer_orders') }}", 1), "--limit", "100")
-		var out []string
-		for _, row := range rtTableRows(r.out) {
-			var cells []string
-			for _, c := range strings.Split(strings.Trim(row, "| "), "|") {
-				cells = append(cells, strings.TrimSpace(c))
-			}
-			out = append(out, strings.Join(cells, "|"))
-		}
-		return out
+		return rtShowRows(t, dir, strings.Replace(q, " from customer_orders", " from {{ ref('customer_orders') }}", 1))
 	})
 }
 

@@ -5,7 +5,12 @@
     close the current version of every changed row (valid_to = the new updated_at), close
     the rows gone from the source when hard deletes are invalidated (valid_to = now), then
     insert every source row whose key has no current version left (new keys and the new
-    versions of changed rows). New source columns are added to the target first. -#}
+    versions of changed rows). New source columns are added to the target first.
+    hard_deletes: new_record (dbt 1.9) keeps a dbt_is_deleted column ('False'/'True', as
+    text): a vanished row's current version is closed and a copy marked 'True' becomes
+    current; when the key comes back, that deletion record is closed like a changed row
+    (default__snapshot_staging_table in dbt-adapters'
+    global_project/macros/materializations/snapshots/helpers.sql). -#}
 {%- materialization snapshot, default -%}
   {%- set model_sql = compiled_code if compiled_code is defined else sql -%}
   {%- set target_relation = this.incorporate(type='table') -%}
@@ -34,10 +39,13 @@
 
   {%- if existing_relation is none -%}
     {%- call statement('main') -%}
-      {{ get_create_table_as_sql(False, target_relation, gdbt_snapshot_first_sql(source_sql, source_columns, names)) }}
+      {{ get_create_table_as_sql(False, target_relation, gdbt_snapshot_first_sql(source_sql, source_columns, names, hard_deletes)) }}
     {%- endcall -%}
   {%- else -%}
     {{ gdbt_snapshot_add_new_columns(staging_relation, target_relation) }}
+    {%- if hard_deletes == 'new_record' -%}
+      {{ gdbt_snapshot_add_is_deleted(target_relation, names) }}
+    {%- endif -%}
     {%- call statement('main') -%}
       {{ gdbt_snapshot_apply_sql(target_relation, staging_relation, source_sql, source_columns, strategy, names, hard_deletes) }}
     {%- endcall -%}
@@ -102,13 +110,16 @@ where {{ gdbt_snapshot_is_current(names['dbt_valid_to']) }}
   {%- endfor -%}
 {%- endmacro %}
 
-{%- macro gdbt_snapshot_first_sql(source_sql, source_columns, names) -%}
+{%- macro gdbt_snapshot_first_sql(source_sql, source_columns, names, hard_deletes) -%}
 select
   {{ gdbt_column_list(source_columns, 'src') }},
   src.gdbt_scd_id as {{ names['dbt_scd_id'] }},
   src.gdbt_updated_at as {{ names['dbt_updated_at'] }},
   src.gdbt_updated_at as {{ names['dbt_valid_from'] }},
   {{ gdbt_snapshot_current_valid_to('src.gdbt_updated_at') }} as {{ names['dbt_valid_to'] }}
+  {%- if hard_deletes == 'new_record' %},
+  'False' as {{ names['dbt_is_deleted'] }}
+  {%- endif %}
 from (
 {{ source_sql }}
 ) as src
@@ -128,6 +139,23 @@ from (
   {%- endif -%}
 {%- endmacro %}
 
+{#- A target built before hard_deletes was new_record gets the dbt_is_deleted column
+    (null in its rows, as dbt's create_columns leaves it). -#}
+{%- macro gdbt_snapshot_add_is_deleted(target_relation, names) -%}
+  {%- set target_names = adapter.get_columns_in_relation(target_relation) | map(attribute='name') | map('lower') | list -%}
+  {%- if (names['dbt_is_deleted'] | lower) not in target_names -%}
+    {%- call statement('snapshot_add_is_deleted') -%}
+      alter table {{ target_relation }} add column {{ names['dbt_is_deleted'] }} {{ type_string() }}
+    {%- endcall -%}
+  {%- endif -%}
+{%- endmacro %}
+
+{#- For new_record: whether a current version (alias) is not already a deletion record;
+    a null dbt_is_deleted counts as neither, as dbt's "not (is_deleted = 'True' and …)". -#}
+{%- macro gdbt_snapshot_not_deleted(alias, names) -%}
+  not ({{ alias }}.{{ names['dbt_is_deleted'] }} = 'True')
+{%- endmacro %}
+
 {%- macro gdbt_snapshot_apply_sql(target_relation, staging_relation, source_sql, source_columns, strategy, names, hard_deletes) -%}
   {%- set valid_to = names['dbt_valid_to'] -%}
   {%- set scd_id = names['dbt_scd_id'] -%}
@@ -144,10 +172,31 @@ from (
     ) as src
     on {{ gdbt_snapshot_keys_match(strategy, 'cur', 'src') }}
     where {{ strategy['row_changed'] }}
+    {%- if hard_deletes == 'new_record' %} or cur.{{ names['dbt_is_deleted'] }} = 'True'{% endif %}
 ) as closing
 where dbt_snap.{{ scd_id }} = closing.gdbt_scd_id
   and {{ gdbt_snapshot_is_current('dbt_snap.' ~ valid_to) }};
-{% if hard_deletes == 'invalidate' -%}
+{% if hard_deletes == 'new_record' -%}
+insert into {{ target_relation }} ({{ gdbt_column_list(source_columns) }}, {{ scd_id }}, {{ names['dbt_updated_at'] }}, {{ names['dbt_valid_from'] }}, {{ valid_to }}, {{ names['dbt_is_deleted'] }})
+select
+  {{ gdbt_column_list(source_columns, 'cur') }},
+  {{ snapshot_hash_arguments(['cur.' ~ scd_id, snapshot_get_time()]) }},
+  {{ snapshot_get_time() }},
+  {{ snapshot_get_time() }},
+  cur.{{ valid_to }},
+  'True'
+from (
+{{ gdbt_snapshot_current_sql(target_relation, strategy, names) }}
+) as cur
+where {{ gdbt_snapshot_not_deleted('cur', names) }}
+  and not exists (
+    select 1 from (
+{{ source_sql }}
+    ) as src
+    where {{ gdbt_snapshot_keys_match(strategy, 'cur', 'src') }}
+  );
+{% endif -%}
+{% if hard_deletes in ['invalidate', 'new_record'] -%}
 update {{ target_relation }} as dbt_snap
 set {{ valid_to }} = {{ snapshot_get_time() }}
 where {{ gdbt_snapshot_is_current('dbt_snap.' ~ valid_to) }}
@@ -162,15 +211,22 @@ where {{ gdbt_snapshot_is_current('dbt_snap.' ~ valid_to) }}
         ) as src
         where {{ gdbt_snapshot_keys_match(strategy, 'cur', 'src') }}
     )
+    {%- if hard_deletes == 'new_record' %}
+      and {{ gdbt_snapshot_not_deleted('cur', names) }}
+    {%- endif %}
   );
 {% endif -%}
-insert into {{ target_relation }} ({{ gdbt_column_list(source_columns) }}, {{ scd_id }}, {{ names['dbt_updated_at'] }}, {{ names['dbt_valid_from'] }}, {{ valid_to }})
+insert into {{ target_relation }} ({{ gdbt_column_list(source_columns) }}, {{ scd_id }}, {{ names['dbt_updated_at'] }}, {{ names['dbt_valid_from'] }}, {{ valid_to }}
+  {%- if hard_deletes == 'new_record' %}, {{ names['dbt_is_deleted'] }}{% endif %})
 select
   {{ gdbt_column_list(source_columns, 'src') }},
   src.gdbt_scd_id,
   src.gdbt_updated_at,
   src.gdbt_updated_at,
   {{ gdbt_snapshot_current_valid_to('src.gdbt_updated_at') }}
+  {%- if hard_deletes == 'new_record' %},
+  'False'
+  {%- endif %}
 from (
 {{ source_sql }}
 ) as src

@@ -24,15 +24,16 @@
   {{- return(names) -}}
 {%- endmacro %}
 
-{#- What to do with rows that vanished from the source: 'ignore' or 'invalidate'
-    (hard_deletes config, or the older invalidate_hard_deletes=true). -#}
+{#- What to do with rows that vanished from the source: 'ignore', 'invalidate' or
+    'new_record' (hard_deletes config, or the older invalidate_hard_deletes=true), as
+    get_hard_deletes_behavior in dbt-adapters' dbt/adapters/base/impl.py reads it. -#}
 {%- macro gdbt_snapshot_hard_deletes() -%}
   {%- set mode = config.get('hard_deletes') -%}
   {%- if mode is none or mode == '' -%}
     {%- set mode = 'invalidate' if config.get('invalidate_hard_deletes') else 'ignore' -%}
   {%- endif -%}
-  {%- if mode not in ['ignore', 'invalidate'] -%}
-    {%- do exceptions.raise_compiler_error("snapshot " ~ this ~ ": hard_deletes '" ~ mode ~ "' is not supported by gdbt (use 'ignore' or 'invalidate')") -%}
+  {%- if mode not in ['ignore', 'invalidate', 'new_record'] -%}
+    {%- do exceptions.raise_compiler_error("snapshot " ~ this ~ ": hard_deletes must be one of 'ignore', 'invalidate' or 'new_record', got '" ~ mode ~ "'") -%}
   {%- endif -%}
   {{- return(mode) -}}
 {%- endmacro %}
