@@ -272,9 +272,18 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 		nr.Message = strPtr(msg)
 		status = dag.Failed
 		ev.Status = StatusError
-		ev.Msg = "ERROR creating " + desc
-		if n.ResourceType == manifest.Test {
+		// dbt's LogModelResult / LogSeedResult / LogSnapshotResult / LogTestResult
+		// (dbt/events/types.py): "ERROR creating sql table model …", "ERROR loading seed
+		// file …", "ERROR snapshotting main.snap", "ERROR test_name".
+		switch n.ResourceType {
+		case manifest.Test:
 			ev.Msg = "ERROR " + desc
+		case manifest.Seed:
+			ev.Msg = "ERROR loading " + desc
+		case manifest.Snapshot:
+			ev.Msg = "ERROR snapshotting " + relationLabel(n)
+		default:
+			ev.Msg = "ERROR creating " + desc
 		}
 		r.con.StatusLine(ev, "ERROR in "+secs, colorRed)
 	case n.ResourceType == manifest.Test:
@@ -304,13 +313,14 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 		nr.Status = StatusSuccess
 		msg := responseText(res.Response)
 		nr.Message = strPtr(msg)
-		verb := "OK created "
+		ev.Msg = "OK created " + desc
 		if n.ResourceType == manifest.Seed {
-			verb = "OK loaded "
+			ev.Msg = "OK loaded " + desc
 		} else if n.ResourceType == manifest.Snapshot {
-			verb = "OK snapshotted "
+			// dbt/task/snapshot.py: the description is the relation alone.
+			ev.Msg = "OK snapshotted " + relationLabel(n)
 		}
-		ev.Msg, ev.Status = verb+desc, StatusSuccess
+		ev.Status = StatusSuccess
 		r.con.StatusLine(ev, msg+" in "+secs, colorGreen)
 	}
 	r.mu.Lock()

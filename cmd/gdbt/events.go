@@ -37,13 +37,13 @@ var eventCodes = map[string]string{
 	"NodeStart": "Q024", "NodeFinished": "Q025", "ConcurrencyLine": "Q027", "NoNodesSelected": "Q038",
 	"CompiledNode": "Q042", "ShowNode": "Q041", "FoundStats": "W006", "MainEncounteredError": "Z002",
 	"Formatting": "Z017", "StatsLine": "Z023", "RunResultError": "Z024", "EndOfRunSummary": "Z030",
-	"LogSkipBecauseError": "Z034", "Note": "Z050", "SQLQuery": "E016", "SQLQueryStatus": "E017",
+	"SkippingDetails": "Q034", "Note": "Z050", "SQLQuery": "E016", "SQLQueryStatus": "E017",
 }
 
 // gdbtToDbt renames the runner's console events to dbt's.
 var gdbtToDbt = map[string]string{
 	"Empty": "Formatting", "Concurrency": "ConcurrencyLine", "FinishedRunning": "Note", "RunResult": "EndOfRunSummary",
-	"EndOfRunSummary": "StatsLine", "NodeSkipped": "LogSkipBecauseError", "HookError": "RunResultError",
+	"EndOfRunSummary": "StatsLine", "NodeSkipped": "SkippingDetails", "HookError": "RunResultError",
 	"Interrupted": "MainEncounteredError", "Warning": "Note", "FreshnessStart": "LogStartLine", "FreshnessDone": "LogFreshnessResult",
 	// dbt has no event for a node still running or its progress: dbt's generic Note.
 	"NodeHeartbeat": "Note", "NodeProgress": "Note",
@@ -51,7 +51,7 @@ var gdbtToDbt = map[string]string{
 
 var (
 	reSpecRaw  = regexp.MustCompile(`selection criterion '([^']*)'`)
-	reLineHead = regexp.MustCompile(`^\d+ of \d+ (?:START |OK created |OK loaded |OK snapshotted |PASS |FAIL \d+ |WARN \d+ |ERROR creating |ERROR |SKIP |OK )?(.*?) \.*\s*\[(.*)\]$`)
+	reLineHead = regexp.MustCompile(`^\d+ of \d+ (?:START |OK created |OK loaded |OK snapshotted |PASS |FAIL \d+ |WARN \d+ |ERROR creating |ERROR loading |ERROR snapshotting |ERROR |SKIP |OK )?(.*?) \.*\s*\[(.*)\]$`)
 	reStats    = regexp.MustCompile(`(PASS|WARN|ERROR|SKIP|NO-OP|TOTAL)=(\d+)`)
 	reThreads  = regexp.MustCompile(`Concurrency: (\d+) threads(?: \(target='([^']*)'\))?`)
 )
@@ -111,8 +111,12 @@ func (g *Globals) toDbtEvents(level, msg string, fields map[string]any) []dbtEve
 		run := map[string]any{"status": status, "message": bracket, "timing_info": []any{}, "thread": "Thread-1",
 			"execution_time": elapsed, "adapter_response": map[string]any{}, "num_failures": 0}
 		extra = append(extra, dbtEvent{level: "debug", name: "NodeFinished", msg: "Finished running node " + uid, data: map[string]any{"node_info": ni, "run_result": run}})
-	case "LogSkipBecauseError":
-		data = map[string]any{"schema": relPart(ni, "schema"), "relation": relPart(ni, "alias"), "index": index, "total": total, "status": "skipped"}
+	case "SkippingDetails":
+		// dbt/task/base.py on_skip: a node skipped after an upstream failure (dbt's
+		// LogSkipBecauseError is only for an ephemeral model's compilation error, which gdbt
+		// reports on the model that refs it).
+		data = map[string]any{"node_info": ni, "resource_type": ni["resource_type"], "schema": relPart(ni, "schema"),
+			"node_name": ni["node_name"], "index": index, "total": total}
 	case "LogFreshnessResult":
 		data = map[string]any{"status": status, "node_info": ni, "index": index, "total": total, "execution_time": elapsed}
 	case "FoundStats":

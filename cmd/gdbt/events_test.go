@@ -125,3 +125,40 @@ func TestDebugLogSQL(t *testing.T) {
 		t.Errorf("--debug does not print the statements: exit %d\n%s%s", code, out, errb)
 	}
 }
+
+// TestSkippingDetailsEvent: a node skipped after its parent failed is dbt's
+// SkippingDetails (Q034, dbt/task/base.py on_skip) with its node_info, resource_type,
+// schema, node_name, index and total.
+func TestSkippingDetailsEvent(t *testing.T) {
+	dir := rtProject(t, "shop.txtar")
+	rtWrite(t, dir, "models/broken.sql", "select no_such_column from {{ ref('inc_orders') }}\n")
+	rtWrite(t, dir, "models/broken_child.sql", "select * from {{ ref('broken') }}\n")
+	r := rtMust(t, dir, ExitNodeFailed, "run", "-s", "broken+", "--log-format", "json")
+	validateEventLines(t, eventSchema(t), "console", r.out+r.err)
+	found := false
+	for _, line := range strings.Split(strings.TrimSpace(r.out+r.err), "\n") {
+		var ev struct {
+			Info struct{ Name, Code, Msg string }
+			Data struct {
+				NodeInfo     map[string]any `json:"node_info"`
+				ResourceType string         `json:"resource_type"`
+				Schema       string
+				NodeName     string `json:"node_name"`
+				Index, Total int
+			}
+		}
+		json.Unmarshal([]byte(line), &ev)
+		if ev.Info.Name != "SkippingDetails" {
+			continue
+		}
+		found = true
+		d := ev.Data
+		if ev.Info.Code != "Q034" || d.ResourceType != "model" || d.Schema != "main" || d.NodeName != "broken_child" ||
+			d.Index != 2 || d.Total != 2 || d.NodeInfo["node_status"] != "skipped" || !strings.HasPrefix(ev.Info.Msg, "2 of 2 SKIP relation main.broken_child") {
+			t.Errorf("SkippingDetails: %s", line)
+		}
+	}
+	if !found {
+		t.Errorf("no SkippingDetails event:\n%s", r)
+	}
+}

@@ -161,9 +161,16 @@ func TestFlagEffects(t *testing.T) {
 		{name: "gdbt snapshot runs snapshots only", files: map[string]string{"snapshots/snap.sql": "{% snapshot snap %}\n{{ config(target_schema='main', unique_key='id', strategy='check', check_cols='all') }}\nselect 1 as id, 'a' as v\n{% endsnapshot %}\n"},
 			args: []string{"snapshot"},
 			check: func(t *testing.T, dir, out, errb string) {
-				has(t, out, "1 of 1 OK snapshotted", true)
+				// dbt's wording (dbt/task/snapshot.py, LogSnapshotResult): the relation alone.
+				has(t, out, "1 of 1 START snapshot main.snap ...", true)
+				has(t, out, "1 of 1 OK snapshotted main.snap ...", true)
 				has(t, out, "PASS=1 ", true)
 				has(t, out, "dim_orders", false)
+			}},
+		{name: "a failing snapshot: dbt's ERROR snapshotting line", files: map[string]string{"snapshots/snap.sql": "{% snapshot snap %}\n{{ config(target_schema='main', unique_key='id', strategy='check', check_cols='all') }}\nselect 1 as id, nope as v\n{% endsnapshot %}\n"},
+			args: []string{"snapshot"}, code: ExitNodeFailed,
+			check: func(t *testing.T, dir, out, errb string) {
+				has(t, out+errb, "1 of 1 ERROR snapshotting main.snap ...", true)
 			}},
 		{name: "compile -s model prints its SQL, not its tests'", args: []string{"compile", "-s", "dim_orders"},
 			check: func(t *testing.T, dir, out, errb string) {

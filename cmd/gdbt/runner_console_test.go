@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -95,8 +94,8 @@ func TestRunnerJSONLog(t *testing.T) {
 		switch ev.Info["name"] {
 		case "LogModelResult", "LogSeedResult", "LogTestResult", "LogSnapshotResult":
 			finished[ev.Data.NodeInfo["unique_id"].(string)] = ev.Data.Status
-		case "LogSkipBecauseError":
-			finished[fmt.Sprint("skipped #", ev.Data.Index)] = ev.Data.Status
+		case "SkippingDetails":
+			finished[ev.Data.NodeInfo["unique_id"].(string)] = ev.Data.NodeInfo["node_status"].(string)
 		}
 	}
 	if st := rtStatuses(t, dir); len(finished) != len(st) {
