@@ -94,11 +94,11 @@ func (r *renderer) getattr(obj Value, name string, pos int) Value {
 	case rangeVal:
 		switch name {
 		case "start":
-			return o.start
+			return o.attr(0)
 		case "stop":
-			return o.stop
+			return o.attr(1)
 		case "step":
-			return o.step
+			return o.attr(2)
 		}
 	}
 	return &Undefined{Name: name, hint: pyQuote(objectTypeRepr(obj)) + " has no attribute " + pyQuote(name)}
@@ -144,7 +144,7 @@ func (r *renderer) getitem(obj Value, key Value, pos int) Value {
 				i += n
 			}
 			if i >= 0 && i < n {
-				return o.start + i*o.step
+				return o.at(i)
 			}
 		}
 	case *Namespace:
@@ -317,94 +317,22 @@ func (r *renderer) slice(obj Value, s *SliceExpr, sc *scope, konst bool) Value {
 		for _, c := range out {
 			b.WriteRune(c.(rune))
 		}
+		if _, ok := o.(Markup); ok {
+			return Markup(b.String()) // markupsafe: Markup.__getitem__ keeps the type
+		}
 		return b.String()
 	case rangeVal:
-		out, ok := sliceItems(o.items(), parts[0], parts[1], parts[2])
+		n := o.length()
+		if n > maxRange { // only reachable through hosts: the sandbox caps range()
+			n = maxRange
+		}
+		s0, e0, st, ok := sliceIndices(parts[0], parts[1], parts[2], int(n))
 		if !ok {
 			r.fail(s.Pos, "slice step cannot be zero")
 		}
-		return &List{Items: out}
+		return o.slice(s0, e0, st)
 	}
 	return &Undefined{hint: pyQuote(objectTypeRepr(obj)) + " has no element slice"}
-}
-
-// isConstExpr reports whether Jinja2's optimizer would fold x to a constant.
-func isConstExpr(x Expr) bool {
-	switch n := x.(type) {
-	case nil:
-		return true
-	case *Const:
-		return true
-	case *ListExpr:
-		for _, it := range n.Items {
-			if !isConstExpr(it) {
-				return false
-			}
-		}
-		return true
-	case *TupleExpr:
-		for _, it := range n.Items {
-			if !isConstExpr(it) {
-				return false
-			}
-		}
-		return true
-	case *DictExpr:
-		for i := range n.Keys {
-			if !isConstExpr(n.Keys[i]) || !isConstExpr(n.Values[i]) {
-				return false
-			}
-		}
-		return true
-	case *SliceExpr:
-		return (n.Start == nil || isConstExpr(n.Start)) && (n.Stop == nil || isConstExpr(n.Stop)) && (n.Step == nil || isConstExpr(n.Step))
-	case *BinExpr:
-		return isConstExpr(n.L) && isConstExpr(n.R)
-	case *UnaryExpr:
-		return isConstExpr(n.X)
-	case *Compare:
-		for _, o := range n.Ops {
-			if !isConstExpr(o.Y) {
-				return false
-			}
-		}
-		return isConstExpr(n.X)
-	case *CondExpr:
-		return isConstExpr(n.Test) && isConstExpr(n.Then) && (n.Else == nil || isConstExpr(n.Else))
-	case *GetItem:
-		return isConstExpr(n.X) && isConstExpr(n.Index)
-	case *TestExpr:
-		if n.DynArgs != nil || n.DynKw != nil || !isConstExpr(n.X) {
-			return false
-		}
-		for _, a := range n.Args {
-			if !isConstExpr(a) {
-				return false
-			}
-		}
-		for _, k := range n.Kwargs {
-			if !isConstExpr(k.Value) {
-				return false
-			}
-		}
-		return true
-	case *FilterExpr:
-		if n.X == nil || n.DynArgs != nil || n.DynKw != nil || !isConstExpr(n.X) {
-			return false
-		}
-		for _, a := range n.Args {
-			if !isConstExpr(a) {
-				return false
-			}
-		}
-		for _, k := range n.Kwargs {
-			if !isConstExpr(k.Value) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
 }
 
 // markupEscaping are the str methods markupsafe wraps to escape their arguments and return

@@ -9,7 +9,10 @@ package jinja
 //
 //	GDBT_JINJA_FUZZ=100000 GDBT_JINJA_FUZZ_SEED=7 go test ./compiler/jinja -run TestDiffFuzz -v
 //
-// which ends with "difffuzz seed S: N of N templates agree".
+// which ends with "difffuzz seed S: N of N templates agree". GDBT_JINJA_FUZZ_OUT=file
+// appends every differing template to file in the oracle case format (testdata/oracle/cases),
+// and GDBT_JINJA_FUZZ_REPLAY=file renders the cases of such a file instead of generated
+// ones, so a fix is checked against the differences a long run found.
 
 import (
 	"bufio"
@@ -20,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -99,12 +103,34 @@ func TestDiffFuzz(t *testing.T) {
 	}
 	defer py.close()
 	g := newTmplGen(seed)
+	var replay []oracleCase
+	if path := os.Getenv("GDBT_JINJA_FUZZ_REPLAY"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if replay, err = parseCaseFile(path, data); err != nil {
+			t.Fatal(err)
+		}
+		count = len(replay)
+	}
+	var out *os.File
+	if path := os.Getenv("GDBT_JINJA_FUZZ_OUT"); path != "" {
+		if out, err = os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		defer out.Close()
+	}
 	const batch = 250
 	agree, differ, timeouts := 0, 0, 0
 	for done := 0; done < count; {
 		n := min(batch, count-done)
 		cases := make([]oracleCase, n)
 		for i := range cases {
+			if replay != nil {
+				cases[i] = replay[done+i]
+				continue
+			}
 			src, ctx := g.template()
 			cases[i] = oracleCase{Name: fmt.Sprintf("fuzz/%d-%d", seed, done+i), Template: src, Context: ctx}
 		}
@@ -121,6 +147,9 @@ func TestDiffFuzz(t *testing.T) {
 			got := renderCase(c)
 			if msg := compareCase(c, want, got); msg != "" {
 				differ++
+				if out != nil {
+					writeCase(out, c)
+				}
 				if differ <= show {
 					t.Errorf("%s: %s", c.Name, msg)
 				}
@@ -463,4 +492,16 @@ func (g *tmplGen) macro(depth int) string {
 		return s + g.tag("call"+g.pick([]string{"", "(y)", "(y=0)"})+" "+call) + g.inner(0) + g.tag("endcall")
 	}
 	return s + g.out(call)
+}
+
+// writeCase appends c to w in the oracle case-file format parseCaseFile reads. A template
+// with a line that would start a new section cannot be written that way and is skipped.
+func writeCase(w io.Writer, c oracleCase) {
+	for _, line := range strings.Split(c.Template, "\n") {
+		if strings.HasPrefix(line, "=== ") || strings.HasPrefix(line, "--- ") {
+			return
+		}
+	}
+	name := strings.NewReplacer("/", "_", " ", "_").Replace(c.Name)
+	fmt.Fprintf(w, "=== %s\n--- context\n%s\n--- template\n%s\n", name, c.Context, c.Template)
 }

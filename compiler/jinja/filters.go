@@ -122,8 +122,6 @@ func length(v Value) (int, error) {
 		return len([]rune(string(x))), nil
 	case *Dict:
 		return x.Len(), nil
-	case *Namespace:
-		return x.Attrs.Len(), nil
 	case rangeVal:
 		return int(x.length()), nil
 	case *Undefined:

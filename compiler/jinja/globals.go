@@ -52,34 +52,35 @@ func builtinGlobals() map[string]Value {
 		if len(kwargs) > 0 {
 			return nil, typeErr("range() takes no keyword arguments")
 		}
-		var ints [3]int64
+		var ints [3]*big.Int
 		for i, a := range args {
 			if i >= 3 {
 				return nil, typeErr("range expected at most 3 arguments, got " + itoa(len(args)))
 			}
-			n, ok := asInt(a)
-			if !ok {
-				return nil, typeErr(pyQuote(typeName(a)) + " object cannot be interpreted as an integer")
+			if _, isBool := a.(bool); !isBool {
+				if _, isInt := asInt(a); !isInt && !isBig(a) {
+					return nil, typeErr(pyQuote(typeName(a)) + " object cannot be interpreted as an integer")
+				}
 			}
-			ints[i] = n
+			ints[i], _ = toBig(a)
 		}
 		var r rangeVal
 		switch len(args) {
 		case 0:
 			return nil, typeErr("range expected at least 1 argument, got 0")
 		case 1:
-			r = rangeVal{0, ints[0], 1}
+			r = newRange(new(big.Int), ints[0], big.NewInt(1))
 		case 2:
-			r = rangeVal{ints[0], ints[1], 1}
+			r = newRange(ints[0], ints[1], big.NewInt(1))
 		default:
-			if ints[2] == 0 {
+			if ints[2].Sign() == 0 {
 				return nil, errors.New("range() arg 3 must not be zero")
 			}
-			r = rangeVal{ints[0], ints[1], ints[2]}
+			r = newRange(ints[0], ints[1], ints[2])
 		}
 		// dbt renders in Jinja2's SandboxedEnvironment (dbt_common/clients/jinja.py),
 		// whose range is jinja2/sandbox.py's safe_range.
-		if rangeTooBig(r) {
+		if r.bigLength().Cmp(big.NewInt(maxRange)) > 0 {
 			return nil, errors.New("range too big: the sandbox blocks ranges larger than MAX_RANGE (100000)")
 		}
 		return r, nil
@@ -128,24 +129,6 @@ func builtinGlobals() map[string]Value {
 		return &joiner{sep: ToString(a[0])}, nil
 	}}
 	return g
-}
-
-// maxRange is jinja2/sandbox.py's MAX_RANGE: the most items a range may have.
-const maxRange = 100_000
-
-// rangeTooBig reports whether r has more than maxRange items, computed without the int64
-// overflow rangeVal.length risks at the extremes.
-func rangeTooBig(r rangeVal) bool {
-	span := new(big.Int).Sub(big.NewInt(r.stop), big.NewInt(r.start))
-	step := big.NewInt(r.step)
-	if span.Sign() != step.Sign() || span.Sign() == 0 {
-		return false
-	}
-	span.Abs(span)
-	step.Abs(step)
-	n := new(big.Int).Add(span, new(big.Int).Sub(step, big.NewInt(1)))
-	n.Quo(n, step)
-	return n.Cmp(big.NewInt(maxRange)) > 0
 }
 
 // pyClass is a callable global that Python shows as a class (range, dict, namespace…).

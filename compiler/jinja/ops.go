@@ -560,12 +560,12 @@ func contains(container, item Value) (bool, error) {
 			}
 		}
 		if !ok {
-			return false, nil
+			if !isBig(item) {
+				return false, nil
+			}
+			return c.contains(item), nil
 		}
-		if c.step > 0 {
-			return i >= c.start && i < c.stop && (i-c.start)%c.step == 0, nil
-		}
-		return i <= c.start && i > c.stop && (c.start-i)%(-c.step) == 0, nil
+		return c.contains(i), nil
 	}
 	items, ok := iterValues(container)
 	if !ok {

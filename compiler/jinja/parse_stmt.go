@@ -31,8 +31,10 @@ func (p *parser) parseStatement(pos int) Node {
 	case "filter":
 		p.next()
 		p.enter("filter")
+		p.pushFrame(false) // visit_FilterBlock: frame.inner(), the filter included
 		f, _ := p.parseFilter(nil, true).(*FilterExpr)
 		body := p.parseStatements([]string{"endfilter"}, true)
+		p.popFrame()
 		p.leave()
 		return &FilterBlock{Pos: pos, Filter: f, Body: body}
 	case "do":
@@ -69,7 +71,9 @@ func (p *parser) parseStatement(pos int) Node {
 		p.skipName("scoped")
 		p.skipName("required")
 		p.enter("block")
+		p.pushFrame(false) // blocks compile to functions of their own
 		body := p.parseStatements([]string{"endblock"}, true)
+		p.popFrame()
 		p.leave()
 		if p.cur().typ == tName {
 			p.next()
@@ -155,6 +159,9 @@ func (p *parser) parseFor(pos int) Node {
 	})
 	p.expectKeyword("in")
 	n.Iter = p.parseTuple(false, false, []string{"recursive"}, false)
+	// visit_For: the iterable in the outer frame; the loop filter, body and else in inner ones.
+	p.pushFrame(false)
+	defer p.popFrame()
 	if p.skipName("if") {
 		n.Cond = p.parseExpression(true)
 	}
@@ -169,6 +176,8 @@ func (p *parser) parseFor(pos int) Node {
 func (p *parser) parseIf(pos int) Node {
 	p.enter("if")
 	defer p.leave()
+	p.pushFrame(true) // visit_If: frame.soft() for the tests and every branch
+	defer p.popFrame()
 	n := &If{Pos: pos}
 	for {
 		n.Conds = append(n.Conds, p.parseTuple(false, false, nil, false))
@@ -192,6 +201,8 @@ func (p *parser) parseSet(pos int) Node {
 	}
 	p.enter("set")
 	defer p.leave()
+	p.pushFrame(false) // visit_AssignBlock: frame.inner(), the filter included
+	defer p.popFrame()
 	var f *FilterExpr
 	if p.isOp("|") {
 		f, _ = p.parseFilter(nil, false).(*FilterExpr)
@@ -229,6 +240,8 @@ func (p *parser) parseMacro(pos int, tag string) Node {
 	name := p.expectName().val
 	p.enter(tag)
 	defer p.leave()
+	p.pushFrame(false) // macro_body: frame.inner(), the defaults included
+	defer p.popFrame()
 	params, defaults := p.parseSignature()
 	end := "end" + tag
 	body := p.parseStatements([]string{end}, true)
@@ -256,9 +269,13 @@ func (p *parser) parseCallBlock(pos int) Node {
 	defer p.leave()
 	n := &CallBlock{Pos: pos}
 	if p.isOp("(") {
+		p.pushFrame(false) // the caller's defaults are compiled in its macro_body
 		n.Params, n.Defaults = p.parseSignature()
+		p.popFrame()
 	}
-	x := p.parseExpression(true)
+	x := p.parseExpression(true) // the call itself: the outer frame
+	p.pushFrame(false)
+	defer p.popFrame()
 	c, ok := x.(*CallExpr)
 	if !ok {
 		p.fail(x.Offset(), "expected call")
@@ -282,6 +299,8 @@ func (p *parser) parseWith(pos int) Node {
 		p.expectOp("=")
 		n.Values = append(n.Values, p.parseExpression(true))
 	}
+	p.pushFrame(false) // visit_With: values in the outer frame, the body in an inner one
+	defer p.popFrame()
 	n.Body = p.parseStatements([]string{"endwith"}, true)
 	return n
 }
@@ -292,6 +311,8 @@ func (p *parser) parseHostTag(pos int, tag string, kind TagKind) Node {
 	}
 	p.enter(tag)
 	defer p.leave()
+	p.pushFrame(false) // host blocks (dbt's materialization, test, …) compile to macros
+	defer p.popFrame()
 	n := &BlockNode{Pos: pos, Tag: tag}
 	for p.cur().typ != tBlockEnd && !(p.isOp(":") && p.look(1).typ == tBlockEnd) {
 		if len(n.Args)+len(n.Kwargs) > 0 {

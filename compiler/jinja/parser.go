@@ -15,6 +15,11 @@ type parser struct {
 	errs  ErrorList
 	// open block tag names, innermost last, for end-of-template messages
 	open []string
+	// frames mirrors the soft flag of Jinja2's compiler frames (compiler.py Frame.soft_frame):
+	// true inside an if statement's test and bodies, false in every construct that opens an
+	// inner frame (for bodies and loop filters, filter and set blocks, with bodies, macros,
+	// call blocks, blocks). Unknown filters and tests fail at parse time only outside soft frames.
+	frames []bool
 	// unknown filters and tests outside if blocks, reported when the template is parsed
 	// unless an inline if-expression around them makes them soft (see parseCondexpr)
 	unknown []*Error
@@ -133,6 +138,7 @@ func (p *parser) parseTemplate() []Node {
 					}
 					p.errs = append(p.errs, pe.err)
 					p.open = p.open[:0]
+					p.frames = p.frames[:0]
 					p.depth = 0
 					p.resync()
 				}
@@ -254,15 +260,18 @@ func (p *parser) leave() {
 }
 
 // soft reports whether unknown filters and tests are deferred to runtime, as Jinja2 does
-// inside if blocks and for hosts that never registered any.
+// inside soft frames (if statements; conditional expressions are handled by parseCondexpr)
+// and for hosts that never registered any.
 func (p *parser) soft() bool {
 	if p.env.Filters == nil || p.env.Tests == nil {
 		return true
 	}
-	for _, o := range p.open {
-		if o == "if" {
-			return true
-		}
-	}
-	return false
+	return len(p.frames) > 0 && p.frames[len(p.frames)-1]
 }
+
+// pushFrame opens a compiler frame: soft for if statements (Frame.soft), hard for the
+// constructs for which Jinja2 calls Frame.inner or compiles a new function.
+func (p *parser) pushFrame(soft bool) { p.frames = append(p.frames, soft) }
+
+// popFrame closes the frame pushFrame opened.
+func (p *parser) popFrame() { p.frames = p.frames[:len(p.frames)-1] }

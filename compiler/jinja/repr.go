@@ -195,11 +195,7 @@ func writeRepr(b *strings.Builder, v Value, depth int) {
 	case *Undefined:
 		b.WriteString("Undefined")
 	case rangeVal:
-		b.WriteString("range(" + strconv.FormatInt(x.start, 10) + ", " + strconv.FormatInt(x.stop, 10))
-		if x.step != 1 {
-			b.WriteString(", " + strconv.FormatInt(x.step, 10))
-		}
-		b.WriteByte(')')
+		b.WriteString(x.repr())
 	case *dictView:
 		b.WriteString(x.kind + "(")
 		writeRepr(b, &List{Items: x.items}, depth+1)

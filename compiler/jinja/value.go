@@ -177,28 +177,6 @@ func (d *Dict) copyDict() *Dict {
 // NewList returns a list holding items (not copied).
 func NewList(items ...Value) *List { return &List{Items: items} }
 
-// rangeVal is Python's range object.
-type rangeVal struct{ start, stop, step int64 }
-
-func (r rangeVal) length() int64 {
-	if r.step > 0 && r.start < r.stop {
-		return (r.stop - r.start + r.step - 1) / r.step
-	}
-	if r.step < 0 && r.start > r.stop {
-		return (r.start - r.stop - r.step - 1) / (-r.step)
-	}
-	return 0
-}
-
-func (r rangeVal) items() []Value {
-	n := r.length()
-	out := make([]Value, 0, n)
-	for i := int64(0); i < n; i++ {
-		out = append(out, r.start+i*r.step)
-	}
-	return out
-}
-
 // Markup is a string already HTML-escaped (what the escape filter returns); escaping it
 // again is a no-op, as with Jinja2's markupsafe.Markup.
 type Markup string
