@@ -339,15 +339,18 @@ type (
 	ListExpr struct {
 		Pos   int
 		Items []Expr
+		fold  bool
 	}
 	TupleExpr struct {
 		Pos   int
 		Items []Expr
+		fold  bool
 	}
 	DictExpr struct {
 		Pos    int
 		Keys   []Expr
 		Values []Expr
+		fold   bool
 	}
 )
 

@@ -96,6 +96,7 @@ type (
 		Pos   int
 		X     Expr
 		Index Expr
+		fold  bool // see fold.go, as for the other expressions that carry it
 	}
 	// SliceExpr is start:stop:step inside a subscript; parts may be nil.
 	SliceExpr struct {
@@ -111,6 +112,7 @@ type (
 		Kwargs  []KwargExpr
 		DynArgs Expr
 		DynKw   Expr
+		fold    bool
 	}
 	// TestExpr is x is name(args) (Negated for `is not`).
 	TestExpr struct {
@@ -122,24 +124,28 @@ type (
 		DynArgs Expr
 		DynKw   Expr
 		Negated bool
+		fold    bool
 	}
 	// BinExpr is a binary operator: + - * / // % ** ~ and or.
 	BinExpr struct {
 		Pos  int
 		Op   string
 		L, R Expr
+		fold bool
 	}
 	// UnaryExpr is not x, -x, +x.
 	UnaryExpr struct {
-		Pos int
-		Op  string
-		X   Expr
+		Pos  int
+		Op   string
+		X    Expr
+		fold bool
 	}
 	// Compare is a (chained) comparison: X op1 Y1 op2 Y2 …
 	Compare struct {
-		Pos int
-		X   Expr
-		Ops []CompareOp
+		Pos  int
+		X    Expr
+		Ops  []CompareOp
+		fold bool
 	}
 	// CompareOp is one link of a comparison: ==, !=, <, <=, >, >=, in, notin.
 	CompareOp struct {
@@ -150,6 +156,7 @@ type (
 	CondExpr struct {
 		Pos              int
 		Test, Then, Else Expr
+		fold             bool
 	}
 )
 

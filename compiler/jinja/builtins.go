@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 var (
@@ -197,21 +198,29 @@ func urlQuote(s string, safe string) string {
 	return b.String()
 }
 
-// jinjaTitle is Jinja2's do_title: words split on spaces and brackets, first letter upper.
+// jinjaTitle is Jinja2's do_title: the text split by _word_beginning_split_re
+// (`([-\s({\[<]+)`, where \s is Python's Unicode whitespace), and each piece's first
+// character uppercased and the rest lowercased as one string (so Final_Sigma sees only the
+// piece's own letters, as in Jinja2).
 func jinjaTitle(s string) string {
+	isSep := func(r rune) bool {
+		return pyIsSpace(r) || r == '-' || r == '(' || r == '{' || r == '[' || r == '<'
+	}
 	var b strings.Builder
-	start := true
-	for _, r := range s {
-		switch {
-		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '-' || r == '(' || r == '{' || r == '[' || r == '<':
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		if isSep(r) {
 			b.WriteRune(r)
-			start = true
-		case start:
-			b.WriteString(pyUpper(string(r)))
-			start = false
-		default:
-			b.WriteString(pyLower(string(r)))
+			s = s[size:]
+			continue
 		}
+		end := strings.IndexFunc(s, isSep)
+		if end < 0 {
+			end = len(s)
+		}
+		b.WriteString(pyUpper(s[:size]))
+		b.WriteString(pyLower(s[size:end]))
+		s = s[end:]
 	}
 	return b.String()
 }

@@ -186,14 +186,30 @@ func tupleMethod(t Tuple, name string) Value {
 	return nil
 }
 
-// dictView is what dict.items()/keys()/values() return: iterable, rendered like Python.
+// dictView is what dict.items()/keys()/values() return: iterable, rendered like Python,
+// and live as Python's views are: it reads its dict when used, not when made.
 type dictView struct {
-	kind  string
-	items []Value
+	kind string // dict_items, dict_keys or dict_values
+	d    *Dict
+}
+
+// items is the view's content now.
+func (v *dictView) items() []Value {
+	switch v.kind {
+	case "dict_keys":
+		return v.d.Keys()
+	case "dict_values":
+		return v.d.Values()
+	}
+	items := make([]Value, len(v.d.keys))
+	for i, k := range v.d.keys {
+		items[i] = Tuple{k, v.d.vals[i]}
+	}
+	return items
 }
 
 // JinjaIter implements iterable.
-func (v *dictView) JinjaIter() []Value { return v.items }
+func (v *dictView) JinjaIter() []Value { return v.items() }
 
 // dictMethod returns the bound dict method name of d, or nil.
 func dictMethod(d *Dict, name string) Value {
@@ -209,19 +225,15 @@ func dictMethod(d *Dict, name string) Value {
 	switch name {
 	case "items":
 		return with(nil, nil, func([]Value) (Value, error) {
-			items := make([]Value, len(d.keys))
-			for i, k := range d.keys {
-				items[i] = Tuple{k, d.vals[i]}
-			}
-			return &dictView{kind: "dict_items", items: items}, nil
+			return &dictView{kind: "dict_items", d: d}, nil
 		})
 	case "keys":
 		return with(nil, nil, func([]Value) (Value, error) {
-			return &dictView{kind: "dict_keys", items: d.Keys()}, nil
+			return &dictView{kind: "dict_keys", d: d}, nil
 		})
 	case "values":
 		return with(nil, nil, func([]Value) (Value, error) {
-			return &dictView{kind: "dict_values", items: d.Values()}, nil
+			return &dictView{kind: "dict_values", d: d}, nil
 		})
 	case "get":
 		return with([]string{"key", "default"}, []Value{required, nil}, func(a []Value) (Value, error) {

@@ -10,6 +10,11 @@ func (r *renderer) eval(x Expr, sc *scope) Value {
 	case *GetAttr:
 		return r.getattr(r.eval(n.X, sc), n.Name, n.Pos)
 	case *GetItem:
+		if n.fold && !r.konst {
+			if v, ok := r.fold(n, sc); ok {
+				return v
+			}
+		}
 		obj := r.eval(n.X, sc)
 		if s, ok := n.Index.(*SliceExpr); ok {
 			return r.slice(obj, s, sc, r.konst)
@@ -18,10 +23,25 @@ func (r *renderer) eval(x Expr, sc *scope) Value {
 	case *CallExpr:
 		return r.evalCall(n, sc, nil)
 	case *FilterExpr:
+		if n.fold && !r.konst {
+			if v, ok := r.fold(n, sc); ok {
+				return v
+			}
+		}
 		return r.applyFilter(n, r.eval(n.X, sc), sc)
 	case *TestExpr:
+		if n.fold && !r.konst {
+			if v, ok := r.fold(n, sc); ok {
+				return v
+			}
+		}
 		return r.applyTest(n, sc)
 	case *BinExpr:
+		if n.fold && !r.konst {
+			if v, ok := r.fold(n, sc); ok {
+				return v
+			}
+		}
 		switch n.Op {
 		case "and":
 			l := r.eval(n.L, sc)
@@ -48,6 +68,11 @@ func (r *renderer) eval(x Expr, sc *scope) Value {
 		}
 		return v
 	case *UnaryExpr:
+		if n.fold && !r.konst {
+			if v, ok := r.fold(n, sc); ok {
+				return v
+			}
+		}
 		v := r.eval(n.X, sc)
 		switch n.Op {
 		case "not":
@@ -60,6 +85,11 @@ func (r *renderer) eval(x Expr, sc *scope) Value {
 			return res
 		}
 	case *Compare:
+		if n.fold && !r.konst {
+			if v, ok := r.fold(n, sc); ok {
+				return v
+			}
+		}
 		l := r.eval(n.X, sc)
 		for _, op := range n.Ops {
 			rv := r.eval(op.Y, sc)
@@ -74,26 +104,52 @@ func (r *renderer) eval(x Expr, sc *scope) Value {
 		}
 		return true
 	case *CondExpr:
+		if n.fold && !r.konst {
+			if v, ok := r.fold(n, sc); ok {
+				return v
+			}
+		}
 		if Truthy(r.eval(n.Test, sc)) {
+			if r.konst && !isConstExpr(n.Then) {
+				panic(impossible{})
+			}
 			return r.eval(n.Then, sc)
+		}
+		if r.konst && (n.Else == nil || !isConstExpr(n.Else)) {
+			panic(impossible{})
 		}
 		if n.Else == nil {
 			return &Undefined{hint: "the inline if-expression evaluated to false and no else section was defined."}
 		}
 		return r.eval(n.Else, sc)
 	case *ListExpr:
+		if n.fold && !r.konst {
+			if v, ok := r.fold(n, sc); ok {
+				return v
+			}
+		}
 		items := make([]Value, len(n.Items))
 		for i, it := range n.Items {
 			items[i] = r.eval(it, sc)
 		}
 		return &List{Items: items}
 	case *TupleExpr:
+		if n.fold && !r.konst {
+			if v, ok := r.fold(n, sc); ok {
+				return v
+			}
+		}
 		items := make(Tuple, len(n.Items))
 		for i, it := range n.Items {
 			items[i] = r.eval(it, sc)
 		}
 		return items
 	case *DictExpr:
+		if n.fold && !r.konst {
+			if v, ok := r.fold(n, sc); ok {
+				return v
+			}
+		}
 		d := &Dict{}
 		for i, k := range n.Keys {
 			kv := r.eval(k, sc)

@@ -331,9 +331,8 @@ func toJSON(v Value, indent string, level int) (string, error) {
 		b.WriteString(nl(level))
 		b.WriteByte('}')
 		return b.String(), nil
-	case *Namespace:
-		return toJSON(x.Attrs, indent, level)
 	}
+	// jinja2.utils.Namespace is no dict: json.dumps refuses it like any other object.
 	return "", typeErr("Object of type " + typeName(v) + " is not JSON serializable")
 }
 

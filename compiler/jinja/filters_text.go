@@ -329,7 +329,7 @@ func addTextFilters(f map[string]Func) {
 			return "1 Byte", nil
 		}
 		if fv < base {
-			return formatInt(int64(fv)) + " Bytes", nil
+			return ToString(floatToInt(fv)) + " Bytes", nil // int(bytes): exact beyond 64 bits
 		}
 		unit := base
 		prefix := ""
@@ -357,7 +357,7 @@ func addTextFilters(f map[string]Func) {
 				continue
 			}
 			ks := str(k)
-			if strings.ContainsAny(ks, " />=\t\n\f") {
+			if strings.ContainsAny(ks, " />=\t\n\r\f\v") { // _attr_key_re: [\s/>=], re.ASCII
 				return nil, errors.New("Invalid character in attribute name: " + pyQuote(ks))
 			}
 			parts = append(parts, escapeHTML(ks)+"=\""+escapeHTML(str(v))+"\"")
@@ -366,7 +366,8 @@ func addTextFilters(f map[string]Func) {
 		if Truthy(a[1]) && out != "" {
 			out = " " + out
 		}
-		return Markup(out), nil
+		// do_xmlattr returns Markup only when autoescaping, which dbt never turns on.
+		return out, nil
 	})
 	f["wordwrap"] = filter("wordwrap", []string{"s", "width", "break_long_words", "wrapstring", "break_on_hyphens"}, []Value{required, int64(79), true, nil, true}, func(c *Call, a []Value) (Value, error) {
 		switch x := a[0].(type) {

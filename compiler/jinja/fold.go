@@ -1,14 +1,21 @@
 package jinja
 
+import "math/big"
+
 // Jinja2 folds constant expressions at compile time (optimizer.py, and compiler.py
 // visit_Output through nodes.Expr.as_const). The difference is visible where the folded and
 // the run-time paths disagree: a slice is compiled to plain Python subscription (compiler.py
 // visit_Getitem), so slicing an int raises TypeError at run time, while folding goes through
 // environment.getitem, which returns Undefined instead: `{{ 0[1:] is defined }}` renders
 // False, `{{ (0[1:] | selectattr('a')) | list }}` raises (selectattr never folds).
-// Not modelled: the optimizer keeps a folded sub-expression only when its value has a safe
-// repr (utils.has_safe_repr), so `{{ [0[1:] is defined, n] }}` renders [False] in Jinja2 but
-// raises here, where konst is decided for a whole output at once.
+//
+// An output whose whole expression is constant is folded by visit_Output whatever the value
+// (Output.konst). Below that, the optimizer folds a constant sub-expression only when its
+// value has a safe repr (nodes.Const.from_untrusted → utils.has_safe_repr), trying parents
+// first in effect (a parent's as_const re-evaluates its children): `{{ [0[1:] is defined, n] }}`
+// renders [False] because `0[1:] is defined` folds, while `{{ [0[1:], n] }}` raises. Since
+// only slices behave differently folded, markFolds flags just the constant expressions with
+// a slice inside; eval tries those folded first (fold) and falls back to run time.
 
 // passContextFilters are the built-in filters marked pass_context (filters.py); their
 // as_const raises Impossible (nodes.py _FilterTestCommon.as_const), so they never fold.
@@ -59,7 +66,9 @@ func isConstExpr(x Expr) bool {
 		}
 		return isConstExpr(n.X)
 	case *CondExpr:
-		return isConstExpr(n.Test) && isConstExpr(n.Then) && (n.Else == nil || isConstExpr(n.Else))
+		// CondExpr.as_const folds the branch its constant test picks: only that one
+		// need be constant (eval raises impossible when it is not).
+		return isConstExpr(n.Test) && (isConstExpr(n.Then) || n.Else != nil && isConstExpr(n.Else))
 	case *GetItem:
 		return isConstExpr(n.X) && isConstExpr(n.Index)
 	case *TestExpr:
@@ -94,4 +103,111 @@ func isConstExpr(x Expr) bool {
 		return true
 	}
 	return false
+}
+
+// hasSafeRepr is Jinja2's utils.has_safe_repr: the values a folded constant may hold.
+func hasSafeRepr(v Value) bool {
+	switch x := v.(type) {
+	case nil, bool, int64, int, float64, *big.Int, string, Markup, rangeVal:
+		return true
+	case *List:
+		for _, it := range x.Items {
+			if !hasSafeRepr(it) {
+				return false
+			}
+		}
+		return true
+	case Tuple:
+		for _, it := range x {
+			if !hasSafeRepr(it) {
+				return false
+			}
+		}
+		return true
+	case *Dict:
+		for i, k := range x.keys {
+			if !hasSafeRepr(k) || !hasSafeRepr(x.vals[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// impossible is nodes.Impossible: raised (as a panic) while folding when the expression
+// turns out not to be constant after all.
+type impossible struct{}
+
+// fold evaluates the constant expression x as Jinja2's optimizer would: ok when that
+// succeeds with a safe-repr value; otherwise the caller evaluates x at run time.
+func (r *renderer) fold(x Expr, sc *scope) (Value, bool) {
+	v, ok := r.asConst(x, sc)
+	return v, ok && hasSafeRepr(v)
+}
+
+// asConst is nodes.Expr.as_const: x evaluated in folding mode, ok false when that raised
+// (Impossible or any error: the caller then evaluates x at run time, as Jinja2 does).
+func (r *renderer) asConst(x Expr, sc *scope) (v Value, ok bool) {
+	r.konst = true
+	defer func() {
+		r.konst = false
+		if p := recover(); p != nil {
+			switch p.(type) {
+			case impossible, *Error:
+				v, ok = nil, false
+			default:
+				panic(p)
+			}
+		}
+	}()
+	return r.eval(x, sc), true
+}
+
+// markFolds flags the constant expressions under body that contain a slice (see above).
+func markFolds(body []Node) {
+	walkNodes(body, func(n any) bool {
+		x, ok := n.(Expr)
+		if !ok || !isConstExpr(x) || !hasSlice(x) {
+			return true
+		}
+		switch e := x.(type) {
+		case *GetItem:
+			_, isSlice := e.Index.(*SliceExpr)
+			e.fold = !isSlice
+		case *FilterExpr:
+			e.fold = true
+		case *TestExpr:
+			e.fold = true
+		case *BinExpr:
+			e.fold = true
+		case *UnaryExpr:
+			e.fold = true
+		case *Compare:
+			e.fold = true
+		case *CondExpr:
+			e.fold = true
+		case *ListExpr:
+			e.fold = true
+		case *TupleExpr:
+			e.fold = true
+		case *DictExpr:
+			e.fold = true
+		}
+		return true
+	})
+}
+
+// hasSlice reports whether x contains a slice subscript.
+func hasSlice(x Expr) bool {
+	found := false
+	walk(x, func(n any) bool {
+		if g, ok := n.(*GetItem); ok {
+			if _, isSlice := g.Index.(*SliceExpr); isSlice {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }

@@ -76,19 +76,15 @@ func fastMethod(recv Value, name string, args []Value) (Value, bool, error) {
 			}
 		case "items":
 			if len(args) == 0 {
-				items := make([]Value, len(x.keys))
-				for i, k := range x.keys {
-					items[i] = Tuple{k, x.vals[i]}
-				}
-				return &dictView{kind: "dict_items", items: items}, true, nil
+				return &dictView{kind: "dict_items", d: x}, true, nil
 			}
 		case "keys":
 			if len(args) == 0 {
-				return &dictView{kind: "dict_keys", items: x.Keys()}, true, nil
+				return &dictView{kind: "dict_keys", d: x}, true, nil
 			}
 		case "values":
 			if len(args) == 0 {
-				return &dictView{kind: "dict_values", items: x.Values()}, true, nil
+				return &dictView{kind: "dict_values", d: x}, true, nil
 			}
 		}
 	}

@@ -1,5 +1,7 @@
 package jinja
 
+import "slices"
+
 // Statement parsing: one function per Jinja2 tag, plus host tags and assignment targets.
 
 // parseStatement parses the tag after "{%"; pos is the offset of "{%".
@@ -168,7 +170,9 @@ func (p *parser) parseFor(pos int) Node {
 	n.Recursive = p.skipName("recursive")
 	n.Body = p.parseStatements([]string{"endfor", "else"}, false)
 	if p.next().val == "else" {
+		p.forElse = append(p.forElse, len(p.open)-1)
 		n.Else = p.parseStatements([]string{"endfor"}, true)
+		p.forElse = p.forElse[:len(p.forElse)-1]
 	}
 	return n
 }
@@ -431,7 +435,9 @@ func (p *parser) inLoop() bool {
 	for i := len(p.open) - 1; i >= 0; i-- {
 		switch o := p.open[i]; o {
 		case "for":
-			return true
+			if !slices.Contains(p.forElse, i) {
+				return true
+			}
 		case "macro", "call":
 			return false
 		default:

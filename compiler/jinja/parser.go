@@ -20,6 +20,10 @@ type parser struct {
 	// inner frame (for bodies and loop filters, filter and set blocks, with bodies, macros,
 	// call blocks, blocks). Unknown filters and tests fail at parse time only outside soft frames.
 	frames []bool
+	// forElse holds the indexes in open of the for statements whose else is being parsed:
+	// a break or continue there belongs to the enclosing loop (the else is compiled after
+	// the Python for statement).
+	forElse []int
 	// unknown filters and tests outside if blocks, reported when the template is parsed
 	// unless an inline if-expression around them makes them soft (see parseCondexpr)
 	unknown []*Error
@@ -139,6 +143,7 @@ func (p *parser) parseTemplate() []Node {
 					p.errs = append(p.errs, pe.err)
 					p.open = p.open[:0]
 					p.frames = p.frames[:0]
+					p.forElse = p.forElse[:0]
 					p.depth = 0
 					p.resync()
 				}

@@ -162,11 +162,12 @@ func (r *renderer) exec(body []Node, sc *scope, w *outBuf) ctrl {
 		case *Output:
 			r.pos = x.Pos
 			if x.konst {
-				r.konst = true
-				v := r.eval(x.X, sc)
-				r.konst = false
-				r.writeValue(w, v)
-				continue
+				// visit_Output folds a constant output whatever its value, and falls
+				// back to run time when folding raises (fold.go).
+				if v, ok := r.asConst(x.X, sc); ok {
+					r.writeValue(w, v)
+					continue
+				}
 			}
 			v := r.eval(x.X, sc)
 			r.writeValue(w, v)
@@ -188,7 +189,9 @@ func (r *renderer) exec(body []Node, sc *scope, w *outBuf) ctrl {
 			}
 		case *For:
 			r.pos = x.Pos
-			r.execFor(x, sc, w)
+			if c := r.execFor(x, sc, w); c != ctrlNone {
+				return c // a break or continue in the else: the enclosing loop's
+			}
 		case *Set:
 			r.pos = x.Pos
 			r.assign(x.Target, r.eval(x.Value, sc), sc)
@@ -371,23 +374,22 @@ func (r *renderer) iterate(v Value, pos int) []Value {
 	return items
 }
 
-func (r *renderer) execFor(x *For, sc *scope, w *outBuf) {
+// execFor runs a for statement. Its result is the else block's break or continue, which
+// belong to the enclosing loop: Jinja2 compiles the else after the Python for statement
+// (compiler.py visit_For).
+func (r *renderer) execFor(x *For, sc *scope, w *outBuf) ctrl {
 	v := r.eval(x.Iter, sc)
 	if l, ok := v.(*List); ok && x.Cond == nil {
-		r.liveLoop(x, l, sc, w)
-		return
+		return r.liveLoop(x, l, sc, w)
 	}
 	items := r.iterate(v, x.Iter.Offset())
-	r.loop(x, items, sc, w, 1)
+	return r.loop(x, items, sc, w, 1)
 }
 
 // liveLoop iterates a list the way Python does: items appended by the body are visited.
-func (r *renderer) liveLoop(x *For, l *List, sc *scope, w *outBuf) {
+func (r *renderer) liveLoop(x *For, l *List, sc *scope, w *outBuf) ctrl {
 	if len(l.Items) == 0 {
-		if x.Else != nil {
-			r.exec(x.Else, newScope(sc), w)
-		}
-		return
+		return r.loopElse(x, false, sc, w)
 	}
 	lo := &loopObj{items: l.Items, depth: 1, r: r, node: x, sc: sc, live: l, liveLen: -1}
 	completed := false
@@ -403,19 +405,20 @@ func (r *renderer) liveLoop(x *For, l *List, sc *scope, w *outBuf) {
 		}
 		completed = completed || c == ctrlNone
 	}
-	r.loopElse(x, completed, sc, w)
+	return r.loopElse(x, completed, sc, w)
 }
 
 // loopElse runs a for loop's else unless some iteration reached the end of the body:
 // Jinja2 clears its indicator there, so a break or continue in every iteration still
 // runs the else (compiler.py visit_For, iteration_indicator).
-func (r *renderer) loopElse(x *For, completed bool, sc *scope, w *outBuf) {
+func (r *renderer) loopElse(x *For, completed bool, sc *scope, w *outBuf) ctrl {
 	if !completed && x.Else != nil {
-		r.exec(x.Else, newScope(sc), w)
+		return r.exec(x.Else, newScope(sc), w)
 	}
+	return ctrlNone
 }
 
-func (r *renderer) loop(x *For, items []Value, sc *scope, w *outBuf, depth int) {
+func (r *renderer) loop(x *For, items []Value, sc *scope, w *outBuf, depth int) ctrl {
 	if depth > maxCallDepth {
 		r.fail(x.Pos, "maximum recursion depth exceeded")
 	}
@@ -432,10 +435,7 @@ func (r *renderer) loop(x *For, items []Value, sc *scope, w *outBuf, depth int) 
 		items = kept
 	}
 	if len(items) == 0 {
-		if x.Else != nil {
-			r.exec(x.Else, newScope(sc), w)
-		}
-		return
+		return r.loopElse(x, false, sc, w)
 	}
 	lo := &loopObj{items: items, depth: depth, r: r, node: x, sc: sc}
 	completed := false
@@ -450,7 +450,7 @@ func (r *renderer) loop(x *For, items []Value, sc *scope, w *outBuf, depth int) 
 		}
 		completed = completed || c == ctrlNone
 	}
-	r.loopElse(x, completed, sc, w)
+	return r.loopElse(x, completed, sc, w)
 }
 
 func (r *renderer) execInclude(x *Include, sc *scope, w *outBuf) {

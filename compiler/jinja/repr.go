@@ -122,12 +122,30 @@ func Repr(v Value) string { return repr(v) }
 
 func repr(v Value) string {
 	var b strings.Builder
-	writeRepr(&b, v, 0)
+	writeRepr(&b, v, &reprState{})
 	return b.String()
 }
 
-func writeRepr(b *strings.Builder, v Value, depth int) {
-	if depth > 100 {
+// reprState holds the containers being repr'd, as CPython's Py_ReprEnter does, so that a
+// list or dict reached again inside itself prints as [...] or {...} (whatever the path: a
+// list holding a list that holds the first).
+type reprState struct{ active []any }
+
+// enter marks c as being repr'd; false when it already is.
+func (s *reprState) enter(c any) bool {
+	for _, a := range s.active {
+		if a == c {
+			return false
+		}
+	}
+	s.active = append(s.active, c)
+	return true
+}
+
+func (s *reprState) leave() { s.active = s.active[:len(s.active)-1] }
+
+func writeRepr(b *strings.Builder, v Value, st *reprState) {
+	if len(st.active) > 100 {
 		b.WriteString("...")
 		return
 	}
@@ -153,56 +171,63 @@ func writeRepr(b *strings.Builder, v Value, depth int) {
 	case Markup:
 		b.WriteString("Markup(" + pyQuote(string(x)) + ")")
 	case *List:
+		if !st.enter(x) {
+			b.WriteString("[...]")
+			return
+		}
 		b.WriteByte('[')
 		for i, it := range x.Items {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			if l, ok := it.(*List); ok && l == x {
-				b.WriteString("[...]")
-				continue
-			}
-			writeRepr(b, it, depth+1)
+			writeRepr(b, it, st)
 		}
 		b.WriteByte(']')
+		st.leave()
 	case Tuple:
 		b.WriteByte('(')
 		for i, it := range x {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeRepr(b, it, depth+1)
+			writeRepr(b, it, st)
 		}
 		if len(x) == 1 {
 			b.WriteByte(',')
 		}
 		b.WriteByte(')')
 	case *Dict:
+		if !st.enter(x) {
+			b.WriteString("{...}")
+			return
+		}
 		b.WriteByte('{')
 		for i, k := range x.keys {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeRepr(b, k, depth+1)
+			writeRepr(b, k, st)
 			b.WriteString(": ")
-			if d, ok := x.vals[i].(*Dict); ok && d == x {
-				b.WriteString("{...}")
-				continue
-			}
-			writeRepr(b, x.vals[i], depth+1)
+			writeRepr(b, x.vals[i], st)
 		}
 		b.WriteByte('}')
+		st.leave()
 	case *Undefined:
 		b.WriteString("Undefined")
 	case rangeVal:
 		b.WriteString(x.repr())
 	case *dictView:
+		if !st.enter(x) { // dictview_repr: Py_ReprEnter on the view itself
+			b.WriteString("...")
+			return
+		}
 		b.WriteString(x.kind + "(")
-		writeRepr(b, &List{Items: x.items}, depth+1)
+		writeRepr(b, &List{Items: x.items()}, st)
 		b.WriteByte(')')
+		st.leave()
 	case *Namespace:
 		b.WriteString("<Namespace ")
-		writeRepr(b, x.Attrs, depth+1)
+		writeRepr(b, x.Attrs, st)
 		b.WriteByte('>')
 	case Stringer:
 		b.WriteString(x.JinjaString())

@@ -2,6 +2,7 @@ package jinja
 
 import (
 	"errors"
+	"golang.org/x/text/cases"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -246,7 +247,9 @@ func strMethod(s string, name string) Value {
 	case "lower":
 		return simple(func() Value { return pyLower(s) })
 	case "casefold":
-		return simple(func() Value { return strings.ReplaceAll(strings.ToLower(s), "ß", "ss") })
+		// str.casefold is Unicode's full case folding (CaseFolding.txt C+F: ß → ss,
+		// İ → i̇, ﬁ → fi), which x/text/cases implements.
+		return simple(func() Value { return cases.Fold().String(s) })
 	case "swapcase":
 		return simple(func() Value {
 			// str.swapcase: upper to lower, lower to upper; titlecase letters (ǅ) and

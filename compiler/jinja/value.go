@@ -222,7 +222,7 @@ func Truthy(v Value) bool {
 	case *big.Int:
 		return x.Sign() != 0
 	case *dictView:
-		return len(x.items) > 0
+		return x.d.Len() > 0
 	case Truther:
 		return x.JinjaTruth()
 	}
