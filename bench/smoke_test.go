@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -137,6 +138,14 @@ func TestSmokeRunnerAndReplay(t *testing.T) {
 	}
 	if len(ts) != 20 {
 		t.Fatalf("replay ran %d statements", len(ts))
+	}
+	if runtime.GOOS == "linux" {
+		// The per-statement peak comes from /proc/self/status (VmHWM), reset per statement.
+		for _, x := range ts {
+			if x.PeakRSSKB <= 0 || x.CPUSeconds < 0 {
+				t.Errorf("%s: peak RSS %d KB, CPU %.3f s: want a positive peak and a CPU time", x.UniqueID, x.PeakRSSKB, x.CPUSeconds)
+			}
+		}
 	}
 }
 

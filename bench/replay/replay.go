@@ -25,10 +25,17 @@ type Statement struct {
 	SQL      string
 }
 
-// Timing is how long one statement took.
+// Timing is what one statement cost. The replay runs one statement at a time in one
+// process, so the process's CPU time and peak resident memory over the statement are the
+// statement's own (DuckDB reports neither per query).
 type Timing struct {
 	UniqueID string
 	Seconds  float64
+	// CPUSeconds is the process's user+system CPU time during the statement.
+	CPUSeconds float64
+	// PeakRSSKB is the process's peak resident memory during the statement (the kernel's
+	// high-water mark, reset before it); 0 where the platform has no such counter.
+	PeakRSSKB int64
 }
 
 // FromTarget builds the statements of every successful model in targetDir/run_results.json,
@@ -150,11 +157,13 @@ func Run(ctx context.Context, dbPath string, setup []string, stmts []Statement) 
 	}
 	out := make([]Timing, 0, len(stmts))
 	for _, s := range stmts {
+		resetPeakRSS()
+		cpu0 := processCPU()
 		start := time.Now()
 		if _, err := conn.ExecContext(ctx, s.SQL); err != nil {
 			return out, fmt.Errorf("replay: %s: %w", s.UniqueID, err)
 		}
-		out = append(out, Timing{UniqueID: s.UniqueID, Seconds: time.Since(start).Seconds()})
+		out = append(out, Timing{UniqueID: s.UniqueID, Seconds: time.Since(start).Seconds(), CPUSeconds: processCPU() - cpu0, PeakRSSKB: peakRSSKB()})
 	}
 	return out, nil
 }

@@ -2,6 +2,10 @@
 // connection in dependency order (see bench/replay), and prints the warehouse-only time.
 //
 //	sqlreplay --target PROJECT/target --db /tmp/x/bench.duckdb [--skip model.a.b,…] [--per-node]
+//
+// With --per-node it prints, per statement, wall and CPU seconds and the process's
+// peak resident memory during that statement (the statements run one at a time, so these
+// are each statement's own).
 package main
 
 import (
@@ -20,7 +24,7 @@ func main() {
 	target := flag.String("target", "target", "the target folder of a finished gdbt run (run_results.json, manifest.json)")
 	db := flag.String("db", "", "DuckDB file to create (its base name must match the catalog gdbt used); removed first")
 	skip := flag.String("skip", "", "comma-separated unique ids to leave out")
-	perNode := flag.Bool("per-node", false, "print every statement's time")
+	perNode := flag.Bool("per-node", false, "print every statement's wall and CPU time and peak memory (tab-separated)")
 	dump := flag.String("dump", "", "also write the statements, in order, to this .sql file")
 	flag.Parse()
 	if err := run(*target, *db, *skip, *perNode, *dump); err != nil {
@@ -64,10 +68,14 @@ func run(target, db, skip string, perNode bool, dump string) error {
 		return err
 	}
 	sum := 0.0
+	if perNode {
+		// One tab-separated row per statement (summarize.py's per-node table reads them).
+		fmt.Printf("node\twall_s\tcpu_s\tpeak_rss_kb\n")
+	}
 	for _, t := range ts {
 		sum += t.Seconds
 		if perNode {
-			fmt.Printf("%-60s %.4f\n", t.UniqueID, t.Seconds)
+			fmt.Printf("%s\t%.4f\t%.4f\t%d\n", t.UniqueID, t.Seconds, t.CPUSeconds, t.PeakRSSKB)
 		}
 	}
 	fmt.Printf("statements=%d statement_sum_s=%.4f wall_s=%.4f\n", len(ts), sum, wall)
