@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -49,6 +50,15 @@ func testFields(t testing.TB) map[string]any {
 }
 
 // openTest opens an adapter on the test server, closed when the test ends.
+// setProjectEnv points the GDBT_TEST_PG_* variables that the test projects' profiles read
+// at the test server and at schema.
+func setProjectEnv(t *testing.T, fields map[string]any, schema string) {
+	for k, v := range map[string]any{"HOST": fields["host"], "PORT": fields["port"], "USER": fields["user"],
+		"PASSWORD": fields["password"], "DB": fields["dbname"], "SCHEMA": schema} {
+		t.Setenv("GDBT_TEST_PG_"+k, fmt.Sprint(v))
+	}
+}
+
 func openTest(t testing.TB) *postgres.Adapter {
 	t.Helper()
 	cfg, err := postgres.ParseConfig(testFields(t))

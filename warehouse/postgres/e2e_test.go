@@ -16,10 +16,7 @@ import (
 func TestEndToEnd(t *testing.T) {
 	fields := testFields(t)
 	schema := fmt.Sprintf("gdbt_e2e_%d", time.Now().UnixNano()%1e9)
-	for k, v := range map[string]any{"HOST": fields["host"], "PORT": fields["port"], "USER": fields["user"],
-		"PASSWORD": fields["password"], "DB": fields["dbname"], "SCHEMA": schema} {
-		t.Setenv("GDBT_TEST_PG_"+k, fmt.Sprint(v))
-	}
+	setProjectEnv(t, fields, schema)
 	a := openTest(t)
 	t.Cleanup(func() {
 		a.Execute(context.Background(), "drop schema if exists "+schema+" cascade; drop schema if exists "+schema+"_dbt_test__audit cascade", false)

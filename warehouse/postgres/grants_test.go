@@ -21,10 +21,7 @@ func TestGrants(t *testing.T) {
 	suffix := time.Now().UnixNano() % 1e9
 	schema := fmt.Sprintf("gdbt_grants_%d", suffix)
 	r1, r2 := fmt.Sprintf("gdbt_reader_a_%d", suffix), fmt.Sprintf("gdbt_reader_b_%d", suffix)
-	for k, v := range map[string]any{"HOST": fields["host"], "PORT": fields["port"], "USER": fields["user"],
-		"PASSWORD": fields["password"], "DB": fields["dbname"], "SCHEMA": schema} {
-		t.Setenv("GDBT_TEST_PG_"+k, fmt.Sprint(v))
-	}
+	setProjectEnv(t, fields, schema)
 	a := openTest(t)
 	ctx := context.Background()
 	if _, _, err := a.Execute(ctx, "create role "+r1+"; create role "+r2, false); err != nil {

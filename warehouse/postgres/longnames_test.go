@@ -41,10 +41,7 @@ func TestDerivedIdentifierFitsPostgres(t *testing.T) {
 func TestLongNamesAndViewChainRebuild(t *testing.T) {
 	fields := testFields(t)
 	schema := fmt.Sprintf("gdbt_long_%d", time.Now().UnixNano()%1e9)
-	for k, v := range map[string]any{"HOST": fields["host"], "PORT": fields["port"], "USER": fields["user"],
-		"PASSWORD": fields["password"], "DB": fields["dbname"], "SCHEMA": schema} {
-		t.Setenv("GDBT_TEST_PG_"+k, fmt.Sprint(v))
-	}
+	setProjectEnv(t, fields, schema)
 	a := openTest(t)
 	t.Cleanup(func() {
 		a.Execute(context.Background(), "drop schema if exists "+schema+" cascade", false)

@@ -137,22 +137,6 @@ begin;
 commit
 {%- endmacro %}
 
-{#- PostgreSQL drops the views that depend on a replaced relation (the backup is dropped with
-    cascade, as dbt-postgres does), so a downstream view the run's cache still lists may be
-    gone when its own turn comes: the existing relation is parked under the backup name only
-    if it is still there, and the build then creates the view afresh. -#}
-{%- macro postgres__get_swap_sql(existing_relation, intermediate_relation, target_relation, backup_relation) -%}
-begin;
-{% if existing_relation is not none -%}
-alter {{ gdbt_relation_kind(existing_relation) }} if exists {{ existing_relation }} rename to {{ adapter.quote(backup_relation.identifier) }};
-{% endif -%}
-{{ get_rename_sql(intermediate_relation, target_relation.identifier) }};
-{% if existing_relation is not none -%}
-{{ get_drop_sql(backup_relation) }};
-{% endif -%}
-commit
-{%- endmacro %}
-
 {#- Runs get_swap_sql as one statement call (one connection, one transaction). -#}
 {%- macro gdbt_swap_relation(existing_relation, intermediate_relation, target_relation, backup_relation) -%}
   {%- call statement('swap') -%}
