@@ -112,9 +112,8 @@ func fnSource(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.V
 	if rs.unit != nil {
 		return rs.unit.relation(rs, s.UniqueID, fmt.Sprintf("source('%s', '%s')", src, tbl))
 	}
-	if err := rs.checkInferred(s.UniqueID, fmt.Sprintf("source('%s', '%s')", src, tbl)); err != nil {
-		return nil, err
-	}
+	// No depends_on check here: dbt's RuntimeSourceResolver (core/dbt/context/providers.py)
+	// resolves a source reached only at run time without one, as sources never run.
 	r := newRelation(rs.dialect(), s.Database, s.Schema, s.Identifier, "table").withQuoting(s.Quoting)
 	if s.ExternalLocation != "" {
 		r.external = rs.dialect().ExternalSQL(rs.p.externalPath(s.ExternalLocation))

@@ -9,11 +9,13 @@ import (
 	"github.com/gdbt-dev/gdbt/manifest"
 )
 
-// Dependencies are captured at parse time (execute=False). A ref() or source() reached only
-// when execute is True, e.g. inside {% if execute %}, was never seen by the parser, so the
-// DAG lacks its edge and the node could run before its parent. dbt refuses such a render
-// and tells the user to add a `-- depends_on: {{ ref(...) }}` comment, which renders at
-// parse time; gdbt does the same.
+// Dependencies are captured at parse time (execute=False). A ref() reached only when
+// execute is True, e.g. inside {% if execute %}, was never seen by the parser, so the DAG
+// lacks its edge and the node could run before its parent. dbt refuses such a render and
+// tells the user to add a `-- depends_on: {{ ref(...) }}` comment, which renders at parse
+// time; gdbt does the same. A source() has no such check (dbt's RuntimeRefResolver.validate
+// exists, its RuntimeSourceResolver has none: core/dbt/context/providers.py), since a
+// source never runs and so cannot be ordered wrongly.
 
 // checkInferred fails when a compile- or run-time render of the node resolves to target,
 // a unique id the parser did not record in the node's depends_on. hint is the call to

@@ -7,7 +7,7 @@ import (
 )
 
 // TestRefOutsideParsedDependencies checks dbt's "unable to infer all dependencies" rule: a
-// ref or source reached only when execute is True fails at the call, and the
+// ref (not a source) reached only when execute is True fails at the call, and the
 // `-- depends_on:` hint (rendered at parse time) makes the same model compile.
 func TestRefOutsideParsedDependencies(t *testing.T) {
 	base := map[string]string{
@@ -24,9 +24,9 @@ func TestRefOutsideParsedDependencies(t *testing.T) {
 		{"ref only at run time",
 			"select 1 as id\n{% if execute %}\nfrom {{ ref('orders') }}\n{% endif %}\n",
 			`models/m.sql:3:9: dbt was unable to infer all dependencies for the model "m". This typically happens when ref() is placed within a conditional block. To fix this, add the following hint to the top of the model: -- depends_on: {{ ref('orders') }}`, ""},
-		{"source only at run time",
+		{"source only at run time compiles, as in dbt",
 			"{% if execute %}select * from {{ source('raw', 'events') }}{% endif %}\n",
-			`models/m.sql:1:34: dbt was unable to infer all dependencies for the model "m".`, ""},
+			"", `"events"`},
 		{"depends_on hint",
 			"-- depends_on: {{ ref('orders') }}\nselect 1 as id\n{% if execute %}\nfrom {{ ref('orders') }}\n{% endif %}\n",
 			"", `from "`},
