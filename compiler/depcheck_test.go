@@ -88,3 +88,40 @@ func TestHookRefsAreDependencies(t *testing.T) {
 		t.Errorf("depends_on = %v, want %v", got, want)
 	}
 }
+
+// TestRefToUnparsedModel checks that a model whose file fails to render does not make its
+// dependents report "ref names a node which was not found": the load fails with the
+// model's own error, and each ref to it is a warning naming that error's position.
+func TestRefToUnparsedModel(t *testing.T) {
+	isolateProfiles(t)
+	dir := writeProject(t, map[string]string{
+		"dbt_project.yml": "name: up\nprofile: up\n",
+		"models/e.sql":    "select {{ undefined_macro_x() }} as z\n",
+		"models/f.sql":    "select * from {{ ref('e') }}\n",
+		"models/g.sql":    "select * from {{ ref('up', 'e') }} join {{ ref('nowhere') }}\n",
+	})
+	var warns []string
+	_, err := Load(Options{ProjectDir: dir, Warn: func(s string) { warns = append(warns, s) }})
+	if err == nil {
+		t.Fatal("load succeeded")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "models/e.sql:1:11: 'undefined_macro_x' is undefined") {
+		t.Errorf("load error lacks the model's own error:\n%s", msg)
+	}
+	if strings.Contains(msg, "ref('e')") || strings.Contains(msg, "'up.e'") {
+		t.Errorf("load error reports the refs to the failed model:\n%s", msg)
+	}
+	if !strings.Contains(msg, "models/g.sql:1:44: model g: ref('nowhere') names a node which was not found") {
+		t.Errorf("a truly missing ref is still an error:\n%s", msg)
+	}
+	got := strings.Join(warns, "\n")
+	for _, w := range []string{
+		"models/f.sql:1:18: model f: not checked: ref('e') names a node that failed to parse (models/e.sql:1:11)",
+		"models/g.sql:1:18: model g: not checked: ref('e') names a node that failed to parse (models/e.sql:1:11)",
+	} {
+		if !strings.Contains(got, w) {
+			t.Errorf("warnings lack %q:\n%s", w, got)
+		}
+	}
+}

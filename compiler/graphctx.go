@@ -191,6 +191,10 @@ func (p *projectImpl) resolveDeps(m *manifest.Manifest, nodes []*parsedNode) Err
 			n.Refs = append(n.Refs, rc.args)
 			t, err := p.resolveRef(n.PackageName, rc.args)
 			if err != nil {
+				if cause := p.unparsedRef(n.PackageName, rc.args); cause != nil {
+					p.warn(p.posErr(pn.src, rc.file, rc.pos, n, fmt.Errorf("not checked: ref('%s') names a node that failed to parse (%s:%d:%d)", rc.args.Name, cause.File, cause.Line, cause.Col)).Error())
+					continue
+				}
 				errs = append(errs, p.posErr(pn.src, rc.file, rc.pos, n, err))
 				continue
 			}
@@ -217,6 +221,32 @@ func (p *projectImpl) resolveDeps(m *manifest.Manifest, nodes []*parsedNode) Err
 		n.DependsOn.Macros = sortedSet(md)
 	}
 	return errs
+}
+
+// unparsedRef is the parse error of the model or seed a ref names when that node's file
+// failed to parse (the caller's package, the root, then any package), else nil. dbt stops
+// at the first parse error; gdbt reports every file's, so the refs to a node that never
+// parsed are its consequence and not "not found" errors of their own.
+func (p *projectImpl) unparsedRef(fromPkg string, ra manifest.RefArgs) *Error {
+	if ra.Package != "" {
+		return p.unparsed[ra.Package+"."+ra.Name]
+	}
+	for _, pkg := range []string{fromPkg, p.root} {
+		if e := p.unparsed[pkg+"."+ra.Name]; e != nil {
+			return e
+		}
+	}
+	keys := make([]string, 0, len(p.unparsed))
+	for k := range p.unparsed {
+		if strings.HasSuffix(k, "."+ra.Name) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	if len(keys) > 0 {
+		return p.unparsed[keys[0]]
+	}
+	return nil
 }
 
 // posErr positions an error at byte offset pos of the node's file (when the call was in

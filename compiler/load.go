@@ -50,6 +50,9 @@ type projectImpl struct {
 	frozen map[string]*manifest.Node
 	// disabled holds the unique ids of nodes switched off with enabled: false.
 	disabled map[string]bool
+	// unparsed holds, by "package.name", the models and seeds whose file failed to parse,
+	// with the first error: a ref to one is that error's consequence, not a missing node.
+	unparsed map[string]*Error
 
 	// Lookups built after parsing.
 	byName  map[string][]*manifest.Node // refable nodes by name
@@ -208,7 +211,7 @@ func load(opts Options) (*Project, error) {
 	p := &projectImpl{
 		opts: opts, dir: opts.ProjectDir, root: pc.Name, rootPC: pc, env: newEnv(), reg: newRegistry(),
 		target: target, cliVars: cliVars, dispatchOrder: map[string][]string{},
-		pkgs: map[string]*Package{}, pkgRelDir: map[string]string{}, srcs: map[string]*nodeSource{}, disabled: map[string]bool{},
+		pkgs: map[string]*Package{}, pkgRelDir: map[string]string{}, srcs: map[string]*nodeSource{}, disabled: map[string]bool{}, unparsed: map[string]*Error{},
 		invocationID: newInvocationID(), runStartedAt: time.Now().UTC(),
 		caches: map[warehouse.Adapter]*warehouse.Cache{},
 	}

@@ -125,9 +125,13 @@ func (p *projectImpl) parseNodes(files []*SourceFile, pi *propIndex) ([]*parsedN
 		outs[i], errss[i] = p.parseFile(tasks[i], pi)
 	})
 	var all []*parsedNode
-	for i := range tasks {
+	for i, f := range tasks {
 		all = append(all, outs[i]...)
 		errs = append(errs, errss[i]...)
+		if len(outs[i]) == 0 && len(errss[i]) > 0 && (f.ResourceType == FileModel || f.ResourceType == FileSeed) {
+			name := path.Base(f.Path)
+			p.unparsed[f.Package.Name+"."+strings.TrimSuffix(name, path.Ext(name))] = errss[i][0]
+		}
 	}
 	ys, yerrs := p.parseYAMLSnapshots(pi)
 	return append(all, ys...), append(errs, yerrs...)
