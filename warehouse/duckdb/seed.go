@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -52,7 +53,8 @@ func (d Dialect) SeedSelectSQL(path string, opts warehouse.SeedOptions) string {
 func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string, opts warehouse.SeedOptions) (int64, error) {
 	// DuckDB's read_csv sniffs and forgives (a ragged file gets a guessed header, an
 	// unclosed quote is kept, NUL reads as a space): the file is checked strictly first.
-	if _, err := warehouse.CheckSeedCSV(path, opts.Delimiter); err != nil {
+	var err error
+	if _, err = warehouse.CheckSeedCSV(path, opts.Delimiter); err != nil {
 		return 0, fmt.Errorf("duckdb: seed %s: %w", r.Identifier, err)
 	}
 	if r.Database == "" {
@@ -62,6 +64,9 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 		r.Schema = a.dialect.Schema
 	}
 	r.Type = "table"
+	if opts, err = typeEmptyColumns(path, opts); err != nil {
+		return 0, fmt.Errorf("duckdb: seed %s: %w", r.Identifier, err)
+	}
 	if _, err := warehouse.Replace(ctx, a, nil, r, a.dialect.SeedSelectSQL(path, opts)); err != nil {
 		return 0, fmt.Errorf("duckdb: seed %s: %w", r.Identifier, err)
 	}
@@ -70,4 +75,37 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 		return 0, fmt.Errorf("duckdb: seed %s: %w", r.Identifier, wrapErr(ctx, err))
 	}
 	return n, nil
+}
+
+// typeEmptyColumns adds warehouse.EmptySeedType to opts.ColumnTypes for each column with no
+// value, as dbt-duckdb creates the seed table from agate's types before its COPY (DuckDB's
+// own sniffer would say VARCHAR). A column_types entry for the column (any case) wins.
+func typeEmptyColumns(path string, opts warehouse.SeedOptions) (warehouse.SeedOptions, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return opts, err
+	}
+	defer f.Close()
+	empty, err := warehouse.EmptySeedColumns(f, opts.Delimiter)
+	if err != nil || len(empty) == 0 {
+		return opts, err
+	}
+	types := make(map[string]string, len(opts.ColumnTypes)+len(empty))
+	for k, v := range opts.ColumnTypes {
+		types[k] = v
+	}
+	for _, c := range empty {
+		if _, ok := types[c]; ok {
+			continue
+		}
+		overridden := false
+		for k := range opts.ColumnTypes {
+			overridden = overridden || strings.EqualFold(k, c)
+		}
+		if !overridden {
+			types[c] = warehouse.EmptySeedType
+		}
+	}
+	opts.ColumnTypes = types
+	return opts, nil
 }

@@ -50,7 +50,7 @@ var typeCandidates = []struct {
 // InferSeedTypes reads a CSV file's header and values and returns the column names (as the
 // header spells them) and a PostgreSQL type for each; opts.ColumnTypes overrides inference
 // (matched exactly, then case-insensitively). An empty field is NULL and fits every type;
-// a column with no values at all is text.
+// a column with no values at all is warehouse.EmptySeedType, as in dbt.
 func InferSeedTypes(r io.Reader, opts warehouse.SeedOptions) (names, types []string, err error) {
 	cr := csv.NewReader(r)
 	if opts.Delimiter != "" {
@@ -95,7 +95,9 @@ func InferSeedTypes(r io.Reader, opts warehouse.SeedOptions) (names, types []str
 	types = make([]string, len(names))
 	for i, n := range names {
 		switch {
-		case !seen[i] || fit[i] == len(typeCandidates):
+		case !seen[i]:
+			types[i] = warehouse.EmptySeedType
+		case fit[i] == len(typeCandidates):
 			types[i] = "text"
 		default:
 			types[i] = typeCandidates[fit[i]].name

@@ -23,14 +23,14 @@ func TestInferSeedTypes(t *testing.T) {
 	}{
 		{"scalars", "b,i,big,f,d,ts,s\ntrue,1,3000000000,1.5,2024-01-02,2024-01-02 03:04:05,x\nFALSE,-2,1,2,2024-12-31,2024-01-02T03:04,y\n", warehouse.SeedOptions{},
 			[]string{"b", "i", "big", "f", "d", "ts", "s"}, []string{"boolean", "integer", "bigint", "float8", "date", "timestamp", "text"}},
-		{"nulls fit anything, all-null is text", "a,b\n,1\n,\n", warehouse.SeedOptions{},
-			[]string{"a", "b"}, []string{"text", "integer"}},
+		{"nulls fit anything, all-null is integer as in dbt", "a,b\n,1\n,\n", warehouse.SeedOptions{},
+			[]string{"a", "b"}, []string{"integer", "integer"}},
 		{"not quite numbers or dates", "a,b,c,d\n 1,1e5,2024-13-01,0x10\n", warehouse.SeedOptions{},
 			[]string{"a", "b", "c", "d"}, []string{"text", "float8", "text", "text"}},
 		{"mixed falls back to text", "a\n1\nx\n", warehouse.SeedOptions{}, []string{"a"}, []string{"text"}},
 		{"override case-insensitive, delimiter, BOM", "\ufeffZip;n\n01234;5\n", warehouse.SeedOptions{Delimiter: ";", ColumnTypes: map[string]string{"zip": "varchar(5)"}},
 			[]string{"Zip", "n"}, []string{"varchar(5)", "integer"}},
-		{"header only", "a,b\n", warehouse.SeedOptions{}, []string{"a", "b"}, []string{"text", "text"}},
+		{"header only", "a,b\n", warehouse.SeedOptions{}, []string{"a", "b"}, []string{"integer", "integer"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

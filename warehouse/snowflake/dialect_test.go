@@ -134,7 +134,8 @@ func TestInferType(t *testing.T) {
 		{[]string{"true", "False"}, "boolean"},
 		{[]string{"2024-01-02"}, "date"},
 		{[]string{"2024-01-02 10:11:12"}, "timestamp_ntz"},
-		{[]string{"", ""}, "varchar"},
+		{[]string{"", ""}, "integer"},
+		{nil, "integer"},
 		{[]string{"x", "1"}, "varchar"},
 	}
 	for _, c := range cases {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/gdbt-dev/gdbt/warehouse"
@@ -44,6 +45,9 @@ func inferType(vals []string) string {
 		{"boolean", func(s string) bool { l := strings.ToLower(s); return l == "true" || l == "false" }},
 		{"date", dateRe.MatchString},
 		{"timestamp_ntz", tsRe.MatchString},
+	}
+	if !slices.ContainsFunc(vals, func(v string) bool { return v != "" }) {
+		return warehouse.EmptySeedType // agate's Integer wins when no value rules it out
 	}
 	for _, c := range checks {
 		all, any := true, false
