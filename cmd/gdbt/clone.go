@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gdbt-dev/gdbt/compiler"
 	"github.com/gdbt-dev/gdbt/manifest"
 	"github.com/gdbt-dev/gdbt/runner"
 	"github.com/gdbt-dev/gdbt/warehouse"
@@ -126,8 +127,12 @@ func cloneNode(g *Globals, s *session, cache *warehouse.Cache, n *manifest.Node)
 		stmts = append(stmts, "create view "+d.RelationSQL(target)+" as select * from "+d.RelationSQL(other))
 	}
 	for _, q := range stmts {
-		g.Debugf("%s: %s", n.UniqueID, q)
-		if _, _, err := s.a.Execute(s.ctx, q, false); err != nil {
+		start := time.Now()
+		resp, _, err := s.a.Execute(s.ctx, q, false)
+		// dbt's SQLQuery / SQLQueryStatus debug events, on the node's connection.
+		g.logSQL(compiler.SQLEvent{Node: n.UniqueID, Conn: n.UniqueID, SQL: q, Elapsed: time.Since(start),
+			Rows: resp.RowsAffected, Status: resp.Message, QueryID: resp.QueryID, Err: err})
+		if err != nil {
 			return "", fmt.Errorf("%s: %w", q, err)
 		}
 	}

@@ -109,6 +109,14 @@ func TestDebugLogSQL(t *testing.T) {
 	if !regexp.MustCompile(`\[debug\] On model\.shop\.stg_orders: .*create`).Match(logf) {
 		t.Errorf("no statement of stg_orders on its connection in the log:\n%s", logf)
 	}
+	if code, out, errb := runCLI(t, "seed", "--project-dir", dir); code != ExitOK {
+		t.Fatalf("seed: exit %d\n%s%s", code, out, errb)
+	}
+	logf, _ = os.ReadFile(filepath.Join(dir, "logs", "gdbt.log"))
+	if !regexp.MustCompile(`\[debug\] On seed\.shop\.countries: create table "[^"]*"\."main"\."countries(__dbt_tmp)?" as select \* from read_csv\(`).Match(logf) ||
+		!regexp.MustCompile(`(?s)read_csv\([^\n]*\n[^\n]*\[debug\] SQL status: INSERT 1 \(rows: 1\)`).Match(logf) {
+		t.Errorf("the seed's load is not in the log with its rows:\n%s", logf)
+	}
 	if !regexp.MustCompile(`\[debug\] SQL status: \S+.*\(rows: -?\d+\) in \d+\.\d{3} seconds`).Match(logf) {
 		t.Errorf("no statement status with rows and duration in the log:\n%s", logf)
 	}

@@ -86,7 +86,7 @@ func formatTable(t *warehouse.Table) string {
 		for i := range t.Columns {
 			s := "null"
 			if i < len(row) {
-				s = showValue(row[i])
+				s = showCell(row[i], t.Columns[i].DataType)
 			}
 			cells[r+1][i] = s
 			width[i] = max(width[i], len(s))

@@ -9,13 +9,13 @@ import (
 // them as SQL does, and --output json keeps the query's column order.
 func TestShowSQLValues(t *testing.T) {
 	dir := fixtureProject(t, "shop.txtar")
-	q := `select 3 as z, date '2024-01-31' as d, timestamp '2024-01-31 12:30:00.5' as ts, 12.50::decimal(10,2) as amount,
+	q := `select 3 as z, date '2024-01-31' as d, timestamp '2024-01-31 12:30:00.5' as ts, 12.50::decimal(10,2) as amount, 7::decimal(18,3) as qty,
 	      [1, 2] as l, {'a': 1, 'b': 'x'} as s, 'txt' as a`
 	code, out, errb := runCLI(t, "show", "--inline", q, "--project-dir", dir)
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", code, out, errb)
 	}
-	for _, want := range []string{"| 2024-01-31 |", "| 2024-01-31 12:30:00.5 |", "| 12.5   |", "| [1, 2] |", "| {'a': 1, 'b': 'x'} |"} {
+	for _, want := range []string{"| 2024-01-31 |", "| 2024-01-31 12:30:00.5 |", "| 12.50  |", "| 7.000 |", "| [1, 2] |", "| {'a': 1, 'b': 'x'} |"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text table lacks %q:\n%s", want, out)
 		}
@@ -24,7 +24,7 @@ func TestShowSQLValues(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", code, out, errb)
 	}
-	want := `{"node":"inline query","show":[{"z":3,"d":"2024-01-31","ts":"2024-01-31 12:30:00.5","amount":12.5,"l":[1,2],"s":{"a":1,"b":"x"},"a":"txt"}]}`
+	want := `{"node":"inline query","show":[{"z":3,"d":"2024-01-31","ts":"2024-01-31 12:30:00.5","amount":12.5,"qty":7,"l":[1,2],"s":{"a":1,"b":"x"},"a":"txt"}]}`
 	if !strings.Contains(out, want) {
 		t.Errorf("JSON output:\n%s\nwant %s", out, want)
 	}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -183,6 +184,11 @@ func TestClone(t *testing.T) {
 	code, out, errb = runCLI(t, "clone", "--state", state, "-t", "ci", "--project-dir", dir, "--target-path", "target_ci", "-s", "report", "--full-refresh")
 	if code != ExitOK || strings.Contains(out, "[No-op]") {
 		t.Errorf("--full-refresh should replace the relation: exit %d\n%s%s", code, out, errb)
+	}
+	logf, _ := os.ReadFile(filepath.Join(dir, "logs", "gdbt.log"))
+	if !regexp.MustCompile(`\[debug\] On model\.slim\.report: create view "[^"]*"\."ci"\."report" as select \* from`).Match(logf) ||
+		!regexp.MustCompile(`(?s)On model\.slim\.report: create view.*?\n[^\n]*\[debug\] SQL status: OK`).Match(logf) {
+		t.Errorf("the clone statements are not in the debug log with their node and status:\n%s", logf)
 	}
 }
 

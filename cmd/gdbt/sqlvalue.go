@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -61,6 +62,23 @@ func showValue(v any) string {
 		return showValue(rv.Elem().Interface())
 	}
 	return fmt.Sprint(v)
+}
+
+// reDecimalType reads the scale of a DECIMAL(p,s) / NUMERIC(p,s) column type.
+var reDecimalType = regexp.MustCompile(`(?i)^\s*(?:decimal|numeric)\s*\(\s*\d+\s*,\s*(\d+)\s*\)`)
+
+// showCell is showValue for a cell of a column of type dtype: a DECIMAL(p,s) value (the
+// adapters read decimals as float64) keeps its s decimal places, 12.50 not 12.5, as dbt's
+// agate table prints a Decimal column (agate print_table: as many places as its values).
+func showCell(v any, dtype string) string {
+	if f, ok := v.(float64); ok {
+		if m := reDecimalType.FindStringSubmatch(dtype); m != nil {
+			if scale, err := strconv.Atoi(m[1]); err == nil && scale <= 38 {
+				return strconv.FormatFloat(f, 'f', scale, 64)
+			}
+		}
+	}
+	return showValue(v)
 }
 
 // nestedValue is a value inside a list or struct: strings and dates quoted, as DuckDB
