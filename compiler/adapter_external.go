@@ -178,13 +178,15 @@ func standardizeGrants(adapterType string, table jinja.Value) (jinja.Value, erro
 	if adapterType == "snowflake" {
 		grantee, privilege = "grantee_name", "privilege"
 	}
-	gi, pi := -1, -1
+	gi, pi, ti := -1, -1, -1
 	for i, c := range t.t.Columns {
 		switch strings.ToLower(c.Name) {
 		case grantee:
 			gi = i
 		case privilege:
 			pi = i
+		case "granted_to":
+			ti = i
 		}
 	}
 	if gi < 0 || pi < 0 {
@@ -192,7 +194,10 @@ func standardizeGrants(adapterType string, table jinja.Value) (jinja.Value, erro
 	}
 	for _, r := range t.t.Rows {
 		p, g := fmt.Sprint(r[pi]), fmt.Sprint(r[gi])
-		if adapterType == "snowflake" && strings.EqualFold(p, "OWNERSHIP") {
+		// dbt-snowflake impl.py standardize_grants_dict: ownership, and grants to shares
+		// and database roles, are not the model's grants config.
+		if adapterType == "snowflake" && (strings.EqualFold(p, "OWNERSHIP") ||
+			(ti >= 0 && (fmt.Sprint(r[ti]) == "SHARE" || fmt.Sprint(r[ti]) == "DATABASE_ROLE"))) {
 			continue
 		}
 		var l *jinja.List

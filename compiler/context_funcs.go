@@ -335,11 +335,25 @@ func fnDiffOfTwoDicts(_ *jinja.Call, args []jinja.Value, _ []jinja.KeywordArg) (
 	if a == nil {
 		return out, nil
 	}
+	// dbt-core's context/base.py diff_of_two_dicts: keys and values compare casefolded (a
+	// grants config's select against Snowflake's SELECT); a key absent from b keeps all of
+	// a's values.
 	for _, k := range a.Keys() {
 		av, _ := a.Get(k)
 		var bv jinja.Value
+		inB := false
 		if b != nil {
-			bv, _ = b.Get(k)
+			for _, bk := range b.Keys() {
+				if strings.EqualFold(str(bk), str(k)) {
+					bv, _ = b.Get(bk)
+					inB = true
+					break
+				}
+			}
+		}
+		if !inB {
+			out.Set(k, av)
+			continue
 		}
 		al, _ := iterItems(av)
 		bl, _ := iterItems(bv)

@@ -134,6 +134,9 @@ func (o *relationObj) Attr(name string) (jinja.Value, bool) {
 		return o.cte != "", true
 	case "is_materialized_view":
 		return o.r.Type == "materialized_view", true
+	case "is_dynamic_table":
+		// dbt-snowflake's SnowflakeRelation.is_dynamic_table.
+		return o.r.Type == "dynamic_table", true
 	case "can_be_renamed", "can_be_replaced":
 		return o.r.Type == "table" || o.r.Type == "view", true
 	case "relation_max_name_length":
@@ -281,8 +284,12 @@ func (f *relationFactory) Attr(name string) (jinja.Value, bool) {
 			}
 			return newRelation(f.rs.dialect(), str(a["database"]), str(a["schema"]), str(a["identifier"]), str(a["type"])).withQuoting(qp), nil
 		}), true
-	case "Table", "View", "External", "CTE", "MaterializedView":
+	case "Table", "View", "External", "CTE":
 		return strings.ToLower(name), true
+	case "MaterializedView":
+		return "materialized_view", true // dbt's RelationType.MaterializedView
+	case "DynamicTable":
+		return "dynamic_table", true // dbt-snowflake's SnowflakeRelationType.DynamicTable
 	}
 	return nil, false
 }

@@ -223,7 +223,7 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 	a, release, err := pinNode(ctx, r.a)
 	var res *compiler.Result
 	if err == nil {
-		res, err = r.p.Execute(ctx, a, n)
+		res, err = r.executeHooked(ctx, a, n)
 		release()
 	}
 	t1 := time.Now()
@@ -327,6 +327,27 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 	r.results[id] = nr
 	r.mu.Unlock()
 	return status
+}
+
+// executeHooked runs the node between the adapter's pre and post model hooks (dbt's
+// task/run.py ModelRunner.execute and task/test.py: adapter.pre_model_hook(config), the
+// materialization, adapter.post_model_hook), on the node's connection.
+func (r *run) executeHooked(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (*compiler.Result, error) {
+	h, ok := r.a.(warehouse.ModelHooker)
+	if !ok {
+		return r.p.Execute(ctx, a, n)
+	}
+	post, err := h.PreModelHook(ctx, a, n.Config)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.p.Execute(ctx, a, n)
+	if post != nil {
+		if perr := post(ctx); perr != nil && err == nil {
+			err = perr
+		}
+	}
+	return res, err
 }
 
 // start prints a node's START line; dag.Run calls it just before the node's work begins.

@@ -96,3 +96,11 @@ type Adapter interface {
 
 // ErrRelationNotFound is returned when a relation the caller named does not exist.
 var ErrRelationNotFound = errors.New("relation not found")
+
+// ModelHooker is an adapter that changes a node's session around its materialization, as
+// dbt's BaseAdapter.pre_model_hook/post_model_hook (dbt-snowflake: the model's
+// snowflake_warehouse). PreModelHook runs its statements through exec (the node's own
+// connection) and returns what puts the session back, or nil when nothing changed.
+type ModelHooker interface {
+	PreModelHook(ctx context.Context, exec Adapter, config map[string]any) (post func(context.Context) error, err error)
+}

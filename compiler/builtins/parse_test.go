@@ -55,7 +55,7 @@ func TestFilesParse(t *testing.T) {
 		}
 	}
 	sort.Strings(materializations)
-	if got, want := strings.Join(materializations, ","), "ephemeral,external,incremental,seed,snapshot,table,test,unit,view"; got != want {
+	if got, want := strings.Join(materializations, ","), "dynamic_table,ephemeral,external,incremental,seed,snapshot,table,test,unit,view"; got != want {
 		t.Errorf("materializations = %s, want %s", got, want)
 	}
 	for _, name := range requiredMacros {

@@ -13,6 +13,7 @@ import (
 	"github.com/gdbt-dev/gdbt/compiler"
 	"github.com/gdbt-dev/gdbt/warehouse/adapters"
 	"github.com/gdbt-dev/gdbt/warehouse/snowflake"
+	"github.com/gdbt-dev/gdbt/warehouse/snowflake/fakesf"
 	"github.com/gdbt-dev/gdbt/warehouse/warehousetest"
 )
 
@@ -23,14 +24,7 @@ import (
 // with Snowflake).
 func TestEndToEnd(t *testing.T) {
 	srv := startFake(t)
-	u, err := url.Parse(fmt.Sprint("http://", srv.Fields("x")["host"], ":", srv.Fields("x")["port"]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("GDBT_TEST_SF_DB", srv.Database)
-	t.Setenv("GDBT_TEST_SF_SCHEMA", "analytics")
-	t.Setenv("GDBT_TEST_SF_HOST", u.Hostname())
-	t.Setenv("GDBT_TEST_SF_PORT", u.Port())
+	setFakeEnv(t, srv, "analytics")
 	dir := warehousetest.WriteTxtar(t, filepath.Join("testdata", "project.txtar"))
 	firstB := warehousetest.BuildProject(t, compiler.Options{ProjectDir: dir, ProfilesDir: dir, Vars: "{batch: 1}"}, 3, "target")
 	first, log := firstB.Status, firstB
@@ -96,6 +90,19 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
+// setFakeEnv points the test projects' profiles (which read env_var GDBT_TEST_SF_*) at srv.
+func setFakeEnv(t *testing.T, srv *fakesf.Server, schema string) {
+	t.Helper()
+	u, err := url.Parse(fmt.Sprint("http://", srv.Fields("x")["host"], ":", srv.Fields("x")["port"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GDBT_TEST_SF_DB", srv.Database)
+	t.Setenv("GDBT_TEST_SF_SCHEMA", schema)
+	t.Setenv("GDBT_TEST_SF_HOST", u.Hostname())
+	t.Setenv("GDBT_TEST_SF_PORT", u.Port())
+}
+
 // catalogNames lists the relations of a schema as the catalog spells them.
 func catalogNames(t *testing.T, a *snowflake.Adapter, database, schema string) map[string]bool {
 	t.Helper()
@@ -116,14 +123,7 @@ func catalogNames(t *testing.T, a *snowflake.Adapter, database, schema string) m
 // incremental models merge rather than rebuild).
 func TestEndToEndQuotedIdentifiers(t *testing.T) {
 	srv := startFake(t)
-	u, err := url.Parse(fmt.Sprint("http://", srv.Fields("x")["host"], ":", srv.Fields("x")["port"]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("GDBT_TEST_SF_DB", srv.Database)
-	t.Setenv("GDBT_TEST_SF_SCHEMA", "quoted")
-	t.Setenv("GDBT_TEST_SF_HOST", u.Hostname())
-	t.Setenv("GDBT_TEST_SF_PORT", u.Port())
+	setFakeEnv(t, srv, "quoted")
 	dir := warehousetest.WriteTxtar(t, filepath.Join("testdata", "project.txtar"))
 	proj := filepath.Join(dir, "dbt_project.yml")
 	b, err := os.ReadFile(proj)

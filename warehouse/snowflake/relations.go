@@ -17,14 +17,17 @@ func (d Dialect) infoSchema(database, view string) string {
 	return d.quoteIf(d.Quoting().Database, database) + ".information_schema." + view
 }
 
-// ListRelations lists the tables and views of one schema from information_schema.tables.
+// ListRelations lists the tables, views and dynamic tables of one schema from
+// information_schema.tables.
 // The schema matches case-insensitively, as Snowflake folds unquoted names to upper case.
 func (a *Adapter) ListRelations(ctx context.Context, database, schema string) ([]warehouse.Relation, error) {
 	d := a.dialect
 	if database == "" {
 		database = d.Database
 	}
-	q := "select table_catalog, table_schema, table_name, table_type from " + d.infoSchema(database, "tables") +
+	// is_dynamic: a dynamic table is a BASE TABLE in table_type; dbt-snowflake tells it
+	// apart (is_dynamic of SHOW OBJECTS) so its materialization alters rather than replaces.
+	q := "select table_catalog, table_schema, table_name, table_type, is_dynamic from " + d.infoSchema(database, "tables") +
 		" where upper(table_schema) = upper(" + d.QuoteString(schema) + ")"
 	_, t, err := a.Execute(ctx, q, true)
 	if err != nil {
@@ -33,7 +36,9 @@ func (a *Adapter) ListRelations(ctx context.Context, database, schema string) ([
 	out := make([]warehouse.Relation, 0, len(t.Rows))
 	for _, row := range t.Rows {
 		typ := "table"
-		if tt := strings.ToUpper(fmt.Sprint(row[3])); strings.Contains(tt, "VIEW") {
+		if strings.EqualFold(fmt.Sprint(row[4]), "YES") {
+			typ = "dynamic_table"
+		} else if tt := strings.ToUpper(fmt.Sprint(row[3])); strings.Contains(tt, "VIEW") {
 			typ = "view"
 		} else if strings.Contains(tt, "EXTERNAL") {
 			typ = "external"

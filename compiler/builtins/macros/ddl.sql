@@ -23,15 +23,6 @@
 )
 {%- endmacro %}
 
-{%- macro snowflake__create_table_as(temporary, relation, compiled_code, language='sql') -%}
-  {%- set sql_header = config.get('sql_header') -%}
-  {%- if sql_header is not none and sql_header != '' %}{{ sql_header }}
-{% endif -%}
-  create or replace {% if temporary %}temporary {% endif %}table {{ relation }} as (
-{{ compiled_code }}
-)
-{%- endmacro %}
-
 {%- macro get_create_view_as_sql(relation, sql) -%}
   {{- adapter.dispatch('get_create_view_as_sql', 'dbt')(relation, sql) -}}
 {%- endmacro %}
@@ -73,6 +64,10 @@
 {%- endmacro %}
 
 {%- macro get_create_or_replace_view_sql(relation, sql) -%}
+  {{- adapter.dispatch('get_create_or_replace_view_sql', 'dbt')(relation, sql) -}}
+{%- endmacro %}
+
+{%- macro default__get_create_or_replace_view_sql(relation, sql) -%}
   {%- set sql_header = config.get('sql_header') -%}
   {%- if sql_header is not none and sql_header != '' %}{{ sql_header }}
 {% endif -%}

@@ -66,6 +66,8 @@
 {%- macro gdbt_relation_kind(relation) -%}
   {%- if relation.type == 'view' -%}
     {{- return('view') -}}
+  {%- elif relation.type == 'dynamic_table' -%}
+    {{- return('dynamic table') -}}
   {%- endif -%}
   {{- return('table') -}}
 {%- endmacro %}

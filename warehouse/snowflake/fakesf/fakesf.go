@@ -52,6 +52,12 @@ type Server struct {
 
 	// Users, tokens and recorded logins (auth.go); guarded by mu.
 	auth auth
+
+	// Every statement received, each session's parameters, and the relations' records
+	// (objects.go); guarded by mu.
+	log     []string
+	sess    map[string]*session
+	objects map[string]*Object
 }
 
 // Aborts counts the abort requests received, so tests can see that cancelling a context
@@ -67,7 +73,7 @@ func Start(database string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.Exec("attach ':memory:' as " + quote(database)); err != nil {
+	if _, err := db.Exec("attach ':memory:' as " + quote(database) + "; " + metaSQL); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("fakesf: %w", err)
 	}
@@ -78,6 +84,7 @@ func Start(database string) (*Server, error) {
 	}
 	s := &Server{Database: database, db: db, sessions: map[string]*sql.Conn{}, running: map[string]context.CancelFunc{},
 		stageRoot: root, stages: map[string]*stage{}, formats: map[string]map[string]string{},
+		sess: map[string]*session{}, objects: map[string]*Object{},
 		auth: auth{users: map[string]User{}, oauth: map[string]string{}, clients: map[string]oauthClient{},
 			issued: map[string]string{}, saml: map[string]samlGrant{}}}
 	mux := http.NewServeMux()
@@ -128,7 +135,7 @@ func writeJSON(w http.ResponseWriter, v any) {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	_, extra, err := s.authenticate(r)
+	who, extra, err := s.authenticate(r)
 	if err != nil {
 		writeJSON(w, map[string]any{"success": false, "code": "390100", "message": err.Error(), "data": nil})
 		return
@@ -146,6 +153,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	id := s.next
 	token := fmt.Sprintf("token-%d", id)
 	s.sessions[token] = c
+	wh, _ := nameParts(who.Warehouse)
+	st := &session{}
+	if len(wh) == 1 {
+		st.warehouse = wh[0]
+	}
+	if tag, ok := who.SessionParameters["QUERY_TAG"].(string); ok {
+		st.queryTag = tag
+	}
+	s.sess[token] = st
 	s.mu.Unlock()
 	data := map[string]any{
 		"token": token, "masterToken": "master-" + token, "validityInSeconds": 3600, "masterValidityInSeconds": 14400,
@@ -173,6 +189,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		if c, ok := s.sessions[token(r)]; ok {
 			c.Close()
 			delete(s.sessions, token(r))
+			delete(s.sess, token(r))
 		}
 		s.mu.Unlock()
 	}

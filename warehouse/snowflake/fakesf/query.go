@@ -57,7 +57,13 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 		delete(s.running, reqID)
 		s.mu.Unlock()
 	}()
-	data, handled, err := s.stageCommand(ctx, conn, req.SQLText)
+	s.mu.Lock()
+	s.log = append(s.log, req.SQLText)
+	s.mu.Unlock()
+	data, handled, err := s.objectCommand(ctx, conn, token(r), req.SQLText)
+	if !handled {
+		data, handled, err = s.stageCommand(ctx, conn, req.SQLText)
+	}
 	if !handled && s.CheckFunctions.Load() {
 		err = checkFunctions(req.SQLText)
 	}

@@ -21,6 +21,8 @@ var rewrites = []struct {
 	{regexp.MustCompile(`(?is)(\balter\s+(?:table|view)\s+.+?\s+rename\s+to\s+)(?:(?:"(?:[^"]|"")*"|\w+)\.)+`), "$1"},
 	// db.information_schema.x: DuckDB's information_schema spans every catalog.
 	{regexp.MustCompile(`(?i)(?:"(?:[^"]|"")*"|\w+)\.information_schema\.`), "information_schema."},
+	// information_schema.tables with Snowflake's IS_DYNAMIC column (objects.go keeps it).
+	{regexp.MustCompile(`(?i)\binformation_schema\.tables\b`), "memory.fakesf_meta.tables"},
 	// TRUNCATE TABLE IF EXISTS: DuckDB has no IF EXISTS there.
 	{regexp.MustCompile(`(?i)\btruncate\s+table\s+if\s+exists\b`), "truncate table"},
 	// current_timestamp(): DuckDB takes no parentheses.

@@ -105,25 +105,9 @@ func stripComments(q string) string {
 // quoted parts kept; missing database and schema are the server's database and PUBLIC (the
 // fake does not track a session's current schema).
 func (s *Server) objectKey(name string) (string, error) {
-	var parts []string
-	rest := strings.TrimSpace(name)
-	for rest != "" {
-		m := namePartRe.FindStringSubmatch(rest)
-		if m == nil {
-			return "", fmt.Errorf("syntax error: bad object name %q", name)
-		}
-		if m[2] != "" {
-			parts = append(parts, strings.ToUpper(m[2]))
-		} else {
-			parts = append(parts, strings.ReplaceAll(m[1], `""`, `"`))
-		}
-		rest = strings.TrimSpace(rest[len(m[0]):])
-		if rest != "" {
-			if rest[0] != '.' {
-				return "", fmt.Errorf("syntax error: bad object name %q", name)
-			}
-			rest = strings.TrimSpace(rest[1:])
-		}
+	parts, err := nameParts(name)
+	if err != nil {
+		return "", err
 	}
 	switch len(parts) {
 	case 1:

@@ -5,6 +5,7 @@
     changes are handled per on_schema_change, and the incremental strategy moves the new
     rows into the target in one transaction. -#}
 {%- materialization incremental, default -%}
+  {%- set original_query_tag = gdbt_set_query_tag() -%}
   {%- set model_sql = compiled_code if compiled_code is defined else sql -%}
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set existing_relation = load_cached_relation(this) -%}
@@ -47,9 +48,13 @@
   {%- endif -%}
 
   {{ run_hooks(post_hooks, inside_transaction=True) }}
+  {#- dbt-adapters' incremental.sql: merged into, the table keeps its grants (revoke the
+      surplus); rebuilt, copy_grants decides. -#}
+  {%- do apply_grants(target_relation, config.get('grants'), should_revoke=should_revoke(existing_relation, full_refresh_mode)) -%}
   {%- if config.get('persist_docs') -%}{%- do persist_docs(target_relation, model) -%}{%- endif -%}
   {{ run_hooks(post_hooks, inside_transaction=False) }}
 
+  {%- do gdbt_unset_query_tag(original_query_tag) -%}
   {{ return({'relations': [target_relation]}) }}
 {%- endmaterialization -%}
 

@@ -5,6 +5,7 @@
     changed column set fails, as in dbt); otherwise the new table is swapped in atomically.
     The row count is reported as the 'main' statement's response. -#}
 {%- materialization seed, default -%}
+  {%- set original_query_tag = gdbt_set_query_tag() -%}
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set full_refresh_mode = should_full_refresh() -%}
@@ -46,9 +47,12 @@ commit
   {%- endif -%}
 
   {{ run_hooks(post_hooks, inside_transaction=True) }}
+  {#- dbt-adapters' seeds/seed.sql: reloaded in place, the table keeps its grants. -#}
+  {%- do apply_grants(target_relation, config.get('grants'), should_revoke=should_revoke(existing_relation, full_refresh_mode)) -%}
   {%- if config.get('persist_docs') -%}{%- do persist_docs(target_relation, model) -%}{%- endif -%}
   {{ run_hooks(post_hooks, inside_transaction=False) }}
 
+  {%- do gdbt_unset_query_tag(original_query_tag) -%}
   {{ return({'relations': [target_relation], 'rows': row_count}) }}
 {%- endmaterialization -%}
 

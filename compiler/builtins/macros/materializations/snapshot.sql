@@ -12,6 +12,7 @@
     (default__snapshot_staging_table in dbt-adapters'
     global_project/macros/materializations/snapshots/helpers.sql). -#}
 {%- materialization snapshot, default -%}
+  {%- set original_query_tag = gdbt_set_query_tag() -%}
   {%- set model_sql = compiled_code if compiled_code is defined else sql -%}
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set existing_relation = load_cached_relation(this) -%}
@@ -54,9 +55,12 @@
   {{ drop_relation_if_exists(staging_relation) }}
 
   {{ run_hooks(post_hooks, inside_transaction=True) }}
+  {#- dbt-adapters' snapshots/snapshot.sql: a snapshot is only ever merged into. -#}
+  {%- do apply_grants(target_relation, config.get('grants'), should_revoke=should_revoke(existing_relation, full_refresh_mode=False)) -%}
   {%- if config.get('persist_docs') -%}{%- do persist_docs(target_relation, model) -%}{%- endif -%}
   {{ run_hooks(post_hooks, inside_transaction=False) }}
 
+  {%- do gdbt_unset_query_tag(original_query_tag) -%}
   {{ return({'relations': [target_relation]}) }}
 {%- endmaterialization -%}
 

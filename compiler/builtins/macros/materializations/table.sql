@@ -8,6 +8,7 @@
     <name>__dbt_backup, the new table takes the name, the backup is dropped. A failed or
     interrupted build leaves the previous table intact on every path. -#}
 {%- materialization table, default -%}
+  {%- set original_query_tag = gdbt_set_query_tag() -%}
   {%- set model_sql = compiled_code if compiled_code is defined else sql -%}
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set existing_relation = load_cached_relation(this) -%}
@@ -28,5 +29,6 @@
   {%- if config.get('persist_docs') -%}{%- do persist_docs(target_relation, model) -%}{%- endif -%}
   {{ run_hooks(post_hooks, inside_transaction=False) }}
 
+  {%- do gdbt_unset_query_tag(original_query_tag) -%}
   {{ return({'relations': [target_relation]}) }}
 {%- endmaterialization -%}

@@ -5,6 +5,7 @@
     saved in a table in the audit schema (<schema>_dbt_test__audit, or the test's own
     schema when it is already the audit schema) named after the test. -#}
 {%- materialization test, default -%}
+  {%- set original_query_tag = gdbt_set_query_tag() -%}
   {%- set model_sql = compiled_code if compiled_code is defined else sql -%}
   {%- set relations = [] -%}
   {%- set limit = config.get('limit') -%}
@@ -28,6 +29,7 @@
     {{ get_test_sql(main_sql, fail_calc, warn_if, error_if, none) }}
   {%- endcall -%}
 
+  {%- do gdbt_unset_query_tag(original_query_tag) -%}
   {{ return({'relations': relations}) }}
 {%- endmaterialization -%}
 

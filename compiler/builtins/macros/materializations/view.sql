@@ -4,6 +4,7 @@
     PostgreSQL) the view is created under <name>__dbt_tmp and swapped in inside one
     transaction, so readers never see the name missing. -#}
 {%- materialization view, default -%}
+  {%- set original_query_tag = gdbt_set_query_tag() -%}
   {%- set model_sql = compiled_code if compiled_code is defined else sql -%}
   {%- set target_relation = this.incorporate(type='view') -%}
   {%- set existing_relation = load_cached_relation(this) -%}
@@ -36,5 +37,6 @@
   {%- if config.get('persist_docs') -%}{%- do persist_docs(target_relation, model) -%}{%- endif -%}
   {{ run_hooks(post_hooks, inside_transaction=False) }}
 
+  {%- do gdbt_unset_query_tag(original_query_tag) -%}
   {{ return({'relations': [target_relation]}) }}
 {%- endmaterialization -%}
