@@ -55,6 +55,9 @@ type Options struct {
 	// warehouse/adapters.Dialect), so offline compiles render what runs render; nil, or an
 	// error, falls back to a generic dialect.
 	Dialect func(typ, database, schema string) (warehouse.Dialect, error)
+	// ParseCache, when set, lets Load reuse the parse of files whose inputs did not change
+	// (partial parsing; package parsestate implements it). nil parses everything.
+	ParseCache ParseCache
 }
 
 // Project is a loaded and parsed project: its configuration, the resolved target and the

@@ -96,7 +96,10 @@ func (p *projectImpl) renderWith(rs *renderState, ns *nodeSource) (string, error
 	if ns.blk != nil {
 		out, err = ns.blk.Render(p.env, rs.rootContext())
 	} else {
-		out, err = ns.tmpl.Render(p.env, rs.rootContext())
+		var tmpl *jinja.Template
+		if tmpl, err = ns.template(p.env); err == nil {
+			out, err = tmpl.Render(p.env, rs.rootContext())
+		}
 	}
 	if err != nil {
 		if v, ok := jinja.ReturnValue(err); ok {

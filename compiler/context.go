@@ -70,6 +70,8 @@ type renderState struct {
 	extra      map[string]jinja.Value // sql, compiled_code, pre_hooks, … for materializations
 	// unit is set while a unit test compiles its model: inputs and overrides (unittest_exec.go).
 	unit *unitRender
+	// track records what a cacheable node file's parse reads (parsecache.go); nil otherwise.
+	track *parseTrack
 }
 
 func (p *projectImpl) newState(ctx context.Context, n *manifest.Node, mode renderMode, a warehouse.Adapter) *renderState {
@@ -82,6 +84,9 @@ func (p *projectImpl) newState(ctx context.Context, n *manifest.Node, mode rende
 	}
 	if a != nil {
 		rs.cache = p.cacheFor(a)
+	}
+	if mode == modeParse {
+		rs.track = p.track(n)
 	}
 	return rs
 }
@@ -130,6 +135,9 @@ func (rs *renderState) bind(md *macroDef) jinja.Callable {
 			rs.deps = map[string]bool{}
 		}
 		rs.deps[md.uniqueID()] = true
+		if rs.track != nil {
+			rs.track.macros[md.uniqueID()] = true
+		}
 	}
 	b := md.m.Bind(rs.p.env, rs.contextFor(md.pkg))
 	rs.bound[md] = b
@@ -152,6 +160,9 @@ func (rs *renderState) resolve(from, name string) (jinja.Value, bool) {
 	}
 	if md := reg.get(rs.p.root, name); md != nil {
 		return rs.bind(md), true
+	}
+	if rs.track != nil {
+		rs.track.member(name)
 	}
 	if v, ok := rs.member(name); ok {
 		return v, true

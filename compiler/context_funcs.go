@@ -29,6 +29,7 @@ func fnLog(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Valu
 	a := bindArgs(args, kw, "msg", "info")
 	rs := stateOf(c)
 	if rs != nil {
+		rs.markUncacheable()
 		rs.p.log(str(a["msg"]), jinja.Truthy(a["info"]))
 	}
 	return "", nil
@@ -41,6 +42,7 @@ func fnPrint(c *jinja.Call, args []jinja.Value, _ []jinja.KeywordArg) (jinja.Val
 	}
 	msg := strings.Join(parts, " ")
 	if rs := stateOf(c); rs != nil {
+		rs.markUncacheable()
 		rs.p.print(msg)
 	} else {
 		fmt.Fprintln(os.Stdout, msg)
@@ -414,6 +416,7 @@ func (exceptionsObj) Attr(name string) (jinja.Value, bool) {
 	case "warn":
 		return jinja.Func(func(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
 			if rs := stateOf(c); rs != nil {
+				rs.markUncacheable()
 				rs.p.warnAt(c, msgOf(args, kw))
 			}
 			return "", nil

@@ -180,6 +180,7 @@ func fnEnvVar(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.V
 			return str(jinja.FromGo(v)), nil
 		}
 	}
+	stateOf(c).envRead(name)
 	if v, ok := os.LookupEnv(name); ok {
 		return v, nil
 	}

@@ -44,6 +44,9 @@ type projectImpl struct {
 	// srcs while tests are built in parallel.
 	testTmpls map[string]*jinja.Template
 	testMu    sync.Mutex
+	// trackers record what each cacheable node file's parse read (*manifest.Node →
+	// *parseTrack), while Options.ParseCache is set.
+	trackers sync.Map
 	// frozen are copies of the nodes as Load left them: read by renders of other nodes
 	// (ephemeral parents, {{ graph }}) while the runner's workers write compiled code into
 	// the manifest's own nodes.
@@ -88,6 +91,9 @@ type nodeSource struct {
 	file    string       // display path
 	src     string
 	generic *genericTest
+	// once parses tmpl on first use when the parse was reused (parsecache.go).
+	once    sync.Once
+	tmplErr error
 }
 
 // defaultWorkers is the parse worker pool size.
@@ -272,6 +278,9 @@ func load(opts Options) (*Project, error) {
 		Docs: p.reg.docs, Exposures: map[string]*manifest.Exposure{},
 	}
 	proj.Manifest = m
+	if pc := opts.ParseCache; pc != nil {
+		pc.Begin(p.globalInputs(pkgs))
+	}
 	nodes, nerrs := p.parseNodes(files, pi)
 	errs = append(errs, nerrs...)
 	errs = append(errs, p.addNodes(m, nodes)...)

@@ -122,7 +122,7 @@ func (p *projectImpl) parseNodes(files []*SourceFile, pi *propIndex) ([]*parsedN
 	outs := make([][]*parsedNode, len(tasks))
 	errss := make([]Errors, len(tasks))
 	parallel(len(tasks), func(i int) {
-		outs[i], errss[i] = p.parseFile(tasks[i], pi)
+		outs[i], errss[i] = p.parseFileCached(tasks[i], pi)
 	})
 	var all []*parsedNode
 	for i, f := range tasks {
@@ -299,6 +299,9 @@ func (p *projectImpl) newNode(f *SourceFile, rt, name, rel, raw string) *manifes
 	cfgRT := rt
 	if rt == manifest.Analysis {
 		cfgRT = "analysis"
+	}
+	if cacheable(f) {
+		p.startTrack(n)
 	}
 	cfg := p.defaultConfig(cfgRT)
 	proj := ResolveProjectConfig(p.rootPC, f.Package.Config, cfgRT, fqn)

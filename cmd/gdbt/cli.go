@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler"
+	"github.com/gdbt-dev/gdbt/parsestate"
 	"github.com/gdbt-dev/gdbt/runner"
 	"github.com/gdbt-dev/gdbt/warehouse/adapters"
 )
@@ -305,9 +306,21 @@ func loadProject(g *Globals) (p *compiler.Project, err error) {
 	if err := checkPackages(g); err != nil {
 		return nil, err
 	}
-	p, err = compiler.Load(g.Options())
+	opts := g.Options()
+	state := g.openParseState()
+	if state != nil {
+		opts.ParseCache = state
+	}
+	p, err = compiler.Load(opts)
 	if err != nil {
 		return nil, err
+	}
+	if state != nil {
+		reused, parsed := state.Stats()
+		g.Debugf("partial parse: reused %d files, parsed %d", reused, parsed)
+		if err := state.Save(); err != nil {
+			g.Debugf("partial parse: the state was not saved: %v", err)
+		}
 	}
 	if g.warnErrored() {
 		return nil, fmt.Errorf("warnings are errors (--warn-error): %w", compiler.ErrProject)
@@ -325,6 +338,20 @@ func loadProject(g *Globals) (p *compiler.Project, err error) {
 		g.Infof("no profiles.yml found: using the zero-config embedded DuckDB at %v", p.Target.Fields["path"])
 	}
 	return p, nil
+}
+
+// openParseState opens the partial-parsing state (parsestate), or returns nil under
+// --no-partial-parse / DBT_PARTIAL_PARSE=false. It lives in the target folder as dbt's
+// partial_parse.msgpack does, or at --partial-parse-file-path.
+func (g *Globals) openParseState() *parsestate.State {
+	if !g.FlagBool("partial-parse", true) {
+		return nil
+	}
+	path := g.FlagStr("partial-parse-file-path", "")
+	if path == "" {
+		path = filepath.Join(g.projectTargetDir(), parsestate.FileName)
+	}
+	return parsestate.Open(path, g.Debugf)
 }
 
 // deferToState reads the deferral state's manifest (--defer-state, else --state) into p's

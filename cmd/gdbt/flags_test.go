@@ -180,7 +180,7 @@ func TestFlagEffects(t *testing.T) {
 			}},
 		{name: "run --help", args: []string{"run", "--help"},
 			check: func(t *testing.T, dir, out, errb string) {
-				for _, want := range []string{"--fail-fast / --no-fail-fast", "DBT_FAIL_FAST", "--empty", "--select", "-m", "flags: warn_error", "--partial-parse / --no-partial-parse", "no effect: gdbt always parses everything"} {
+				for _, want := range []string{"--fail-fast / --no-fail-fast", "DBT_FAIL_FAST", "--empty", "--select", "-m", "flags: warn_error", "--partial-parse / --no-partial-parse", "--partial-parse-file-path"} {
 					has(t, out, want, true)
 				}
 				has(t, out, "--output", false)

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/gdbt-dev/gdbt/parsestate"
 )
 
 // The flag table: every flag dbt-core 1.10 accepts, with the commands that take it, its
@@ -127,9 +129,9 @@ var flagTable = []flagDef{
 	{name: "show-all-deprecations", kind: flagBool, neg: true, help: "show every deprecation warning, not one per kind", noop: "gdbt shows every deprecation warning"},
 
 	// dbt's own machinery: accepted, changing nothing in gdbt.
-	{name: "partial-parse", kind: flagBool, neg: true, env: "DBT_PARTIAL_PARSE", project: true, def: "true", help: "reuse the last parse", noop: "gdbt always parses everything"},
-	{name: "partial-parse-file-diff", kind: flagBool, neg: true, env: "DBT_PARTIAL_PARSE_FILE_DIFF", def: "true", help: "file diff for partial parsing", noop: "gdbt has no partial parsing"},
-	{name: "partial-parse-file-path", kind: flagString, arg: "FILE", env: "DBT_PARTIAL_PARSE_FILE_PATH", help: "partial_parse.msgpack location", noop: "gdbt has no partial parsing"},
+	{name: "partial-parse", kind: flagBool, neg: true, env: "DBT_PARTIAL_PARSE", project: true, def: "true", help: "re-parse only the files whose inputs changed since the last parse (state in target/" + parsestate.FileName + ")"},
+	{name: "partial-parse-file-diff", kind: flagBool, neg: true, env: "DBT_PARTIAL_PARSE_FILE_DIFF", def: "true", help: "file diff for partial parsing", noop: "gdbt always compares file contents"},
+	{name: "partial-parse-file-path", kind: flagString, arg: "FILE", env: "DBT_PARTIAL_PARSE_FILE_PATH", help: "where the partial-parsing state is kept (default target/" + parsestate.FileName + ")"},
 	{name: "static-parser", kind: flagBool, neg: true, env: "DBT_STATIC_PARSER", project: true, def: "true", help: "dbt's static SQL parser", noop: "gdbt renders every model with its own Jinja engine"},
 	{name: "use-experimental-parser", kind: flagBool, neg: true, env: "DBT_USE_EXPERIMENTAL_PARSER", project: true, help: "dbt's experimental parser", noop: "gdbt has one parser"},
 	{name: "send-anonymous-usage-stats", kind: flagBool, neg: true, env: "DBT_SEND_ANONYMOUS_USAGE_STATS", project: true, def: "true", help: "anonymous usage statistics", noop: "gdbt sends nothing anywhere"},

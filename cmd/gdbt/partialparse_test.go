@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gdbt-dev/gdbt/parsestate"
+)
+
+// runTimes masks what differs between any two runs (timestamps, the invocation id).
+var runTimes = regexp.MustCompile(`"(created_at|generated_at|invocation_id|invocation_started_at)": ?("[^"]*"|[0-9.e+]+)`)
+
+// compileOutputs runs `gdbt compile` with args and returns manifest.json (run times
+// masked) and every file under target/compiled, plus the partial-parse debug line.
+func compileOutputs(t *testing.T, dir string, args ...string) (map[string]string, string) {
+	t.Helper()
+	full := append([]string{"compile", "--project-dir", dir, "--log-level", "debug"}, args...)
+	code, out, errs := runCLI(t, full...)
+	if code != 0 {
+		t.Fatalf("gdbt %s: exit %d\n%s%s", strings.Join(full, " "), code, out, errs)
+	}
+	files := map[string]string{}
+	m, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["manifest.json"] = runTimes.ReplaceAllString(string(m), `"$1":0`)
+	root := filepath.Join(dir, "target", "compiled")
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		files["compiled/"+filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats := ""
+	for _, l := range strings.Split(out+errs, "\n") {
+		if i := strings.Index(l, "partial parse: reused"); i >= 0 {
+			stats = l[i:]
+		}
+	}
+	return files, stats
+}
+
+// sameOutputs fails unless the warm and cold outputs are byte-identical.
+func sameOutputs(t *testing.T, step string, warm, cold map[string]string) {
+	t.Helper()
+	for name, c := range cold {
+		w, ok := warm[name]
+		switch {
+		case !ok:
+			t.Errorf("%s: the warm run did not write %s", step, name)
+		case w != c:
+			i := 0
+			for i < len(w) && i < len(c) && w[i] == c[i] {
+				i++
+			}
+			lo := max(0, i-150)
+			t.Errorf("%s: %s differs at byte %d:\nwarm: …%s…\ncold: …%s…", step, name, i, w[lo:min(len(w), i+150)], c[lo:min(len(c), i+150)])
+		}
+	}
+	for name := range warm {
+		if _, ok := cold[name]; !ok {
+			t.Errorf("%s: the warm run wrote %s, the cold one did not", step, name)
+		}
+	}
+}
+
+func editFile(t *testing.T, dir, rel string, f func(string) string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	b, err := os.ReadFile(p)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	s := f(string(b))
+	if s == "\x00delete" {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func replace(old, new string) func(string) string {
+	return func(s string) string {
+		if !strings.Contains(s, old) {
+			panic(fmt.Sprintf("edit: %q not found", old))
+		}
+		return strings.Replace(s, old, new, 1)
+	}
+}
+
+// TestPartialParse edits each kind of input in turn; after each edit the warm compile
+// (with the parse state of the previous step) must write exactly what a cold one
+// (--no-partial-parse) writes, manifest.json and every compiled file byte for byte, and
+// must have re-parsed just the files that read the edited input.
+func TestPartialParse(t *testing.T) {
+	dir := fixtureProject(t, "partialparse.txtar")
+	t.Setenv("PP_REGION", "")
+	os.Unsetenv("PP_REGION")
+	const all = 5 // node files: 3 models, 1 seed, 1 singular test
+	steps := []struct {
+		name   string
+		edit   func()
+		args   []string
+		parsed int // files parsed by the warm run; -1: everything (the state was dropped)
+	}{
+		{"first parse", func() {}, nil, all},
+		{"nothing changed", func() {}, nil, 0},
+		{"model SQL", func() {
+			editFile(t, dir, "models/staging/stg_customers.sql", replace("select id, name", "select id, name, 'x' as flag"))
+		}, nil, 1},
+		{"property YAML", func() {
+			editFile(t, dir, "models/staging/staging.yml", replace("staged customers", "the staged customers"))
+		}, nil, 2}, // both models patched by that file
+		{"macro called by one model", func() {
+			editFile(t, dir, "macros/cents.sql", replace("/ 100.0", "/ 100.00"))
+		}, nil, 1},
+		{"macro nobody calls", func() {
+			editFile(t, dir, "macros/unused.sql", replace("1{%", "2{%"))
+		}, nil, 0},
+		{"package macro", func() {
+			editFile(t, dir, "dbt_packages/pkgutil/macros/double.sql", replace("* 2", "* 2.0"))
+		}, nil, 1},
+		{"new macro", func() {
+			editFile(t, dir, "macros/more.sql", func(string) string { return "{% macro more() %}3{% endmacro %}\n" })
+		}, nil, -1},
+		{"seed CSV", func() {
+			editFile(t, dir, "seeds/raw_customers.csv", replace("2,b", "2,b\n3,c"))
+		}, nil, 1},
+		{"singular test", func() {
+			editFile(t, dir, "tests/assert_positive.sql", replace("< 0", "< -1"))
+		}, nil, 1},
+		{"new model", func() {
+			editFile(t, dir, "models/marts/extra.sql", func(string) string { return "select * from {{ ref('customers') }}\n" })
+		}, nil, 1},
+		{"deleted model", func() {
+			editFile(t, dir, "models/marts/extra.sql", func(string) string { return "\x00delete" })
+		}, nil, 0},
+		{"docs block", func() {
+			editFile(t, dir, "macros/docs.md", replace("The orders.", "All orders."))
+		}, nil, -1},
+		{"project var", func() {
+			editFile(t, dir, "dbt_project.yml", replace("region: eu", "region: us"))
+		}, nil, -1},
+		{"--vars", func() {}, []string{"--vars", "{region: ap}"}, -1},
+		{"--vars unchanged", func() {}, []string{"--vars", "{region: ap}"}, 0},
+		{"env var read by a model", func() { t.Setenv("PP_REGION", "north") }, []string{"--vars", "{region: ap}"}, -1},
+		{"YAML patch added", func() {
+			editFile(t, dir, "seeds/seeds.yml", replace("description: raw customers", "description: raw customers\n    config:\n      tags: [raw]"))
+		}, []string{"--vars", "{region: ap}"}, 1}, // the seed: its tests are rebuilt on every load
+	}
+	for _, st := range steps {
+		st.edit()
+		warm, stats := compileOutputs(t, dir, st.args...)
+		cold, _ := compileOutputs(t, dir, append([]string{"--no-partial-parse"}, st.args...)...)
+		sameOutputs(t, st.name, warm, cold)
+		var reused, parsed int
+		if _, err := fmt.Sscanf(stats, "partial parse: reused %d files, parsed %d", &reused, &parsed); err != nil {
+			t.Fatalf("%s: no partial-parse debug line (%q)", st.name, stats)
+		}
+		want := st.parsed
+		if want < 0 {
+			want = reused + parsed
+			if reused != 0 {
+				t.Errorf("%s: reused %d files, want a full parse", st.name, reused)
+			}
+		}
+		if parsed != want {
+			t.Errorf("%s: parsed %d files, want %d (%s)", st.name, parsed, want, stats)
+		}
+	}
+}
+
+// TestPartialParseBadState: a corrupt or foreign state file is ignored (with a debug line)
+// and overwritten; --no-partial-parse and DBT_PARTIAL_PARSE=false neither read nor write it.
+func TestPartialParseBadState(t *testing.T) {
+	dir := fixtureProject(t, "partialparse.txtar")
+	state := filepath.Join(dir, "target", parsestate.FileName)
+	cold, _ := compileOutputs(t, dir, "--no-partial-parse")
+	if _, err := os.Stat(state); !os.IsNotExist(err) {
+		t.Fatalf("--no-partial-parse wrote the state: %v", err)
+	}
+	for _, junk := range []string{"", "garbage", "gdbt-parse-state 1\n\x01\x02\x03", "gdbt-parse-state 1\n"} {
+		if err := os.WriteFile(state, []byte(junk), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errs := runCLI(t, "compile", "--project-dir", dir, "--log-level", "debug")
+		if code != 0 {
+			t.Fatalf("exit %d with a bad state %q:\n%s%s", code, junk, out, errs)
+		}
+		if !strings.Contains(out+errs, "partial parse: ignoring") || !strings.Contains(out+errs, "reused 0 files") {
+			t.Errorf("bad state %q: no debug line saying it was ignored:\n%s", junk, out+errs)
+		}
+		warm, _ := compileOutputs(t, dir)
+		sameOutputs(t, fmt.Sprintf("after a bad state %q", junk), warm, cold)
+	}
+	b, _ := os.ReadFile(state)
+	if !bytes.HasPrefix(b, []byte("gdbt-parse-state")) || len(b) < 100 {
+		t.Fatalf("the state was not rewritten (%d bytes)", len(b))
+	}
+	t.Setenv("DBT_PARTIAL_PARSE", "false")
+	_, stats := compileOutputs(t, dir)
+	if stats != "" {
+		t.Errorf("DBT_PARTIAL_PARSE=false still used the state: %s", stats)
+	}
+}

@@ -1,0 +1,262 @@
+// Package parsestate persists what a parse read and produced, so that the next `gdbt
+// parse`/`compile`/`run` re-parses only the files whose inputs changed: gdbt's partial
+// parsing (dbt-core: dbt/parser/manifest.py ManifestLoader, dbt/parser/partial.py
+// PartialParsing, target/partial_parse.msgpack).
+//
+// The compiler decides what each file's parse read and hashes it (compiler.ParseCache);
+// this package only keeps those hashes with the recorded results, checks them on the next
+// load and writes them to target/partial_parse.gdbt. A recorded result is used only when
+// every input it recorded hashes the same now, so the state can make a parse faster but
+// never different. A missing, corrupt, foreign or stale file is ignored with a debug line.
+package parsestate
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// FileName is the state file's name inside the target folder (dbt's is
+// partial_parse.msgpack; gdbt's format is its own, see the README).
+const FileName = "partial_parse.gdbt"
+
+// magic starts every state file; the number after it is the format version.
+const magic = "gdbt-parse-state 1\n"
+
+// entry is one file's recorded parse.
+type entry struct {
+	Inputs map[string]string
+	Data   []byte
+}
+
+// envVal is an environment variable as the parse saw it (hashed: values may be secrets).
+type envVal struct {
+	Set  bool
+	Hash string
+}
+
+// disk is the persisted form.
+type disk struct {
+	Binary  string // the gdbt build that wrote it
+	Global  map[string]string
+	Env     map[string]envVal
+	Entries map[string]*entry
+}
+
+// State is one load's view of the parse state: what the last parse recorded (checked
+// before use) and what this load records. Safe for the compiler's parallel parsers.
+type State struct {
+	path  string
+	debug func(format string, args ...any)
+
+	mu      sync.Mutex
+	old     *disk // nil once found unusable
+	valid   bool  // old passed Begin's checks
+	global  map[string]string
+	env     map[string]envVal
+	entries map[string]*entry
+	reused  int
+	parsed  int
+}
+
+// Open reads the state at path. A missing file starts empty; an unreadable, corrupt or
+// foreign one (another gdbt build, changed environment variables) is ignored with a debug
+// line. debug may be nil.
+func Open(path string, debugf func(format string, args ...any)) *State {
+	if debugf == nil {
+		debugf = func(string, ...any) {}
+	}
+	s := &State{path: path, debug: debugf, env: map[string]envVal{}, entries: map[string]*entry{}}
+	d, err := read(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		debugf("partial parse: no saved state at %s: parsing everything", path)
+		return s
+	case err != nil:
+		debugf("partial parse: ignoring %s: %v", path, err)
+		return s
+	}
+	if d.Binary != Binary() {
+		debugf("partial parse: %s was written by another gdbt build: parsing everything", path)
+		return s
+	}
+	for _, name := range slices.Sorted(maps.Keys(d.Env)) {
+		if lookupEnv(name) != d.Env[name] {
+			debugf("partial parse: environment variable %s changed since the last parse: parsing everything", name)
+			return s
+		}
+	}
+	s.old = d
+	return s
+}
+
+// read decodes a state file, rejecting anything that is not one.
+func read(path string) (*disk, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<16)
+	head := make([]byte, len(magic))
+	if _, err := io.ReadFull(r, head); err != nil || string(head) != magic {
+		return nil, errors.New("not a gdbt parse state of this format")
+	}
+	var d disk
+	if err := gob.NewDecoder(r).Decode(&d); err != nil {
+		return nil, fmt.Errorf("corrupt parse state: %w", err)
+	}
+	if d.Entries == nil || d.Global == nil {
+		return nil, errors.New("corrupt parse state: incomplete")
+	}
+	return &d, nil
+}
+
+// Begin implements compiler.ParseCache: the recorded parses are kept only when every global
+// input is unchanged (dbt's ManifestLoader.is_partial_parsable compares the vars, profile,
+// project files and dbt version the same way, and re-parses everything on a difference).
+func (s *State) Begin(global map[string]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.global = global
+	if s.old == nil {
+		return
+	}
+	var changed []string
+	for k, v := range global {
+		if ov, ok := s.old.Global[k]; !ok || ov != v {
+			changed = append(changed, k)
+		}
+	}
+	for k := range s.old.Global {
+		if _, ok := global[k]; !ok {
+			changed = append(changed, k)
+		}
+	}
+	if len(changed) > 0 {
+		sort.Strings(changed)
+		s.debug("partial parse: %s changed since the last parse: parsing everything", strings.Join(changed, ", "))
+		s.old = nil
+		return
+	}
+	s.valid = true
+	// The env vars the reused parses read stay recorded (each is re-read now by Open).
+	for k, v := range s.old.Env {
+		s.env[k] = v
+	}
+}
+
+// EnvVar implements compiler.ParseCache.
+func (s *State) EnvVar(name string) {
+	v := lookupEnv(name)
+	s.mu.Lock()
+	s.env[name] = v
+	s.mu.Unlock()
+}
+
+// Lookup implements compiler.ParseCache.
+func (s *State) Lookup(file string, current func(input string) string) ([]byte, bool) {
+	s.mu.Lock()
+	var e *entry
+	if s.valid {
+		e = s.old.Entries[file]
+	}
+	s.mu.Unlock()
+	if e == nil {
+		return nil, false
+	}
+	for in, h := range e.Inputs {
+		if current(in) != h {
+			return nil, false
+		}
+	}
+	s.mu.Lock()
+	s.entries[file] = e
+	s.reused++
+	s.mu.Unlock()
+	return e.Data, true
+}
+
+// Store implements compiler.ParseCache.
+func (s *State) Store(file string, inputs map[string]string, data []byte) {
+	s.mu.Lock()
+	s.entries[file] = &entry{Inputs: inputs, Data: data}
+	s.parsed++
+	s.mu.Unlock()
+}
+
+// Stats are the files whose parse this load reused and those it parsed and recorded.
+func (s *State) Stats() (reused, parsed int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reused, s.parsed
+}
+
+// Save writes what this load recorded (the files it reused and those it parsed; a file
+// that no longer exists drops out) to the state file, atomically. Call it only after a
+// load without errors.
+func (s *State) Save() error {
+	s.mu.Lock()
+	d := disk{Binary: Binary(), Global: s.global, Env: s.env, Entries: s.entries}
+	s.mu.Unlock()
+	if d.Global == nil {
+		return errors.New("partial parse: nothing was loaded")
+	}
+	var buf bytes.Buffer
+	buf.WriteString(magic)
+	if err := gob.NewEncoder(&buf).Encode(&d); err != nil {
+		return fmt.Errorf("partial parse: encoding the state: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+		return err
+	}
+	tmp := s.path + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, s.path)
+}
+
+// Binary identifies the running gdbt build: its module version and VCS revision, and
+// the executable's size and modification time (a rebuilt development binary differs), so
+// a state written by another build is never trusted.
+func Binary() string {
+	var parts []string
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		parts = append(parts, bi.GoVersion, bi.Main.Version)
+		for _, st := range bi.Settings {
+			if strings.HasPrefix(st.Key, "vcs.") {
+				parts = append(parts, st.Key+"="+st.Value)
+			}
+		}
+	}
+	if exe, err := os.Executable(); err == nil {
+		if fi, err := os.Stat(exe); err == nil {
+			parts = append(parts, exe, fmt.Sprint(fi.Size()), fi.ModTime().UTC().String())
+		}
+	}
+	return strings.Join(parts, "\x00")
+}
+
+// lookupEnv reads one environment variable as the state records it.
+func lookupEnv(name string) envVal {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return envVal{}
+	}
+	sum := sha256.Sum256([]byte(v))
+	return envVal{Set: true, Hash: hex.EncodeToString(sum[:])}
+}
