@@ -11,14 +11,12 @@
 package parsestate
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -103,26 +101,93 @@ func Open(path string, debugf func(format string, args ...any)) *State {
 	return s
 }
 
-// read decodes a state file, rejecting anything that is not one.
+// read decodes a state file, rejecting anything that is not one. The recorded data
+// slices point into the file's bytes (read once, never copied).
 func read(path string) (*disk, error) {
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<16)
-	head := make([]byte, len(magic))
-	if _, err := io.ReadFull(r, head); err != nil || string(head) != magic {
+	if !bytes.HasPrefix(b, []byte(magic)) {
 		return nil, errors.New("not a gdbt parse state of this format")
 	}
-	var d disk
-	if err := gob.NewDecoder(r).Decode(&d); err != nil {
-		return nil, fmt.Errorf("corrupt parse state: %w", err)
+	r := &reader{b: b[len(magic):], ok: true}
+	d := &disk{Binary: r.str(), Global: r.strMap(), Env: map[string]envVal{}, Entries: map[string]*entry{}}
+	for n := r.count(); n > 0 && r.ok; n-- {
+		name := r.str()
+		d.Env[name] = envVal{Set: r.str() == "1", Hash: r.str()}
 	}
-	if d.Entries == nil || d.Global == nil {
-		return nil, errors.New("corrupt parse state: incomplete")
+	for n := r.count(); n > 0 && r.ok; n-- {
+		file := r.str()
+		d.Entries[file] = &entry{Inputs: r.strMap(), Data: r.bytes()}
 	}
-	return &d, nil
+	if !r.ok || len(r.b) != 0 {
+		return nil, errors.New("corrupt parse state: truncated or malformed")
+	}
+	return d, nil
+}
+
+// reader decodes the state file's length-prefixed fields; ok turns false on bad data.
+type reader struct {
+	b  []byte
+	ok bool
+}
+
+func (r *reader) count() int {
+	if !r.ok {
+		return 0
+	}
+	u, n := binary.Uvarint(r.b)
+	if n <= 0 || u > uint64(len(r.b)) {
+		r.ok, r.b = false, nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return int(u)
+}
+
+func (r *reader) bytes() []byte {
+	n := r.count()
+	if !r.ok || n > len(r.b) {
+		r.ok, r.b = false, nil
+		return nil
+	}
+	out := r.b[:n:n]
+	r.b = r.b[n:]
+	return out
+}
+
+func (r *reader) str() string { return string(r.bytes()) }
+
+func (r *reader) strMap() map[string]string {
+	n := r.count()
+	m := make(map[string]string, n)
+	for ; n > 0 && r.ok; n-- {
+		k := r.str()
+		m[k] = r.str()
+	}
+	return m
+}
+
+// writer is reader's counterpart.
+type writer struct{ b []byte }
+
+func (w *writer) bytes(p []byte) {
+	w.b = binary.AppendUvarint(w.b, uint64(len(p)))
+	w.b = append(w.b, p...)
+}
+func (w *writer) str(s string) {
+	w.b = binary.AppendUvarint(w.b, uint64(len(s)))
+	w.b = append(w.b, s...)
+}
+func (w *writer) count(n int) { w.b = binary.AppendUvarint(w.b, uint64(n)) }
+
+func (w *writer) strMap(m map[string]string) {
+	w.count(len(m))
+	for k, v := range m {
+		w.str(k)
+		w.str(v)
+	}
 }
 
 // Begin implements compiler.ParseCache: the recorded parses are kept only when every global
@@ -211,20 +276,43 @@ func (s *State) Stats() (reused, parsed int) {
 func (s *State) Save() error {
 	s.mu.Lock()
 	d := disk{Binary: Binary(), Global: s.global, Env: s.env, Entries: s.entries}
+	unchanged := s.valid && s.parsed == 0 && len(s.entries) == len(s.old.Entries) && maps.Equal(s.env, s.old.Env)
 	s.mu.Unlock()
+	if unchanged {
+		return nil // every file was reused: the file on disk already says all of it
+	}
 	if d.Global == nil {
 		return errors.New("partial parse: nothing was loaded")
 	}
-	var buf bytes.Buffer
-	buf.WriteString(magic)
-	if err := gob.NewEncoder(&buf).Encode(&d); err != nil {
-		return fmt.Errorf("partial parse: encoding the state: %w", err)
+	size := len(magic) + 1024
+	for _, e := range d.Entries {
+		size += len(e.Data) + 256
+	}
+	w := &writer{b: make([]byte, 0, size)}
+	w.b = append(w.b, magic...)
+	w.str(d.Binary)
+	w.strMap(d.Global)
+	w.count(len(d.Env))
+	for name, v := range d.Env {
+		w.str(name)
+		if v.Set {
+			w.str("1")
+		} else {
+			w.str("")
+		}
+		w.str(v.Hash)
+	}
+	w.count(len(d.Entries))
+	for file, e := range d.Entries {
+		w.str(file)
+		w.strMap(e.Inputs)
+		w.bytes(e.Data)
 	}
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
 		return err
 	}
 	tmp := s.path + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(tmp, w.b, 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp, s.path)
