@@ -296,7 +296,8 @@ func drawBars(b *strings.Builder, t *Tile, hist bool) {
 	}
 	for _, th := range s.Thresholds {
 		y := marginT + plotH - (th.Value-minV)/(maxV-minV)*plotH
-		fmt.Fprintf(b, `<line class="threshold" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s"/><text x="%.1f" y="%.1f" class="axis">%s</text>`,
+		// the label ends at the plot's right edge, so it is never cut by the viewBox
+		fmt.Fprintf(b, `<line class="threshold" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s"/><text x="%.1f" y="%.1f" text-anchor="end" class="axis">%s</text>`,
 			marginL, marginL+plotW, y, y, colorOr(th.Color, "#555"), marginL+plotW-2, y-3, esc(th.Label))
 	}
 	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" class="axis title">%s</text>`, marginL+plotW/2, h-4, esc(s.X))

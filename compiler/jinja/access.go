@@ -82,6 +82,10 @@ func (r *renderer) getattr(obj Value, name string, pos int) Value {
 				return n, nil
 			})
 		}
+	case complexVal:
+		if v := complexAttr(o, name); v != nil {
+			return v
+		}
 	case float64:
 		switch name {
 		case "real":

@@ -43,6 +43,13 @@ func builtinFilters() map[string]Func {
 // addBasicFilters registers abs … safe.
 func addBasicFilters(f map[string]Func) {
 	f["abs"] = filter("abs", []string{"x"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		if z, ok := a[0].(complexVal); ok { // complex_abs
+			r := libmHypot(z.re, z.im)
+			if math.IsInf(r, 0) && !math.IsInf(z.re, 0) && !math.IsInf(z.im, 0) {
+				return nil, errors.New("absolute value too large")
+			}
+			return r, nil
+		}
 		if b, ok := a[0].(*big.Int); ok {
 			return normBig(new(big.Int).Abs(b)), nil
 		}

@@ -24,7 +24,7 @@ func builtinTests() map[string]Func {
 	t["boolean"] = test1("boolean", func(v Value) bool { _, ok := v.(bool); return ok })
 	t["true"] = test1("true", func(v Value) bool { b, ok := v.(bool); return ok && b })
 	t["false"] = test1("false", func(v Value) bool { b, ok := v.(bool); return ok && !b })
-	t["number"] = test1("number", func(v Value) bool { _, _, k := num(v); return k != 0 })
+	t["number"] = test1("number", func(v Value) bool { _, _, k := num(v); return k != 0 || isComplex(v) })
 	t["integer"] = test1("integer", func(v Value) bool { _, ok := v.(int64); return ok })
 	t["float"] = test1("float", func(v Value) bool { _, ok := v.(float64); return ok })
 	t["string"] = test1("string", func(v Value) bool { _, ok := optStr(v); return ok })

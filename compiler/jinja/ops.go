@@ -91,6 +91,9 @@ func binop(op string, a, b Value) (Value, error) {
 	if err := undefErr(b); err != nil {
 		return nil, err
 	}
+	if isComplex(a) || isComplex(b) {
+		return complexBinop(op, a, b)
+	}
 	if isBig(a) || isBig(b) {
 		return bigBinop(op, a, b)
 	}
@@ -279,6 +282,12 @@ func unary(op string, v Value) (Value, error) {
 		}
 		return b, nil
 	}
+	if c, ok := v.(complexVal); ok {
+		if op == "-" {
+			return complexVal{-c.re, -c.im}, nil
+		}
+		return c, nil
+	}
 	if i, ok := v.(int64); ok && i == math.MinInt64 && op == "-" {
 		return new(big.Int).Neg(big.NewInt(i)), nil
 	}
@@ -310,6 +319,12 @@ const maxNest = 200
 func equalDepth(a, b Value, depth int) bool {
 	if depth > maxNest {
 		return false
+	}
+	if c, ok := a.(complexVal); ok {
+		return equalComplex(c, b)
+	}
+	if c, ok := b.(complexVal); ok {
+		return equalComplex(c, a)
 	}
 	if isBig(a) || isBig(b) {
 		c, ok := bigCompare(a, b)
@@ -580,11 +595,11 @@ func contains(container, item Value) (bool, error) {
 }
 
 // floatPow is Python's float ** float: correctly rounded for integral exponents (C's pow
-// is, Go's math.Pow is not always), an error where Python would return a complex number
-// (gdbt has no complex type) or overflow.
+// is, Go's math.Pow is not always), a complex number for a negative base and a fractional
+// exponent (float_pow hands those to complex_pow), an error on overflow.
 func floatPow(a, b float64) (Value, error) {
 	if a < 0 && b != math.Trunc(b) && !math.IsInf(b, 0) && !math.IsNaN(b) {
-		return nil, errors.New("unsupported: a negative number raised to a fractional power is a complex number in Python, which gdbt does not have")
+		return complexPow(complexVal{a, 0}, complexVal{b, 0})
 	}
 	var r float64
 	if b == math.Trunc(b) && math.Abs(b) <= 1024 && !math.IsInf(a, 0) && !math.IsNaN(a) && a != 0 {
@@ -604,7 +619,7 @@ func floatPow(a, b float64) (Value, error) {
 		}
 		r, _ = p.Float64()
 	} else {
-		r = math.Pow(a, b)
+		r = libmPow(a, b) // CPython's float_pow calls C's pow
 	}
 	if math.IsInf(r, 0) && !math.IsInf(a, 0) {
 		return nil, errors.New("(34, 'Numerical result out of range')")

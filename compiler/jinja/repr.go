@@ -166,6 +166,8 @@ func writeRepr(b *strings.Builder, v Value, st *reprState) {
 		b.WriteString(formatFloat(x))
 	case *big.Int:
 		b.WriteString(x.String())
+	case complexVal:
+		b.WriteString(x.repr())
 	case string:
 		b.WriteString(pyQuote(x))
 	case Markup:
@@ -261,6 +263,8 @@ func typeName(v Value) string {
 		return "int"
 	case float64:
 		return "float"
+	case complexVal:
+		return "complex"
 	case string:
 		return "str"
 	case Markup:

@@ -29,6 +29,11 @@ func hashKey(k Value) any {
 		return x
 	case *big.Int:
 		return "big:" + x.String()
+	case complexVal:
+		if x.im == 0 { // complex(2, 0) == 2 == 2.0: one key (complex_hash)
+			return hashKey(x.re)
+		}
+		return x
 	case Tuple:
 		var b strings.Builder
 		for _, it := range x {
@@ -64,7 +69,7 @@ func hashKey(k Value) any {
 // through Hasher or by identity (hashable.go).
 func hashable(k Value) bool {
 	switch x := k.(type) {
-	case nil, bool, int, int64, float64, string, *big.Int, Markup, *Undefined:
+	case nil, bool, int, int64, float64, string, *big.Int, Markup, *Undefined, complexVal:
 		// Markup hashes as its str; every Undefined hashes alike and equals every
 		// other (jinja2/runtime.py Undefined.__hash__ and __eq__).
 		return true
@@ -85,7 +90,7 @@ func hashable(k Value) bool {
 // engineHashable reports whether k is a value hashKey keys by itself (not a host object).
 func engineHashable(k Value) bool {
 	switch k.(type) {
-	case nil, bool, int, int64, float64, string, *big.Int, Tuple:
+	case nil, bool, int, int64, float64, string, *big.Int, Tuple, complexVal:
 		return true
 	}
 	return false
@@ -205,6 +210,8 @@ func Truthy(v Value) bool {
 		return x != 0
 	case float64:
 		return x != 0
+	case complexVal:
+		return x.re != 0 || x.im != 0
 	case string:
 		return x != ""
 	case Markup:

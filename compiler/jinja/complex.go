@@ -1,0 +1,189 @@
+package jinja
+
+import (
+	"errors"
+	"math"
+	"math/big"
+	"strings"
+)
+
+// complexVal is Python's complex number. Jinja2 templates meet one when a negative number
+// is raised to a fractional power ((-2.5) ** 0.5: unary minus binds tighter than ** in
+// Jinja2), so the engine carries the value on with Python's arithmetic, repr and errors
+// (Objects/complexobject.c) rather than failing where Python renders.
+type complexVal struct{ re, im float64 }
+
+func isComplex(v Value) bool { _, ok := v.(complexVal); return ok }
+
+// toComplex converts a number operand of a complex operation; ok false for other types.
+func toComplex(v Value) (complexVal, bool, error) {
+	switch x := v.(type) {
+	case complexVal:
+		return x, true, nil
+	case bool:
+		if x {
+			return complexVal{1, 0}, true, nil
+		}
+		return complexVal{}, true, nil
+	case int64:
+		return complexVal{float64(x), 0}, true, nil
+	case int:
+		return complexVal{float64(x), 0}, true, nil
+	case float64:
+		return complexVal{x, 0}, true, nil
+	case *big.Int:
+		f := bigFloat(x)
+		if math.IsInf(f, 0) {
+			return complexVal{}, true, errors.New("int too large to convert to float")
+		}
+		return complexVal{f, 0}, true, nil
+	}
+	return complexVal{}, false, nil
+}
+
+// complexBinop is a binary operator with a complex operand (complex_add, complex_sub, …).
+func complexBinop(op string, a, b Value) (Value, error) {
+	x, okx, err := toComplex(a)
+	if err != nil {
+		return nil, err
+	}
+	y, oky, err := toComplex(b)
+	if err != nil {
+		return nil, err
+	}
+	if !okx || !oky {
+		return hostOr(op, a, b, nil)
+	}
+	switch op {
+	case "+":
+		return complexVal{x.re + y.re, x.im + y.im}, nil
+	case "-":
+		return complexVal{x.re - y.re, x.im - y.im}, nil
+	case "*":
+		return cProd(x, y), nil
+	case "/":
+		return cQuot(x, y)
+	case "**":
+		return complexPow(x, y)
+	}
+	return nil, unsupported(op, a, b)
+}
+
+func cProd(a, b complexVal) complexVal {
+	return complexVal{a.re*b.re - a.im*b.im, a.re*b.im + a.im*b.re}
+}
+
+// cQuot is _Py_c_quot (Smith's method, as CPython 3.11).
+func cQuot(a, b complexVal) (complexVal, error) {
+	absRe, absIm := math.Abs(b.re), math.Abs(b.im)
+	switch {
+	case absRe >= absIm:
+		if absRe == 0 {
+			return complexVal{}, errors.New("complex division by zero")
+		}
+		ratio := b.im / b.re
+		denom := b.re + b.im*ratio
+		return complexVal{(a.re + a.im*ratio) / denom, (a.im - a.re*ratio) / denom}, nil
+	case absIm >= absRe:
+		ratio := b.re / b.im
+		denom := b.re*ratio + b.im
+		return complexVal{(a.re*ratio + a.im) / denom, (a.im*ratio - a.re) / denom}, nil
+	}
+	return complexVal{math.NaN(), math.NaN()}, nil
+}
+
+// complexPow is complex_pow: integral real exponents by repeated squaring (c_powi), the
+// others through polar form (_Py_c_pow).
+func complexPow(a, b complexVal) (Value, error) {
+	var r complexVal
+	if n := int64(b.re); b.im == 0 && b.re == float64(n) && n <= 100 && n >= -100 {
+		if n >= 0 {
+			r = cPowu(a, n)
+		} else {
+			var err error
+			if r, err = cQuot(complexVal{1, 0}, cPowu(a, -n)); err != nil {
+				return nil, errors.New("0.0 to a negative or complex power")
+			}
+		}
+	} else {
+		switch {
+		case b.re == 0 && b.im == 0:
+			r = complexVal{1, 0}
+		case a.re == 0 && a.im == 0:
+			if b.im != 0 || b.re < 0 {
+				return nil, errors.New("0.0 to a negative or complex power")
+			}
+		default:
+			vabs := libmHypot(a.re, a.im)
+			length := libmPow(vabs, b.re)
+			at := libmAtan2(a.im, a.re)
+			phase := at * b.re
+			if b.im != 0 {
+				length /= libmExp(at * b.im)
+				phase += b.im * libmLog(vabs)
+			}
+			r = complexVal{length * libmCos(phase), length * libmSin(phase)}
+		}
+	}
+	if math.IsInf(r.re, 0) || math.IsInf(r.im, 0) {
+		return nil, errors.New("complex exponentiation")
+	}
+	return r, nil
+}
+
+func cPowu(x complexVal, n int64) complexVal {
+	r, p := complexVal{1, 0}, x
+	for mask := int64(1); mask > 0 && n >= mask; mask <<= 1 {
+		if n&mask != 0 {
+			r = cProd(r, p)
+		}
+		p = cProd(p, p)
+	}
+	return r
+}
+
+// repr is complex_repr: the real part omitted when it is +0, each part as float repr
+// without a trailing ".0", the imaginary part signed.
+func (c complexVal) repr() string {
+	part := func(f float64, signed bool) string {
+		s := strings.TrimSuffix(formatFloat(f), ".0")
+		if signed && !strings.HasPrefix(s, "-") {
+			s = "+" + s
+		}
+		return s
+	}
+	if c.re == 0 && !math.Signbit(c.re) {
+		return part(c.im, false) + "j"
+	}
+	return "(" + part(c.re, false) + part(c.im, true) + "j)"
+}
+
+// equalComplex is complex_richcompare's ==: equal to a real number when the imaginary part
+// is 0 (exactly, against ints of any size).
+func equalComplex(c complexVal, v Value) bool {
+	switch x := v.(type) {
+	case complexVal:
+		return c == x
+	case *big.Int:
+		if c.im != 0 || math.IsInf(c.re, 0) || math.IsNaN(c.re) {
+			return false
+		}
+		f, _ := new(big.Float).SetFloat64(c.re).Int(nil)
+		return c.re == math.Trunc(c.re) && f.Cmp(x) == 0
+	}
+	y, ok, err := toComplex(v)
+	return ok && err == nil && c.re == y.re && c.im == y.im
+}
+
+// complexAttr is complex's attributes: real, imag and conjugate().
+func complexAttr(c complexVal, name string) Value {
+	switch name {
+	case "real":
+		return c.re
+	case "imag":
+		return c.im
+	case "conjugate":
+		return Func(func(*Call, []Value, []KeywordArg) (Value, error) { return complexVal{c.re, -c.im}, nil })
+	}
+	return nil
+}
