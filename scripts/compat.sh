@@ -10,8 +10,10 @@
 #   PROJECT names one of the rows below (default: all).
 # env:  GDBT=/tmp/gdbt-compat (built from ./cmd/gdbt if missing)  WORK=/tmp/gdbt-compat
 #       GDBT_PG_URL (from scripts/pg-test-server.sh --export) adds the PostgreSQL rows.
-# Packages are placed under dbt_packages/ by hand from the checkouts, as `dbt deps` would
-# (hub and git packages are not installed by gdbt deps yet: issue #11). Nothing is fetched.
+# A project whose packages.yml resolves offline (local: packages only, none of them needing
+# a hub package) runs `gdbt deps` first, as its CI runs dbt deps; for the others, whose
+# packages pull hub packages (there is no network here), packages are placed under
+# dbt_packages/ by hand from the checkouts, as `dbt deps` would. Nothing is fetched.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -91,7 +93,9 @@ row() {
   local w="$WORK/${name//\//-}-$engine"
   copy "$src" "$w"
   local dir="$w/$sub"
-  place "$dir" "${pkgs[@]}" || { echo "| $name | $commit | $engine | - | harness: package missing | |"; return; }
+  if [ "${pkgs[0]:-}" != deps ]; then
+    place "$dir" "${pkgs[@]}" || { echo "| $name | $commit | $engine | - | harness: package missing | |"; return; }
+  fi
   [ -n "${PREPARE:-}" ] && (cd "$dir" && eval "$PREPARE")
   local flags
   if [ "$engine" = duckdb ]; then
@@ -115,6 +119,9 @@ PY
   fi
   local log="$w.log" code=0
   : >"$log"
+  # "deps" as the package list: the project's packages all resolve offline (local: only),
+  # so gdbt deps installs them as dbt deps would.
+  [ "${pkgs[0]:-}" = deps ] && set -- deps "$@"
   for cmd in "$@"; do
     echo "+ gdbt $cmd $flags" >>"$log"
     (cd "$dir" && eval "\"$GDBT\" $cmd $flags") >>"$log" 2>&1 || { code=$?; break; }
@@ -139,14 +146,16 @@ want jaffle-shop && PREPARE='[ -f seeds/jaffle-data/raw_orders.csv ] || python3 
   "seed --full-refresh --vars '{load_source_data: true}'" "build --vars '{load_source_data: true}'"
 PREPARE=
 # dbt-date requires dbt >= 1.10.5, which gdbt's declared 1.10.23 meets.
-want dbt-date && row dbt-date "$X/dbt-date" integration_tests duckdb "$X/dbt-date" -- build
+want dbt-date && row dbt-date "$X/dbt-date" integration_tests duckdb deps -- build
 want dbt-expectations && row dbt-expectations "$X/dbt-expectations" integration_tests postgres "$X/dbt-expectations" "$X/dbt-date" -- build
 want dbt-project-evaluator && row dbt-project-evaluator "$X/dbt-project-evaluator" integration_tests duckdb "$X/dbt-project-evaluator" "$X/dbt-utils" "$X/dbt-project-evaluator/integration_tests/exclude_package" -- build
 want dbt-project-evaluator && row dbt-project-evaluator/integration_tests_2 "$X/dbt-project-evaluator" integration_tests_2 duckdb "$X/dbt-project-evaluator" "$X/dbt-utils" -- build
-want dbt-codegen && row dbt-codegen "$X/dbt-codegen" integration_tests postgres "$X/dbt-codegen" "$X/dbt-utils" -- seed run test
-want dbt_artifacts && row dbt_artifacts "$X/dbt_artifacts" integration_test_project duckdb "$X/dbt_artifacts" -- build
+# dbt-codegen's run_test.sh creates the source table its source models read first.
+want dbt-codegen && row dbt-codegen "$X/dbt-codegen" integration_tests postgres "$X/dbt-codegen" "$X/dbt-utils" -- \
+  "run-operation create_source_table" "seed --full-refresh" run test
+want dbt_artifacts && row dbt_artifacts "$X/dbt_artifacts" integration_test_project duckdb deps -- build
 want dbt-profiler && row dbt-profiler "$X/dbt-profiler" integration_tests duckdb "$X/dbt-profiler" "$X/dbt-utils" "$X/dbt-expectations" "$X/dbt-date" -- build
 want dbt-audit-helper && row dbt-audit-helper "$X/dbt-audit-helper" integration_tests postgres "$X/dbt-audit-helper" "$X/dbt-utils" -- build
-want dbt-utils && row dbt-utils "$X/dbt-utils" integration_tests duckdb "$X/dbt-utils" -- build
-want dbt-utils && row dbt-utils "$X/dbt-utils" integration_tests postgres "$X/dbt-utils" -- build
+want dbt-utils && row dbt-utils "$X/dbt-utils" integration_tests duckdb deps -- build
+want dbt-utils && row dbt-utils "$X/dbt-utils" integration_tests postgres deps -- build
 exit 0
