@@ -198,7 +198,7 @@ func (c *tableColumn) Attr(name string) (jinja.Value, bool) {
 	case "name":
 		return col.Name, true
 	case "data_type":
-		return col.DataType, true
+		return &agateDataType{col: c, dbType: col.DataType}, true
 	case "index":
 		return int64(c.i), true
 	case "values", "values_distinct", "values_without_nulls":
