@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/gdbt-dev/gdbt/compiler"
@@ -324,6 +325,9 @@ func scalarString(v any) string {
 	return fmt.Sprint(v)
 }
 
+// reYAML12Octal is YAML 1.2's octal integer, a plain string in YAML 1.1.
+var reYAML12Octal = regexp.MustCompile(`^[-+]?0o[0-7]+$`)
+
 // renderTree returns a copy of n with every string scalar holding "{{" or "{%" rendered
 // with dbt's load-time context (env_var, var), as dbt's PackageRenderer does.
 func renderTree(file string, n *yaml.Node, cliVars map[string]any) (*yaml.Node, error) {
@@ -335,6 +339,12 @@ func renderTree(file string, n *yaml.Node, cliVars map[string]any) (*yaml.Node, 
 			return nil, err
 		}
 		c.Content = append(c.Content, r)
+	}
+	if c.Kind == yaml.ScalarNode && c.Style == 0 && c.Tag == "!!int" && reYAML12Octal.MatchString(c.Value) {
+		// dbt reads these files with PyYAML (YAML 1.1), whose int resolver has no 0o17
+		// form (yaml/resolver.py): a string there, so PyYAML writes it unquoted into the
+		// lock; yaml.v3 (YAML 1.2) would read it as 15.
+		c.Tag = "!!str"
 	}
 	if c.Kind == yaml.ScalarNode && (c.Tag == "!!str" || c.Tag == "") && (strings.Contains(c.Value, "{{") || strings.Contains(c.Value, "{%")) {
 		out, err := compiler.RenderString(file, c.Value, cliVars)
