@@ -37,6 +37,9 @@ type Options struct {
 	Version string
 	// NoWriteJSON is dbt's --no-write-json: run_results.json is not written.
 	NoWriteJSON bool
+	// NoLock skips the target schema's run lock (warehouse.Locker): two runs into one
+	// schema may then interleave.
+	NoLock bool
 	// Live tracks running nodes for heartbeats, the terminal's live line and the
 	// materializations' progress reports (nil: a tracker without progress reports).
 	Live *Live
@@ -110,6 +113,18 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 	r.total = len(ids)
 
 	r.printHeader()
+	if l, ok := a.(warehouse.Locker); ok && !opts.NoLock && len(ids) > 0 {
+		unlock, err := l.LockSchema(ctx, p.Target.Schema, func(holder string) {
+			r.con.Info("LockWait", fmt.Sprintf("Waiting for another run into schema %s to finish: %s holds its lock (Ctrl-C to stop; --no-lock to run anyway)", p.Target.Schema, holder))
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return &Summary{Interrupted: true, Elapsed: time.Since(start)}, nil
+			}
+			return nil, err
+		}
+		defer unlock()
+	}
 	if len(ids) == 0 {
 		r.con.Warn("Nothing to do. Try checking your model configs and model specification args")
 	}

@@ -94,6 +94,17 @@ type Adapter interface {
 	Close() error
 }
 
+// Locker is an adapter that can hold a lock on a target schema for a whole run, so that two
+// gdbt runs into one schema wait for each other instead of interleaving (an incremental
+// append applied twice, one run's cleanup dropping the other's scratch tables). DuckDB
+// needs none (a database file has one writing process); PostgreSQL takes an advisory lock.
+type Locker interface {
+	// LockSchema takes the lock on schema, waiting while another session holds it; before
+	// waiting it calls waiting with a description of the holder. The lock ends with the
+	// returned unlock, or with the connection when the process dies.
+	LockSchema(ctx context.Context, schema string, waiting func(holder string)) (unlock func(), err error)
+}
+
 // ErrRelationNotFound is returned when a relation the caller named does not exist.
 var ErrRelationNotFound = errors.New("relation not found")
 

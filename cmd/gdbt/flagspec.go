@@ -98,6 +98,7 @@ var flagTable = []flagDef{
 	{name: "fail-fast", short: "x", kind: flagBool, neg: true, env: "DBT_FAIL_FAST", project: true, help: "stop at the first failure", set: func(g *Globals, v string) error { g.FailFast = v == "true"; return nil }},
 	{name: "empty", kind: flagBool, neg: true, env: "DBT_EMPTY", cmds: cmdsEmpty, help: "limit every ref and source to zero rows", set: func(g *Globals, v string) error { g.Empty = v == "true"; return nil }},
 	{name: "store-failures", kind: flagBool, env: "DBT_STORE_FAILURES", cmds: "build test", help: "tests store their failing rows in the audit schema", set: func(g *Globals, v string) error { g.StoreFailures = v == "true"; return nil }},
+	{name: "lock", kind: flagBool, neg: true, env: "GDBT_LOCK", def: "true", cmds: "build retry run seed snapshot test", help: "hold the target schema's run lock (PostgreSQL advisory lock) so two runs into one schema wait for each other; --no-lock runs regardless"},
 	{name: "show", kind: flagBool, cmds: "build seed", help: "print a sample of each loaded seed's rows"},
 	{name: "warn-error", kind: flagBool, env: "DBT_WARN_ERROR", project: true, help: "every warning is an error (the command fails)", set: func(g *Globals, v string) error { g.WarnError = v == "true"; return nil }},
 	{name: "warn-error-options", kind: flagString, arg: "YAML", env: "DBT_WARN_ERROR_OPTIONS", project: true, def: "{}", help: "which warnings are errors: {error: all|[EventName…], warn: […], silence: […]}", set: func(g *Globals, v string) error { return g.setWarnErrorOptions(v) }},

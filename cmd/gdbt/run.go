@@ -115,6 +115,7 @@ func runSelected(g *Globals, s *session, command string, ids []string) int {
 		Console:      g.console(),
 		Version:      buildVersion(),
 		NoWriteJSON:  g.NoWriteJSON,
+		NoLock:       !g.FlagBool("lock", true),
 		Live:         g.live,
 	})
 	if err != nil {

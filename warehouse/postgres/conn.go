@@ -32,6 +32,7 @@ var (
 	_ warehouse.Adapter      = (*Adapter)(nil)
 	_ warehouse.Sessioner    = (*Adapter)(nil)
 	_ warehouse.SchemaLister = (*Adapter)(nil)
+	_ warehouse.Locker       = (*Adapter)(nil)
 )
 
 // Open connects to the server and checks the database. Cancelling a context while a

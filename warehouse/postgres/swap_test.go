@@ -51,14 +51,7 @@ func TestSwapKeepsDependentViews(t *testing.T) {
 	t.Cleanup(func() {
 		a.Execute(context.Background(), "drop schema if exists "+schema+" cascade; drop schema if exists "+ext+" cascade", false)
 	})
-	dir := t.TempDir()
-	for name, data := range swapProject {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := writeProject(t, swapProject)
 	exec := func(sql string) [][]any {
 		t.Helper()
 		_, tab, err := a.Execute(context.Background(), strings.NewReplacer("{s}", schema, "{x}", ext).Replace(sql), true)
@@ -129,4 +122,18 @@ create index user_mv_n on {x}.user_mv (n)`)
 	if got := exec("select count(*) from information_schema.columns where table_schema = '{s}' and table_name = 'uses_name'"); got[0][0] != int64(1) {
 		t.Errorf("uses_name columns = %v, want 1", got)
 	}
+}
+
+// writeProject writes a small project (file name → content) into a temporary folder.
+func writeProject(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
