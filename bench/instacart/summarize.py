@@ -46,25 +46,45 @@ def main():
     def col(name, key):
         return [r[key] for r in rows.get(name, [])]
 
-    print("| step | median wall s | median CPU s (user+sys) | median peak RSS MB | runs | exit codes | load avg at start |")
+    def spread(xs, spec=".2f"):
+        xs = sorted(x for x in xs if x is not None)
+        if not xs:
+            return "n/a"
+        return f"{format(xs[0], spec)} / {format(statistics.median(xs), spec)} / {format(xs[-1], spec)}"
+
+    steps = ["gdbt_build", "gdbt_features", "direct_sql", "pandas_sklearn", "sklearn_fit", "gdbt_gd"]
+    print("| step | wall s min / median / max | CPU s (user+sys) min / median / max | peak RSS MB min / median / max | runs | exit codes | load avg at start |")
     print("|---|---|---|---|---|---|---|")
-    for name in ["gdbt_build", "gdbt_features", "direct_sql", "pandas_sklearn", "sklearn_fit", "gdbt_gd"]:
+    for name in steps:
         if name in rows:
-            print(f"| {name} | {fmt(med(col(name, 'wall')))} | {fmt(med(col(name, 'cpu')))} | {fmt(med(col(name, 'rss')), '.0f')} | {len(rows[name])} | "
+            print(f"| {name} | {spread(col(name, 'wall'))} | {spread(col(name, 'cpu'))} | {spread(col(name, 'rss'), '.0f')} | {len(rows[name])} | "
                   f"{','.join(str(c) for c in col(name, 'code'))} | {','.join(str(l) for l in col(name, 'load'))} |")
 
-    def ratio(a, b, key, f):
-        by = {r["run"]: r[key] for r in rows.get(b, [])}
-        return med([f(r[key], by.get(r["run"])) for r in rows.get(a, []) if r[key] and by.get(r["run"])])
-
+    # Every run, so the spread can be checked against the medians above.
     print()
-    print("| ratio (per run, median) | value | target |")
-    print("|---|---|---|")
-    print(f"| pandas+sklearn wall / gdbt build wall | {fmt(ratio('pandas_sklearn', 'gdbt_build', 'wall', lambda a, b: a / b))} | >= 2 |")
-    print(f"| gdbt build peak RSS / pandas+sklearn peak RSS | {fmt(ratio('gdbt_build', 'pandas_sklearn', 'rss', lambda a, b: a / b))} | <= 0.33 |")
-    print(f"| pandas+sklearn CPU / gdbt build CPU | {fmt(ratio('pandas_sklearn', 'gdbt_build', 'cpu', lambda a, b: a / b))} | |")
-    print(f"| gdbt feature run wall / direct SQL wall - 1 | {fmt(ratio('gdbt_features', 'direct_sql', 'wall', lambda a, b: (a / b - 1) * 100), '.1f')} % | < 5 % |")
-    print(f"| gdbt feature run CPU / direct SQL CPU - 1 | {fmt(ratio('gdbt_features', 'direct_sql', 'cpu', lambda a, b: (a / b - 1) * 100), '.1f')} % | < 5 % |")
+    print("| step | run | wall s | CPU s | peak RSS MB | exit | load avg at start |")
+    print("|---|---|---|---|---|---|---|")
+    for name in steps:
+        for r in rows.get(name, []):
+            print(f"| {name} | {r['run']} | {fmt(r['wall'])} | {fmt(r['cpu'])} | {fmt(r['rss'], '.0f')} | {r['code']} | {r['load']} |")
+
+    def ratios(a, b, key, f):
+        by = {r["run"]: r[key] for r in rows.get(b, [])}
+        return [f(r[key], by.get(r["run"])) for r in rows.get(a, []) if r[key] and by.get(r["run"])]
+
+    # Ratios are taken within a run (both sides of it ran back to back in one loop).
+    print()
+    print("| ratio (within each run) | min / median / max | per run | target |")
+    print("|---|---|---|---|")
+    for label, a, b, key, f, spec, target in [
+        ("pandas+sklearn wall / gdbt build wall", "pandas_sklearn", "gdbt_build", "wall", lambda a, b: a / b, ".2f", ">= 3"),
+        ("gdbt build peak RSS / pandas+sklearn peak RSS", "gdbt_build", "pandas_sklearn", "rss", lambda a, b: a / b, ".3f", "<= 0.25"),
+        ("pandas+sklearn CPU / gdbt build CPU", "pandas_sklearn", "gdbt_build", "cpu", lambda a, b: a / b, ".2f", ""),
+        ("gdbt feature run wall / direct SQL wall - 1 (%)", "gdbt_features", "direct_sql", "wall", lambda a, b: (a / b - 1) * 100, ".1f", "< 3 %"),
+        ("gdbt feature run CPU / direct SQL CPU - 1 (%)", "gdbt_features", "direct_sql", "cpu", lambda a, b: (a / b - 1) * 100, ".1f", "< 3 %"),
+    ]:
+        xs = ratios(a, b, key, f)
+        print(f"| {label} | {spread(xs, spec)} | {', '.join(format(x, spec) for x in xs)} | {target} |")
 
     # The pandas reference's own split of its time, and its metrics.
     outs = []
@@ -82,18 +102,33 @@ def main():
     if os.path.exists(cf):
         print("\nfeature check (compare_features.py): " + open(cf).read().strip())
 
-    # Per-model times of the build, median over runs.
-    per = {}
+    # Per node: the build's execution_time and rows (run_results.json), and for the feature
+    # models the direct replay's wall, CPU and peak RSS of the same statement run alone
+    # (sqlreplay --per-node), medians over runs.
+    per, rowcount = {}, {}
     for p in sorted(glob.glob(os.path.join(res, "build_run_results.*.json"))):
         for n in json.load(open(p))["results"]:
             per.setdefault(n["unique_id"], []).append((n["execution_time"], n["status"]))
+            ra = (n.get("adapter_response") or {}).get("rows_affected")
+            if isinstance(ra, int) and ra >= 0:
+                rowcount[n["unique_id"]] = ra
+    direct = {}
+    for p in sorted(glob.glob(os.path.join(res, "direct_sql.*.out"))):
+        for line in open(p):
+            f = line.rstrip("\n").split("\t")
+            if len(f) == 4 and f[0].startswith("model."):
+                direct.setdefault(f[0], []).append((float(f[1]), float(f[2]), int(f[3]) / 1024))
     if per:
         items = sorted(per.items(), key=lambda kv: -med([t for t, _ in kv[1]]))
-        print("\n| node (gdbt build, execution_time from run_results.json) | median s | status |")
-        print("|---|---|---|")
-        for uid, ts in items[:15]:
-            print(f"| {uid} | {med([t for t, _ in ts]):.2f} | {ts[-1][1]} |")
-        print(f"| ({len(items)} nodes, sum of medians) | {sum(med([t for t, _ in ts]) for _, ts in items):.2f} | |")
+        print(f"\n| node | gdbt build s (median of {max(len(ts) for _, ts in items)}) | rows | direct SQL wall s | direct CPU s | direct peak RSS MB | status |")
+        print("|---|---|---|---|---|---|---|")
+        for uid, ts in items[:20]:
+            d = direct.get(uid, [])
+            print(f"| {uid} | {med([t for t, _ in ts]):.2f} | {rowcount.get(uid, '')} | {fmt(med([x[0] for x in d]))} | "
+                  f"{fmt(med([x[1] for x in d]))} | {fmt(med([x[2] for x in d]), '.0f')} | {ts[-1][1]} |")
+        print(f"| ({len(items)} nodes, sum of medians) | {sum(med([t for t, _ in ts]) for _, ts in items):.2f} | | "
+              f"{fmt(sum(med([x[0] for x in d]) for d in direct.values()) if direct else None)} | "
+              f"{fmt(sum(med([x[1] for x in d]) for d in direct.values()) if direct else None)} | | |")
         bad = [(u, ts[-1][1]) for u, ts in items if ts[-1][1] not in ("success", "pass")]
         if bad:
             print(f"\nnodes not successful in the last build: {bad[:10]}")
