@@ -2,6 +2,9 @@
 -- that order, and split by user: a fixed multiplicative hash of user_id puts about
 -- var('validation_pct') percent of users in 'validation', so evaluation is out of sample and
 -- the split is the same on every engine and every run.
+-- A view, as fct_reorder_candidates: the training reads the train split once, the
+-- evaluation the validation split once.
+
 select
     c.*,
     case when tr.product_id is null then 0 else 1 end as label,
