@@ -24,21 +24,23 @@ import (
 // TestSmokeProjgenDeterministic checks the generator writes the same bytes for the same
 // options (so benchmark runs on different days compare) and different bytes for another seed.
 func TestSmokeProjgenDeterministic(t *testing.T) {
-	a, b, c := t.TempDir(), t.TempDir(), t.TempDir()
-	for _, d := range []struct {
-		dir  string
-		seed int64
-	}{{a, 1}, {b, 1}, {c, 2}} {
-		if _, err := projgen.Generate(projgen.Options{Dir: d.dir, Models: 120, Kind: projgen.Layered, Seed: d.seed}); err != nil {
-			t.Fatal(err)
+	for _, kind := range []projgen.Kind{projgen.Layered, projgen.MacroHeavy} {
+		a, b, c := t.TempDir(), t.TempDir(), t.TempDir()
+		for _, d := range []struct {
+			dir  string
+			seed int64
+		}{{a, 1}, {b, 1}, {c, 2}} {
+			if _, err := projgen.Generate(projgen.Options{Dir: d.dir, Models: 120, Kind: kind, Seed: d.seed}); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	ta, tb, tc := tree(t, a), tree(t, b), tree(t, c)
-	if ta != tb {
-		t.Error("same options wrote different projects")
-	}
-	if ta == tc {
-		t.Error("different seeds wrote the same project")
+		ta, tb, tc := tree(t, a), tree(t, b), tree(t, c)
+		if ta != tb {
+			t.Errorf("%s: same options wrote different projects", kind)
+		}
+		if ta == tc {
+			t.Errorf("%s: different seeds wrote the same project", kind)
+		}
 	}
 }
 

@@ -1,11 +1,13 @@
-#!/usr/bin/env bash
-# Compile-at-scale benchmark: for each project size, `gdbt parse` and `gdbt compile` wall
-# time and peak RSS (GNU time), cold (no target/ folder, the old one moved aside) and after a one-file edit, median of
-# RUNS runs, with Python Jinja2 rendering the same model templates measured in the same loop
-# (interleaved, so both see the same machine load) as the floor for dbt-core.
+# Compile-at-scale benchmark: for each project shape and size, `gdbt parse` and `gdbt compile`
+# wall time, CPU and peak RSS (GNU time), cold (no target/ folder, the old one moved aside) and
+# warm after a one-file edit (partial parsing: a model's SQL, a property YAML file, a macro;
+# and `compile -s <edited>+`), median of RUNS runs, with Python Jinja2 rendering the same model
+# templates measured in the same loop (interleaved, so both see the same machine load) as the
+# floor for dbt-core.
 #
 # usage: bench/compile/run.sh [SIZES...]      (default: 1000 10000 50000)
 # env:   RUNS=3  GDBT=/tmp/gdbt-bench (built from ./cmd/gdbt if missing)  WORK=/tmp/gdbt-bench-compile
+#        SHAPES="layered macroheavy" (projgen kinds)
 #        FLOOR=0 skips the Python Jinja2 floor (minutes at 50,000 models on a loaded machine)
 # needs: /usr/bin/time (Debian package "time"), python3 with jinja2.
 set -euo pipefail
@@ -15,6 +17,7 @@ RUNS=${RUNS:-3}
 FLOOR=${FLOOR:-1}
 GDBT=${GDBT:-/tmp/gdbt-bench}
 WORK=${WORK:-/tmp/gdbt-bench-compile}
+SHAPES=${SHAPES:-layered macroheavy}
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000 50000)
 [ -x /usr/bin/time ] || { echo "install GNU time: apt-get install -y time" >&2; exit 1; }
@@ -42,26 +45,38 @@ measure() {
 median() { sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
 
 printf "# %s  %s  nproc=%s  mem=%s  runs=%s\n" "$(date -u +%FT%TZ)" "$("$GDBT" --version)" "$(nproc)" "$(free -g | awk '/Mem:/{print $2"G"}')" "$RUNS"
-printf "| models | step | gdbt wall s | gdbt CPU s | gdbt peak MB | jinja2 floor wall s | jinja2 CPU s | jinja2/gdbt (wall) | jinja2/gdbt (CPU) | load avg |\n|---|---|---|---|---|---|---|---|---|---|\n"
+printf "| shape | models | step | gdbt wall s | gdbt CPU s | gdbt peak MB | jinja2 floor wall s | jinja2 CPU s | jinja2/gdbt (wall) | jinja2/gdbt (CPU) | load avg |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+steps="parse_cold parse_edit_sql parse_edit_yaml parse_edit_macro compile_cold compile_edit_sql compile_sel_edit"
+for shape in $SHAPES; do
 for n in "${sizes[@]}"; do
-  proj="$WORK/p$n"
+  proj="$WORK/$shape-$n"
+  info=$(cd "$repo" && go run ./bench/cmd/projgen --out "$WORK/.probe$n" --models "$n" --kind "$shape"); rm -rf "$WORK/.probe$n"
   if [ ! -f "$proj/dbt_project.yml" ]; then
-    (cd "$repo" && go run ./bench/cmd/projgen --out "$proj" --models "$n" >/dev/null)
+    (cd "$repo" && go run ./bench/cmd/projgen --out "$proj" --models "$n" --kind "$shape" >/dev/null)
   fi
-  edit=$(cd "$repo" && go run ./bench/cmd/projgen --out "$WORK/.probe$n" --models "$n" | sed 's/.*edit_file=//'); rm -rf "$WORK/.probe$n"
+  edit=$(echo "$info" | sed 's/.*edit_file=//')
+  edit_yaml=$(echo "$info" | sed 's/.*edit_yaml=\([^ ]*\).*/\1/')
+  edit_macro=$(echo "$info" | sed 's/.*edit_macro=\([^ ]*\).*/\1/')
+  model=$(basename "$edit" .sql)
   declare -A T=() M=() C=()
   floor=() floorcpu=()
   loads=()
+  run_step() { # STEP ARGS...: one gdbt command, its figures appended to STEP's lists
+    local step=$1; shift
+    read -r t m c < <(measure "$proj" "$GDBT" "$@")
+    T[$step]+="$t "; M[$step]+="$m "; C[$step]+="$c "
+  }
   for r in $(seq "$RUNS"); do
     loads+=("$(awk '{print $1}' /proc/loadavg)")
     set_aside "$proj/target"
-    read -r t m c < <(measure "$proj" "$GDBT" parse);            T[parse_cold]+="$t "; M[parse_cold]+="$m "; C[parse_cold]+="$c "
-    echo "-- edit $r" >> "$proj/$edit"
-    read -r t m c < <(measure "$proj" "$GDBT" parse);            T[parse_edit]+="$t "; M[parse_edit]+="$m "; C[parse_edit]+="$c "
+    run_step parse_cold parse
+    echo "-- edit $r" >> "$proj/$edit";            run_step parse_edit_sql parse
+    echo "# edit $r" >> "$proj/$edit_yaml";        run_step parse_edit_yaml parse
+    echo "{# edit $r #}" >> "$proj/$edit_macro";   run_step parse_edit_macro parse
     set_aside "$proj/target"
-    read -r t m c < <(measure "$proj" "$GDBT" compile);          T[compile_cold]+="$t "; M[compile_cold]+="$m "; C[compile_cold]+="$c "
-    echo "-- edit $r" >> "$proj/$edit"
-    read -r t m c < <(measure "$proj" "$GDBT" compile);          T[compile_edit]+="$t "; M[compile_edit]+="$m "; C[compile_edit]+="$c "
+    run_step compile_cold compile
+    echo "-- edit $r" >> "$proj/$edit";            run_step compile_edit_sql compile
+    echo "-- edit $r." >> "$proj/$edit";           run_step compile_sel_edit compile -s "$model+"
     if [ "$FLOOR" = 1 ]; then
       read -r f fm fc < <(measure "$proj" python3 "$here/jinja_floor.py" .)
       floor+=("$f"); floorcpu+=("$fc")
@@ -72,11 +87,16 @@ for n in "${sizes[@]}"; do
   fl=$(printf "%s\n" "${floor[@]}" | median)
   flc=$(printf "%s\n" "${floorcpu[@]}" | median)
   ld=$(printf "%s\n" "${loads[@]}" | median)
-  for step in parse_cold parse_edit compile_cold compile_edit; do
+  for step in $steps; do
     t=$(echo ${T[$step]} | tr ' ' '\n' | median)
     m=$(echo ${M[$step]} | tr ' ' '\n' | median)
     c=$(echo ${C[$step]} | tr ' ' '\n' | median)
-    printf "| %s | %s | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f | %.2f | %s |\n" "$n" "$step" "$t" "$c" "$(echo "$m/1024" | bc -l)" "$fl" "$flc" "$(echo "$fl/$t" | bc -l)" "$(echo "$flc/$c" | bc -l)" "$ld"
+    if [ "$FLOOR" = 1 ]; then
+      printf "| %s | %s | %s | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f | %.2f | %s |\n" "$shape" "$n" "$step" "$t" "$c" "$(echo "$m/1024" | bc -l)" "$fl" "$flc" "$(echo "$fl/$t" | bc -l)" "$(echo "$flc/$c" | bc -l)" "$ld"
+    else
+      printf "| %s | %s | %s | %.2f | %.2f | %.0f | not run | | | | %s |\n" "$shape" "$n" "$step" "$t" "$c" "$(echo "$m/1024" | bc -l)" "$ld"
+    fi
   done
   unset T M C
+done
 done

@@ -33,6 +33,9 @@ type Stats struct {
 	// EditFile is a model file (relative to Dir) the compile benchmark edits to measure a
 	// re-parse after a one-file change.
 	EditFile string
+	// EditYAML is a property file and EditMacro a project macro file the benchmark edits
+	// to measure partial parsing after a YAML or a macro change.
+	EditYAML, EditMacro string
 }
 
 // Generate writes the project under o.Dir (which it creates).
@@ -46,8 +49,10 @@ func Generate(o Options) (Stats, error) {
 		w.layered(o.Models)
 	case Trivial:
 		w.trivial(o.Models)
+	case MacroHeavy:
+		w.macroHeavy(o.Models)
 	default:
-		return Stats{}, fmt.Errorf("projgen: unknown kind %q (layered, trivial)", o.Kind)
+		return Stats{}, fmt.Errorf("projgen: unknown kind %q (layered, macroheavy, trivial)", o.Kind)
 	}
 	if w.err != nil {
 		return Stats{}, w.err

@@ -185,6 +185,7 @@ select * from renamed
 		}
 	}
 	w.stats.Models = len(names)
+	w.stats.EditMacro = "macros/active_filter.sql" // called by every staging model
 	if w.stats.EditFile == "" {
 		w.stats.EditFile = "models/staging/sys0/" + stg[0] + ".sql"
 	}
@@ -203,6 +204,9 @@ func flushTo(w *writer, folder string, docs *[]modelDoc) {
 	}
 	w.file(fmt.Sprintf("%s/_schema_%s.yml", folder, (*docs)[0].name), w.schemaYAML(*docs))
 	w.stats.YAMLFiles++
+	if w.stats.EditYAML == "" && strings.Contains(folder, "intermediate") {
+		w.stats.EditYAML = fmt.Sprintf("%s/_schema_%s.yml", folder, (*docs)[0].name)
+	}
 	*docs = (*docs)[:0]
 }
 

@@ -1,6 +1,6 @@
 // Command projgen writes a synthetic dbt project for the benchmarks (see bench/projgen).
 //
-//	go run ./bench/cmd/projgen --out /tmp/p10k --models 10000 [--kind layered|trivial] [--seed 1]
+//	go run ./bench/cmd/projgen --out /tmp/p10k --models 10000 [--kind layered|macroheavy|trivial] [--seed 1]
 package main
 
 import (
@@ -14,7 +14,7 @@ import (
 func main() {
 	out := flag.String("out", "", "directory to write the project into (created)")
 	n := flag.Int("models", 1000, "number of models")
-	kind := flag.String("kind", "layered", "layered (compile benchmark) or trivial (runner benchmark)")
+	kind := flag.String("kind", "layered", "layered or macroheavy (compile benchmark), trivial (runner benchmark)")
 	seed := flag.Int64("seed", 1, "random seed; the same options write the same bytes")
 	flag.Parse()
 	if *out == "" {
@@ -26,5 +26,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Printf("models=%d sources=%d macros=%d yaml_files=%d tests=%d edit_file=%s\n", st.Models, st.Sources, st.Macros, st.YAMLFiles, st.Tests, st.EditFile)
+	fmt.Printf("models=%d sources=%d macros=%d yaml_files=%d tests=%d edit_yaml=%s edit_macro=%s edit_file=%s\n", st.Models, st.Sources, st.Macros, st.YAMLFiles, st.Tests, st.EditYAML, st.EditMacro, st.EditFile)
 }
