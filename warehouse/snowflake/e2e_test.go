@@ -57,6 +57,23 @@ func TestEndToEnd(t *testing.T) {
 	if n, _ := tab.Rows[0][0].(int64); n == 0 {
 		t.Errorf("people_summary is empty")
 	}
+	// The snowflake__ date, array and aggregate macros run on the fake's function layer
+	// (fakesf/sffuncs.go) with Snowflake's results.
+	for _, c := range []struct{ sql, want string }{
+		{`select cast(d as date) = cast('2024-02-02' as date) from analytics.x_dateadd`, "[[true]]"},
+		{`select days, months, hours, weeks from analytics.x_datediff`, "[[60 14 5 4]]"},
+		{`select d = cast('2024-02-29' as date) from analytics.x_last_day`, "[[true]]"},
+		{`select names, first_two from analytics.x_aggregates`, "[[Ann, Bob, Cy Ann,Bob]]"},
+	} {
+		_, tab, err := a.Execute(context.Background(), c.sql, true)
+		if err != nil {
+			t.Errorf("%s: %v", c.sql, err)
+			continue
+		}
+		if got := fmt.Sprint(tab.Rows); got != c.want {
+			t.Errorf("%s = %s, want %s", c.sql, got, c.want)
+		}
+	}
 	// The second build takes the incremental paths of the snowflake__ macros.
 	secondB := warehousetest.BuildProject(t, compiler.Options{ProjectDir: dir, ProfilesDir: dir, Vars: "{batch: 2}"}, 3, "target")
 	second, log := secondB.Status, secondB

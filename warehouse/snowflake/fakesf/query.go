@@ -60,15 +60,25 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.log = append(s.log, req.SQLText)
 	s.mu.Unlock()
-	data, handled, err := s.objectCommand(ctx, conn, token(r), req.SQLText)
-	if !handled {
-		data, handled, err = s.stageCommand(ctx, conn, req.SQLText)
+	if s.CheckFunctions.Load() {
+		if err := checkFunctions(req.SQLText); err != nil {
+			writeJSON(w, map[string]any{"success": false, "code": "002003", "message": err.Error(),
+				"data": map[string]any{"sqlState": "42000", "queryId": reqID}})
+			return
+		}
 	}
-	if !handled && s.CheckFunctions.Load() {
-		err = checkFunctions(req.SQLText)
+	sqlText, err := rewriteCalls(req.SQLText)
+	if err != nil {
+		writeJSON(w, map[string]any{"success": false, "code": "002003", "message": err.Error(),
+			"data": map[string]any{"sqlState": "42000", "queryId": reqID}})
+		return
+	}
+	data, handled, err := s.objectCommand(ctx, conn, token(r), sqlText)
+	if !handled {
+		data, handled, err = s.stageCommand(ctx, conn, sqlText)
 	}
 	if !handled && err == nil {
-		data, err = run(ctx, conn, Rewrite(req.SQLText))
+		data, err = run(ctx, conn, Rewrite(sqlText))
 	}
 	if err != nil {
 		writeJSON(w, map[string]any{"success": false, "code": "002003", "message": err.Error(),
