@@ -118,6 +118,8 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{"bad flag value", []string{"parse", "--threads", "zero"}, 2, "", "--threads must be a positive integer"},
 		{"unknown command flag", []string{"parse", "--frob"}, 2, "", "unknown flag --frob"},
+		{"dbt flag gdbt lacks", []string{"build", "--sample", "3 days"}, 2, "", "dbt's --sample is not supported by gdbt: sample mode"},
+		{"dbt negated flag gdbt lacks", []string{"compile", "--no-inject-ephemeral-ctes"}, 2, "", "dbt's --no-inject-ephemeral-ctes is not supported by gdbt"},
 		{"no project", []string{"parse", "--project-dir", empty}, 2, "", "no project.yaml or dbt_project.yml in " + empty},
 		{"broken project", []string{"parse", "--project-dir", broken}, 2, "", "models/schema.yml:3:14: columns must be a list"},
 		{"parse ok", []string{"parse", "--project-dir", shop}, 0, "Parsed 2 models", ""},

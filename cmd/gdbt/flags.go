@@ -191,9 +191,29 @@ func (g *Globals) parse(args []string) ([]string, error) {
 	return rest, nil
 }
 
+// unsupportedDbtFlags are dbt-core 1.10's flags (core/dbt/cli/params.py) gdbt does not
+// implement, with why: they fail naming themselves, never silently.
+var unsupportedDbtFlags = map[string]string{
+	"sample":                 "sample mode (dbt 1.10) is not implemented; run without it",
+	"event-time-start":       "microbatch models (dbt 1.9) are not implemented",
+	"event-time-end":         "microbatch models (dbt 1.9) are not implemented",
+	"inline-direct":          "dbt show's internal flag; use --inline",
+	"include-saved-query":    "saved queries (the semantic layer) are not implemented",
+	"inject-ephemeral-ctes":  "compiled SQL always has its ephemeral models inlined as CTEs",
+	"show-resource-report":   "dbt's internal resource report is not implemented",
+	"deprecated-defer":       "a hidden alias of dbt's old environment variable; use --defer",
+	"deprecated-favor-state": "a hidden alias of dbt's old environment variable; use --favor-state",
+	"deprecated-state":       "a hidden alias of dbt's old environment variable; use --state",
+	"deprecated-print":       "a hidden alias of dbt's old environment variable; use --print/--no-print",
+}
+
 // unknownFlag is the error for a flag the command does not take, naming the commands
 // that do when it is one of dbt's.
 func unknownFlag(arg, cmd string) error {
+	name := strings.TrimPrefix(strings.SplitN(arg, "=", 2)[0], "--")
+	if why, ok := unsupportedDbtFlags[strings.TrimPrefix(name, "no-")]; ok {
+		return fmt.Errorf("gdbt %s: dbt's %s is not supported by gdbt: %s", cmd, arg, why)
+	}
 	var owners []string
 	for i := range flagTable {
 		d := &flagTable[i]
