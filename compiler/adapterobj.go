@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
+	"github.com/gdbt-dev/gdbt/contract"
 	"github.com/gdbt-dev/gdbt/warehouse"
 )
 
@@ -311,6 +312,47 @@ func (o *adapterObj) method(name string) hostFunc {
 				return ddl.TypeSQL(name)
 			}
 			return strings.TrimPrefix(name, "type_"), nil
+		}
+	case "render_raw_columns_constraints":
+		// dbt-adapters base/impl.py render_raw_columns_constraints; package contract.
+		return func(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			cols := rs.contractColumnsArg(args0(args, kw, "raw_columns"))
+			out, err := contract.RenderColumns(rs.dialect().Type(), cols, rs.resolveForeignKeyTo, rs.contractWarn(c))
+			return stringsValue(out), err
+		}
+	case "render_raw_model_constraints":
+		return func(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			raws, _ := jinja.ToGo(args0(args, kw, "raw_constraints")).([]any)
+			out, err := contract.RenderModelConstraints(rs.dialect().Type(), raws, rs.resolveForeignKeyTo, rs.contractWarn(c))
+			return stringsValue(out), err
+		}
+	case "get_column_schema_from_query":
+		// dbt-adapters base/impl.py: the columns of a query, typed by what the driver reports
+		// for each result column (empty at parse time, as dbt's parse-time provider).
+		return func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			out := &jinja.List{}
+			if rs.a == nil || rs.mode == modeParse {
+				return out, nil
+			}
+			_, t, err := rs.execute(str(args0(args, kw, "sql")), true)
+			if err != nil {
+				return nil, err
+			}
+			if t != nil {
+				namer, _ := rs.dialect().(warehouse.ResultTypeNamer)
+				for _, col := range t.Columns {
+					if namer != nil {
+						col.DataType = namer.ResultTypeName(col.DataType)
+					}
+					// dbt-adapters' Column.create: translate_type (TYPE_LABELS, STRING →
+					// TEXT), the type kept whole (no size split: DECIMAL(10,2) stays).
+					if strings.EqualFold(col.DataType, "STRING") {
+						col.DataType = "TEXT"
+					}
+					out.Items = append(out.Items, &columnObj{name: col.Name, dtype: col.DataType, d: rs.dialect(), adapter: rs.dialect().Type()})
+				}
+			}
+			return out, nil
 		}
 	case "Relation":
 		return nil

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"github.com/gdbt-dev/gdbt/contract"
 	"slices"
 	"sort"
 	"strings"
@@ -183,6 +184,45 @@ func shapeConfigValue(k string, v any) any {
 	return v
 }
 
+// contractObj is a node's contract as manifest v12 has it (dbt's Contract).
+func contractObj(c *manifest.Contract) obj {
+	if c == nil {
+		return obj{{"enforced", false}, {"alias_types", true}, {"checksum", nil}}
+	}
+	var sum any
+	if c.Checksum != nil {
+		sum = *c.Checksum
+	}
+	return obj{{"enforced", c.Enforced}, {"alias_types", c.AliasTypes}, {"checksum", sum}}
+}
+
+// constraintsObj writes constraints as dbt-common's ColumnLevelConstraint /
+// ModelLevelConstraint to_dict() does, every field present.
+func constraintsObj(raws []any, modelLevel bool) []any {
+	out := []any{}
+	for _, raw := range raws {
+		c, err := contract.Parse(raw, modelLevel)
+		if err != nil {
+			continue // refused at parse time (contract.Check); nothing to write
+		}
+		o := obj{{"type", c.Type}, {"name", strPtr(c.Name)}, {"expression", strPtr(c.Expression)},
+			{"warn_unenforced", c.WarnUnenforced}, {"warn_unsupported", c.WarnUnsupported},
+			{"to", strPtr(c.To)}, {"to_columns", strs(c.ToColumns)}}
+		if modelLevel {
+			o = append(o, field{"columns", strs(c.Columns)})
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+func strPtr(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
+
 // columnsObj writes documented columns as ColumnInfo objects.
 func columnsObj(cols map[string]*manifest.Column) map[string]any {
 	out := make(map[string]any, len(cols))
@@ -196,7 +236,7 @@ func columnsObj(cols map[string]*manifest.Column) map[string]any {
 		}
 		out[name] = obj{
 			{"name", c.Name}, {"description", c.Description}, {"meta", anyMap(c.Meta)},
-			{"data_type", nullIfEmpty(c.DataType)}, {"constraints", []any{}}, {"quote", quote},
+			{"data_type", nullIfEmpty(c.DataType)}, {"constraints", constraintsObj(c.Constraints, false)}, {"quote", quote},
 			{"tags", strs(c.Tags)}, {"config", obj{{"meta", anyMap(c.Meta)}, {"tags", strs(c.Tags)}}},
 			{"granularity", nil}, {"doc_blocks", []string{}},
 		}
@@ -254,7 +294,7 @@ func nodeObj(n *manifest.Node, createdAt float64) obj {
 		field{"metrics", [][]string{}}, field{"functions", [][]string{}},
 		field{"depends_on", dependsOnObj(n.DependsOn, true)},
 		field{"compiled", n.Compiled}, field{"extra_ctes_injected", n.Compiled}, field{"extra_ctes", []any{}},
-		field{"contract", obj{{"enforced", false}, {"alias_types", true}, {"checksum", nil}}},
+		field{"contract", contractObj(n.Contract)},
 	)
 	if n.Compiled {
 		o = append(o, field{"compiled_code", n.CompiledCode}, field{"compiled_path", nullIfEmpty(n.CompiledPath)})
@@ -267,7 +307,7 @@ func nodeObj(n *manifest.Node, createdAt float64) obj {
 		if s, ok := n.Config["access"].(string); ok && (s == "private" || s == "public") {
 			access = s
 		}
-		o = append(o, field{"access", access}, field{"constraints", []any{}}, field{"version", n.Version},
+		o = append(o, field{"access", access}, field{"constraints", constraintsObj(n.Constraints, true)}, field{"version", n.Version},
 			field{"latest_version", n.LatestVersion}, field{"deprecation_date", deprecationDate(n.DeprecationDate)}, field{"primary_key", []string{}},
 			field{"time_spine", nil})
 	case manifest.Test:

@@ -431,6 +431,11 @@ func (exceptionsObj) Attr(name string) (jinja.Value, bool) {
 			}
 			return nil, fmt.Errorf("trying to create %s %s, but it currently exists as a %s; drop it first", str(a["expected_type"]), rel, typ)
 		}), true
+	case "raise_contract_error":
+		return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
+			a := bindArgs(args, kw, "yaml_columns", "sql_columns")
+			return nil, contractError(a["yaml_columns"], a["sql_columns"])
+		}), true
 	case "column_type_missing":
 		return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
 			return nil, fmt.Errorf("contracted models require data_type to be defined for each column: %s", jinja.ToString(&jinja.List{Items: args}))

@@ -417,16 +417,11 @@ type schemaKey struct {
 }
 
 // unsupportedFeature refuses, naming it, a dbt feature a node uses that gdbt does not
-// implement yet, rather than building the node without it: a model contract (dbt 1.5+
-// contract: {enforced: true}, whose column and type check and constraint DDL gdbt does not
-// do) and the microbatch incremental strategy (dbt 1.9).
+// implement yet, rather than building the node without it: the microbatch incremental
+// strategy (dbt 1.9).
 func unsupportedFeature(n *manifest.Node) error {
 	if n.ResourceType != manifest.Model {
 		return nil
-	}
-	if c, ok := n.Config["contract"].(map[string]any); ok && c["enforced"] == true {
-		return fmt.Errorf("model %s: contract: {enforced: true} (model contracts and their constraints) is not supported by gdbt yet; "+
-			"it would build without the columns and types checked. Set contract.enforced to false to build it unchecked", n.Name)
 	}
 	if s, _ := n.Config["incremental_strategy"].(string); strings.EqualFold(s, "microbatch") && n.Materialized() == "incremental" {
 		return fmt.Errorf("model %s: incremental_strategy='microbatch' (dbt 1.9 microbatch models: event_time, batch_size, begin, lookback) "+

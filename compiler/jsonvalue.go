@@ -3,6 +3,7 @@ package compiler
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
 	"github.com/gdbt-dev/gdbt/manifest"
@@ -55,5 +56,39 @@ func nodeDict(n *manifest.Node) jinja.Value {
 	}
 	versionFields(m, n)
 	dbtNodeKeys(m, n)
-	return jinja.FromGo(m)
+	d := jinja.FromGo(m)
+	orderColumns(d, n)
+	return d
+}
+
+// orderColumns puts {{ model.columns }} in property-file order, as dbt's dict is (JSON
+// objects lose it): contracts create the table's columns in that order.
+func orderColumns(d jinja.Value, n *manifest.Node) {
+	dict, ok := d.(*jinja.Dict)
+	if !ok || len(n.Columns) < 2 {
+		return
+	}
+	colsV, _ := dict.Get("columns")
+	cols, ok := colsV.(*jinja.Dict)
+	if !ok {
+		return
+	}
+	names := make([]string, 0, len(n.Columns))
+	for name := range n.Columns {
+		names = append(names, name)
+	}
+	sort.SliceStable(names, func(i, j int) bool {
+		a, b := n.Columns[names[i]], n.Columns[names[j]]
+		if a == nil || b == nil || a.Index == b.Index {
+			return names[i] < names[j]
+		}
+		return a.Index < b.Index
+	})
+	ordered := jinja.NewDict()
+	for _, name := range names {
+		if v, ok := cols.Get(name); ok {
+			ordered.Set(name, v)
+		}
+	}
+	dict.Set("columns", ordered)
 }

@@ -224,6 +224,9 @@ func (p *projectImpl) parseFile(f *SourceFile, pi *propIndex) (out []*parsedNode
 	if err := p.finishNode(n, n.ConfigCallDict); err != nil {
 		return nil, append(cerrs, err)
 	}
+	if errs := p.prepareContract(pn); len(errs) > 0 {
+		return nil, append(cerrs, errs...)
+	}
 	p.captureHookDeps(pn)
 	return []*parsedNode{pn}, cerrs
 }
@@ -362,8 +365,12 @@ func (p *projectImpl) patchNode(n *manifest.Node, np *NodeProps, file *SourceFil
 	if np.Docs != nil {
 		n.Docs = np.Docs
 	}
+	if np.Constraints != nil {
+		n.Constraints = np.Constraints
+	}
 	for _, c := range np.Columns {
-		col := &manifest.Column{Name: c.Name, Description: p.renderDescription(n, c.Description), Meta: c.Meta, DataType: c.DataType, Quote: c.Quote, Tags: c.Tags}
+		col := &manifest.Column{Name: c.Name, Description: p.renderDescription(n, c.Description), Meta: c.Meta, DataType: c.DataType, Quote: c.Quote, Tags: c.Tags,
+			Constraints: c.Constraints, Index: len(n.Columns)}
 		if col.Meta == nil {
 			col.Meta = map[string]any{}
 		}

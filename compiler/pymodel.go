@@ -65,5 +65,8 @@ func (p *projectImpl) parsePythonModel(f *SourceFile, pi *propIndex, rel, displa
 	if err := p.finishNode(n, n.ConfigCallDict); err != nil {
 		return nil, AsErrors(err)
 	}
+	if errs := p.prepareContract(pn); len(errs) > 0 {
+		return nil, errs
+	}
 	return []*parsedNode{pn}, nil
 }

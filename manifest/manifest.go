@@ -84,6 +84,20 @@ type Column struct {
 	DataType    string         `json:"data_type,omitempty"`
 	Quote       *bool          `json:"quote,omitempty"`
 	Tags        []string       `json:"tags"`
+	// Constraints are the column's constraints as written (dbt 1.5+ model contracts).
+	Constraints []any `json:"constraints,omitempty"`
+	// Index is the column's position in its property YAML: dbt keeps columns in file order
+	// (a contracted table is created with its columns in that order).
+	Index int `json:"-"`
+}
+
+// Contract is a model's contract as dbt-core's manifest has it: the config's enforced and
+// alias_types, and the checksum of the contracted columns and constraints (empty when not
+// enforced), which state:modified.contract and breaking-change checks compare.
+type Contract struct {
+	Enforced   bool    `json:"enforced"`
+	AliasTypes bool    `json:"alias_types"`
+	Checksum   *string `json:"checksum"`
 }
 
 // TestMetadata names the generic test behind a generic test node and its arguments.
@@ -120,6 +134,10 @@ type Node struct {
 	Columns          map[string]*Column `json:"columns"`
 	Meta             map[string]any     `json:"meta"`
 	Docs             map[string]any     `json:"docs"`
+	// Constraints are a model's model-level constraints as written, and Contract its
+	// contract (nil for everything but models); see package contract.
+	Constraints []any     `json:"constraints,omitempty"`
+	Contract    *Contract `json:"contract,omitempty"`
 
 	Refs      []RefArgs  `json:"refs"`
 	Sources   [][]string `json:"sources"` // [source_name, table_name]

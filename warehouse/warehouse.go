@@ -76,6 +76,16 @@ type Dialect interface {
 	DefaultSchema() string
 }
 
+// ResultTypeNamer is implemented by dialects whose dbt adapter names a query result's
+// column types otherwise than the engine does: dbt's adapter.get_column_schema_from_query
+// (model contracts' column check) types columns with the Python driver's type-code names
+// (dbt-adapters' data_type_code_to_name), so the same coarseness decides what matches.
+type ResultTypeNamer interface {
+	// ResultTypeName is the driver's name for a result column of engine type engineType
+	// (as Table.Columns reports it).
+	ResultTypeName(engineType string) string
+}
+
 // Adapter is a live connection to a warehouse. It is safe for concurrent use by the
 // scheduler's workers.
 type Adapter interface {

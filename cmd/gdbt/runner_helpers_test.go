@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -210,3 +211,22 @@ const (
 	dupTotals    = "select id, name, 1 as n_orders, 1.0 as total from {{ ref('stg_customers') }} union all select 1, 'DUP', 0, 0\n"
 	sourceFresh  = "source.shop.raw.events"
 )
+
+// rtPostgresProject writes the txtar project archive with a profile (named profile)
+// pointing at GDBT_PG_URL in a fresh schema starting with prefix, dropped when the test
+// ends; it skips the test when GDBT_PG_URL is not set.
+func rtPostgresProject(t *testing.T, archive, profile, prefix string) (dir, schema string) {
+	t.Helper()
+	u := rtPGURL(t)
+	dir = rtProject(t, archive)
+	schema = fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano()%1e9)
+	pass, _ := u.User.Password()
+	port := u.Port()
+	if port == "" {
+		port = "5432"
+	}
+	rtWrite(t, dir, "profiles.yml", fmt.Sprintf("%s:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: %s\n      port: %s\n      user: %s\n      password: %q\n      dbname: %s\n      schema: %s\n      threads: 2\n",
+		profile, u.Hostname(), port, u.User.Username(), pass, strings.TrimPrefix(u.Path, "/"), schema))
+	t.Cleanup(func() { dropPGSchema(t, u, schema) })
+	return dir, schema
+}

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 )
 
 // unitTestIDs are the unit tests of runner/testdata/unit_tests.txtar that pass.
@@ -130,17 +128,7 @@ func TestUnitTestsDuckDB(t *testing.T) {
 // TestUnitTestsPostgres builds the same project on PostgreSQL (GDBT_PG_URL) in a schema of
 // its own.
 func TestUnitTestsPostgres(t *testing.T) {
-	u := rtPGURL(t)
-	dir := rtProject(t, "unit_tests.txtar")
-	schema := fmt.Sprintf("gdbt_unit_%d", time.Now().UnixNano()%1e9)
-	pass, _ := u.User.Password()
-	port := u.Port()
-	if port == "" {
-		port = "5432"
-	}
-	rtWrite(t, dir, "profiles.yml", fmt.Sprintf("ushop:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: %s\n      port: %s\n      user: %s\n      password: %q\n      dbname: %s\n      schema: %s\n      threads: 2\n",
-		u.Hostname(), port, u.User.Username(), pass, strings.TrimPrefix(u.Path, "/"), schema))
-	t.Cleanup(func() { dropPGSchema(t, u, schema) })
+	dir, _ := rtPostgresProject(t, "unit_tests.txtar", "ushop", "gdbt_unit")
 	checkUnitTestProject(t, dir, func(q string) []string {
 		return rtShowRows(t, dir, strings.Replace(q, " from customer_orders", " from {{ ref('customer_orders') }}", 1))
 	})

@@ -15,6 +15,11 @@
 {#- A session-temporary table cannot be schema-qualified on PostgreSQL or DuckDB. The
     sql_header config (session settings, UDFs) goes first, in the same statement call. -#}
 {%- macro default__create_table_as(temporary, relation, compiled_code, language='sql') -%}
+  {%- if gdbt_contract_enforced() and not temporary -%}
+    {{- return(gdbt_contract_table_sql('create table', relation, compiled_code)) -}}
+  {%- elif gdbt_contract_enforced() -%}
+    {{- get_assert_columns_equivalent(compiled_code) -}}
+  {%- endif -%}
   {%- set sql_header = config.get('sql_header') -%}
   {%- if sql_header is not none and sql_header != '' %}{{ sql_header }}
 {% endif -%}
@@ -36,6 +41,7 @@
 {%- endmacro %}
 
 {%- macro default__create_view_as(relation, sql) -%}
+  {%- if gdbt_contract_enforced() -%}{{- get_assert_columns_equivalent(sql) -}}{%- endif -%}
   {%- set sql_header = config.get('sql_header') -%}
   {%- if sql_header is not none and sql_header != '' %}{{ sql_header }}
 {% endif -%}
@@ -68,6 +74,7 @@
 {%- endmacro %}
 
 {%- macro default__get_create_or_replace_view_sql(relation, sql) -%}
+  {%- if gdbt_contract_enforced() -%}{{- get_assert_columns_equivalent(sql) -}}{%- endif -%}
   {%- set sql_header = config.get('sql_header') -%}
   {%- if sql_header is not none and sql_header != '' %}{{ sql_header }}
 {% endif -%}
@@ -101,6 +108,9 @@
 {%- endmacro %}
 
 {%- macro default__get_create_or_replace_table_as_sql(relation, sql) -%}
+  {%- if gdbt_contract_enforced() -%}
+    {{- return(gdbt_contract_table_sql('create or replace table', relation, sql)) -}}
+  {%- endif -%}
   {%- set sql_header = config.get('sql_header') -%}
   {%- if sql_header is not none and sql_header != '' %}{{ sql_header }}
 {% endif -%}

@@ -3,8 +3,9 @@
     copy_grants, cluster_by and automatic_clustering (relations/table/create.sql), secure
     views (relations/view/create.sql), and the per-model query_tag (adapters.sql). The
     per-model snowflake_warehouse is the adapter's pre/post model hook (warehouse/snowflake),
-    as in dbt-snowflake's impl.py. Contracts, row access policies, tags and Iceberg tables
-    are not rendered here. -#}
+    as in dbt-snowflake's impl.py. A contracted table (contract: {enforced: true}) is
+    checked, then created with its columns and constraints before AS, as dbt-snowflake does.
+    Row access policies, tags and Iceberg tables are not rendered here. -#}
 
 {#- parse_model.is_transient: transient unless the model sets transient: false. -#}
 {%- macro gdbt_snowflake_is_transient() -%}
@@ -28,16 +29,27 @@
     snowflake__create_table_info_schema_sql. A clustered table is written sorted by its key,
     then given the key; automatic_clustering resumes reclustering. -#}
 {%- macro snowflake__create_table_as(temporary, relation, compiled_code, language='sql') -%}
+  {%- set contract_enforced = gdbt_contract_enforced() -%}
+  {%- if contract_enforced -%}
+    {{- get_assert_columns_equivalent(compiled_code) -}}
+    {%- set compiled_code = get_select_subquery(compiled_code) -%}
+  {%- endif -%}
   {%- set sql_header = config.get('sql_header') -%}
   {%- if sql_header is not none and sql_header != '' %}{{ sql_header }}
 {% endif -%}
   {%- if temporary -%}
-  create or replace temporary table {{ relation }} as (
+  create or replace temporary table {{ relation }}
+  {%- if contract_enforced %}
+  {{ get_table_columns_and_constraints() }}
+  {%- endif %} as (
 {{ compiled_code }}
 )
   {%- else -%}
   {%- set cluster_by = gdbt_snowflake_cluster_by() -%}
   create or replace {% if gdbt_snowflake_is_transient() %}transient {% endif %}table {{ relation }}
+  {%- if contract_enforced %}
+  {{ get_table_columns_and_constraints() }}
+  {%- endif %}
   {%- if config.get('copy_grants', False) %} copy grants{% endif %} as (
   {%- if cluster_by is not none %}
 select * from (
@@ -66,6 +78,7 @@ alter table {{ relation }} resume recluster
 
 {#- relations/view/create.sql: snowflake__create_view_as_with_temp_flag. -#}
 {%- macro snowflake__create_view_as(relation, sql) -%}
+  {%- if gdbt_contract_enforced() -%}{{- get_assert_columns_equivalent(sql) -}}{%- endif -%}
   {%- set sql_header = config.get('sql_header') -%}
   {%- if sql_header is not none and sql_header != '' %}{{ sql_header }}
 {% endif -%}

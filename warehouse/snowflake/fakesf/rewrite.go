@@ -40,7 +40,95 @@ func Rewrite(q string) string {
 	for _, r := range rewrites {
 		q = r.re.ReplaceAllString(q, r.repl)
 	}
-	return strings.TrimSpace(foldCreated(q))
+	return strings.TrimSpace(foldCreated(splitTypedCTAS(q)))
+}
+
+// typedCTAS is the start of CREATE [OR REPLACE] [TRANSIENT|TEMPORARY] TABLE name ( — the
+// form dbt-snowflake builds a contracted table with, column definitions and constraints in
+// the parentheses, then AS (select).
+var typedCTAS = regexp.MustCompile(`(?is)^\s*(?:/\*.*?\*/\s*)?create\s+(?:or\s+replace\s+)?(?:(?:transient|temporary|temp)\s+)?table\s+((?:(?:"(?:[^"]|"")*"|\w+)\.)*(?:"(?:[^"]|"")*"|\w+))\s*\(`)
+
+// splitTypedCTAS turns CREATE TABLE name (columns) AS (select), which Snowflake runs as one
+// statement and DuckDB does not parse, into CREATE TABLE name (columns); INSERT INTO name
+// (select): the same table, filled by position. Snowflake records primary keys, unique
+// and foreign keys without enforcing them, DuckDB would enforce them (and refuses foreign
+// keys across databases), so they are left out (notEnforced).
+func splitTypedCTAS(q string) string {
+	m := typedCTAS.FindStringSubmatchIndex(q)
+	if m == nil {
+		return q
+	}
+	open := m[1] - 1
+	end := matchingParen(q, open)
+	if end < 0 {
+		return q
+	}
+	rest := q[end+1:]
+	as := regexp.MustCompile(`(?is)^\s*(?:copy\s+grants\s+)?as\s*\(`).FindStringIndex(rest)
+	if as == nil {
+		return q
+	}
+	name := q[m[2]:m[3]]
+	return q[:open+1] + notEnforced(q[open+1:end]) + ");\ninsert into " + name + " " + rest[as[1]-1:]
+}
+
+var (
+	ident          = `(?:"(?:[^"]|"")*"|\w+)`
+	keyClause      = regexp.MustCompile(`(?is)^\s*(?:constraint\s+` + ident + `\s+)?(?:primary\s+key|unique|foreign\s+key)\b`)
+	columnKeyWords = regexp.MustCompile(`(?is)\b(?:primary\s+key|unique)\b|\breferences\s+(?:` + ident + `\.)*` + ident + `\s*(?:\([^)]*\))?`)
+)
+
+// notEnforced drops the key constraints Snowflake does not enforce from a column list:
+// table-level primary key, unique and foreign key clauses, and the same keywords on columns.
+func notEnforced(defs string) string {
+	var kept []string
+	depth, start := 0, 0
+	items := []string{}
+	for i := 0; i < len(defs); i++ {
+		switch defs[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				items = append(items, defs[start:i])
+				start = i + 1
+			}
+		}
+	}
+	items = append(items, defs[start:])
+	for _, it := range items {
+		if keyClause.MatchString(it) {
+			continue
+		}
+		kept = append(kept, columnKeyWords.ReplaceAllString(it, ""))
+	}
+	return strings.Join(kept, ",")
+}
+
+// matchingParen is the index of the parenthesis closing the one at open, skipping quoted
+// text; -1 when there is none.
+func matchingParen(q string, open int) int {
+	depth := 0
+	for i := open; i < len(q); i++ {
+		switch q[i] {
+		case '\'', '"':
+			j := strings.IndexByte(q[i+1:], q[i])
+			if j < 0 {
+				return -1
+			}
+			i += j + 1
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // createdName finds the name a CREATE TABLE/VIEW/SCHEMA or an ALTER … RENAME TO gives: group

@@ -26,6 +26,12 @@ func TestRewrite(t *testing.T) {
 		{"alter table db.s.t rename to db.s.t2", "alter table db.s.t rename to T2"},
 		{`alter table db.s.t rename to db.s."t2"`, `alter table db.s.t rename to "t2"`},
 		{"/* {\"app\": \"gdbt\"} */ create view s.v as (select 'create table x' as c)", "/* {\"app\": \"gdbt\"} */ create view s.V as (select 'create table x' as c)"},
+		// dbt-snowflake's contracted table: columns and constraints, then AS (select); the
+		// keys Snowflake does not enforce are left out.
+		{"create or replace table db.s.orders\n  (\n    id integer not null primary key,\n    c_id integer references db.s.customers (id),\n" +
+			"    amount decimal(10,2),\n    constraint pk unique (id, c_id),\n    check (amount > 0)\n  )\nas (\n  select id, c_id, amount from (select 1 as id) as model_subq\n)",
+			"create or replace table db.s.ORDERS\n  (\n    id integer not null ,\n    c_id integer ,\n    amount decimal(10,2),\n    check (amount > 0)\n  );\n" +
+				"insert into db.s.orders (\n  select id, c_id, amount from (select 1 as id) as model_subq\n)"},
 	}
 	for _, c := range cases {
 		if got := Rewrite(c.in); got != c.want {
