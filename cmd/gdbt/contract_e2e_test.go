@@ -90,7 +90,8 @@ func checkContractProject(t *testing.T, dir string, query func(sql string) []str
 	}
 }
 
-// TestContractsDuckDB builds the contracts project on DuckDB.
+// TestContractsDuckDB builds the contracts project on DuckDB (TestContractsPostgres, in
+// unittest_e2e_test.go, on PostgreSQL).
 func TestContractsDuckDB(t *testing.T) {
 	dir := rtProject(t, "contracts.txtar")
 	mismatch := "| column_name | definition_type | contract_type | mismatch_reason       |\n" +
@@ -102,20 +103,4 @@ func TestContractsDuckDB(t *testing.T) {
 		return rtQuery(t, dir, strings.ReplaceAll(q, "{schema}", "main"))
 	}, mismatch)
 	rtValidate(t, filepath.Join(dir, "target", "manifest.json"), "manifest_v12.json")
-}
-
-// TestContractsPostgres builds the contracts project on PostgreSQL (GDBT_PG_URL): the
-// column check names types as dbt-postgres does (psycopg2's INTEGER, TEXT for text).
-func TestContractsPostgres(t *testing.T) {
-	dir, schema := rtPostgresProject(t, "contracts.txtar", "cshop", "gdbt_contract")
-	mismatch := "| column_name | definition_type | contract_type | mismatch_reason       |\n" +
-		"| ----------- | --------------- | ------------- | --------------------- |\n" +
-		"| extra       | TEXT            |               | missing in contract   |\n" +
-		"| id          | INTEGER         | TEXT          | data type mismatch    |\n" +
-		"| missing_col |                 | INTEGER       | missing in definition |\n"
-	checkContractProject(t, dir, func(q string) []string {
-		return rtShowRows(t, dir, strings.ReplaceAll(q, "{schema}", schema))
-	}, mismatch)
-	// A second full build replaces the tables the foreign key links.
-	rtMust(t, dir, 0, "build", "--exclude", "tag:bad", "tag:violate")
 }

@@ -191,3 +191,23 @@ func TestUnitTestsAuditHelperPostgres(t *testing.T) {
 		t.Errorf("the wrong unit test: %s %q", res.Status, deref(res.Message))
 	}
 }
+
+// TestContractsPostgres builds the contracts project (contract_e2e_test.go) on PostgreSQL
+// (GDBT_PG_URL). It lives here, among the package's last tests, because a PostgreSQL
+// profile registers the test server's password ("gdbt", also its database name) with the
+// process-wide redaction (compiler.RegisterProfileSecrets), which would then mask "gdbt" in
+// the output of every test run after it. The
+// column check names types as dbt-postgres does (psycopg2's INTEGER, TEXT for text).
+func TestContractsPostgres(t *testing.T) {
+	dir, schema := rtPostgresProject(t, "contracts.txtar", "cshop", "gdbt_contract")
+	mismatch := "| column_name | definition_type | contract_type | mismatch_reason       |\n" +
+		"| ----------- | --------------- | ------------- | --------------------- |\n" +
+		"| extra       | TEXT            |               | missing in contract   |\n" +
+		"| id          | INTEGER         | TEXT          | data type mismatch    |\n" +
+		"| missing_col |                 | INTEGER       | missing in definition |\n"
+	checkContractProject(t, dir, func(q string) []string {
+		return rtShowRows(t, dir, strings.ReplaceAll(q, "{schema}", schema))
+	}, mismatch)
+	// A second full build replaces the tables the foreign key links.
+	rtMust(t, dir, 0, "build", "--exclude", "tag:bad", "tag:violate")
+}
