@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -365,20 +366,58 @@ func SecretValues() []string {
 // log line, the console or an artifact. It is the one redaction point: the console, the log
 // file and the artifact writers all go through it.
 func Redact(s string) string {
-	for _, v := range SecretValues() {
-		if strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, "*****")
-		}
-	}
 	profileSecrets.Lock()
 	vals := profileSecrets.values
 	profileSecrets.Unlock()
-	for _, v := range vals {
-		if strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, "*****")
+	for _, group := range [][]string{SecretValues(), vals} {
+		for _, v := range group {
+			for _, form := range secretForms(v) {
+				if strings.Contains(s, form) {
+					s = strings.ReplaceAll(s, form, "*****")
+				}
+			}
 		}
 	}
 	return s
+}
+
+// secretForms is a secret as it appears in text gdbt writes: itself, and as a JSON string
+// encodes it (with and without Go's HTML escaping: run_results.json, the JSON log), and as
+// a SQL string literal doubles its quotes, when those differ. A secret with a quote, a
+// backslash, <, > or & would otherwise pass through an artifact escaped.
+func secretForms(v string) []string {
+	forms := []string{v}
+	if !strings.ContainsAny(v, "\"'<>&\u2028\u2029") && !hasControl(v) {
+		return forms
+	}
+	add := func(f string) {
+		for _, g := range forms {
+			if g == f {
+				return
+			}
+		}
+		forms = append(forms, f)
+	}
+	for _, html := range []bool{true, false} {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(html)
+		if enc.Encode(v) == nil {
+			add(strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(b.String(), `"`), "\n"), `"`))
+		}
+	}
+	add(strings.ReplaceAll(v, "'", "''"))
+	return forms
+}
+
+// hasControl reports a control character (JSON escapes them).
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 // secretKeyWords mark a profile key whose value is a credential, at any depth (a DuckDB

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -198,6 +199,24 @@ func TestRedactWithoutJinja(t *testing.T) {
 	}
 	if got := (Target{}).Redact("nothing secret"); got != "nothing secret" {
 		t.Errorf("Redact changed a clean string: %q", got)
+	}
+}
+
+// TestRedactEscapedForms: a secret with quotes, a backslash or HTML characters is redacted
+// also where JSON (with or without HTML escaping) or a SQL literal escaped it.
+func TestRedactEscapedForms(t *testing.T) {
+	const secret = `s"3<c>r&e\t'x`
+	t.Setenv("DBT_ENV_SECRET_ODD", secret)
+	htmlJSON, _ := json.Marshal(map[string]string{"code": "select '" + secret + "'"})
+	var plain strings.Builder
+	enc := json.NewEncoder(&plain)
+	enc.SetEscapeHTML(false)
+	enc.Encode(map[string]string{"code": secret})
+	for _, in := range []string{secret, string(htmlJSON), plain.String(), "select 's\"3<c>r&e\\t''x'"} {
+		got := Redact(in)
+		if !strings.Contains(got, "*****") || strings.Contains(got, "3<c>r") || strings.Contains(got, `3\u003cc`) {
+			t.Errorf("Redact(%q) = %q", in, got)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,7 +13,9 @@ import (
 // DBT_ENV_SECRET_* value used in SQL and a secret nested in the profile, then greps every
 // file gdbt wrote and every console line for both.
 func TestSecretsNeverWritten(t *testing.T) {
-	const envSecret = "env-s3cr3t-Zq81"
+	// Quotes, a backslash and HTML characters: JSON writers escape them, and the escaped
+	// form must be redacted too.
+	const envSecret = `env-s3"cr<3t&\Zq81`
 	const nestedSecret = "nested-k3y-Pw77"
 	t.Setenv("DBT_ENV_SECRET_TOKEN", envSecret)
 	dir := t.TempDir()
@@ -46,7 +49,15 @@ func TestSecretsNeverWritten(t *testing.T) {
 	if !strings.Contains(console.String(), "*****") {
 		t.Errorf("no redaction marker in the console: the secret was never printed at all?")
 	}
-	for _, s := range []string{envSecret, nestedSecret} {
+	leaks := []string{envSecret, nestedSecret}
+	for _, html := range []bool{true, false} {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(html)
+		enc.Encode(envSecret)
+		leaks = append(leaks, strings.Trim(strings.TrimSpace(b.String()), `"`))
+	}
+	for _, s := range leaks {
 		for i, line := range strings.Split(console.String(), "\n") {
 			if strings.Contains(line, s) {
 				t.Errorf("console line %d shows a secret: %s", i+1, line)
@@ -63,7 +74,7 @@ func TestSecretsNeverWritten(t *testing.T) {
 		}
 		n++
 		b, _ := os.ReadFile(path)
-		for _, s := range []string{envSecret, nestedSecret} {
+		for _, s := range leaks {
 			if strings.Contains(string(b), s) {
 				t.Errorf("%s holds a secret", path)
 			}
