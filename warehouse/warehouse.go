@@ -53,7 +53,10 @@ type Response struct {
 type SeedOptions struct {
 	Delimiter    string            // default ","
 	ColumnTypes  map[string]string // column name → SQL type overriding inference
-	QuoteColumns bool
+	// UnquotedColumns is a seed's quote_columns: false: column names written as the header
+	// spells them, unquoted (dbt-adapters base/impl.py quote_seed_column quotes them when
+	// quote_columns is unset; gdbt's Snowflake seed applies dbt-snowflake's own rule).
+	UnquotedColumns bool
 }
 
 // Dialect builds SQL text for one engine. Nothing here touches a database.

@@ -34,8 +34,10 @@ func TestDialectGolden(t *testing.T) {
 	add("CreateTableAsSQL temporary", d.CreateTableAsSQL(tab, "select 1 as x", true))
 	add("CreateViewAsSQL", d.CreateViewAsSQL(view, "select 1 as x"))
 	add("TruncateSQL", d.TruncateSQL(tab))
-	add("SeedTableSQL", d.SeedTableSQL(tab, []string{"id", "Name"}, []string{"integer", "text"}))
-	add("SeedCopySQL", d.SeedCopySQL(tab, []string{"id", "Name"}, "\t"))
+	add("SeedTableSQL", d.SeedTableSQL(tab, []string{"id", "Name"}, []string{"integer", "text"}, true))
+	add("SeedCopySQL", d.SeedCopySQL(tab, []string{"id", "Name"}, "\t", true))
+	add("SeedTableSQL unquoted", d.SeedTableSQL(tab, []string{"id", "Name"}, []string{"integer", "text"}, false))
+	add("SeedCopySQL unquoted", d.SeedCopySQL(tab, []string{"id", "Name"}, "\t", false))
 	add("ExternalSQL", d.ExternalSQL("data/x.csv"))
 	for _, k := range []string{"string", "type_int", "bigint", "float", "numeric", "timestamp", "boolean"} {
 		typ, err := d.TypeSQL(k)

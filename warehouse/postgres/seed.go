@@ -121,29 +121,38 @@ func overrideType(m map[string]string, name string) (string, bool) {
 	return "", false
 }
 
-// SeedTableSQL creates the table a seed loads into; column names are quoted as the header
-// spells them, so their case is kept.
-func (d Dialect) SeedTableSQL(r warehouse.Relation, names, types []string) string {
+// seedColumn is a seed column as dbt's quote_seed_column writes it: quoted as the header
+// spells it (its case kept), or with quote_columns false as written, so PostgreSQL folds
+// it to lower case (dbt-adapters dbt/adapters/base/impl.py quote_seed_column).
+func (d Dialect) seedColumn(name string, quote bool) string {
+	if quote {
+		return d.QuoteIdent(name)
+	}
+	return name
+}
+
+// SeedTableSQL creates the table a seed loads into, its columns named by seedColumn.
+func (d Dialect) SeedTableSQL(r warehouse.Relation, names, types []string, quote bool) string {
 	var b strings.Builder
 	b.WriteString("create table " + d.RelationSQL(r) + " (")
 	for i, n := range names {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(d.QuoteIdent(n) + " " + types[i])
+		b.WriteString(d.seedColumn(n, quote) + " " + types[i])
 	}
 	b.WriteString(")")
 	return b.String()
 }
 
 // SeedCopySQL is the COPY that streams the CSV file (header and all) into table r.
-func (d Dialect) SeedCopySQL(r warehouse.Relation, names []string, delimiter string) string {
+func (d Dialect) SeedCopySQL(r warehouse.Relation, names []string, delimiter string, quote bool) string {
 	if delimiter == "" {
 		delimiter = ","
 	}
 	cols := make([]string, len(names))
 	for i, n := range names {
-		cols[i] = d.QuoteIdent(n)
+		cols[i] = d.seedColumn(n, quote)
 	}
 	return "copy " + d.RelationSQL(r) + " (" + strings.Join(cols, ", ") + ") from stdin with (format csv, header true, delimiter " + d.QuoteString(delimiter) + ")"
 }
@@ -198,7 +207,7 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 			pre = append(pre, d.DropRelationSQL(*old))
 		}
 	}
-	pre = append(pre, d.SeedTableSQL(tmp, names, types))
+	pre = append(pre, d.SeedTableSQL(tmp, names, types, !opts.UnquotedColumns))
 	var swap []string
 	if existing != nil {
 		swap = append(swap, d.RenameRelationSQL(*existing, backup.Identifier))
@@ -220,7 +229,7 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 	if _, _, err := execute(ctx, c.Conn(), strings.Join(pre, ";\n"), false); err != nil {
 		return fail(err)
 	}
-	tag, err := c.Conn().PgConn().CopyFrom(ctx, f, d.SeedCopySQL(tmp, names, opts.Delimiter))
+	tag, err := c.Conn().PgConn().CopyFrom(ctx, f, d.SeedCopySQL(tmp, names, opts.Delimiter, !opts.UnquotedColumns))
 	if err != nil {
 		return fail(queryErr(ctx, "", err))
 	}

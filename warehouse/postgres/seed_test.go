@@ -104,3 +104,32 @@ func TestLoadCSVTypesAndReplace(t *testing.T) {
 		t.Errorf("relations after reload = %v, want only s", rels)
 	}
 }
+
+// TestLoadCSVUnquotedColumns reproduces dbt-audit-helper's seeds (+quote_columns: false,
+// headers such as COLUMN_NAME): unquoted, PostgreSQL folds the names to lower case, so the
+// models comparing against them find column_name, as with dbt-postgres.
+func TestLoadCSVUnquotedColumns(t *testing.T) {
+	a := openTest(t)
+	ctx := context.Background()
+	schema := "gdbt_seed_unquoted_test"
+	t.Cleanup(func() { a.Execute(context.Background(), "drop schema if exists "+schema+" cascade", false) })
+	if _, _, err := a.Execute(ctx, "drop schema if exists "+schema+" cascade; create schema "+schema, false); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "s.csv")
+	if err := os.WriteFile(p, []byte("COLUMN_NAME,A_Position\nawesome_column,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := warehouse.Relation{Schema: schema, Identifier: "s"}
+	if _, err := a.LoadCSV(ctx, r, p, warehouse.SeedOptions{UnquotedColumns: true}); err != nil {
+		t.Fatal(err)
+	}
+	cols, err := a.Columns(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []warehouse.Column{{Name: "column_name", DataType: "text"}, {Name: "a_position", DataType: "integer"}}
+	if !reflect.DeepEqual(cols, want) {
+		t.Errorf("columns = %v, want %v", cols, want)
+	}
+}

@@ -24,7 +24,7 @@
         seed_file_path(),
         delimiter=config.get('delimiter') or ',',
         column_types=config.get('column_types') or {},
-        quote_columns=config.get('quote_columns') or false) -%}
+        quote_columns=config.get('quote_columns')) -%}
 
   {%- if existing_relation is not none and existing_relation.type != 'view' and not full_refresh_mode -%}
     {%- set columns = adapter.get_columns_in_relation(intermediate_relation) -%}
