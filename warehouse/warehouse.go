@@ -51,8 +51,8 @@ type Response struct {
 
 // SeedOptions shape how a CSV file becomes a table.
 type SeedOptions struct {
-	Delimiter    string            // default ","
-	ColumnTypes  map[string]string // column name → SQL type overriding inference
+	Delimiter   string            // default ","
+	ColumnTypes map[string]string // column name → SQL type overriding inference
 	// UnquotedColumns is a seed's quote_columns: false: column names written as the header
 	// spells them, unquoted (dbt-adapters base/impl.py quote_seed_column quotes them when
 	// quote_columns is unset; gdbt's Snowflake seed applies dbt-snowflake's own rule).
