@@ -146,3 +146,46 @@ func expectOrder(t *testing.T, stmts []string, prefixes ...string) {
 		t.Errorf("statements %q not received in order (matched %d)", prefixes, i)
 	}
 }
+
+// TestDynamicTableReplacement: a table turned into a dynamic table goes through dbt's
+// staging path (intermediate, backup, rename, drop); a new refresh_mode recreates the
+// dynamic table; with on_configuration_change=fail a change fails the model.
+func TestDynamicTableReplacement(t *testing.T) {
+	srv := startFake(t)
+	setFakeEnv(t, srv, "cfg")
+	dir := warehousetest.WriteTxtar(t, filepath.Join("testdata", "modelconfigs.txtar"))
+	build := func(vars string) (string, []string) {
+		t.Helper()
+		before := len(srv.Statements())
+		b := warehousetest.BuildProject(t, compiler.Options{ProjectDir: dir, ProfilesDir: dir, Vars: vars}, 2, "target")
+		return b.Status["dyn2"], srv.Statements()[before:]
+	}
+	if st, _ := build("{}"); !strings.HasPrefix(st, "success") {
+		t.Fatalf("dyn2 as a table: %s", st)
+	}
+	st, stmts := build("{dyn2_mat: dynamic_table}")
+	if !strings.HasPrefix(st, "success") {
+		t.Fatalf("dyn2 as a dynamic table: %s", st)
+	}
+	expectOrder(t, stmts, "create dynamic table GDBT_DB.cfg.dyn2__dbt_tmp", "alter table GDBT_DB.CFG.DYN2 rename to GDBT_DB.CFG.DYN2__dbt_backup",
+		"alter dynamic table GDBT_DB.cfg.dyn2__dbt_tmp rename to GDBT_DB.cfg.dyn2", "drop table if exists GDBT_DB.CFG.DYN2__dbt_backup")
+	if o, _ := srv.Object("GDBT_DB.cfg.dyn2"); o.Kind != "DYNAMIC TABLE" || o.TargetLag != "1 day" {
+		t.Errorf("dyn2 = %+v, want a dynamic table with target_lag 1 day", o)
+	}
+	if _, ok := srv.Object("GDBT_DB.cfg.dyn2__dbt_backup"); ok {
+		t.Errorf("the backup is left over")
+	}
+	st, stmts = build("{dyn2_mat: dynamic_table, mode: full}")
+	if !strings.HasPrefix(st, "success") {
+		t.Fatalf("dyn2 with refresh_mode full: %s", st)
+	}
+	expectStatement(t, "refresh_mode change", stmts, `(?s)^create or replace dynamic table GDBT_DB\.cfg\.dyn2\s.*refresh_mode = FULL`, true)
+	if o, _ := srv.Object("GDBT_DB.cfg.dyn2"); o.RefreshMode != "FULL" {
+		t.Errorf("dyn2 refresh_mode = %q, want FULL", o.RefreshMode)
+	}
+	st, stmts = build("{dyn2_mat: dynamic_table, mode: full, lag2: 2 days, occ2: fail}")
+	if !strings.Contains(st, "Configuration changes were identified and `on_configuration_change` was set to `fail`") {
+		t.Errorf("dyn2 with on_configuration_change fail: %s", st)
+	}
+	expectStatement(t, "on_configuration_change fail", stmts, `(?i)alter dynamic table`, false)
+}

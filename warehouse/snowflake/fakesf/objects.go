@@ -216,6 +216,9 @@ func (s *Server) objectCommand(ctx context.Context, c *sql.Conn, tok, q string) 
 		return statusResult("Statement executed successfully."), true, nil
 	case renameRe.MatchString(q):
 		m := renameRe.FindStringSubmatch(q)
+		if _, o, ok, err := s.lookup(m[2]); err == nil && ok && o.Kind == "DYNAMIC TABLE" {
+			return nil, true, fmt.Errorf("SQL compilation error:\nObject found is of type 'DYNAMIC_TABLE', not specified type '%s'.", strings.ToUpper(m[1]))
+		}
 		if _, err := run(ctx, c, Rewrite(q)); err != nil {
 			return nil, true, err
 		}

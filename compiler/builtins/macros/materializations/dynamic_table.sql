@@ -131,7 +131,7 @@ alter dynamic table {{ existing_relation }} set
   {%- if existing_relation.is_dynamic_table -%}
     {{- return(gdbt_create_dynamic_table_sql(target_relation, sql, replace=True)) -}}
   {%- endif -%}
-  {%- set intermediate = make_intermediate_relation(target_relation) -%}
+  {%- set intermediate = make_intermediate_relation(target_relation).incorporate(type='dynamic_table') -%}
   {%- set backup = make_backup_relation(existing_relation, existing_relation.type) -%}
   {%- set steps -%}
 {{ get_drop_sql(intermediate) }};
