@@ -14,7 +14,7 @@ func (r *renderer) getattr(obj Value, name string, pos int) Value {
 		r.undefinedError(pos, o)
 	case *Dict:
 		if m := dictMethod(o, name); m != nil {
-			return m
+			return &builtinMethod{fn: m, name: name, owner: "dict"}
 		}
 		if v, ok := o.Get(name); ok {
 			return v
@@ -37,7 +37,7 @@ func (r *renderer) getattr(obj Value, name string, pos int) Value {
 		}
 	case string:
 		if m := strMethod(o, name); m != nil {
-			return m
+			return &builtinMethod{fn: m, name: name, owner: "str"}
 		}
 	case Markup:
 		switch name {
@@ -51,11 +51,11 @@ func (r *renderer) getattr(obj Value, name string, pos int) Value {
 		}
 	case *List:
 		if m := listMethod(o, name); m != nil {
-			return m
+			return &builtinMethod{fn: m, name: name, owner: "list"}
 		}
 	case Tuple:
 		if m := tupleMethod(o, name); m != nil {
-			return m
+			return &builtinMethod{fn: m, name: name, owner: "tuple"}
 		}
 		if len(o) == 2 {
 			switch name {

@@ -68,6 +68,7 @@ func (p *pyServer) render(cases []oracleCase) (oracleFile, error) {
 	if err := json.Unmarshal(line, &res); err != nil {
 		return res, fmt.Errorf("render.py --serve: bad answer: %v", err)
 	}
+	res.normAddrs()
 	return res, nil
 }
 

@@ -1,5 +1,7 @@
 package jinja
 
+import "slices"
+
 // eval evaluates an expression in scope sc.
 func (r *renderer) eval(x Expr, sc *scope) Value {
 	switch n := x.(type) {
@@ -277,7 +279,9 @@ func (r *renderer) evalCall(n *CallExpr, sc *scope, caller *macroValue) Value {
 	fn := r.eval(n.Func, sc)
 	args, kwargs := r.evalArgs(n.Args, n.Kwargs, n.DynArgs, n.DynKw, sc, nil, false)
 	if caller != nil {
-		kwargs = append(kwargs, KeywordArg{Name: "caller", Value: caller})
+		// compiler.py signature(): the explicit keywords, then caller=, then **kwargs,
+		// which is the order a macro's kwargs dict shows.
+		kwargs = slices.Insert(kwargs, len(n.Kwargs), KeywordArg{Name: "caller", Value: caller})
 	}
 	return r.callValue(fn, args, kwargs, n.Pos)
 }

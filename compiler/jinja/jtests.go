@@ -1,5 +1,7 @@
 package jinja
 
+import "math/big"
+
 func test1(name string, fn func(v Value) bool) Func {
 	return filter(name, []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
 		return fn(a[0]), nil
@@ -24,8 +26,16 @@ func builtinTests() map[string]Func {
 	t["boolean"] = test1("boolean", func(v Value) bool { _, ok := v.(bool); return ok })
 	t["true"] = test1("true", func(v Value) bool { b, ok := v.(bool); return ok && b })
 	t["false"] = test1("false", func(v Value) bool { b, ok := v.(bool); return ok && !b })
-	t["number"] = test1("number", func(v Value) bool { _, _, k := num(v); return k != 0 || isComplex(v) })
-	t["integer"] = test1("integer", func(v Value) bool { _, ok := v.(int64); return ok })
+	// tests.py: test_number is isinstance(value, Number), ints of any size and complex
+	// included; test_integer is isinstance(value, int) without bools.
+	t["number"] = test1("number", func(v Value) bool { _, _, k := num(v); return k != 0 || isComplex(v) || isBig(v) })
+	t["integer"] = test1("integer", func(v Value) bool {
+		switch v.(type) {
+		case int64, int, *big.Int:
+			return true
+		}
+		return false
+	})
 	t["float"] = test1("float", func(v Value) bool { _, ok := v.(float64); return ok })
 	t["string"] = test1("string", func(v Value) bool { _, ok := optStr(v); return ok })
 	t["mapping"] = test1("mapping", func(v Value) bool { _, ok := v.(*Dict); return ok })

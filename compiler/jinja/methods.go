@@ -1,10 +1,33 @@
 package jinja
 
 import (
+	"fmt"
+	"hash/fnv"
 	"strings"
 )
 
 // method builds a bound method value.
+// builtinMethod is a method of a built-in value looked up as an attribute ('x'.upper
+// without calling it): callable, and shown as CPython shows a bound built-in method,
+// "<built-in method upper of str object at 0x…>" (the address is the method's own: two
+// lookups give two objects, and no address can match another process's).
+type builtinMethod struct {
+	fn          Value
+	name, owner string
+}
+
+// CallJinja implements Callable.
+func (m *builtinMethod) CallJinja(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+	return m.fn.(Callable).CallJinja(c, args, kwargs)
+}
+
+// repr shows an address derived from the method's name, so renders stay deterministic.
+func (m *builtinMethod) repr() string {
+	h := fnv.New32a()
+	h.Write([]byte(m.owner + "." + m.name))
+	return fmt.Sprintf("<built-in method %s of %s object at 0x7f%010x>", m.name, m.owner, uint64(h.Sum32())<<4)
+}
+
 func method(fn func(args []Value, kwargs []KeywordArg) (Value, error)) Func {
 	return func(_ *Call, args []Value, kwargs []KeywordArg) (Value, error) { return fn(args, kwargs) }
 }

@@ -241,6 +241,8 @@ func writeRepr(b *strings.Builder, v Value, st *reprState) {
 		}
 	case *pyClass:
 		b.WriteString("<class '" + x.name + "'>")
+	case *builtinMethod:
+		b.WriteString(x.repr())
 	case *loopObj:
 		b.WriteString("<LoopContext " + strconv.Itoa(x.index0+1) + "/" + strconv.Itoa(len(x.items)) + ">")
 	case Callable:
@@ -285,6 +287,8 @@ func typeName(v Value) string {
 		return "Macro"
 	case *loopObj:
 		return "LoopContext"
+	case *builtinMethod:
+		return "builtin_function_or_method"
 	case *pyClass:
 		return "type"
 	case *dictView:
