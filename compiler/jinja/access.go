@@ -9,12 +9,23 @@ import (
 
 // getattr is Jinja2's environment.getattr: attribute first, then item.
 func (r *renderer) getattr(obj Value, name string, pos int) Value {
+	return r.attr(obj, name, pos, true)
+}
+
+// getattrFn is getattr for a callee: a built-in value's method comes as the bare function,
+// since it is called at once and never shown (no builtinMethod to allocate).
+func (r *renderer) getattrFn(obj Value, name string, pos int) Value {
+	return r.attr(obj, name, pos, false)
+}
+
+// attr looks name up on obj; wrap gives built-in values' methods their bound-method repr.
+func (r *renderer) attr(obj Value, name string, pos int, wrap bool) Value {
 	switch o := obj.(type) {
 	case *Undefined:
 		r.undefinedError(pos, o)
 	case *Dict:
 		if m := dictMethod(o, name); m != nil {
-			return &builtinMethod{fn: m, name: name, owner: "dict"}
+			return wrapMethod(m, name, "dict", wrap)
 		}
 		if v, ok := o.Get(name); ok {
 			return v
@@ -37,7 +48,7 @@ func (r *renderer) getattr(obj Value, name string, pos int) Value {
 		}
 	case string:
 		if m := strMethod(o, name); m != nil {
-			return &builtinMethod{fn: m, name: name, owner: "str"}
+			return wrapMethod(m, name, "str", wrap)
 		}
 	case Markup:
 		switch name {
@@ -51,11 +62,11 @@ func (r *renderer) getattr(obj Value, name string, pos int) Value {
 		}
 	case *List:
 		if m := listMethod(o, name); m != nil {
-			return &builtinMethod{fn: m, name: name, owner: "list"}
+			return wrapMethod(m, name, "list", wrap)
 		}
 	case Tuple:
 		if m := tupleMethod(o, name); m != nil {
-			return &builtinMethod{fn: m, name: name, owner: "tuple"}
+			return wrapMethod(m, name, "tuple", wrap)
 		}
 		if len(o) == 2 {
 			switch name {

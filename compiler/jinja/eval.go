@@ -271,12 +271,17 @@ func (r *renderer) evalCall(n *CallExpr, sc *scope, caller *macroValue) Value {
 			}
 			return v
 		}
-		fn := r.getattr(recv, ga.Name, ga.Pos)
+		fn := r.getattrFn(recv, ga.Name, ga.Pos)
 		args := make([]Value, len(n.Args))
 		copy(args, argv[:len(n.Args)])
 		return r.callValue(fn, args, nil, n.Pos)
 	}
-	fn := r.eval(n.Func, sc)
+	var fn Value
+	if ga, ok := n.Func.(*GetAttr); ok {
+		fn = r.getattrFn(r.eval(ga.X, sc), ga.Name, ga.Pos)
+	} else {
+		fn = r.eval(n.Func, sc)
+	}
 	args, kwargs := r.evalArgs(n.Args, n.Kwargs, n.DynArgs, n.DynKw, sc, nil, false)
 	if caller != nil {
 		// compiler.py signature(): the explicit keywords, then caller=, then **kwargs,

@@ -53,34 +53,52 @@ func builtinGlobals() map[string]Value {
 			return nil, typeErr("range() takes no keyword arguments")
 		}
 		var ints [3]*big.Int
+		var small [3]int64
+		allSmall := true
 		for i, a := range args {
 			if i >= 3 {
 				return nil, typeErr("range expected at most 3 arguments, got " + itoa(len(args)))
 			}
-			if _, isBool := a.(bool); !isBool {
-				if _, isInt := asInt(a); !isInt && !isBig(a) {
-					return nil, typeErr(pyQuote(typeName(a)) + " object cannot be interpreted as an integer")
-				}
+			n, isInt := asInt(a)
+			if !isInt && !isBig(a) {
+				return nil, typeErr(pyQuote(typeName(a)) + " object cannot be interpreted as an integer")
 			}
-			ints[i], _ = toBig(a)
+			small[i] = n
+			allSmall = allSmall && isInt
+		}
+		if len(args) == 0 {
+			return nil, typeErr("range expected at least 1 argument, got 0")
+		}
+		if len(args) == 3 && allSmall && small[2] == 0 {
+			return nil, errors.New("range() arg 3 must not be zero")
 		}
 		var r rangeVal
-		switch len(args) {
-		case 0:
-			return nil, typeErr("range expected at least 1 argument, got 0")
-		case 1:
-			r = newRange(new(big.Int), ints[0], big.NewInt(1))
-		case 2:
-			r = newRange(ints[0], ints[1], big.NewInt(1))
-		default:
-			if ints[2].Sign() == 0 {
-				return nil, errors.New("range() arg 3 must not be zero")
+		switch {
+		case allSmall && len(args) == 1:
+			r = rangeVal{start: 0, stop: small[0], step: 1}
+		case allSmall && len(args) == 2:
+			r = rangeVal{start: small[0], stop: small[1], step: 1}
+		case allSmall:
+			r = rangeVal{start: small[0], stop: small[1], step: small[2]}
+		default: // a bound beyond 64 bits
+			for i, a := range args {
+				ints[i], _ = toBig(a)
 			}
-			r = newRange(ints[0], ints[1], ints[2])
+			switch len(args) {
+			case 1:
+				r = newRange(new(big.Int), ints[0], big.NewInt(1))
+			case 2:
+				r = newRange(ints[0], ints[1], big.NewInt(1))
+			default:
+				if ints[2].Sign() == 0 {
+					return nil, errors.New("range() arg 3 must not be zero")
+				}
+				r = newRange(ints[0], ints[1], ints[2])
+			}
 		}
 		// dbt renders in Jinja2's SandboxedEnvironment (dbt_common/clients/jinja.py),
 		// whose range is jinja2/sandbox.py's safe_range.
-		if r.bigLength().Cmp(big.NewInt(maxRange)) > 0 {
+		if r.length() > maxRange {
 			return nil, errors.New("range too big: the sandbox blocks ranges larger than MAX_RANGE (100000)")
 		}
 		return r, nil

@@ -21,6 +21,14 @@ func (m *builtinMethod) CallJinja(c *Call, args []Value, kwargs []KeywordArg) (V
 	return m.fn.(Callable).CallJinja(c, args, kwargs)
 }
 
+// wrapMethod returns m as a builtinMethod when wrap is set, else as it is.
+func wrapMethod(m Value, name, owner string, wrap bool) Value {
+	if !wrap {
+		return m
+	}
+	return &builtinMethod{fn: m, name: name, owner: owner}
+}
+
 // repr shows an address derived from the method's name, so renders stay deterministic.
 func (m *builtinMethod) repr() string {
 	h := fnv.New32a()
