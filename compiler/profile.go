@@ -151,7 +151,13 @@ func profileNames(src []byte) string {
 }
 
 // ZeroConfigTarget is the target used when no profile exists: an embedded DuckDB file
-// <target-path>/gdbt.duckdb relative to the project dir, schema main, 4 threads.
+// <target-path>/gdbt.duckdb relative to the project dir, schema main, 1 thread, which is
+// dbt's default for a profile that names none (DEFAULT_THREADS in dbt-core's
+// core/dbt/config/profile.py). It used to be 4, but the embedded DuckDB already runs each
+// query on every core: nodes built side by side only fought over them (the Instacart
+// feature models took 14 % longer than the same SQL run one statement at a time, and
+// --threads 1 0.3 % longer; bench/README.md §3, issue 19), and each concurrent query adds
+// its own hash tables to the peak memory. --threads N still runs N nodes at once.
 func ZeroConfigTarget(opts Options, profileName, targetPath string) Target {
 	if targetPath == "" {
 		targetPath = "target"
@@ -161,8 +167,8 @@ func ZeroConfigTarget(opts Options, profileName, targetPath string) Target {
 	path := filepath.ToSlash(filepath.Join(targetPath, "gdbt.duckdb"))
 	t := Target{
 		ProfileName: profileName, Name: "dev", Type: "duckdb", Schema: "main",
-		Database: "gdbt", Threads: 4,
-		Fields: map[string]any{"type": "duckdb", "path": path, "schema": "main", "threads": 4},
+		Database: "gdbt", Threads: 1,
+		Fields: map[string]any{"type": "duckdb", "path": path, "schema": "main", "threads": 1},
 	}
 	if opts.Target != "" {
 		t.Name = opts.Target
