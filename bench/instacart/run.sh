@@ -69,17 +69,29 @@ projf=$WORK/proj-features
 rm -rf "$projf"; cp -r "$proj" "$projf"
 vars="{instacart_raw_dir: $data, instacart_raw_ext: csv}"
 
+# cpu_ticks prints the machine's busy and steal clock ticks so far (/proc/stat, all CPUs):
+# busy = user + nice + system + irq + softirq + steal.
+cpu_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $9}' /proc/stat; }
+
 # timed NAME DIR CMD...: runs CMD in DIR under GNU time, appends "name run load exit wall_s
-# rss_kb cpu_s" to times.tsv (the last three are missing when the command was killed).
+# rss_kb cpu_s others_cpu_s steal_s" to times.tsv ("-" for the three GNU time fields when
+# the command was killed). others_cpu_s is the CPU the rest of the machine used meanwhile
+# (all busy time minus the command's own) and steal_s the time the hypervisor gave to other
+# guests: both say whether the step had the cores to itself.
 timed() {
   local name=$1 dir=$2; shift 2
   local load; load=$(awk '{print $1}' /proc/loadavg)
+  local t0; t0=$(cpu_ticks)
   set +e
   ( cd "$dir" && /usr/bin/time -f "__TIME__ %e %M %U %S" "$@" ) > "$res/$name.$r.out" 2> "$res/$name.$r.err"
   local code=$?
   set -e
+  local t1; t1=$(cpu_ticks)
   local tm; tm=$(awk '/__TIME__/{print $2, $3, $4 + $5}' "$res/$name.$r.err")
-  echo "$name $r $load $code $tm" >> "$res/times.tsv"
+  [ -n "$tm" ] || tm="- - -"
+  local hz; hz=$(getconf CLK_TCK)
+  local extra; extra=$(echo "$t0 $t1 $tm $hz" | awk '{busy = ($3 - $1) / $8; cpu = ($7 == "-") ? 0 : $7; printf "%.1f %.1f", busy - cpu, ($4 - $2) / $8}')
+  echo "$name $r $load $code $tm $extra" >> "$res/times.tsv"
 }
 
 { echo "date $(date -u +%FT%TZ)"; echo "nproc $(nproc)"; free -g | awk '/Mem:/{print "mem_gb "$2}'; echo "users $USERS"; echo "gdbt $("$GDBT" --version)"; "$PY" -c "import pandas, sklearn; print('pandas', pandas.__version__); print('sklearn', sklearn.__version__)"; } > "$res/machine.txt"

@@ -38,10 +38,11 @@ def main():
         if len(p) < 4:
             continue
         name, run, load, code = p[:4]
-        wall, rss, cpu = (p[4:7] + [None, None, None])[:3]
+        wall, rss, cpu, others, steal = [None if x in (None, "-") else x for x in (p[4:9] + [None] * 5)[:5]]
         rows.setdefault(name, []).append(dict(run=run, wall=float(wall) if wall else None,
                                               rss=int(rss) / 1024 if rss else None,
-                                              cpu=float(cpu) if cpu else None, load=float(load), code=int(code)))
+                                              cpu=float(cpu) if cpu else None, load=float(load), code=int(code),
+                                              others=float(others) if others else None, steal=float(steal) if steal else None))
 
     def col(name, key):
         return [r[key] for r in rows.get(name, [])]
@@ -62,11 +63,12 @@ def main():
 
     # Every run, so the spread can be checked against the medians above.
     print()
-    print("| step | run | wall s | CPU s | peak RSS MB | exit | load avg at start |")
-    print("|---|---|---|---|---|---|---|")
+    print("| step | run | wall s | CPU s | peak RSS MB | exit | load avg at start | other processes' CPU s meanwhile | steal s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name in steps:
         for r in rows.get(name, []):
-            print(f"| {name} | {r['run']} | {fmt(r['wall'])} | {fmt(r['cpu'])} | {fmt(r['rss'], '.0f')} | {r['code']} | {r['load']} |")
+            print(f"| {name} | {r['run']} | {fmt(r['wall'])} | {fmt(r['cpu'])} | {fmt(r['rss'], '.0f')} | {r['code']} | {r['load']} | "
+                  f"{fmt(r['others'], '.1f')} | {fmt(r['steal'], '.1f')} |")
 
     def ratios(a, b, key, f):
         by = {r["run"]: r[key] for r in rows.get(b, [])}
