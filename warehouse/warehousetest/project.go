@@ -50,7 +50,7 @@ type Built struct {
 // ConsoleText is the console, one line per event, for failure messages.
 func (b Built) ConsoleText() string { return strings.Join(b.Console, "\n") }
 
-// BuildProject runs `gdbt build` on every node of the project in opts (its profile picks
+// BuildProject runs `gdbt build` on every node (and unit test, reported as "unit:<name>") of the project in opts (its profile picks
 // the adapter) with the runner, as the CLI does, so the adapters' end-to-end tests share
 // one driver. The run's artifacts go to opts.ProjectDir/targetDir.
 func BuildProject(t *testing.T, opts compiler.Options, threads int, targetDir string) Built {
@@ -77,6 +77,9 @@ func BuildProject(t *testing.T, opts compiler.Options, threads int, targetDir st
 			}
 		}
 	}
+	for id := range p.Manifest.UnitTests {
+		ids = append(ids, id)
+	}
 	sort.Strings(ids)
 	log := &consoleLog{}
 	sum, err := runner.Run(ctx, p, a, runner.Options{Command: "build", IDs: ids, Threads: threads,
@@ -90,6 +93,8 @@ func BuildProject(t *testing.T, opts compiler.Options, threads int, targetDir st
 		name := r.UniqueID[strings.LastIndex(r.UniqueID, ".")+1:]
 		if n := p.Manifest.Nodes[r.UniqueID]; n != nil && n.ResourceType == manifest.Test {
 			name = "test:" + n.Name
+		} else if p.Manifest.UnitTests[r.UniqueID] != nil {
+			name = "unit:" + name
 		}
 		msg := ""
 		if r.Message != nil {
