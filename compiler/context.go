@@ -40,11 +40,13 @@ type sourceCall struct {
 // jinja.Context.Data: the node, the adapter, what parsing captured, statement results.
 // One render is single-goroutine, so it needs no locking.
 type renderState struct {
-	ctx   context.Context
-	p     *projectImpl
-	node  *manifest.Node // nil for run-operation and hooks
-	pkg   string         // the search package: the node's package, or the root
-	mode  renderMode
+	ctx  context.Context
+	p    *projectImpl
+	node *manifest.Node // nil for run-operation and hooks
+	pkg  string         // the search package: the node's package, or the root
+	mode renderMode
+	// batch is the microbatch window the node renders for (batch.go), nil otherwise.
+	batch *BatchWindow
 	a     warehouse.Adapter // nil offline
 	cache *warehouse.Cache  // relation cache over a, nil offline
 
@@ -78,7 +80,7 @@ func (p *projectImpl) newState(ctx context.Context, n *manifest.Node, mode rende
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	rs := &renderState{ctx: ctx, p: p, node: n, pkg: p.root, mode: mode, a: a}
+	rs := &renderState{ctx: ctx, p: p, node: n, pkg: p.root, mode: mode, a: a, batch: batchOf(ctx)}
 	if n != nil && n.PackageName != "" {
 		rs.pkg = n.PackageName
 	}
@@ -214,6 +216,9 @@ func (rs *renderState) member(name string) (jinja.Value, bool) {
 		}
 		if rs.modelDict == nil {
 			rs.modelDict = nodeDict(rs.node)
+			if d, ok := rs.modelDict.(*jinja.Dict); ok && rs.batch != nil {
+				d.Set("batch", rs.batch.dict())
+			}
 		}
 		return rs.modelDict, true
 	case "execute":

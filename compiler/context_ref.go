@@ -87,6 +87,7 @@ func (rs *renderState) nodeRelation(n *manifest.Node) *relationObj {
 	}
 	r := newRelation(rs.dialect(), n.Database, n.Schema, n.Alias, relationType(n))
 	r.empty = rs.p.opts.Empty && rs.mode != modeParse
+	r.eventTime = rs.eventTimeFilter(n.Config["event_time"])
 	return r
 }
 
@@ -119,6 +120,7 @@ func fnSource(c *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.V
 		r.external = rs.dialect().ExternalSQL(rs.p.externalPath(s.ExternalLocation))
 	}
 	r.empty = rs.p.opts.Empty && rs.mode != modeParse
+	r.eventTime = rs.eventTimeFilter(s.Config["event_time"])
 	return r, nil
 }
 
@@ -201,6 +203,9 @@ func fnShouldFullRefresh(c *jinja.Call, _ []jinja.Value, _ []jinja.KeywordArg) (
 }
 
 func (rs *renderState) shouldFullRefresh() bool {
+	if rs.batch != nil && rs.batch.Incremental {
+		return false
+	}
 	if rs.node != nil {
 		if v, ok := rs.node.Config["full_refresh"]; ok && v != nil {
 			if b, ok := v.(bool); ok {
@@ -229,6 +234,9 @@ func fnIsIncremental(c *jinja.Call, _ []jinja.Value, _ []jinja.KeywordArg) (jinj
 	}
 	if rs.node.Materialized() != "incremental" || rs.shouldFullRefresh() {
 		return false, nil
+	}
+	if rs.batch != nil && rs.batch.Incremental {
+		return true, nil
 	}
 	r, err := rs.findRelation(rs.node.Database, rs.node.Schema, rs.node.Alias, nil)
 	if err != nil {

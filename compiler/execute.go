@@ -97,7 +97,7 @@ func (p *projectImpl) execute(ctx context.Context, a warehouse.Adapter, n *manif
 	if n.ResourceType == manifest.Analysis {
 		return res, nil
 	}
-	if err := unsupportedFeature(n); err != nil {
+	if err := unsupportedFeature(ctx, n); err != nil {
 		return res, AsErrors(Errorf(n.OriginalFilePath, 0, 0, "%v", err)).Err()
 	}
 	mat := materializationOf(n)
@@ -417,15 +417,14 @@ type schemaKey struct {
 }
 
 // unsupportedFeature refuses, naming it, a dbt feature a node uses that gdbt does not
-// implement yet, rather than building the node without it: the microbatch incremental
-// strategy (dbt 1.9).
-func unsupportedFeature(n *manifest.Node) error {
+// implement yet, rather than building the node without it: a microbatch model executed
+// outside a batch (runner/microbatch.go builds them batch by batch).
+func unsupportedFeature(ctx context.Context, n *manifest.Node) error {
 	if n.ResourceType != manifest.Model {
 		return nil
 	}
-	if s, _ := n.Config["incremental_strategy"].(string); strings.EqualFold(s, "microbatch") && n.Materialized() == "incremental" {
-		return fmt.Errorf("model %s: incremental_strategy='microbatch' (dbt 1.9 microbatch models: event_time, batch_size, begin, lookback) "+
-			"is not supported by gdbt yet; use another incremental strategy (append, delete+insert, merge)", n.Name)
+	if IsMicrobatch(n) && batchOf(ctx) == nil {
+		return fmt.Errorf("model %s: a microbatch model is built batch by batch by the runner (gdbt run/build), not in one piece", n.Name)
 	}
 	return nil
 }

@@ -22,6 +22,9 @@ type relationObj struct {
 	external string
 	// empty wraps the relation in a zero-row subquery (--empty).
 	empty bool
+	// eventTime, a condition on the input's event_time, wraps it in a subquery of the
+	// current microbatch batch's rows (batch.go).
+	eventTime string
 	// cte marks an ephemeral model's CTE name (rendered bare).
 	cte string
 	// infoView is the view of an information_schema relation (relation.information_schema(view)).
@@ -47,6 +50,9 @@ func (o *relationObj) JinjaString() string {
 	s := o.render()
 	if o.empty && o.cte == "" {
 		return "(select * from " + s + " where false limit 0) _dbt_limit_subq_" + nonIdent.ReplaceAllString(o.r.Identifier, "_")
+	}
+	if o.eventTime != "" && o.cte == "" {
+		return "(select * from " + s + " where " + o.eventTime + ") _dbt_et_filter_subq_" + nonIdent.ReplaceAllString(o.r.Identifier, "_")
 	}
 	return s
 }
@@ -208,7 +214,7 @@ func (o *relationObj) Attr(name string) (jinja.Value, bool) {
 	case "incorporate", "replace_path", "replace":
 		return jinja.Func(func(_ *jinja.Call, args []jinja.Value, kw []jinja.KeywordArg) (jinja.Value, error) {
 			c := o.clone()
-			c.cte, c.external, c.empty = "", "", false
+			c.cte, c.external, c.empty, c.eventTime = "", "", false, ""
 			apply := func(k string, v jinja.Value) {
 				s, _ := v.(string)
 				switch k {

@@ -43,6 +43,9 @@ type Options struct {
 	// Live tracks running nodes for heartbeats, the terminal's live line and the
 	// materializations' progress reports (nil: a tracker without progress reports).
 	Live *Live
+	// EventTimeStart and EventTimeEnd are --event-time-start and --event-time-end: the
+	// window microbatch models build (nil: from their begin or lookback, to now).
+	EventTimeStart, EventTimeEnd *time.Time
 }
 
 // Summary is the outcome of a command.
@@ -87,6 +90,8 @@ type run struct {
 	index   map[string]int // unique id → its "i of n" number
 	results map[string]*NodeResult
 	files   *runFiles // target/run/ writer
+	// started is the invocation's start, the end of a microbatch model's last batch.
+	started time.Time
 }
 
 // Run executes the selected nodes and writes run_results.json. The returned error is for
@@ -102,7 +107,7 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 	if opts.Live == nil {
 		opts.Live = NewLive(0)
 	}
-	r := &run{p: p, a: a, opts: opts, con: opts.Console, results: map[string]*NodeResult{}, index: map[string]int{}, files: newRunFiles()}
+	r := &run{p: p, a: a, opts: opts, con: opts.Console, results: map[string]*NodeResult{}, index: map[string]int{}, files: newRunFiles(), started: start}
 	defer r.files.close()
 	g, err := dag.New(p.Manifest)
 	if err != nil {
@@ -350,13 +355,13 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 func (r *run) executeHooked(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (*compiler.Result, error) {
 	h, ok := r.a.(warehouse.ModelHooker)
 	if !ok {
-		return r.p.Execute(ctx, a, n)
+		return r.buildNode(ctx, a, n)
 	}
 	post, err := h.PreModelHook(ctx, a, n.Config)
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.p.Execute(ctx, a, n)
+	res, err := r.buildNode(ctx, a, n)
 	if post != nil {
 		if perr := post(ctx); perr != nil && err == nil {
 			err = perr

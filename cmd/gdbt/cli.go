@@ -137,7 +137,9 @@ type Globals struct {
 	Quiet       bool
 	FullRefresh bool
 	FailFast    bool
-	Empty       bool
+	// EventTimeStart and EventTimeEnd are --event-time-start/--event-time-end (microbatch).
+	EventTimeStart, EventTimeEnd *time.Time
+	Empty                        bool
 	// StoreFailures is --store-failures: tests keep their failing rows in a table.
 	StoreFailures bool
 	State         string

@@ -95,6 +95,10 @@ var flagTable = []flagDef{
 
 	// What a run does.
 	{name: "full-refresh", short: "f", kind: flagBool, env: "DBT_FULL_REFRESH", cmds: cmdsFullRef, help: "rebuild incremental models and seeds from scratch", set: func(g *Globals, v string) error { g.FullRefresh = v == "true"; return nil }},
+	{name: "event-time-start", kind: flagString, arg: "TIME", cmds: "build run", help: "microbatch models build from this date or date-time (UTC), with --event-time-end",
+		set: func(g *Globals, v string) error { return parseEventTime(&g.EventTimeStart, "--event-time-start", v) }},
+	{name: "event-time-end", kind: flagString, arg: "TIME", cmds: "build run", help: "microbatch models build up to this date or date-time (UTC), with --event-time-start",
+		set: func(g *Globals, v string) error { return parseEventTime(&g.EventTimeEnd, "--event-time-end", v) }},
 	{name: "fail-fast", short: "x", kind: flagBool, neg: true, env: "DBT_FAIL_FAST", project: true, help: "stop at the first failure", set: func(g *Globals, v string) error { g.FailFast = v == "true"; return nil }},
 	{name: "empty", kind: flagBool, neg: true, env: "DBT_EMPTY", cmds: cmdsEmpty, help: "limit every ref and source to zero rows", set: func(g *Globals, v string) error { g.Empty = v == "true"; return nil }},
 	{name: "store-failures", kind: flagBool, env: "DBT_STORE_FAILURES", cmds: "build test", help: "tests store their failing rows in the audit schema", set: func(g *Globals, v string) error { g.StoreFailures = v == "true"; return nil }},

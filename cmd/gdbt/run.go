@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler"
 	"github.com/gdbt-dev/gdbt/manifest"
+	"github.com/gdbt-dev/gdbt/microbatch"
 	"github.com/gdbt-dev/gdbt/runner"
 	"github.com/gdbt-dev/gdbt/warehouse"
 	"github.com/gdbt-dev/gdbt/warehouse/adapters"
@@ -103,20 +105,26 @@ func runSelected(g *Globals, s *session, command string, ids []string) int {
 	if threads <= 0 {
 		threads = 1
 	}
+	if err := checkEventTimes(g); err != nil {
+		g.Errorf("%v", err)
+		return ExitLoadFailed
+	}
 	g.Event("info", "Running with gdbt="+buildVersion(), map[string]any{"name": "MainReportVersion"})
 	sum, err := runner.Run(s.ctx, s.p, s.a, runner.Options{
-		Command:      command,
-		IDs:          ids,
-		Threads:      threads,
-		FailFast:     g.FailFast,
-		TargetDir:    s.targetDir,
-		InvocationID: invocationID,
-		Args:         runArgs(g, command, threads),
-		Console:      g.console(),
-		Version:      buildVersion(),
-		NoWriteJSON:  g.NoWriteJSON,
-		NoLock:       !g.FlagBool("lock", true),
-		Live:         g.live,
+		EventTimeStart: g.EventTimeStart,
+		EventTimeEnd:   g.EventTimeEnd,
+		Command:        command,
+		IDs:            ids,
+		Threads:        threads,
+		FailFast:       g.FailFast,
+		TargetDir:      s.targetDir,
+		InvocationID:   invocationID,
+		Args:           runArgs(g, command, threads),
+		Console:        g.console(),
+		Version:        buildVersion(),
+		NoWriteJSON:    g.NoWriteJSON,
+		NoLock:         !g.FlagBool("lock", true),
+		Live:           g.live,
 	})
 	if err != nil {
 		g.Errorf("%v", err)
@@ -178,4 +186,30 @@ func absOr(p string) string {
 		return a
 	}
 	return p
+}
+
+// parseEventTime reads --event-time-start or --event-time-end (a date or ISO date-time, UTC).
+func parseEventTime(dst **time.Time, flag, v string) error {
+	t, err := microbatch.ParseTime(v)
+	if err != nil {
+		return fmt.Errorf("%s: %w", flag, err)
+	}
+	*dst = &t
+	return nil
+}
+
+// checkEventTimes: the two flags come together and in order (_validate_event_time_configs
+// in dbt-core's core/dbt/cli/flags.py).
+func checkEventTimes(g *Globals) error {
+	switch s, e := g.EventTimeStart, g.EventTimeEnd; {
+	case s == nil && e == nil:
+		return nil
+	case s == nil:
+		return fmt.Errorf("the flag `--event-time-end` was specified, but `--event-time-start` was not; when specifying `--event-time-end`, `--event-time-start` must also be present")
+	case e == nil:
+		return fmt.Errorf("the flag `--event-time-start` was specified, but `--event-time-end` was not; when specifying `--event-time-start`, `--event-time-end` must also be present")
+	case !s.Before(*e):
+		return fmt.Errorf("value for `--event-time-start` must be less than `--event-time-end`")
+	}
+	return nil
 }

@@ -65,7 +65,7 @@
     {%- set strategy = get_incremental_default_strategy(unique_key) -%}
   {%- endif -%}
   {%- set strategy = strategy | lower -%}
-  {%- set known = ['append', 'delete+insert', 'merge'] -%}
+  {%- set known = ['append', 'delete+insert', 'merge', 'microbatch'] -%}
   {%- if strategy not in known -%}
     {%- do exceptions.raise_compiler_error("invalid incremental_strategy '" ~ strategy ~ "' for model " ~ this ~ ": expected one of " ~ known | join(', ')) -%}
   {%- endif -%}
@@ -97,5 +97,7 @@
     {{- get_incremental_delete_insert_sql(arg_dict) -}}
   {%- elif strategy == 'merge' -%}
     {{- get_incremental_merge_sql(arg_dict) -}}
+  {%- elif strategy == 'microbatch' -%}
+    {{- get_incremental_microbatch_sql(arg_dict) -}}
   {%- endif -%}
 {%- endmacro %}

@@ -1,0 +1,117 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gdbt-dev/gdbt/compiler"
+	"github.com/gdbt-dev/gdbt/manifest"
+	"github.com/gdbt-dev/gdbt/microbatch"
+	"github.com/gdbt-dev/gdbt/warehouse"
+)
+
+// buildNode executes n: in one piece, or batch by batch for a microbatch model.
+func (r *run) buildNode(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (*compiler.Result, error) {
+	if !compiler.IsMicrobatch(n) {
+		return r.p.Execute(ctx, a, n)
+	}
+	return r.buildMicrobatch(ctx, a, n)
+}
+
+// buildMicrobatch builds a microbatch model one batch at a time, as dbt-core's
+// MicrobatchModelRunner (core/dbt/task/run.py) does: the batches come from the model's
+// batch_size, begin and lookback and the run's --event-time-start/--event-time-end
+// (package microbatch); the first batch runs incrementally only when the table exists and
+// is not fully refreshed, every later one incrementally; when the first fails the rest are
+// skipped, otherwise a failed batch does not stop the others. Batches run one after another
+// (concurrent_batches is accepted; gdbt never runs a model's batches in parallel). The
+// result is the last batch's, with the rows of all batches; any failed batch fails the
+// model, naming the failed batches.
+func (r *run) buildMicrobatch(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (*compiler.Result, error) {
+	plan, err := r.microbatchPlan(ctx, a, n)
+	if err != nil {
+		return nil, fmt.Errorf("microbatch model %s: %w", n.Name, err)
+	}
+	batches, err := plan.Batches()
+	if err != nil {
+		return nil, fmt.Errorf("microbatch model %s: %w", n.Name, err)
+	}
+	var last *compiler.Result
+	var rows int64
+	var failed []string
+	var firstErr error
+	for i, b := range batches {
+		w := compiler.BatchWindow{ID: b.ID(plan.Size), Start: microbatch.SQLTime(b.Start), End: microbatch.SQLTime(b.End),
+			Incremental: i > 0 || plan.Incremental}
+		label := microbatch.FormatStart(b.Start, plan.Size)
+		if i > 0 && len(failed) == 1 && failed[0] == microbatch.FormatStart(batches[0].Start, plan.Size) {
+			failed = append(failed, label) // the first batch failed: the rest are skipped
+			continue
+		}
+		r.con.Info("MicrobatchBatch", fmt.Sprintf("Batch %d of %d (%s) of %s", i+1, len(batches), label, describe(n)))
+		res, err := r.p.ExecuteBatch(ctx, a, n, w)
+		if res != nil {
+			last = res
+			if res.Response.RowsAffected > 0 {
+				rows += res.Response.RowsAffected
+			}
+		}
+		if err != nil {
+			failed = append(failed, label)
+			if firstErr == nil {
+				firstErr = fmt.Errorf("batch %s: %w", label, err)
+			}
+			if ctx.Err() != nil {
+				break
+			}
+		}
+	}
+	if last != nil {
+		last.Response.RowsAffected = rows
+		last.Response.Message = fmt.Sprintf("%d batch(es), %d row(s)", len(batches), rows)
+	}
+	if len(failed) > 0 {
+		return last, fmt.Errorf("microbatch model %s: %d of %d batches failed (%s); first error: %w",
+			n.Name, len(failed), len(batches), strings.Join(failed, ", "), firstErr)
+	}
+	return last, nil
+}
+
+// microbatchPlan reads the model's microbatch configs and the run's flags.
+func (r *run) microbatchPlan(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (microbatch.Plan, error) {
+	var p microbatch.Plan
+	var err error
+	if et, _ := n.Config["event_time"].(string); et == "" {
+		return p, fmt.Errorf("requires an 'event_time' config naming its timestamp column")
+	}
+	if p.Size, err = microbatch.ParseSize(n.Config["batch_size"]); err != nil {
+		return p, err
+	}
+	if v := n.Config["begin"]; v != nil && v != "" {
+		t, err := microbatch.ParseTime(v)
+		if err != nil {
+			return p, fmt.Errorf("begin: %w", err)
+		}
+		p.Begin = &t
+	}
+	p.Lookback = 1
+	if v, ok := n.Config["lookback"]; ok && v != nil {
+		switch x := v.(type) {
+		case int:
+			p.Lookback = x
+		case int64:
+			p.Lookback = int(x)
+		case float64:
+			p.Lookback = int(x)
+		default:
+			return p, fmt.Errorf("lookback %v is not a whole number of batches", v)
+		}
+	}
+	p.EventTimeStart, p.EventTimeEnd = r.opts.EventTimeStart, r.opts.EventTimeEnd
+	p.Now = r.started
+	if p.Incremental, err = r.p.IsIncremental(ctx, a, n); err != nil {
+		return p, err
+	}
+	return p, nil
+}
