@@ -450,6 +450,16 @@ var profileSecrets struct {
 // everywhere would garble every line (gdbt debug masks such values by key anyway).
 const minSecretLen = 4
 
+// ResetProfileSecrets forgets the profile secrets registered so far, so that each gdbt
+// invocation in one process (cmd/gdbt's tests run Main again and again) redacts the
+// secrets of its own profile only, not a password of an earlier one that happens to be
+// another run's database name.
+func ResetProfileSecrets() {
+	profileSecrets.Lock()
+	defer profileSecrets.Unlock()
+	profileSecrets.values = nil
+}
+
 // RegisterProfileSecrets makes Redact hide every value under a secret-looking key of
 // fields, at any depth.
 func RegisterProfileSecrets(fields map[string]any) {

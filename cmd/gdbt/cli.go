@@ -69,6 +69,7 @@ func commands() []command {
 // reported as an internal error with exit code 2, never as a Go stack trace on the
 // console (the trace goes to --log-level debug).
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	compiler.ResetProfileSecrets() // one invocation, one profile's secrets
 	g := newGlobals(stdin, stdout, stderr)
 	rest, err := g.parse(args)
 	if err != nil {

@@ -78,7 +78,6 @@ func TestMicrobatchDuckDB(t *testing.T) {
 func TestMicrobatchPostgres(t *testing.T) {
 	u := rtPGURL(t)
 	dir := rtProject(t, "microbatch.txtar")
-	setPostgresEnv(t, u, "gdbt_mb")
-	rtWrite(t, dir, "profiles.yml", pgEnvProfile("mb"))
+	rtPGProfile(t, u, dir, "mb", "gdbt_mb")
 	checkMicrobatch(t, dir, func(q string) []string { return rtShowRows(t, dir, q) })
 }

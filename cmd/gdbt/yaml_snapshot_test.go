@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // checkYAMLSnapshots builds runner/testdata/yaml_snapshots.txtar in three phases and checks
@@ -94,8 +96,7 @@ func TestYAMLSnapshotsDuckDB(t *testing.T) {
 func TestYAMLSnapshotsPostgres(t *testing.T) {
 	u := rtPGURL(t)
 	dir := rtProject(t, "yaml_snapshots.txtar")
-	setPostgresEnv(t, u, "gdbt_ysnap")
-	rtWrite(t, dir, "profiles.yml", pgEnvProfile("ysnap"))
+	rtPGProfile(t, u, dir, "ysnap", "gdbt_ysnap")
 	checkYAMLSnapshots(t, dir, func(q string) []string {
 		out := rtShowRows(t, dir, q)
 		for i := range out {
@@ -105,36 +106,20 @@ func TestYAMLSnapshotsPostgres(t *testing.T) {
 	})
 }
 
-// pgEnvProfile is a PostgreSQL profile for project name reading setPostgresEnv's variables.
-func pgEnvProfile(name string) string {
-	return name + `:
-  target: pg
-  outputs:
-    pg:
-      type: postgres
-      host: "{{ env_var('POSTGRES_HOST') }}"
-      port: "{{ env_var('POSTGRES_PORT') | int }}"
-      user: "{{ env_var('POSTGRES_USER') }}"
-      password: "{{ env_var('DBT_ENV_SECRET_POSTGRES_PASS') }}"
-      dbname: "{{ env_var('POSTGRES_DATABASE') }}"
-      schema: "{{ env_var('POSTGRES_SCHEMA') }}"
-      threads: 2
-`
-}
-
-// rtShowRows runs q through gdbt show --inline and returns its rows, cells joined by "|".
-func rtShowRows(t *testing.T, dir, q string) []string {
+// rtPGProfile writes dir's profiles.yml for project profile on the server at u, in a schema
+// of its own (prefix_<n>) dropped when the test ends. The password is written in the file,
+// not passed through a DBT_ENV_SECRET_ variable, whose value gdbt then redacts everywhere.
+func rtPGProfile(t *testing.T, u *url.URL, dir, profile, prefix string) {
 	t.Helper()
-	r := rtMust(t, dir, 0, "show", "--inline", q, "--limit", "100")
-	var out []string
-	for _, row := range rtTableRows(r.out) {
-		var cells []string
-		for _, c := range strings.Split(strings.Trim(row, "| "), "|") {
-			cells = append(cells, strings.TrimSpace(c))
-		}
-		out = append(out, strings.Join(cells, "|"))
+	schema := fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano()%1e9)
+	pass, _ := u.User.Password()
+	port := u.Port()
+	if port == "" {
+		port = "5432"
 	}
-	return out
+	rtWrite(t, dir, "profiles.yml", fmt.Sprintf("%s:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: %s\n      port: %s\n      user: %s\n      password: %q\n      dbname: %s\n      schema: %s\n      threads: 2\n",
+		profile, u.Hostname(), port, u.User.Username(), pass, strings.TrimPrefix(u.Path, "/"), schema))
+	t.Cleanup(func() { dropPGSchema(t, u, schema) })
 }
 
 // rtPGURL is GDBT_PG_URL parsed, skipping the test when it is not set.
@@ -161,4 +146,19 @@ func rtReadJSON(t *testing.T, path string, v any) {
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
+}
+
+// rtShowRows runs q through gdbt show --inline and returns its rows, cells joined by "|".
+func rtShowRows(t *testing.T, dir, q string) []string {
+	t.Helper()
+	r := rtMust(t, dir, 0, "show", "--inline", q, "--limit", "100")
+	var out []string
+	for _, row := range rtTableRows(r.out) {
+		var cells []string
+		for _, c := range strings.Split(strings.Trim(row, "| "), "|") {
+			cells = append(cells, strings.TrimSpace(c))
+		}
+		out = append(out, strings.Join(cells, "|"))
+	}
+	return out
 }
