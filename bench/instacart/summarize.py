@@ -44,6 +44,17 @@ def main():
                                               cpu=float(cpu) if cpu else None, load=float(load), code=int(code),
                                               others=float(others) if others else None, steal=float(steal) if steal else None))
 
+    # sqlreplay resets the kernel's peak-RSS mark before each statement (for its per-statement
+    # peaks), which also resets what GNU time reports for the whole process: its peak is the
+    # largest of the per-statement peaks in its --per-node output.
+    for r in rows.get("direct_sql", []):
+        p = os.path.join(res, f"direct_sql.{r['run']}.out")
+        if os.path.exists(p):
+            peaks = [int(f[3]) / 1024 for f in (line.rstrip("\n").split("\t") for line in open(p))
+                     if len(f) == 4 and f[0].startswith("model.")]
+            if peaks:
+                r["rss"] = max(peaks)
+
     def col(name, key):
         return [r[key] for r in rows.get(name, [])]
 
