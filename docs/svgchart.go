@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Chart geometry, in SVG user units; the SVGs scale to the tile's width.
@@ -262,12 +263,14 @@ func drawBars(b *strings.Builder, t *Tile, hist bool) {
 		}
 		for _, th := range s.Thresholds {
 			x := lw + (th.Value-minV)/(maxV-minV)*plotW
-			anchor := "start" // labels right of their line, or left of it near the right edge
-			if x > chartW*0.7 {
-				anchor = "end"
+			// a label right of its line, or left of it when it would run past the chart's
+			// edge (about 6 units a character at the axis font size)
+			anchor, tx := "start", x+2
+			if x+2+6*float64(utf8.RuneCountInString(th.Label)) > chartW-2 {
+				anchor, tx = "end", x-2
 			}
 			fmt.Fprintf(b, `<line class="threshold" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s"/><text x="%.1f" y="%.1f" text-anchor="%s" class="axis">%s</text>`,
-				x, x, marginT, h-20, colorOr(th.Color, "#555"), x+2, h-8, anchor, esc(th.Label))
+				x, x, marginT, h-20, colorOr(th.Color, "#555"), tx, h-8, anchor, esc(th.Label))
 		}
 		b.WriteString(legend(s, 0))
 		b.WriteString(`</svg>`)
