@@ -249,7 +249,9 @@ func drawBars(b *strings.Builder, t *Tile, hist bool) {
 	horizontal := !hist && (len(rows) > 12 || longest > 10)
 	if horizontal {
 		lw := math.Min(float64(longest)*6.6+8, 200)
-		h := marginT + float64(len(rows))*barRow + 24
+		// one text row per threshold label under the bars, so close thresholds' labels
+		// never overlap
+		h := marginT + float64(len(rows))*barRow + 12 + 12*float64(max(len(s.Thresholds), 1))
 		plotW := chartW - lw - 70
 		fmt.Fprintf(b, `<svg viewBox="0 0 %.0f %.0f" class="chart" role="img">`, chartW, h)
 		for i, r := range rows {
@@ -261,7 +263,8 @@ func drawBars(b *strings.Builder, t *Tile, hist bool) {
 				lw, y+2, math.Max(w, 0.5), barRow-4, t.barColor(r, v, si), esc(label(r[xi])), esc(fmt.Sprint(r[yi])), esc(label(r[xi])), esc(FormatNumber(v, s.Format)))
 			fmt.Fprintf(b, `<text x="%.1f" y="%.1f" class="val">%s</text>`, lw+w+4, y+barRow*0.65, esc(FormatNumber(v, s.Format)))
 		}
-		for _, th := range s.Thresholds {
+		plotBottom := marginT + float64(len(rows))*barRow + 4
+		for i, th := range s.Thresholds {
 			x := lw + (th.Value-minV)/(maxV-minV)*plotW
 			// a label right of its line, or left of it when it would run past the chart's
 			// edge (about 6 units a character at the axis font size)
@@ -270,7 +273,7 @@ func drawBars(b *strings.Builder, t *Tile, hist bool) {
 				anchor, tx = "end", x-2
 			}
 			fmt.Fprintf(b, `<line class="threshold" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s"/><text x="%.1f" y="%.1f" text-anchor="%s" class="axis">%s</text>`,
-				x, x, marginT, h-20, colorOr(th.Color, "#555"), tx, h-8, anchor, esc(th.Label))
+				x, x, marginT, plotBottom+12*float64(i), colorOr(th.Color, "#555"), tx, plotBottom+12*float64(i)+10, anchor, esc(th.Label))
 		}
 		b.WriteString(legend(s, 0))
 		b.WriteString(`</svg>`)
