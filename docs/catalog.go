@@ -208,7 +208,19 @@ func relationTable(ctx context.Context, a warehouse.Adapter, r warehouse.Relatio
 	if err != nil {
 		return nil, err
 	}
-	return newTable(r, tableType(r.Type), cols), nil
+	t := newTable(r, tableType(r.Type), cols)
+	if sr, ok := a.(warehouse.StatsReader); ok {
+		stats, err := sr.TableStats(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range stats {
+			t.Stats[st.ID] = &StatsItem{ID: st.ID, Label: st.Label, Value: st.Value, Include: st.Include, Description: st.Description}
+		}
+		// format_stats (dbt/task/docs/generate.py): has_stats is whether any stat came back.
+		t.Stats["has_stats"].Value = len(stats) > 0
+	}
+	return t, nil
 }
 
 // externalTable describes a source read in place from files (dbt-duckdb's

@@ -17,13 +17,17 @@ import (
 // upper-cased, quoted parts exact, so a quoting bug in a macro shows as a missing object.
 
 // metaSQL creates the fake's own catalog tables: which relations are dynamic tables, and
-// information_schema.tables with Snowflake's IS_DYNAMIC column (rewrite.go points queries
-// there).
+// information_schema.tables with Snowflake's IS_DYNAMIC column and its statistics columns
+// (ROW_COUNT from DuckDB's estimate; CLUSTERING_KEY, BYTES and LAST_ALTERED null, which the
+// fake does not track) (rewrite.go points queries there).
 const metaSQL = `create schema memory.fakesf_meta;
 create table memory.fakesf_meta.dynamic (catalog varchar, schema varchar, name varchar);
-create view memory.fakesf_meta.tables as select t.*, case when d.name is null then 'NO' else 'YES' end as is_dynamic
+create view memory.fakesf_meta.tables as select t.*, case when d.name is null then 'NO' else 'YES' end as is_dynamic,
+cast(null as varchar) as clustering_key, dt.estimated_size as row_count, cast(null as bigint) as bytes,
+cast(null as timestamp) as last_altered
 from information_schema.tables t left join memory.fakesf_meta.dynamic d
 on t.table_catalog = d.catalog and t.table_schema = d.schema and t.table_name = d.name
+left join duckdb_tables() dt on dt.database_name = t.table_catalog and dt.schema_name = t.table_schema and dt.table_name = t.table_name
 where t.table_catalog <> 'memory'`
 
 // markDynamic records in DuckDB whether the relation with key k is a dynamic table.
