@@ -75,34 +75,29 @@ func isConstExpr(x Expr) bool {
 		if n.DynArgs != nil || n.DynKw != nil || !isConstExpr(n.X) {
 			return false
 		}
-		for _, a := range n.Args {
-			if !isConstExpr(a) {
-				return false
-			}
-		}
-		for _, k := range n.Kwargs {
-			if !isConstExpr(k.Value) {
-				return false
-			}
-		}
-		return true
+		return constArgs(n.Args, n.Kwargs)
 	case *FilterExpr:
 		if n.X == nil || n.DynArgs != nil || n.DynKw != nil || !isConstExpr(n.X) || passContextFilters[n.Name] {
 			return false
 		}
-		for _, a := range n.Args {
-			if !isConstExpr(a) {
-				return false
-			}
-		}
-		for _, k := range n.Kwargs {
-			if !isConstExpr(k.Value) {
-				return false
-			}
-		}
-		return true
+		return constArgs(n.Args, n.Kwargs)
 	}
 	return false
+}
+
+// constArgs reports whether every argument of a filter or test call is constant.
+func constArgs(args []Expr, kwargs []KwargExpr) bool {
+	for _, a := range args {
+		if !isConstExpr(a) {
+			return false
+		}
+	}
+	for _, k := range kwargs {
+		if !isConstExpr(k.Value) {
+			return false
+		}
+	}
+	return true
 }
 
 // hasSafeRepr is Jinja2's utils.has_safe_repr: the values a folded constant may hold.
@@ -165,6 +160,8 @@ func (r *renderer) asConst(x Expr, sc *scope) (v Value, ok bool) {
 }
 
 // markFolds flags the constant expressions under body that contain a slice (see above).
+// The parser calls it only for templates with a slice subscript, so other templates pay
+// nothing for it.
 func markFolds(body []Node) {
 	walkNodes(body, func(n any) bool {
 		x, ok := n.(Expr)

@@ -362,6 +362,7 @@ func (p *parser) parseSubscribed() Expr {
 			args[2] = p.parseExpression(true)
 		}
 	}
+	p.sawSlice = true
 	return &SliceExpr{Pos: pos, Start: args[0], Stop: args[1], Step: args[2]}
 }
 

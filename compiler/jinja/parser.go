@@ -24,6 +24,9 @@ type parser struct {
 	// a break or continue there belongs to the enclosing loop (the else is compiled after
 	// the Python for statement).
 	forElse []int
+	// sawSlice is set when a slice subscript was parsed: only then can constant folding
+	// differ from run-time evaluation (markFolds).
+	sawSlice bool
 	// unknown filters and tests outside if blocks, reported when the template is parsed
 	// unless an inline if-expression around them makes them soft (see parseCondexpr)
 	unknown []*Error

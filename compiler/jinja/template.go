@@ -26,7 +26,9 @@ func (e *Env) parse(file, src string) (t *Template, err error) {
 		return nil, errs.sorted()
 	}
 	t.root.Body = body
-	markFolds(body)
+	if p.sawSlice {
+		markFolds(body)
+	}
 	for _, n := range body {
 		switch x := n.(type) {
 		case *MacroNode:

@@ -48,7 +48,7 @@ func rewriteCalls(q string) (string, error) {
 		}
 		name := strings.ToLower(q[loc[2]:loc[3]])
 		open := loc[1] - 1
-		end := matchParen(q, open)
+		end := matchingParen(q, open)
 		if end < 0 {
 			b.WriteString(q)
 			return b.String(), nil
@@ -143,7 +143,7 @@ func rewriteCall(name string, args []string, rest string) (string, string, error
 		if withinGroupRe.MatchString(rest) {
 			m := withinGroupRe.FindStringIndex(rest)
 			open := m[1] - 1
-			end := matchParen(rest, open)
+			end := matchingParen(rest, open)
 			if end < 0 {
 				return "", "", fmt.Errorf("SQL compilation error: unbalanced WITHIN GROUP")
 			}
@@ -162,30 +162,6 @@ func rewriteCall(name string, args []string, rest string) (string, string, error
 		}
 		return "array_agg(" + strings.Join(args, ", ") + order + ")", rest, nil
 	}
-}
-
-// matchParen returns the index of the parenthesis closing the one at open, skipping
-// string literals and quoted names, or -1.
-func matchParen(q string, open int) int {
-	depth := 0
-	for i := open; i < len(q); i++ {
-		switch q[i] {
-		case '\'', '"':
-			j := strings.IndexByte(q[i+1:], q[i])
-			if j < 0 {
-				return -1
-			}
-			i += j + 1
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
 }
 
 // splitArgs splits a call's argument text at its top-level commas.
