@@ -141,7 +141,11 @@ func (c Config) refreshAccessToken(ctx context.Context) (string, error) {
 	}
 	req.SetBasicAuth(c.OAuthClientID, c.OAuthClientSecret)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
-	resp, err := http.DefaultClient.Do(req)
+	client := http.DefaultClient
+	if c.Transport != nil {
+		client = &http.Client{Transport: c.Transport}
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return "", fmt.Errorf("snowflake oauth: requesting an access token: %w", err)
 	}

@@ -246,3 +246,52 @@ func TestLoginRetriesAndSessionOptions(t *testing.T) {
 		t.Errorf("login = %+v", l)
 	}
 }
+
+// TestOktaLogin runs gosnowflake's native Okta SSO (authenticator: the Okta URL) end to
+// end against a TLS loopback identity provider: the authenticator request, the IdP's
+// primary authentication, the one-time token traded for the SAML form, and the login with
+// the assertion. A wrong Okta password, and an IdP the account does not trust, fail.
+func TestOktaLogin(t *testing.T) {
+	srv := startFake(t)
+	idp := srv.StartOkta()
+	t.Cleanup(idp.Close)
+	idp.AddUser("okta_user", "okta-PASSWORD")
+	open := func(authenticator, password string) error {
+		cfg, err := snowflake.ParseConfig(authFields(srv, "user", "okta_user", "password", password, "authenticator", authenticator, "threads", 1))
+		if err != nil {
+			return err
+		}
+		cfg.Transport = idp.Transport()
+		a, err := snowflake.Open(context.Background(), cfg)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		_, _, err = a.Execute(context.Background(), "select 1", true)
+		return err
+	}
+	if err := open(idp.URL(), "okta-PASSWORD"); err != nil {
+		t.Fatal(err)
+	}
+	if l := lastLogin(t, srv); l.Authenticator != "OKTA" || l.User != "OKTA_USER" {
+		t.Errorf("login = %+v", l)
+	}
+	if n := idp.Authns(); n < 1 {
+		t.Errorf("the identity provider saw %d authentications", n)
+	}
+	before := len(srv.Logins())
+	err := open(idp.URL(), "wrong-PASSWORD")
+	if err == nil {
+		t.Fatal("a wrong Okta password logged in")
+	}
+	t.Logf("wrong password: %v", err)
+	if strings.Contains(err.Error(), "PASSWORD") {
+		t.Errorf("error shows the password: %v", err)
+	}
+	if err := open("https://untrusted.okta.example", "okta-PASSWORD"); err == nil || !strings.Contains(err.Error(), "not accepted by your Snowflake account") {
+		t.Errorf("an identity provider the account does not trust: %v", err)
+	}
+	if n := len(srv.Logins()); n != before {
+		t.Errorf("failed Okta logins were recorded as logins: %d, want %d", n, before)
+	}
+}

@@ -2,6 +2,7 @@ package snowflake
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -77,6 +78,11 @@ type Config struct {
 	Host         string
 	Port         int
 	Protocol     string
+	// Transport, when set, carries every HTTP request the client makes (to Snowflake, to an
+	// Okta identity provider, to the OAuth token endpoint). No profile field sets it: it is
+	// for programs embedding the adapter (a corporate proxy's RoundTripper) and for tests
+	// whose loopback identity provider has a test certificate.
+	Transport http.RoundTripper
 }
 
 // String shows the configuration with every secret replaced by *****.

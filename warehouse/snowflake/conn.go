@@ -41,6 +41,7 @@ func (c Config) clientConfig(ctx context.Context) (*gosnowflake.Config, error) {
 		LoginTimeout: 60 * time.Second, DisableTelemetry: true,
 		DisableOCSPChecks: c.InsecureMode,
 		ProxyHost:         c.ProxyHost, ProxyPort: c.ProxyPort,
+		Transporter: c.Transport,
 		// Failed statements come back as errors that gdbt reports with the node; the
 		// client's own logging of them would print each one twice.
 		Tracing: "fatal",

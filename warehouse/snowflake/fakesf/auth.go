@@ -34,7 +34,7 @@ type User struct {
 // the client sent. It holds no secret.
 type Login struct {
 	User          string
-	Authenticator string // as sent: SNOWFLAKE (also for username_password_mfa), SNOWFLAKE_JWT, OAUTH, EXTERNALBROWSER, ID_TOKEN
+	Authenticator string // as sent: SNOWFLAKE (also for username_password_mfa), SNOWFLAKE_JWT, OAUTH, EXTERNALBROWSER, ID_TOKEN; OKTA for a SAML login
 	// CachedToken is true when an MFA or ID token cached by the client replaced the
 	// second factor or the browser.
 	CachedToken       bool
@@ -47,8 +47,9 @@ type auth struct {
 	users       map[string]User   // upper-case name → user
 	oauth       map[string]string // access token → user
 	clients     map[string]oauthClient
-	issued      map[string]string // MFA and ID tokens the fake handed out → user
-	saml        map[string]samlGrant
+	issued      map[string]string    // MFA and ID tokens the fake handed out → user
+	saml        map[string]samlGrant // SAML tokens and assertions not yet used → grant
+	idps        []string             // URLs of the trusted Okta identity providers (okta.go)
 	logins      []Login
 	failLogins  int
 	browserHits int
@@ -110,6 +111,7 @@ type loginRequest struct {
 		Authenticator     string         `json:"AUTHENTICATOR"`
 		Token             string         `json:"TOKEN"`
 		ProofKey          string         `json:"PROOF_KEY"`
+		RawSAMLResponse   string         `json:"RAW_SAML_RESPONSE"`
 		SessionParameters map[string]any `json:"SESSION_PARAMETERS"`
 	} `json:"data"`
 }
@@ -149,6 +151,16 @@ func (s *Server) authenticate(r *http.Request) (Login, map[string]any, error) {
 	u, known := a.users[login.User]
 	switch login.Authenticator {
 	case "SNOWFLAKE":
+		if d.RawSAMLResponse != "" {
+			// Native Okta: gosnowflake sends the IdP's form, and no user name or
+			// authenticator; the assertion names the user.
+			user, err := s.samlUser(d.RawSAMLResponse)
+			if err != nil {
+				return login, nil, err
+			}
+			login.User, login.Authenticator = user, "OKTA"
+			break
+		}
 		// gosnowflake's username_password_mfa sends no AUTHENTICATOR of its own: the
 		// account knows the user is enrolled in MFA.
 		if known && u.Password != d.Password {
@@ -289,13 +301,15 @@ func (s *Server) tokenRequest(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{"access_token": access, "token_type": "Bearer", "expires_in": 600})
 }
 
-// authenticatorRequest answers the client's request for an SSO URL (externalbrowser):
-// the fake's own login page, carrying the client's callback port and a proof key.
+// authenticatorRequest answers the client's request for an SSO URL: for externalbrowser,
+// the fake's own login page, carrying the client's callback port and a proof key; for an
+// Okta URL, that identity provider's token and SSO URLs (okta.go).
 func (s *Server) authenticatorRequest(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Data struct {
-			LoginName    string `json:"LOGIN_NAME"`
-			RedirectPort string `json:"BROWSER_MODE_REDIRECT_PORT"`
+			LoginName     string `json:"LOGIN_NAME"`
+			RedirectPort  string `json:"BROWSER_MODE_REDIRECT_PORT"`
+			Authenticator string `json:"AUTHENTICATOR"`
 		} `json:"data"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
@@ -303,6 +317,18 @@ func (s *Server) authenticatorRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	if a := req.Data.Authenticator; strings.HasPrefix(strings.ToLower(a), "https://") {
+		endpoints, ok := s.oktaEndpoints(a)
+		s.mu.Unlock()
+		if !ok {
+			// Snowflake's answer for an IdP the account has no SAML integration for.
+			writeJSON(w, map[string]any{"success": false, "code": "390190", "data": nil,
+				"message": "The specified authenticator is not accepted by your Snowflake account configuration.  Please contact your local system administrator to get the correct URL to use."})
+			return
+		}
+		writeJSON(w, map[string]any{"success": true, "code": nil, "message": nil, "data": endpoints})
+		return
+	}
 	s.next++
 	proof := fmt.Sprintf("proof-%d", s.next)
 	s.mu.Unlock()
