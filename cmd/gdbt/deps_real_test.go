@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math/rand"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -10,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -167,7 +170,10 @@ func realDepsEnv(t *testing.T, projectVar string) string {
 }
 
 // TestDepsJaffleShop installs dbt-labs/jaffle-shop's packages (two hub packages at exact
-// versions, dbt-audit-helper from git at main) with gdbt deps, then parses and compiles.
+// versions, dbt-audit-helper from git at main) with gdbt deps, loads its seeds the way its
+// README says (`seed --full-refresh --vars '{"load_source_data": true}'`: its
+// seeds/jaffle-data are enabled only under that var) and builds it on DuckDB: every model,
+// data test and unit test must succeed, and the marts must hold the seeds' rows.
 //
 //	GDBT_JAFFLE_SHOP_DIR=/path/to/jaffle-shop \
 //	GDBT_HUB_MIRRORS=dbt-labs/dbt_utils=/path/dbt-utils.git,godatadriven/dbt_date=/path/dbt-date.git \
@@ -176,6 +182,7 @@ func realDepsEnv(t *testing.T, projectVar string) string {
 func TestDepsJaffleShop(t *testing.T) {
 	dir := realDepsEnv(t, "GDBT_JAFFLE_SHOP_DIR")
 	os.Remove(filepath.Join(dir, deps.LockFile)) // its lock is stale against its own packages.yml
+	jaffleSeeds(t, filepath.Join(dir, "seeds", "jaffle-data"))
 	// dbt_date 0.17.1 requires dbt >=1.10.5: gdbt declares the newest 1.10 patch.
 	r := rtMust(t, dir, 0, "deps")
 	for _, want := range []string{"Installing dbt-labs/dbt_utils", "Installing godatadriven/dbt_date", "Installing https://github.com/dbt-labs/dbt-audit-helper.git", "Installed from revision "} {
@@ -190,17 +197,133 @@ func TestDepsJaffleShop(t *testing.T) {
 	}
 	lock, _ := os.ReadFile(filepath.Join(dir, deps.LockFile))
 	t.Logf("package-lock.yml:\n%s", lock)
-	rtMust(t, dir, 0, "deps", "--no-version-check") // from the lock
+	r = rtMust(t, dir, 0, "deps", "--no-version-check") // from the lock
+	if !strings.Contains(r.out, "Installed from version 1.3.3") || !strings.Contains(r.out, "Installed from version 0.17.1") {
+		t.Errorf("deps from the lock:\n%s", r)
+	}
 	rtMust(t, dir, 0, "parse", "--no-version-check")
-	rtMust(t, dir, 0, "compile", "--no-version-check")
+
+	// Without the var the seeds are disabled, as in dbt: nothing to load.
+	r = rtMust(t, dir, 0, "seed")
+	if _, err := os.Stat(filepath.Join(dir, "target", "gdbt.duckdb")); err == nil {
+		if got := rtQuery(t, dir, "select count(*) from information_schema.tables where table_name like 'raw\\_%' escape '\\'"); got[0] != "0" {
+			t.Errorf("seed without load_source_data loaded %s tables:\n%s", got[0], r)
+		}
+	}
+	rtMust(t, dir, 0, "seed", "--full-refresh", "--vars", `{"load_source_data": true}`)
+	seedRows := map[string]int{}
+	for _, name := range []string{"raw_customers", "raw_orders", "raw_items", "raw_stores", "raw_products", "raw_supplies"} {
+		b, err := os.ReadFile(filepath.Join(dir, "seeds", "jaffle-data", name+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seedRows[name] = strings.Count(strings.TrimRight(string(b), "\n"), "\n") // lines less the header
+		// generate_schema_name (the project's macro) puts seeds in the "raw" schema.
+		if got := rtQuery(t, dir, "select count(*) from raw."+name); got[0] != fmt.Sprint(seedRows[name]) {
+			t.Errorf("raw.%s holds %s rows, its CSV %d", name, got[0], seedRows[name])
+		}
+	}
+
+	b := rtGdbt(t, dir, "build", "--vars", `{"load_source_data": true}`)
+	st := rtStatuses(t, dir)
+	kinds := map[string]int{}
+	for id, s := range st {
+		kind, _, _ := strings.Cut(id, ".")
+		kinds[kind]++
+		if s != "success" && s != "pass" {
+			t.Errorf("build: %s: %s", id, s)
+		}
+	}
+	if b.code != 0 {
+		t.Errorf("build: %s", b)
+	}
+	// 6 seeds, 13 models, data tests and the unit tests of stg_locations and orders.
+	if kinds["seed"] != 6 || kinds["model"] < 13 || kinds["test"] < 20 || kinds["unit_test"] < 2 {
+		t.Errorf("build ran %v, want 6 seeds, ≥13 models, ≥20 data tests, ≥2 unit tests", kinds)
+	}
+	t.Logf("build: %v nodes, all success/pass", kinds)
+	for mart, want := range map[string]int{"orders": seedRows["raw_orders"], "order_items": seedRows["raw_items"],
+		"customers": seedRows["raw_customers"], "locations": seedRows["raw_stores"], "products": seedRows["raw_products"],
+		"supplies": seedRows["raw_supplies"]} {
+		if got := rtQuery(t, dir, "select count(*) from main."+mart); got[0] != fmt.Sprint(want) {
+			t.Errorf("%s holds %s rows, want %d", mart, got[0], want)
+		}
+	}
+	// The marts' sums agree with the raw cents (cents_to_dollars, a numeric(16,2)).
+	raw := rtQuery(t, dir, "select sum(order_total) from raw.raw_orders")
+	got := rtQuery(t, dir, "select cast(sum(order_total) * 100 as bigint) from main.orders")
+	if raw[0] != got[0] {
+		t.Errorf("orders total %s cents, raw_orders %s", got[0], raw[0])
+	}
+	life := rtQuery(t, dir, "select cast(sum(lifetime_spend) * 100 as bigint) from main.customers")
+	if life[0] != raw[0] {
+		t.Errorf("customers' lifetime_spend %s cents, raw_orders %s", life[0], raw[0])
+	}
+}
+
+// jaffleSeeds checks that jaffle-shop's seeds/jaffle-data is there. Its two large files
+// (raw_orders.csv 8.8 MB, raw_items.csv) are absent from snapshots that keep only small
+// blobs; when they are, they are written here from the shipped customers, stores and
+// products in jafgen's columns (deterministic: seeded), each order's subtotal the sum of
+// its items' prices and its tax from the store's rate, so the project's data tests
+// (order_items_subtotal = subtotal, order_total = subtotal + tax_paid) still check data.
+func jaffleSeeds(t *testing.T, dir string) {
+	read := func(name string) [][]string {
+		f, err := os.Open(filepath.Join(dir, name+".csv"))
+		if err != nil {
+			t.Fatalf("%v: GDBT_JAFFLE_SHOP_DIR must hold the project's seeds/jaffle-data (a full clone)", err)
+		}
+		defer f.Close()
+		rows, err := csv.NewReader(f).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows[1:]
+	}
+	customers, stores, products := read("raw_customers"), read("raw_stores"), read("raw_products")
+	read("raw_supplies")
+	_, e1 := os.Stat(filepath.Join(dir, "raw_orders.csv"))
+	_, e2 := os.Stat(filepath.Join(dir, "raw_items.csv"))
+	if e1 == nil && e2 == nil {
+		return
+	}
+	t.Logf("seeds/jaffle-data lacks raw_orders.csv or raw_items.csv: writing 2,000 orders made from its customers, stores and products")
+	rng := rand.New(rand.NewSource(11))
+	id := func() string {
+		return fmt.Sprintf("%08x-%04x-4%03x-a%03x-%012x", rng.Uint32(), rng.Intn(1<<16), rng.Intn(1<<12), rng.Intn(1<<12), rng.Int63n(1<<48))
+	}
+	var orders, items strings.Builder
+	orders.WriteString("id,customer,ordered_at,store_id,subtotal,tax_paid,order_total\n")
+	items.WriteString("id,order_id,sku\n")
+	start := time.Date(2024, 9, 1, 7, 0, 0, 0, time.UTC)
+	for i := 0; i < 2000; i++ {
+		oid, store := id(), stores[rng.Intn(len(stores))]
+		at := start.Add(time.Duration(i/40) * 24 * time.Hour).Add(time.Duration(rng.Intn(12*60)) * time.Minute)
+		sub := 0
+		for n := 1 + rng.Intn(4); n > 0; n-- {
+			p := products[rng.Intn(len(products))]
+			price, _ := strconv.Atoi(p[3])
+			sub += price
+			fmt.Fprintf(&items, "%s,%s,%s\n", id(), oid, p[0])
+		}
+		rate, _ := strconv.ParseFloat(store[3], 64)
+		tax := int(float64(sub) * rate)
+		fmt.Fprintf(&orders, "%s,%s,%s,%s,%d,%d,%d\n", oid, customers[rng.Intn(len(customers))][0], at.Format("2006-01-02T15:04:05"), store[0], sub, tax, sub+tax)
+	}
+	for name, s := range map[string]string{"raw_orders.csv": orders.String(), "raw_items.csv": items.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // TestDepsProjectEvaluator installs dbt-labs/dbt-project-evaluator's integration_tests
 // packages (local ../ and exclude_package, whose own packages.yml needs dbt_utils from the
-// hub), parses, and builds them on PostgreSQL (GDBT_PG_URL). The build's outcome is logged
-// rather than asserted: it fails in 6 of 154 nodes for reasons outside deps (Python's
-// verbose-regex flag in modules.re, sources' freshness in graph, two seeds), which
-// belong to the compiler and runner.
+// hub), parses, and builds them on PostgreSQL (GDBT_PG_URL): its seeds, models and tests
+// must all succeed but for evaluatorKnownFailures, the equality tests that compare the
+// package's graph-derived facts with its expected seeds, which differ for reasons outside
+// deps (#10, the real-project issue, owns them). A listed test that starts passing is
+// logged, so the list can shrink.
 //
 //	GDBT_PROJECT_EVALUATOR_DIR=/path/to/dbt-project-evaluator GDBT_HUB_MIRRORS=dbt-labs/dbt_utils=/path/dbt-utils.git \
 //	go test ./cmd/gdbt/ -run DepsProjectEvaluator
@@ -240,18 +363,51 @@ func TestDepsProjectEvaluator(t *testing.T) {
 	// dbt-project-evaluator requires dbt >=1.10.6, which gdbt's declared version meets.
 	rtMust(t, dir, 0, "parse")
 	b := rtGdbt(t, dir, "build", "--threads", "4")
-	st := rtStatuses(t, dir)
+	res := rtResults(t, dir)
 	var ids []string
-	for id := range st {
+	for id := range res {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	bad := 0
+	kinds := map[string]int{}
+	known := 0
 	for _, id := range ids {
-		if s := st[id]; s != "success" && s != "pass" && s != "skipped" {
-			t.Logf("build: %s: %s", id, s)
-			bad++
+		r := res[id]
+		kind, _, _ := strings.Cut(id, ".")
+		kinds[kind]++
+		ok := r.Status == "success" || r.Status == "pass"
+		switch {
+		case evaluatorKnownFailures[id] && ok:
+			t.Logf("known failure %s now passes: take it off evaluatorKnownFailures", id)
+		case evaluatorKnownFailures[id]:
+			known++
+			t.Logf("known failure (#10): %s: %s", id, r.Status)
+		case !ok:
+			msg := ""
+			if r.Message != nil {
+				msg = *r.Message
+			}
+			t.Errorf("build: %s: %s %s", id, r.Status, msg)
 		}
 	}
-	t.Logf("build exit %d: %d of %d nodes failed (their descendants skipped)", b.code, bad, len(st))
+	if kinds["seed"] < 10 || kinds["model"] < 40 || kinds["test"] < 40 {
+		t.Errorf("build ran %v: fewer nodes than the project has", kinds)
+	}
+	if want := min(known, 1); b.code != want { // a failed test exits 1, as dbt
+		t.Errorf("build exit %d, want %d:\n%s", b.code, want, b)
+	}
+	t.Logf("build exit %d: %v nodes, all success/pass but %d known failures", b.code, kinds, known)
+}
+
+// evaluatorKnownFailures are dbt-project-evaluator's integration tests that fail under
+// gdbt for reasons the real-project issue (#10) tracks: each compares a fact table the
+// package computes from `graph` (hard-coded references, naming conventions, root models,
+// undocumented public models, public models without contracts) with the project's
+// expected seed, and gdbt's graph yields rows that differ.
+var evaluatorKnownFailures = map[string]bool{
+	"test.dbt_project_evaluator_integration_tests.dbt_utils_equality_test_fct_pu_286a2c35cbd99165c41aaa51a92e553e.087b21dcb2": true,
+	"test.dbt_project_evaluator_integration_tests.equality_fct_hard_coded_references.13d6851220":                              true,
+	"test.dbt_project_evaluator_integration_tests.equality_fct_model_naming_conventions.bddb28055f":                           true,
+	"test.dbt_project_evaluator_integration_tests.equality_fct_root_models.325e185ac3":                                        true,
+	"test.dbt_project_evaluator_integration_tests.equality_fct_undocumented_public_models.94700bba7e":                         true,
 }

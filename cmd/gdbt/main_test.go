@@ -17,6 +17,9 @@ var optionalSuites = []struct{ name, env, how string }{
 	{"jaffle_shop", "GDBT_JAFFLE_DIR", "GDBT_JAFFLE_DIR=/path/to/jaffle_shop_duckdb"},
 	{"dbt-utils", "GDBT_DBT_UTILS_DIR", "GDBT_DBT_UTILS_DIR=/path/to/dbt-utils (and GDBT_PG_URL)"},
 	{"Jinja corpus", "GDBT_JINJA_CORPUS", "GDBT_JINJA_CORPUS=/path/to/dbt-utils:/path/to/global_project"},
+	{"dbt-audit-helper unit tests", "GDBT_AUDIT_HELPER_DIR", "GDBT_AUDIT_HELPER_DIR=/path/to/dbt-audit-helper (and GDBT_DBT_UTILS_DIR, GDBT_PG_URL)"},
+	{"deps + build of jaffle-shop", "GDBT_JAFFLE_SHOP_DIR", "GDBT_JAFFLE_SHOP_DIR=/path/to/jaffle-shop and GDBT_HUB_MIRRORS, GDBT_GIT_MIRRORS (README: gdbt deps)"},
+	{"deps + build of dbt-project-evaluator", "GDBT_PROJECT_EVALUATOR_DIR", "GDBT_PROJECT_EVALUATOR_DIR=/path/to/dbt-project-evaluator and GDBT_HUB_MIRRORS (and GDBT_PG_URL)"},
 	{"Snowflake account", "GDBT_SNOWFLAKE_ACCOUNT", "GDBT_SNOWFLAKE_ACCOUNT, _USER, _PASSWORD, _DATABASE"},
 }
 
