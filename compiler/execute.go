@@ -403,6 +403,22 @@ func (p *projectImpl) ensureSchema(ctx context.Context, a warehouse.Adapter, n *
 	v, _ := p.schemas.LoadOrStore(key, &schemaOnce{})
 	so := v.(*schemaOnce)
 	so.once.Do(func() {
+		// As dbt's create_schemas (dbt/task/runnable.py): list the database's schemas and
+		// create only a missing one. A role that owns its schema but may not CREATE in the
+		// database can then build: PostgreSQL checks that privilege even for CREATE SCHEMA
+		// IF NOT EXISTS on an existing schema.
+		if l, ok := baseAdapter(a).(warehouse.SchemaLister); ok {
+			have, err := l.ListSchemas(ctx, n.Database)
+			if err != nil {
+				so.err = err
+				return
+			}
+			for _, s := range have {
+				if strings.EqualFold(s, n.Schema) {
+					return
+				}
+			}
+		}
 		_, _, so.err = a.Execute(ctx, ddl.CreateSchemaSQL(n.Database, n.Schema), false)
 	})
 	if so.err != nil {

@@ -3,6 +3,7 @@ package snowflake
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
@@ -38,7 +39,7 @@ func (c Config) clientConfig(ctx context.Context) (*gosnowflake.Config, error) {
 		Database: c.Database, Schema: c.Schema, Warehouse: c.Warehouse,
 		Host: c.Host, Port: c.Port, Protocol: c.Protocol,
 		Authenticator: gosnowflake.AuthTypeSnowflake, Application: "gdbt",
-		LoginTimeout: 60 * time.Second, DisableTelemetry: true,
+		LoginTimeout: c.loginTimeout(), DisableTelemetry: true,
 		DisableOCSPChecks: c.InsecureMode,
 		ProxyHost:         c.ProxyHost, ProxyPort: c.ProxyPort,
 		Transporter: c.Transport,
@@ -95,6 +96,44 @@ func (c Config) clientConfig(ctx context.Context) (*gosnowflake.Config, error) {
 	return cc, nil
 }
 
+// defaultLoginTimeout bounds one login attempt when the profile sets no connect_timeout:
+// dbt-snowflake documents connect_timeout's default as 10 seconds (its profile reference,
+// "connect_timeout: 10 # default: 10").
+const defaultLoginTimeout = 10 * time.Second
+
+// loginTimeout is how long one login attempt may take before it fails: the profile's
+// connect_timeout seconds, else 10 s. gosnowflake's own default (and gdbt's before) was 60 s,
+// during which a refused or unanswered connection is retried silently.
+func (c Config) loginTimeout() time.Duration {
+	if c.ConnectTimeout > 0 {
+		return time.Duration(c.ConnectTimeout) * time.Second
+	}
+	return defaultLoginTimeout
+}
+
+// loginTimeoutConnector bounds each login attempt by the login timeout. gosnowflake's
+// LoginTimeout only limits its retries between HTTP attempts: a server that accepts the
+// connection and never answers holds one attempt for the client's 900-second round-trip
+// timeout, so the attempt's context carries the deadline too.
+type loginTimeoutConnector struct {
+	inner   driver.Connector
+	timeout time.Duration
+}
+
+// Connect logs in one session within the timeout.
+func (l loginTimeoutConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	lctx, cancel := context.WithTimeout(ctx, l.timeout)
+	defer cancel()
+	c, err := l.inner.Connect(lctx)
+	if err != nil && lctx.Err() != nil && ctx.Err() == nil {
+		return nil, fmt.Errorf("login did not complete within connect_timeout (%s): %w", l.timeout, err)
+	}
+	return c, err
+}
+
+// Driver returns the wrapped connector's driver.
+func (l loginTimeoutConnector) Driver() driver.Driver { return l.inner.Driver() }
+
 // Open logs in once to check the credentials. Cancelling a context while a statement runs
 // makes the client send an abort request, so Snowflake stops the query.
 func Open(ctx context.Context, cfg Config) (*Adapter, error) {
@@ -102,7 +141,8 @@ func Open(ctx context.Context, cfg Config) (*Adapter, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := sql.OpenDB(retryConnector{inner: gosnowflake.NewConnector(gosnowflake.SnowflakeDriver{}, *cc), cfg: cfg})
+	inner := loginTimeoutConnector{inner: gosnowflake.NewConnector(gosnowflake.SnowflakeDriver{}, *cc), timeout: cfg.loginTimeout()}
+	db := sql.OpenDB(retryConnector{inner: inner, cfg: cfg})
 	db.SetMaxOpenConns(max(cfg.Threads*2+4, minConns))
 	if cfg.ReuseConnections {
 		db.SetMaxIdleConns(max(cfg.Threads, 2))
