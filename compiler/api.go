@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gdbt-dev/gdbt/manifest"
+	"github.com/gdbt-dev/gdbt/microbatch"
 	"github.com/gdbt-dev/gdbt/warehouse"
 )
 
@@ -24,7 +25,10 @@ type Options struct {
 	Vars        string // --vars as a YAML or JSON string
 	FullRefresh bool
 	Empty       bool // --empty: every ref and source limited to zero rows
-	Threads     int  // 0: from the profile
+	// Sample is dbt 1.10's --sample window (run and build): a model's or snapshot's
+	// refs and sources with an event_time read only its rows (batch.go).
+	Sample  *microbatch.Sample
+	Threads int // 0: from the profile
 	// Warn receives warnings (unknown YAML keys, deprecated forms) as "file:line:col: msg".
 	Warn func(msg string)
 	// Which is the command being run ("run", "build", "test", "compile", …), for

@@ -2,9 +2,11 @@ package compiler
 
 import (
 	"context"
+	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
 	"github.com/gdbt-dev/gdbt/manifest"
+	"github.com/gdbt-dev/gdbt/microbatch"
 	"github.com/gdbt-dev/gdbt/warehouse"
 )
 
@@ -19,8 +21,9 @@ import (
 // core/dbt/materializations/incremental/microbatch.py).
 type BatchWindow struct {
 	// ID is dbt's batch id ("20240917"); Start and End are the bounds as SQL literals
-	// show them ("2024-09-17 00:00:00+00:00").
+	// show them ("2024-09-17 00:00:00+00:00"); From and To the same bounds as times.
 	ID, Start, End string
+	From, To       time.Time
 	Incremental    bool
 }
 
@@ -44,13 +47,36 @@ func IsMicrobatch(n *manifest.Node) bool {
 }
 
 // eventTimeFilter is the WHERE condition restricting an input whose event_time column is
-// eventTime to the render's batch ("" when there is no batch or no event_time).
+// eventTime to the render's batch, or to the --sample window, or to both where they
+// overlap ("" when neither applies). The rules are resolve_event_time_filter's in
+// dbt-core's core/dbt/context/providers.py: only a model or snapshot reading the input is
+// filtered; a microbatch model's batch is narrowed by the sample window (the later start,
+// the earlier end); any other model or snapshot in sample mode reads the sample window.
+// The bounds render as Python's str() of a datetime (BaseRelation._render_event_time_filtered
+// in dbt-adapters' dbt/adapters/base/relation.py).
 func (rs *renderState) eventTimeFilter(eventTime any) string {
 	col, _ := eventTime.(string)
-	if rs.batch == nil || col == "" || rs.mode == modeParse || rs.node == nil || !IsMicrobatch(rs.node) {
+	if col == "" || rs.mode == modeParse || rs.node == nil ||
+		(rs.node.ResourceType != manifest.Model && rs.node.ResourceType != manifest.Snapshot) {
 		return ""
 	}
-	return col + " >= '" + rs.batch.Start + "' and " + col + " < '" + rs.batch.End + "'"
+	sample := rs.p.opts.Sample
+	var start, end time.Time
+	switch {
+	case rs.batch != nil && IsMicrobatch(rs.node):
+		start, end = rs.batch.From, rs.batch.To
+		if sample != nil && sample.Start.After(start) {
+			start = sample.Start
+		}
+		if sample != nil && sample.End.Before(end) {
+			end = sample.End
+		}
+	case sample != nil:
+		start, end = sample.Start, sample.End
+	default:
+		return ""
+	}
+	return col + " >= '" + microbatch.PyTime(start) + "' and " + col + " < '" + microbatch.PyTime(end) + "'"
 }
 
 // batchDict is model.batch: id, event_time_start and event_time_end (dbt's BatchContext).

@@ -1,6 +1,7 @@
 package microbatch
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -103,5 +104,44 @@ func TestBatches(t *testing.T) {
 	}
 	if _, err := ParseSize("week"); err == nil {
 		t.Error("batch_size week must be refused")
+	}
+}
+
+// TestParseSample: --sample's two forms (SampleWindow in dbt-core's
+// core/dbt/event_time/sample_window.py, SampleType in core/dbt/cli/option_types.py).
+func TestParseSample(t *testing.T) {
+	now := time.Date(2024, 3, 31, 16, 6, 0, 123456000, time.UTC)
+	for _, c := range []struct{ in, start, end, err string }{
+		{in: "3 days", start: "2024-03-28 16:06:00.123456+00:00", end: "2024-03-31 16:06:00.123456+00:00"},
+		{in: "1 Day", start: "2024-03-30 16:06:00.123456+00:00", end: "2024-03-31 16:06:00.123456+00:00"},
+		{in: "2 hours", start: "2024-03-31 14:06:00.123456+00:00", end: "2024-03-31 16:06:00.123456+00:00"},
+		// relativedelta: a month back from the 31st stops at February's last day.
+		{in: "1 month", start: "2024-02-29 16:06:00.123456+00:00", end: "2024-03-31 16:06:00.123456+00:00"},
+		{in: "13 months", start: "2023-02-28 16:06:00.123456+00:00", end: "2024-03-31 16:06:00.123456+00:00"},
+		{in: "1 year", start: "2023-03-31 16:06:00.123456+00:00", end: "2024-03-31 16:06:00.123456+00:00"},
+		{in: "{'start': '2024-01-02', 'end': '2024-01-03 12:30'}", start: "2024-01-02 00:00:00+00:00", end: "2024-01-03 12:30:00+00:00"},
+		// A zone is replaced by UTC, not converted (.replace(tzinfo=pytz.UTC)).
+		{in: "{start: 2024-01-02T05:00:00+02:00, end: 2024-01-03}", start: "2024-01-02 05:00:00+00:00", end: "2024-01-03 00:00:00+00:00"},
+		{in: "3days", err: "Must be of form 'DAYS_INT GRAIN_SIZE'"},
+		{in: "x days", err: "unable to convert 'x' to an integer"},
+		{in: "3 weeks", err: "invalid grain size 'weeks'"},
+		{in: "{start: 2024-01-02}", err: `"end" is required`},
+		{in: "{start: 2024-01-02, end: 2024-01-03, step: 1}", err: `unknown key "step"`},
+		{in: "{start: yesterday, end: 2024-01-03}", err: "not a date or date-time"},
+	} {
+		s, err := ParseSample(c.in, now)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: err %v, want %q", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", c.in, err)
+			continue
+		}
+		if got := [2]string{PyTime(s.Start), PyTime(s.End)}; got != [2]string{c.start, c.end} {
+			t.Errorf("%q: window %q, want [%s, %s)", c.in, got, c.start, c.end)
+		}
 	}
 }

@@ -43,6 +43,7 @@ func (r *run) buildMicrobatch(ctx context.Context, a warehouse.Adapter, n *manif
 	var firstErr error
 	for i, b := range batches {
 		w := compiler.BatchWindow{ID: b.ID(plan.Size), Start: microbatch.SQLTime(b.Start), End: microbatch.SQLTime(b.End),
+			From: b.Start, To: b.End,
 			Incremental: i > 0 || plan.Incremental}
 		label := microbatch.FormatStart(b.Start, plan.Size)
 		if i > 0 && len(failed) == 1 && failed[0] == microbatch.FormatStart(batches[0].Start, plan.Size) {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler"
+	"github.com/gdbt-dev/gdbt/microbatch"
 	"github.com/gdbt-dev/gdbt/parsestate"
 	"github.com/gdbt-dev/gdbt/runner"
 	"github.com/gdbt-dev/gdbt/warehouse/adapters"
@@ -140,7 +141,9 @@ type Globals struct {
 	FailFast    bool
 	// EventTimeStart and EventTimeEnd are --event-time-start/--event-time-end (microbatch).
 	EventTimeStart, EventTimeEnd *time.Time
-	Empty                        bool
+	// Sample is --sample (dbt 1.10 sample mode), nil when not given.
+	Sample *microbatch.Sample
+	Empty  bool
 	// StoreFailures is --store-failures: tests keep their failing rows in a table.
 	StoreFailures bool
 	State         string
@@ -212,7 +215,7 @@ func (g *Globals) Options() compiler.Options {
 	return compiler.Options{
 		ProjectDir: g.ProjectDir, ProfilesDir: g.ProfilesDir, Profile: g.Profile, Target: g.Target,
 		SQLLog: g.logSQL, Progress: g.live.Report,
-		Vars: g.Vars, FullRefresh: g.FullRefresh, Empty: g.Empty, Threads: g.Threads, Warn: g.Warn,
+		Vars: g.Vars, FullRefresh: g.FullRefresh, Empty: g.Empty, Sample: g.Sample, Threads: g.Threads, Warn: g.Warn,
 		Defer: g.Defer || g.Command == "clone", FavorState: g.Favor,
 		Which: g.Command, StoreFailures: g.StoreFailures, Log: g.jinjaLog, NoPrint: g.NoPrint, Flags: g.jinjaFlags(),
 		// Offline compiles render with the target engine's dialect, as runs do.

@@ -194,9 +194,6 @@ func (g *Globals) parse(args []string) ([]string, error) {
 // unsupportedDbtFlags are dbt-core 1.10's flags (core/dbt/cli/params.py) gdbt does not
 // implement, with why: they fail naming themselves, never silently.
 var unsupportedDbtFlags = map[string]string{
-	"sample":                 "sample mode (dbt 1.10) is not implemented; run without it",
-	"event-time-start":       "microbatch models (dbt 1.9) are not implemented",
-	"event-time-end":         "microbatch models (dbt 1.9) are not implemented",
 	"inline-direct":          "dbt show's internal flag; use --inline",
 	"include-saved-query":    "saved queries (the semantic layer) are not implemented",
 	"inject-ephemeral-ctes":  "compiled SQL always has its ephemeral models inlined as CTEs",

@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"time"
 
+	"github.com/gdbt-dev/gdbt/microbatch"
 	"github.com/gdbt-dev/gdbt/parsestate"
 )
 
@@ -99,6 +101,14 @@ var flagTable = []flagDef{
 		set: func(g *Globals, v string) error { return parseEventTime(&g.EventTimeStart, "--event-time-start", v) }},
 	{name: "event-time-end", kind: flagString, arg: "TIME", cmds: "build run", help: "microbatch models build up to this date or date-time (UTC), with --event-time-start",
 		set: func(g *Globals, v string) error { return parseEventTime(&g.EventTimeEnd, "--event-time-end", v) }},
+	{name: "sample", kind: flagString, arg: "WINDOW", env: "DBT_SAMPLE", cmds: "build run", help: "sample mode (dbt 1.10): refs and sources with an event_time read only this window, \"3 days\" back from now or {start: TIME, end: TIME}",
+		set: func(g *Globals, v string) (err error) {
+			g.Sample, err = microbatch.ParseSample(v, time.Now())
+			if err != nil {
+				err = fmt.Errorf("--sample: %w", err)
+			}
+			return err
+		}},
 	{name: "fail-fast", short: "x", kind: flagBool, neg: true, env: "DBT_FAIL_FAST", project: true, help: "stop at the first failure", set: func(g *Globals, v string) error { g.FailFast = v == "true"; return nil }},
 	{name: "empty", kind: flagBool, neg: true, env: "DBT_EMPTY", cmds: cmdsEmpty, help: "limit every ref and source to zero rows", set: func(g *Globals, v string) error { g.Empty = v == "true"; return nil }},
 	{name: "store-failures", kind: flagBool, env: "DBT_STORE_FAILURES", cmds: "build test", help: "tests store their failing rows in the audit schema", set: func(g *Globals, v string) error { g.StoreFailures = v == "true"; return nil }},

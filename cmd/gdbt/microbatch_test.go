@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -80,4 +82,54 @@ func TestMicrobatchPostgres(t *testing.T) {
 	dir := rtProject(t, "microbatch.txtar")
 	rtPGProfile(t, u, dir, "mb", "gdbt_mb")
 	checkMicrobatch(t, dir, func(q string) []string { return rtShowRows(t, dir, q) })
+}
+
+// TestSampleDuckDB: dbt 1.10's --sample on the microbatch project. Every model's refs and
+// sources with an event_time read only the window (the view stg_events and the table
+// daily_full too), dim_kind (no event_time) is read whole, and the microbatch models build
+// the window's batches, each narrowed to the window (resolve_event_time_filter in
+// dbt-core's core/dbt/context/providers.py).
+func TestSampleDuckDB(t *testing.T) {
+	dir := rtProject(t, "microbatch.txtar")
+	q := func(sql string) []string {
+		var out []string
+		for _, row := range rtQuery(t, dir, sql) {
+			out = append(out, strings.ReplaceAll(row, " 00:00:00 +0000 UTC", ""))
+		}
+		return out
+	}
+	r := rtMust(t, dir, 0, "build", "--vars", "{phase: 2}", "--sample", "{'start': '2024-01-02', 'end': '2024-01-03'}")
+	if !strings.Contains(r.out, "Batch 1 of 1 (2024-01-02)") {
+		t.Errorf("daily did not build the sample's one batch:\n%s", r)
+	}
+	if got := q("select id from main.stg_events order by 1"); !reflect.DeepEqual(got, []string{"3", "5"}) {
+		t.Errorf("stg_events (a view on a source with event_time) = %q, want ids 3 and 5 (2024-01-02)", got)
+	}
+	want := []string{"2024-01-02|2|80|alpha"}
+	for _, m := range []string{"daily", "daily_full"} {
+		if got := q("select cast(day_at as date), n, total, first_label from main." + m + " order by 1"); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s = %q, want %q", m, got, want)
+		}
+	}
+	// yearly's batch (all of 2024) is narrowed to the window.
+	if got := q("select count(*), sum(amount) from main.yearly"); !reflect.DeepEqual(got, []string{"2|80"}) {
+		t.Errorf("yearly = %q, want the window's 2 rows", got)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "target", "run", "mb", "models", "daily_full.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := "where occurred_at >= '2024-01-02 00:00:00+00:00' and occurred_at < '2024-01-03 00:00:00+00:00'"; !strings.Contains(string(b), f) {
+		t.Errorf("daily_full's SQL lacks the sample filter %q:\n%s", f, b)
+	}
+	// A relative window ends now: the 2024 events are all outside the last 3 days.
+	rtMust(t, dir, 0, "run", "-s", "stg_events", "--vars", "{phase: 2}", "--sample", "3 days")
+	if got := q("select count(*) from main.stg_events"); !reflect.DeepEqual(got, []string{"0"}) {
+		t.Errorf("stg_events with --sample '3 days' = %q rows, want 0", got)
+	}
+	// Without --sample everything is read again.
+	rtMust(t, dir, 0, "run", "-s", "stg_events", "--vars", "{phase: 2}")
+	if got := q("select count(*) from main.stg_events"); !reflect.DeepEqual(got, []string{"6"}) {
+		t.Errorf("stg_events without --sample = %q rows, want 6", got)
+	}
 }

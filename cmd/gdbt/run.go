@@ -110,9 +110,15 @@ func runSelected(g *Globals, s *session, command string, ids []string) int {
 		return ExitLoadFailed
 	}
 	g.Event("info", "Running with gdbt="+buildVersion(), map[string]any{"name": "MainReportVersion"})
+	// In sample mode microbatch models build the sample window's batches
+	// (MicrobatchModelRunner.get_microbatch_builder in dbt-core's core/dbt/task/run.py).
+	eventStart, eventEnd := g.EventTimeStart, g.EventTimeEnd
+	if g.Sample != nil {
+		eventStart, eventEnd = &g.Sample.Start, &g.Sample.End
+	}
 	sum, err := runner.Run(s.ctx, s.p, s.a, runner.Options{
-		EventTimeStart: g.EventTimeStart,
-		EventTimeEnd:   g.EventTimeEnd,
+		EventTimeStart: eventStart,
+		EventTimeEnd:   eventEnd,
 		Command:        command,
 		IDs:            ids,
 		Threads:        threads,
