@@ -53,12 +53,23 @@ func (r *renderer) attr(obj Value, name string, pos int, wrap bool) Value {
 	case Markup:
 		switch name {
 		case "striptags": // markupsafe's own methods, returning str
-			return Func(func(*Call, []Value, []KeywordArg) (Value, error) { return stripTags(string(o)), nil })
+			return wrapMarkupMethod(Func(func(*Call, []Value, []KeywordArg) (Value, error) { return stripTags(string(o)), nil }), name, o, wrap)
+		case "escape": // a class method: Markup.escape(s) is escape(s)
+			return wrapMarkupMethod(Func(func(c *Call, args []Value, kw []KeywordArg) (Value, error) {
+				a, err := bindArgs("escape", args, kw, []string{"s"}, []Value{required})
+				if err != nil {
+					return nil, err
+				}
+				if m, ok := a[0].(Markup); ok {
+					return m, nil
+				}
+				return Markup(escapeHTML(str(a[0]))), nil
+			}), name, o, wrap)
 		case "unescape":
-			return Func(func(*Call, []Value, []KeywordArg) (Value, error) { return html.UnescapeString(string(o)), nil })
+			return wrapMarkupMethod(Func(func(*Call, []Value, []KeywordArg) (Value, error) { return html.UnescapeString(string(o)), nil }), name, o, wrap)
 		}
 		if m := strMethod(string(o), name); m != nil {
-			return markupMethod(name, m.(Func))
+			return wrapMarkupMethod(markupMethod(name, m.(Func)), name, o, wrap)
 		}
 	case *List:
 		if m := listMethod(o, name); m != nil {

@@ -103,7 +103,7 @@ func constArgs(args []Expr, kwargs []KwargExpr) bool {
 // hasSafeRepr is Jinja2's utils.has_safe_repr: the values a folded constant may hold.
 func hasSafeRepr(v Value) bool {
 	switch x := v.(type) {
-	case nil, bool, int64, int, float64, *big.Int, string, Markup, rangeVal:
+	case nil, bool, int64, int, float64, *big.Int, string, Markup, rangeVal, complexVal:
 		return true
 	case *List:
 		for _, it := range x.Items {
@@ -207,4 +207,83 @@ func hasSlice(x Expr) bool {
 		return !found
 	})
 	return found
+}
+
+// Unknown filters and tests are compiler errors (compiler.py _filter_test_common), but the
+// code generator compiles the tree the optimizer left: it visits each and/or, comparison and
+// inline if through optimizeconst, which folds it to a constant when its as_const succeeds
+// with a safe repr. Those as_consts evaluate only what they need (nodes.py And/Or: Python's
+// short-circuit; Compare: the chain stops at the first false comparison; CondExpr: the
+// branch its test picks), so an unknown filter in an operand they skip is never compiled:
+// `{{ 0 and x|nope }}` renders 0. The parser drops the errors recorded for such operands.
+
+// dropFoldedAway drops the unknown filters and tests recorded since mark (while parsing the
+// right operand of an and, or of an or when or is set) when the left operand folds to a
+// constant that decides the result.
+func (p *parser) dropFoldedAway(left Expr, or bool, mark int) {
+	if len(p.unknown) == mark {
+		return
+	}
+	if v, ok := p.constOf(left); ok && Truthy(v) == or && hasSafeRepr(v) {
+		p.unknown = p.unknown[:mark]
+	}
+}
+
+// dropFoldedAwayCompare drops the unknown names recorded in the operands of the chained
+// comparison c that follow a constant false comparison; marks[i] is len(p.unknown) before
+// operand i was parsed.
+func (p *parser) dropFoldedAwayCompare(c *Compare, marks []int) {
+	l, ok := p.constOf(c.X)
+	if !ok {
+		return
+	}
+	for i, op := range c.Ops[:len(c.Ops)-1] {
+		y, ok := p.constOf(op.Y)
+		if !ok {
+			return
+		}
+		res, err := compareOp(op.Op, l, y)
+		if err != nil {
+			return
+		}
+		if !res {
+			p.unknown = p.unknown[:marks[i+1]]
+			return
+		}
+		l = y
+	}
+}
+
+// constOf is nodes.Expr.as_const at parse time: x's value when Jinja2's optimizer can
+// compute it. And, or and inline ifs need only the operands their as_const evaluates.
+func (p *parser) constOf(x Expr) (Value, bool) {
+	switch n := x.(type) {
+	case *BinExpr:
+		if n.Op == "and" || n.Op == "or" {
+			l, ok := p.constOf(n.L)
+			if !ok {
+				return nil, false
+			}
+			if Truthy(l) == (n.Op == "or") {
+				return l, true
+			}
+			return p.constOf(n.R)
+		}
+	case *CondExpr:
+		t, ok := p.constOf(n.Test)
+		switch {
+		case !ok:
+			return nil, false
+		case Truthy(t):
+			return p.constOf(n.Then)
+		case n.Else == nil:
+			return nil, false
+		}
+		return p.constOf(n.Else)
+	}
+	if !isConstExpr(x) {
+		return nil, false
+	}
+	r := &renderer{env: p.env, ctx: &Context{}, t: &Template{File: p.file, Src: p.src}}
+	return r.asConst(x, nil)
 }

@@ -6,15 +6,35 @@ import (
 	"strings"
 )
 
-// method builds a bound method value.
 // builtinMethod is a method of a built-in value looked up as an attribute ('x'.upper
-// without calling it): callable, and shown as CPython shows a bound built-in method,
-// "<built-in method upper of str object at 0x…>" (the address is the method's own: two
-// lookups give two objects, and no address can match another process's).
+// without calling it): callable, and shown as CPython shows it. Most are bound built-in
+// methods, "<built-in method upper of str object at 0x…>" (the address is the method's own:
+// two lookups give two objects, and no address can match another process's); the others
+// are named by style.
 type builtinMethod struct {
 	fn          Value
 	name, owner string
+	style       methodStyle
+	recv        Value // the receiver, shown by styleBound
 }
+
+// methodStyle is how CPython shows a method looked up on a built-in value.
+type methodStyle uint8
+
+const (
+	// styleBuiltin: a C method, "<built-in method upper of str object at 0x…>".
+	styleBuiltin methodStyle = iota
+	// styleFunction: str.format and format_map, which Jinja2's sandbox replaces by a
+	// Python function (sandbox.py wrap_str_format): "<function str.format at 0x…>".
+	styleFunction
+	// styleBound: a method markupsafe's Markup defines in Python,
+	// "<bound method Markup.upper of Markup('a')>".
+	styleBound
+	// styleType: a static method of the type, "<built-in method maketrans of type object at 0x…>".
+	styleType
+	// styleClass: a class method, "<bound method Markup.escape of <class 'markupsafe.Markup'>>".
+	styleClass
+)
 
 // CallJinja implements Callable.
 func (m *builtinMethod) CallJinja(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
@@ -26,14 +46,70 @@ func wrapMethod(m Value, name, owner string, wrap bool) Value {
 	if !wrap {
 		return m
 	}
-	return &builtinMethod{fn: m, name: name, owner: owner}
+	style := styleBuiltin
+	switch name {
+	case "format", "format_map":
+		style = styleFunction
+	case "maketrans":
+		style = styleType
+	}
+	return &builtinMethod{fn: m, name: name, owner: owner, style: style}
+}
+
+// markupBound lists the str methods markupsafe's Markup overrides in Python (markupsafe
+// __init__.py: the escaping wrappers, the Markup-returning ones, striptags, unescape): they
+// show as bound methods with the receiver's repr.
+var markupBound = map[string]bool{
+	"capitalize": true, "casefold": true, "center": true, "expandtabs": true, "join": true,
+	"ljust": true, "lower": true, "lstrip": true, "partition": true, "removeprefix": true,
+	"removesuffix": true, "replace": true, "rjust": true, "rpartition": true, "rsplit": true,
+	"rstrip": true, "split": true, "splitlines": true, "strip": true, "striptags": true,
+	"swapcase": true, "title": true, "translate": true, "unescape": true, "upper": true,
+	"zfill": true,
+}
+
+// wrapMarkupMethod is wrapMethod for a method of the Markup m.
+func wrapMarkupMethod(fn Value, name string, m Markup, wrap bool) Value {
+	if !wrap {
+		return fn
+	}
+	bm := wrapMethod(fn, name, "Markup", true).(*builtinMethod)
+	switch {
+	case markupBound[name]:
+		bm.style, bm.recv = styleBound, m
+	case name == "escape":
+		bm.style = styleClass
+	}
+	return bm
 }
 
 // repr shows an address derived from the method's name, so renders stay deterministic.
 func (m *builtinMethod) repr() string {
 	h := fnv.New32a()
 	h.Write([]byte(m.owner + "." + m.name))
-	return fmt.Sprintf("<built-in method %s of %s object at 0x7f%010x>", m.name, m.owner, uint64(h.Sum32())<<4)
+	addr := fmt.Sprintf("0x7f%010x", uint64(h.Sum32())<<4)
+	switch m.style {
+	case styleFunction:
+		return "<function " + m.owner + "." + m.name + " at " + addr + ">"
+	case styleBound:
+		return "<bound method " + m.owner + "." + m.name + " of " + repr(m.recv) + ">"
+	case styleType:
+		return "<built-in method " + m.name + " of type object at " + addr + ">"
+	case styleClass:
+		return "<bound method " + m.owner + "." + m.name + " of <class 'markupsafe." + m.owner + "'>>"
+	}
+	return "<built-in method " + m.name + " of " + m.owner + " object at " + addr + ">"
+}
+
+// typeName is type(m).__name__ for each style.
+func (m *builtinMethod) typeName() string {
+	switch m.style {
+	case styleFunction:
+		return "function"
+	case styleBound, styleClass:
+		return "method"
+	}
+	return "builtin_function_or_method"
 }
 
 func method(fn func(args []Value, kwargs []KeywordArg) (Value, error)) Func {

@@ -235,23 +235,29 @@ func hostOr(op string, a, b Value, err error) (Value, error) {
 
 func pyDq(s string) string { return "\"" + s + "\"" }
 
+// repeatSeq is sequence * int. An empty sequence repeats to itself whatever the count; a
+// result longer than the engine's limit is refused (Python raises MemoryError there).
 func repeatSeq(v Value, n int64) (Value, bool) {
 	if n < 0 {
 		n = 0
 	}
+	fits := func(l int, limit int64) bool { return l == 0 || n <= limit/int64(l) }
 	switch x := v.(type) {
 	case string:
-		if int64(len(x))*n > 1<<26 {
+		if !fits(len(x), 1<<26) {
 			return nil, false
 		}
 		return strings.Repeat(x, int(n)), true
 	case Markup:
-		if int64(len(x))*n > 1<<26 {
+		if !fits(len(x), 1<<26) {
 			return nil, false
 		}
 		return Markup(strings.Repeat(string(x), int(n))), true
 	case *List:
-		if int64(len(x.Items))*n > 1<<24 {
+		if len(x.Items) == 0 {
+			return &List{}, true
+		}
+		if !fits(len(x.Items), 1<<24) {
 			return nil, false
 		}
 		items := make([]Value, 0, len(x.Items)*int(n))
@@ -260,7 +266,10 @@ func repeatSeq(v Value, n int64) (Value, bool) {
 		}
 		return &List{Items: items}, true
 	case Tuple:
-		if int64(len(x))*n > 1<<24 {
+		if len(x) == 0 {
+			return Tuple{}, true
+		}
+		if !fits(len(x), 1<<24) {
 			return nil, false
 		}
 		items := make(Tuple, 0, len(x)*int(n))
@@ -390,7 +399,7 @@ func equalDepth(a, b Value, depth int) bool {
 		return ok
 	case rangeVal:
 		y, ok := b.(rangeVal)
-		return ok && seqEqual(x.items(), y.items(), depth)
+		return ok && x.key() == y.key()
 	}
 	if sameObject(a, b) {
 		return true

@@ -96,7 +96,10 @@ func (p *parser) parseOr() Expr {
 	x := p.parseAnd()
 	for p.isName("or") {
 		pos := p.next().pos
-		x = &BinExpr{Pos: pos, Op: "or", L: x, R: p.parseAnd()}
+		mark := len(p.unknown)
+		r := p.parseAnd()
+		p.dropFoldedAway(x, true, mark)
+		x = &BinExpr{Pos: pos, Op: "or", L: x, R: r}
 	}
 	return x
 }
@@ -105,7 +108,10 @@ func (p *parser) parseAnd() Expr {
 	x := p.parseNot()
 	for p.isName("and") {
 		pos := p.next().pos
-		x = &BinExpr{Pos: pos, Op: "and", L: x, R: p.parseNot()}
+		mark := len(p.unknown)
+		r := p.parseNot()
+		p.dropFoldedAway(x, false, mark)
+		x = &BinExpr{Pos: pos, Op: "and", L: x, R: r}
 	}
 	return x
 }
@@ -128,7 +134,9 @@ func (p *parser) parseCompare() Expr {
 	pos := p.cur().pos
 	x := p.parseMath1()
 	var ops []CompareOp
+	marks := make([]int, 0, 8) // len(p.unknown) before each operand after the first
 	for {
+		marks = append(marks, len(p.unknown))
 		t := p.cur()
 		if t.typ == tOp {
 			switch t.val {
@@ -153,7 +161,11 @@ func (p *parser) parseCompare() Expr {
 	if len(ops) == 0 {
 		return x
 	}
-	return &Compare{Pos: pos, X: x, Ops: ops}
+	c := &Compare{Pos: pos, X: x, Ops: ops}
+	if len(p.unknown) > marks[0] {
+		p.dropFoldedAwayCompare(c, marks)
+	}
+	return c
 }
 
 func (p *parser) parseMath1() Expr {

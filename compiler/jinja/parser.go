@@ -183,9 +183,19 @@ func (p *parser) subparseOne(endTags []string) []Node {
 		return []Node{&TemplateData{Pos: t.pos, Text: t.val}}
 	case tVarBegin:
 		p.next()
+		mark := len(p.unknown)
 		x := p.parseTuple(false, true, nil, false)
 		p.expectType(tVarEnd, "end of print statement")
-		return []Node{&Output{Pos: t.pos, X: x, konst: isConstExpr(x)}}
+		konst := isConstExpr(x)
+		if !konst && (len(p.unknown) > mark || p.sawSlice) {
+			// visit_Output folds the whole expression whatever its value (fold.go): an
+			// unknown filter it skips is never compiled, a slice in it folds
+			if _, ok := p.constOf(x); ok {
+				konst = true
+				p.unknown = p.unknown[:mark]
+			}
+		}
+		return []Node{&Output{Pos: t.pos, X: x, konst: konst}}
 	case tBlockBegin:
 		p.next()
 		n := p.parseStatement(t.pos)

@@ -133,3 +133,21 @@ func (r rangeVal) repr() string {
 	}
 	return s + ")"
 }
+
+// rangeKey is the dict key of a range, kept apart from str keys.
+type rangeKey struct{ s string }
+
+// key is what makes two ranges equal, for == and hashing (rangeobject.c range_equals,
+// range_hash): the length, then the start unless the range is empty, then the step unless
+// it has one item, so range(0) == range(2, 2) and range(0, 3) == range(0, 3, 1).
+func (r rangeVal) key() rangeKey {
+	n := r.bigLength()
+	start, _, step := r.bounds()
+	switch {
+	case n.Sign() == 0:
+		return rangeKey{"0"}
+	case n.IsInt64() && n.Int64() == 1:
+		return rangeKey{"1:" + start.String()}
+	}
+	return rangeKey{n.String() + ":" + start.String() + ":" + step.String()}
+}

@@ -288,7 +288,7 @@ func typeName(v Value) string {
 	case *loopObj:
 		return "LoopContext"
 	case *builtinMethod:
-		return "builtin_function_or_method"
+		return x.typeName()
 	case *pyClass:
 		return "type"
 	case *dictView:

@@ -382,6 +382,10 @@ func strMethod(s string, name string) Value {
 		})
 	case "format":
 		return method(func(args []Value, kw []KeywordArg) (Value, error) { return strFormat(s, args, kw) })
+	case "maketrans":
+		return method(strMaketrans)
+	case "translate":
+		return with([]string{"table"}, []Value{required}, func(a []Value) (Value, error) { return strTranslate(s, a[0]) })
 	case "format_map":
 		// str.format_map(mapping): the fields are looked up in the mapping.
 		return with([]string{"mapping"}, []Value{required}, func(a []Value) (Value, error) {

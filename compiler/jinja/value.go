@@ -38,7 +38,9 @@ func hashKey(k Value) any {
 		var b strings.Builder
 		for _, it := range x {
 			hs, host := "", false
-			if !engineHashable(it) {
+			if rv, ok := it.(rangeVal); ok {
+				hs, host = "\x02"+rv.key().s, true
+			} else if !engineHashable(it) {
 				hs, host = hostTupleKey(it)
 			}
 			if host {
@@ -51,6 +53,8 @@ func hashKey(k Value) any {
 		return tupleKey{b.String()}
 	case Markup:
 		return string(x)
+	case rangeVal:
+		return x.key()
 	case *Undefined:
 		return undefinedKey{}
 	case *List, *Dict:
@@ -69,9 +73,9 @@ func hashKey(k Value) any {
 // through Hasher or by identity (hashable.go).
 func hashable(k Value) bool {
 	switch x := k.(type) {
-	case nil, bool, int, int64, float64, string, *big.Int, Markup, *Undefined, complexVal:
+	case nil, bool, int, int64, float64, string, *big.Int, Markup, *Undefined, complexVal, rangeVal:
 		// Markup hashes as its str; every Undefined hashes alike and equals every
-		// other (jinja2/runtime.py Undefined.__hash__ and __eq__).
+		// other (jinja2/runtime.py Undefined.__hash__ and __eq__); a range by value.
 		return true
 	case Tuple:
 		for _, it := range x {
@@ -80,9 +84,14 @@ func hashable(k Value) bool {
 			}
 		}
 		return true
-	case *List, *Dict, *Namespace:
+	case *List, *Dict:
 		return false
+	case *dictView:
+		// keys and items views are set-like, so unhashable; values views hash by identity
+		return x.kind == "dict_values"
 	}
+	// a Namespace, like every Python object without __eq__, hashes by identity (host
+	// objects of pointer type below)
 	_, ok := hostHashable(k)
 	return ok
 }
