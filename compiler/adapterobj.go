@@ -284,7 +284,8 @@ func (o *adapterObj) method(name string) hostFunc {
 			} else if path != "" && !filepath.IsAbs(path) {
 				path = filepath.Join(rs.p.dir, path)
 			}
-			opts := warehouse.SeedOptions{Delimiter: str(a["delimiter"]), UnquotedColumns: a["quote_columns"] != nil && !jinja.Truthy(a["quote_columns"])}
+			opts := warehouse.SeedOptions{Delimiter: str(a["delimiter"]), UnquotedColumns: a["quote_columns"] != nil && !jinja.Truthy(a["quote_columns"]),
+				QuotedColumns: a["quote_columns"] != nil && jinja.Truthy(a["quote_columns"])}
 			if d, ok := a["column_types"].(*jinja.Dict); ok {
 				opts.ColumnTypes = map[string]string{}
 				for _, k := range d.Keys() {

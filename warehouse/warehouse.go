@@ -57,6 +57,10 @@ type SeedOptions struct {
 	// spells them, unquoted (dbt-adapters base/impl.py quote_seed_column quotes them when
 	// quote_columns is unset; gdbt's Snowflake seed applies dbt-snowflake's own rule).
 	UnquotedColumns bool
+	// QuotedColumns is a seed's quote_columns: true, set explicitly: dbt-snowflake's
+	// quote_seed_column (dbt/adapters/snowflake/impl.py) quotes only then, so by default a
+	// Snowflake seed's columns are unquoted and fold to upper case.
+	QuotedColumns bool
 }
 
 // Dialect builds SQL text for one engine. Nothing here touches a database.

@@ -44,13 +44,12 @@ func TestContracts(t *testing.T) {
 			t.Errorf("%s: %s", name, b.Status[name])
 		}
 	}
-	// The fake keeps the case of result column names (DuckDB); a real account reports
-	// them upper-cased (EXTRA, ID, MISSING_COL).
+	// Unquoted names come back folded to upper case, as on a real account.
 	mismatch := "| column_name | definition_type | contract_type | mismatch_reason       |\n" +
 		"| ----------- | --------------- | ------------- | --------------------- |\n" +
-		"| extra       | TEXT            |               | missing in contract   |\n" +
-		"| id          | FIXED           | TEXT          | data type mismatch    |\n" +
-		"| missing_col |                 | FIXED         | missing in definition |\n"
+		"| EXTRA       | TEXT            |               | missing in contract   |\n" +
+		"| ID          | FIXED           | TEXT          | data type mismatch    |\n" +
+		"| MISSING_COL |                 | FIXED         | missing in definition |\n"
 	if !strings.HasPrefix(b.Status["bad_types"], "error") || !strings.Contains(b.Status["bad_types"], mismatch) {
 		t.Errorf("bad_types: %s\nwant the mismatch table\n%s", b.Status["bad_types"], mismatch)
 	}

@@ -110,7 +110,13 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 			}
 			typ = inferType(vals)
 		}
-		cols[i] = d.QuoteIdent(name) + " " + typ
+		// dbt-snowflake's quote_seed_column: quoted only with quote_columns: true, so a
+		// header's id is the column ID, as a model's unquoted id.
+		col := name
+		if opts.QuotedColumns {
+			col = d.QuoteIdent(name)
+		}
+		cols[i] = col + " " + typ
 	}
 	tmp := r
 	tmp.Identifier = r.Identifier + warehouse.TmpSuffix

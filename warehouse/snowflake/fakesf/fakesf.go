@@ -77,6 +77,14 @@ func Start(database string) (*Server, error) {
 		db.Close()
 		return nil, fmt.Errorf("fakesf: %w", err)
 	}
+	views, err := infoSchemaSQL(context.Background(), db)
+	if err == nil {
+		_, err = db.Exec(views)
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("fakesf: %w", err)
+	}
 	root, err := os.MkdirTemp("", "fakesf-stages-")
 	if err != nil {
 		db.Close()

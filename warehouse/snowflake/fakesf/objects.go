@@ -19,16 +19,51 @@ import (
 // metaSQL creates the fake's own catalog tables: which relations are dynamic tables, and
 // information_schema.tables with Snowflake's IS_DYNAMIC column and its statistics columns
 // (ROW_COUNT from DuckDB's estimate; CLUSTERING_KEY, BYTES and LAST_ALTERED null, which the
-// fake does not track) (rewrite.go points queries there).
+// fake does not track). infoSchemaSQL then puts Snowflake's names on them (rewrite.go
+// points queries there).
 const metaSQL = `create schema memory.fakesf_meta;
 create table memory.fakesf_meta.dynamic (catalog varchar, schema varchar, name varchar);
-create view memory.fakesf_meta.tables as select t.*, case when d.name is null then 'NO' else 'YES' end as is_dynamic,
+create view memory.fakesf_meta.tables_base as select t.*, case when d.name is null then 'NO' else 'YES' end as is_dynamic,
 cast(null as varchar) as clustering_key, dt.estimated_size as row_count, cast(null as bigint) as bytes,
 cast(null as timestamp) as last_altered
 from information_schema.tables t left join memory.fakesf_meta.dynamic d
 on t.table_catalog = d.catalog and t.table_schema = d.schema and t.table_name = d.name
 left join duckdb_tables() dt on dt.database_name = t.table_catalog and dt.schema_name = t.table_schema and dt.table_name = t.table_name
 where t.table_catalog <> 'memory'`
+
+// infoSchemaViews are the information_schema views the fake serves as Snowflake names
+// them, each from its DuckDB source.
+var infoSchemaViews = map[string]string{
+	"tables":   "memory.fakesf_meta.tables_base",
+	"columns":  "information_schema.columns where table_catalog <> 'memory'",
+	"schemata": "information_schema.schemata where catalog_name <> 'memory'",
+	"views":    "information_schema.views where table_catalog <> 'memory'",
+}
+
+// infoSchemaSQL creates memory.fakesf_meta.<view> for each of infoSchemaViews with its
+// columns renamed to upper case: Snowflake's information_schema columns are TABLE_NAME,
+// COLUMN_NAME…, so a query reading them unaliased gets those names back, as on an account.
+func infoSchemaSQL(ctx context.Context, db *sql.DB) (string, error) {
+	var b strings.Builder
+	for _, v := range []string{"tables", "columns", "schemata", "views"} {
+		src := infoSchemaViews[v]
+		rows, err := db.QueryContext(ctx, "select * from "+src+" limit 0")
+		if err != nil {
+			return "", err
+		}
+		cols, err := rows.Columns()
+		rows.Close()
+		if err != nil {
+			return "", err
+		}
+		sel := make([]string, len(cols))
+		for i, c := range cols {
+			sel[i] = quote(c) + " as " + quote(strings.ToUpper(c))
+		}
+		fmt.Fprintf(&b, "create view memory.fakesf_meta.%s as select %s from %s;\n", v, strings.Join(sel, ", "), src)
+	}
+	return b.String(), nil
+}
 
 // markDynamic records in DuckDB whether the relation with key k is a dynamic table.
 func (s *Server) markDynamic(ctx context.Context, k string, dynamic bool) error {

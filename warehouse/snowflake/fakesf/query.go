@@ -60,14 +60,17 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.log = append(s.log, req.SQLText)
 	s.mu.Unlock()
+	// Backslash escapes and $$ constants become standard SQL strings first, so that every
+	// later step (and DuckDB) reads string constants by the same rule.
+	std := StandardStrings(req.SQLText)
 	if s.CheckFunctions.Load() {
-		if err := checkFunctions(req.SQLText); err != nil {
+		if err := checkFunctions(std); err != nil {
 			writeJSON(w, map[string]any{"success": false, "code": "002003", "message": err.Error(),
 				"data": map[string]any{"sqlState": "42000", "queryId": reqID}})
 			return
 		}
 	}
-	sqlText, err := rewriteCalls(req.SQLText)
+	sqlText, err := rewriteCalls(std)
 	if err != nil {
 		writeJSON(w, map[string]any{"success": false, "code": "002003", "message": err.Error(),
 			"data": map[string]any{"sqlState": "42000", "queryId": reqID}})

@@ -21,8 +21,9 @@ var rewrites = []struct {
 	{regexp.MustCompile(`(?is)(\balter\s+(?:table|view)\s+.+?\s+rename\s+to\s+)(?:(?:"(?:[^"]|"")*"|\w+)\.)+`), "$1"},
 	// db.information_schema.x: DuckDB's information_schema spans every catalog.
 	{regexp.MustCompile(`(?i)(?:"(?:[^"]|"")*"|\w+)\.information_schema\.`), "information_schema."},
-	// information_schema.tables with Snowflake's IS_DYNAMIC column (objects.go keeps it).
-	{regexp.MustCompile(`(?i)\binformation_schema\.tables\b`), "memory.fakesf_meta.tables"},
+	// information_schema views with Snowflake's column names (upper case) and
+	// information_schema.tables' IS_DYNAMIC and statistics columns (objects.go).
+	{regexp.MustCompile(`(?i)\binformation_schema\.(tables|columns|schemata|views)\b`), "memory.fakesf_meta.$1"},
 	// TRUNCATE TABLE IF EXISTS: DuckDB has no IF EXISTS there.
 	{regexp.MustCompile(`(?i)\btruncate\s+table\s+if\s+exists\b`), "truncate table"},
 	// current_timestamp(): DuckDB takes no parentheses.
@@ -35,12 +36,14 @@ var rewrites = []struct {
 	{regexp.MustCompile(`(?i)system\$wait\(\s*\d+\s*\)`), "(select count(*) from range(1000000000) a, range(1000000) b where a.range + b.range = 3)"},
 }
 
-// Rewrite applies the rewrite list to one statement, then folds the names it creates.
+// Rewrite applies the rewrite list to one statement (whose string constants are standard
+// SQL already: StandardStrings), then folds its unquoted identifiers to upper case
+// (lexical.go), so the names it creates and the columns it returns are Snowflake's.
 func Rewrite(q string) string {
 	for _, r := range rewrites {
 		q = r.re.ReplaceAllString(q, r.repl)
 	}
-	return strings.TrimSpace(foldCreated(splitTypedCTAS(q)))
+	return strings.TrimSpace(FoldIdentifiers(splitTypedCTAS(q)))
 }
 
 // typedCTAS is the start of CREATE [OR REPLACE] [TRANSIENT|TEMPORARY] TABLE name ( — the
@@ -129,22 +132,4 @@ func matchingParen(q string, open int) int {
 		}
 	}
 	return -1
-}
-
-// createdName finds the name a CREATE TABLE/VIEW/SCHEMA or an ALTER … RENAME TO gives: group
-// 1 is what precedes its last part, group 2 that part when it is unquoted.
-var createdName = regexp.MustCompile(`(?is)(\bcreate\s+(?:or\s+replace\s+)?(?:(?:local\s+|global\s+)?(?:temporary|temp|transient)\s+)?(?:table|view|schema)\s+(?:if\s+not\s+exists\s+)?(?:(?:"(?:[^"]|"")*"|\w+)\.)*|\brename\s+to\s+)(\w+)`)
-
-// foldCreated upper-cases the unquoted last part of a name being created or renamed to, as
-// Snowflake folds unquoted identifiers: its catalog (information_schema, SHOW) then reports
-// DIM_ORDERS for dim_orders, as a real account does. DuckDB resolves names
-// case-insensitively, so later references still find the object whatever their case; a
-// quoted name keeps the case it was written in.
-// Only the first match is the statement's own; later ones sit in its query or literals.
-func foldCreated(q string) string {
-	m := createdName.FindStringSubmatchIndex(q)
-	if m == nil || (m[5] < len(q) && q[m[5]] == '.') { // a qualifier of a quoted name
-		return q
-	}
-	return q[:m[4]] + strings.ToUpper(q[m[4]:m[5]]) + q[m[5]:]
 }
