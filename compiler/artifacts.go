@@ -42,6 +42,11 @@ func WriteManifest(path string, m *manifest.Manifest, meta manifest.Metadata) er
 // Nodes are encoded one at a time into a bounded buffer, so memory stays flat for large
 // projects.
 func EncodeManifest(out io.Writer, m *manifest.Manifest, meta manifest.Metadata) error {
+	return encodeManifest(out, m, meta, nil)
+}
+
+// encodeManifest is EncodeManifest copying unchanged nodes' JSON through r (nil: none).
+func encodeManifest(out io.Writer, m *manifest.Manifest, meta manifest.Metadata, r ManifestReuse) error {
 	if meta.DbtSchemaVersion == "" {
 		meta.DbtSchemaVersion = ManifestSchemaVersion
 	}
@@ -75,21 +80,26 @@ func EncodeManifest(out io.Writer, m *manifest.Manifest, meta manifest.Metadata)
 	w.key("disabled", false)
 	w.raw("{}")
 	w.key("docs", false)
-	writeSorted(w, m.Docs, func(d *manifest.Doc) any { return docObj(d) })
+	writeSorted(w, m.Docs, func(d *manifest.Doc) any { return docObj(d) }, nil)
 	w.key("exposures", false)
-	writeSorted(w, m.Exposures, func(x *manifest.Exposure) any { return exposureObj(x, createdAt) })
+	writeSorted(w, m.Exposures, func(x *manifest.Exposure) any { return exposureObj(x, createdAt) }, nil)
 	for _, k := range []string{"functions", "group_map", "groups"} {
 		w.key(k, false)
 		w.raw("{}")
 	}
 	w.key("macros", false)
-	writeSorted(w, m.Macros, func(x *manifest.Macro) any { return macroObj(x, createdAt) })
+	writeSorted(w, m.Macros, func(x *manifest.Macro) any { return macroObj(x, createdAt) }, nil)
 	w.key("metadata", false)
 	w.value(md)
 	w.key("metrics", false)
 	w.raw("{}")
 	w.key("nodes", false)
-	writeSorted(w, m.Nodes, func(n *manifest.Node) any { return nodeObj(n, createdAt) })
+	var frag func(*jsonWriter, *manifest.Node) fragment
+	if nr := newNodeReuse(r, w.secrets); nr != nil {
+		w.reuse = nr
+		frag = func(cw *jsonWriter, n *manifest.Node) fragment { return nr.write(cw, n, createdAt) }
+	}
+	writeSorted(w, m.Nodes, func(n *manifest.Node) any { return nodeObj(n, createdAt) }, frag)
 	w.key("parent_map", false)
 	w.value(stringListMap(m.ParentMap))
 	for _, k := range []string{"saved_queries", "selectors", "semantic_models"} {
@@ -97,9 +107,9 @@ func EncodeManifest(out io.Writer, m *manifest.Manifest, meta manifest.Metadata)
 		w.raw("{}")
 	}
 	w.key("sources", false)
-	writeSorted(w, m.Sources, func(s *manifest.Source) any { return sourceObj(s, createdAt) })
+	writeSorted(w, m.Sources, func(s *manifest.Source) any { return sourceObj(s, createdAt) }, nil)
 	w.key("unit_tests", false)
-	writeSorted(w, m.UnitTests, func(u *manifest.Node) any { return unitTestObj(u, createdAt) })
+	writeSorted(w, m.UnitTests, func(u *manifest.Node) any { return unitTestObj(u, createdAt) }, nil)
 	w.raw("}\n")
 	return w.flush()
 }
@@ -111,27 +121,36 @@ var parallelMin = 2000
 // writeSorted writes a map of resources as an object in key order, building each
 // resource's object only when it is written. Large maps are encoded in chunks by
 // GOMAXPROCS workers and written in order, with a bounded number of chunks in flight.
-func writeSorted[V any](w *jsonWriter, m map[string]V, build func(V) any) {
+// frag, when set, writes a resource instead of build, reusing unchanged ones
+// (artifacts_reuse.go); w.reuse is then told where each went.
+func writeSorted[V any](w *jsonWriter, m map[string]V, build func(V) any, frag func(*jsonWriter, V) fragment) {
 	keys := sortedKeys(m)
 	w.buf = append(w.buf, '{')
 	workers := runtime.GOMAXPROCS(0)
 	if len(keys) < parallelMin || workers < 2 {
 		for i, k := range keys {
 			w.key(k, i == 0)
-			w.value(build(m[k]))
+			if frag != nil {
+				w.reuse.record(w.pos, []fragment{frag(w, m[k])})
+			} else {
+				w.value(build(m[k]))
+			}
 			w.maybeFlush()
 		}
 		w.buf = append(w.buf, '}')
 		return
 	}
 	const chunk = 256
-	type part struct{ done chan *[]byte }
-	parts := make(chan part, 2*workers) // bounds the chunks in flight
+	type part struct {
+		done  chan *[]byte
+		frags []fragment
+	}
+	parts := make(chan *part, 2*workers) // bounds the chunks in flight
 	go func() {
 		sem := make(chan struct{}, workers)
 		for lo := 0; lo < len(keys); lo += chunk {
 			hi := min(lo+chunk, len(keys))
-			p := part{done: make(chan *[]byte, 1)}
+			p := &part{done: make(chan *[]byte, 1)}
 			parts <- p
 			sem <- struct{}{}
 			go func(lo, hi int) {
@@ -140,7 +159,11 @@ func writeSorted[V any](w *jsonWriter, m map[string]V, build func(V) any) {
 				cw := &jsonWriter{buf: (*bp)[:0], secrets: w.secrets}
 				for i := lo; i < hi; i++ {
 					cw.key(keys[i], i == 0)
-					cw.value(build(m[keys[i]]))
+					if frag != nil {
+						p.frags = append(p.frags, frag(cw, m[keys[i]]))
+					} else {
+						cw.value(build(m[keys[i]]))
+					}
 				}
 				*bp = cw.buf
 				p.done <- bp
@@ -150,7 +173,10 @@ func writeSorted[V any](w *jsonWriter, m map[string]V, build func(V) any) {
 	}()
 	for p := range parts {
 		bp := <-p.done
-		w.writeChunk(*bp)
+		base := w.writeChunk(*bp)
+		if frag != nil {
+			w.reuse.record(base, p.frags)
+		}
 		chunkBufs.Put(bp)
 	}
 	w.buf = append(w.buf, '}')
@@ -162,16 +188,21 @@ func writeSorted[V any](w *jsonWriter, m map[string]V, build func(V) any) {
 var chunkBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1<<20); return &b }}
 
 // writeChunk writes an encoded chunk: straight to out after what is buffered (no copy
-// into buf), or appended when the writer has no output.
-func (w *jsonWriter) writeChunk(b []byte) {
+// into buf), or appended when the writer has no output. It returns the chunk's offset in
+// the output.
+func (w *jsonWriter) writeChunk(b []byte) int64 {
 	if w.out == nil {
+		base := w.pos + int64(len(w.buf))
 		w.buf = append(w.buf, b...)
-		return
+		return base
 	}
 	w.flush()
+	base := w.pos
 	if w.err == nil {
 		_, w.err = w.out.Write(b)
 	}
+	w.pos += int64(len(b))
+	return base
 }
 
 // PerfInfo is what target/perf_info.json records about a parse: how many files were read
@@ -269,6 +300,10 @@ type jsonWriter struct {
 	out     io.Writer
 	err     error
 	secrets []string
+	// pos is the output offset of buf[0] (what was handed to out so far).
+	pos int64
+	// reuse is told where each reused-or-encoded node fragment went (nil: no reuse).
+	reuse *nodeReuse
 }
 
 const flushSize = 256 << 10
@@ -283,6 +318,7 @@ func (w *jsonWriter) flush() error {
 	if w.err == nil && len(w.buf) > 0 && w.out != nil {
 		_, w.err = w.out.Write(w.buf)
 	}
+	w.pos += int64(len(w.buf))
 	w.buf = w.buf[:0]
 	return w.err
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
+	"strings"
 )
 
 // The parse state stores parsed nodes in a compact binary form written by reflection over
@@ -32,7 +34,13 @@ const (
 	tagStrings // []string
 )
 
-type stateEncoder struct{ b []byte }
+// stateEncoder writes the codec's bytes to b. With sorted set, map entries are written in
+// key order, so that equal values encode to equal bytes (the manifest writer's fragment keys,
+// artifacts_reuse.go); the parse state does not need it.
+type stateEncoder struct {
+	b      []byte
+	sorted bool
+}
 
 func (e *stateEncoder) uvarint(u uint64) { e.b = binary.AppendUvarint(e.b, u) }
 func (e *stateEncoder) varint(i int64)   { e.b = binary.AppendVarint(e.b, i) }
@@ -80,6 +88,17 @@ func (e *stateEncoder) value(v reflect.Value) error {
 			return nil
 		}
 		e.uvarint(uint64(v.Len()) + 1)
+		if e.sorted {
+			keys := v.MapKeys()
+			slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
+			for _, k := range keys {
+				e.str(k.String())
+				if err := e.value(v.MapIndex(k)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		it := v.MapRange()
 		for it.Next() {
 			e.str(it.Key().String())

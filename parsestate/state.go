@@ -308,14 +308,20 @@ func (s *State) Save() error {
 		w.strMap(e.Inputs)
 		w.bytes(e.Data)
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+	return replaceFile(s.path, w.b)
+}
+
+// replaceFile writes b to path through a temporary file renamed into place, so that a
+// reader never sees half a file.
+func replaceFile(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp := s.path + ".tmp"
-	if err := os.WriteFile(tmp, w.b, 0o644); err != nil {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
 		return err
 	}
-	return os.Rename(tmp, s.path)
+	return os.Rename(tmp, path)
 }
 
 // Binary identifies the running gdbt build: its module version and VCS revision, and

@@ -350,14 +350,23 @@ func loadProject(g *Globals) (p *compiler.Project, err error) {
 // --no-partial-parse / DBT_PARTIAL_PARSE=false. It lives in the target folder as dbt's
 // partial_parse.msgpack does, or at --partial-parse-file-path.
 func (g *Globals) openParseState() *parsestate.State {
-	if !g.FlagBool("partial-parse", true) {
+	path := g.parseStatePath()
+	if path == "" {
 		return nil
+	}
+	return parsestate.Open(path, g.Debugf)
+}
+
+// parseStatePath is where the partial-parsing state is kept, "" when partial parsing is off.
+func (g *Globals) parseStatePath() string {
+	if !g.FlagBool("partial-parse", true) {
+		return ""
 	}
 	path := g.FlagStr("partial-parse-file-path", "")
 	if path == "" {
 		path = filepath.Join(g.projectTargetDir(), parsestate.FileName)
 	}
-	return parsestate.Open(path, g.Debugf)
+	return path
 }
 
 // deferToState reads the deferral state's manifest (--defer-state, else --state) into p's

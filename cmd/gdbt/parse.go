@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/gdbt-dev/gdbt/parsestate"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,7 +61,26 @@ func writeManifest(g *Globals, p *compiler.Project, targetDir string) error {
 	if g.NoWriteJSON {
 		return nil
 	}
-	return compiler.WriteManifest(filepath.Join(targetDir, "manifest.json"), p.Manifest, manifestMeta(g, p))
+	path := filepath.Join(targetDir, "manifest.json")
+	state := g.parseStatePath()
+	if state == "" {
+		return compiler.WriteManifest(path, p.Manifest, manifestMeta(g, p))
+	}
+	// Partial parsing: the JSON of nodes unchanged since the last manifest is copied from it
+	// (parsestate.Manifest; its index lives beside the parse state).
+	index := filepath.Join(filepath.Dir(state), parsestate.ManifestFileName)
+	reuse := parsestate.OpenManifest(index, path, g.Debugf)
+	if err := compiler.WriteManifestReusing(path, p.Manifest, manifestMeta(g, p), reuse); err != nil {
+		reuse.Close()
+		parsestate.Forget(index)
+		return err
+	}
+	g.Debugf("partial parse: copied %d nodes' JSON from the previous manifest", reuse.Reused())
+	if err := reuse.Save(); err != nil {
+		g.Debugf("partial parse: the manifest index was not saved: %v", err)
+		parsestate.Forget(index)
+	}
+	return nil
 }
 
 // invocationID is this process's id in every artifact it writes.

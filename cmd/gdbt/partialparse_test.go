@@ -26,12 +26,18 @@ func compileOutputs(t *testing.T, dir string, args ...string) (map[string]string
 		t.Fatalf("gdbt %s: exit %d\n%s%s", strings.Join(full, " "), code, out, errs)
 	}
 	files := map[string]string{}
-	m, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
+	target := "target"
+	for i, a := range args {
+		if a == "--target-path" && i+1 < len(args) {
+			target = args[i+1]
+		}
+	}
+	m, err := os.ReadFile(filepath.Join(dir, target, "manifest.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	files["manifest.json"] = runTimes.ReplaceAllString(string(m), `"$1":0`)
-	root := filepath.Join(dir, "target", "compiled")
+	root := filepath.Join(dir, target, "compiled")
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -48,6 +54,9 @@ func compileOutputs(t *testing.T, dir string, args ...string) (map[string]string
 	for _, l := range strings.Split(out+errs, "\n") {
 		if i := strings.Index(l, "partial parse: reused"); i >= 0 {
 			stats = l[i:]
+		}
+		if i := strings.Index(l, "partial parse: copied"); i >= 0 {
+			stats += "; " + l[i:]
 		}
 	}
 	return files, stats
@@ -171,11 +180,18 @@ func TestPartialParse(t *testing.T) {
 	for _, st := range steps {
 		st.edit()
 		warm, stats := compileOutputs(t, dir, st.args...)
-		cold, _ := compileOutputs(t, dir, append([]string{"--no-partial-parse"}, st.args...)...)
+		// The cold run writes elsewhere, so that the warm runs' manifest.json (whose unchanged
+		// nodes' JSON the next warm run copies) is the one the last warm run wrote.
+		cold, _ := compileOutputs(t, dir, append([]string{"--no-partial-parse", "--target-path", "target_cold"}, st.args...)...)
 		sameOutputs(t, st.name, warm, cold)
-		var reused, parsed int
-		if _, err := fmt.Sscanf(stats, "partial parse: reused %d files, parsed %d", &reused, &parsed); err != nil {
-			t.Fatalf("%s: no partial-parse debug line (%q)", st.name, stats)
+		var reused, parsed, copied int
+		if _, err := fmt.Sscanf(stats, "partial parse: reused %d files, parsed %d; partial parse: copied %d", &reused, &parsed, &copied); err != nil {
+			t.Fatalf("%s: no partial-parse debug lines (%q)", st.name, stats)
+		}
+		// Every warm run after the first copies the JSON of the nodes it did not change (the
+		// fixture has 10 nodes; no edit here changes more than 2 of them).
+		if st.parsed != all && copied < 8 {
+			t.Errorf("%s: copied %d nodes' JSON from the previous manifest, want most of them (%s)", st.name, copied, stats)
 		}
 		want := st.parsed
 		if want < 0 {
@@ -216,6 +232,33 @@ func TestPartialParseBadState(t *testing.T) {
 	b, _ := os.ReadFile(state)
 	if !bytes.HasPrefix(b, []byte("gdbt-parse-state")) || len(b) < 100 {
 		t.Fatalf("the state was not rewritten (%d bytes)", len(b))
+	}
+	// The manifest index is trusted only for the manifest.json it describes: one changed by
+	// someone else, or a corrupt index, means every node is encoded again.
+	mpath := filepath.Join(dir, "target", "manifest.json")
+	index := filepath.Join(dir, "target", parsestate.ManifestFileName)
+	for _, tamper := range []func(){
+		func() {
+			b, _ := os.ReadFile(mpath)
+			if err := os.WriteFile(mpath, append(b, ' '), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		},
+		func() {
+			if err := os.WriteFile(index, []byte("gdbt-manifest-index 1\n\x05"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		},
+	} {
+		tamper()
+		warm, stats := compileOutputs(t, dir)
+		if !strings.Contains(stats, "copied 0 nodes") {
+			t.Errorf("a changed manifest or index was trusted: %s", stats)
+		}
+		sameOutputs(t, "after a changed manifest.json or index", warm, cold)
+		if _, stats = compileOutputs(t, dir); strings.Contains(stats, "copied 0 nodes") {
+			t.Errorf("the index was not rewritten: %s", stats)
+		}
 	}
 	t.Setenv("DBT_PARTIAL_PARSE", "false")
 	_, stats := compileOutputs(t, dir)

@@ -1,0 +1,194 @@
+package parsestate
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+)
+
+// ManifestFileName is the index of the previous manifest.json's node fragments, kept
+// beside the parse state.
+const ManifestFileName = "partial_parse_manifest.gdbt"
+
+const manifestMagic = "gdbt-manifest-index 1\n"
+
+// span is where one fragment sits in a manifest file.
+type span struct {
+	off int64
+	n   int
+}
+
+// Manifest implements compiler.ManifestReuse: it remembers where each node's JSON sits in
+// the manifest.json it last saw written, by the key the writer gave it, and copies it from
+// that file into the next one. The index is trusted only for the very file it describes
+// (same size and modification time, written by the same gdbt build); anything else starts
+// empty with a debug line, and each copied fragment must still look like a JSON object.
+// This is the manifest half of dbt's partial parsing, which keeps the unchanged nodes of the
+// previous manifest instead of rebuilding them (dbt/parser/manifest.py ManifestLoader.load
+// with the saved manifest; dbt/parser/partial.py).
+type Manifest struct {
+	indexPath, manifestPath string
+	debug                   func(format string, args ...any)
+
+	f    *os.File // the previous manifest (nil: nothing to reuse)
+	prev map[string]span
+
+	mu     sync.Mutex
+	next   map[string]span
+	reused int
+}
+
+// OpenManifest reads the index at indexPath of the manifest at manifestPath. debugf may
+// be nil.
+func OpenManifest(indexPath, manifestPath string, debugf func(format string, args ...any)) *Manifest {
+	if debugf == nil {
+		debugf = func(string, ...any) {}
+	}
+	m := &Manifest{indexPath: indexPath, manifestPath: manifestPath, debug: debugf, next: map[string]span{}}
+	if runtime.GOOS == "windows" {
+		return m // the open previous file would block replacing it
+	}
+	prev, stamp, err := readIndex(indexPath)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return m
+	case err != nil:
+		debugf("partial parse: ignoring %s: %v", indexPath, err)
+		return m
+	}
+	f, err := os.Open(manifestPath)
+	if err != nil {
+		return m
+	}
+	if s, err := fileStamp(f); err != nil || s != stamp {
+		debugf("partial parse: %s changed since gdbt wrote it: encoding every node", manifestPath)
+		f.Close()
+		return m
+	}
+	m.f, m.prev = f, prev
+	return m
+}
+
+// fileStamp identifies a file's version: its size and modification time in nanoseconds.
+func fileStamp(f *os.File) (string, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d/%d", fi.Size(), fi.ModTime().UnixNano()), nil
+}
+
+func readIndex(path string) (map[string]span, string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", err
+	}
+	if !bytes.HasPrefix(b, []byte(manifestMagic)) {
+		return nil, "", errors.New("not a gdbt manifest index of this format")
+	}
+	r := &reader{b: b[len(manifestMagic):], ok: true}
+	if r.str() != Binary() {
+		return nil, "", errors.New("written by another gdbt build")
+	}
+	stamp := r.str()
+	n := r.count()
+	prev := make(map[string]span, n)
+	for ; n > 0 && r.ok; n-- {
+		k := r.str()
+		off := r.uint()
+		size := r.uint()
+		prev[k] = span{int64(off), int(size)}
+	}
+	if !r.ok || len(r.b) != 0 {
+		return nil, "", errors.New("corrupt manifest index: truncated or malformed")
+	}
+	return prev, stamp, nil
+}
+
+// Previous implements compiler.ManifestReuse.
+func (m *Manifest) Previous(dst []byte, key string) ([]byte, bool) {
+	sp, ok := m.prev[key]
+	if !ok || m.f == nil || sp.n < 2 {
+		return dst, false
+	}
+	start := len(dst)
+	out := append(dst, make([]byte, sp.n)...)
+	if _, err := m.f.ReadAt(out[start:], sp.off); err != nil || out[start] != '{' || out[len(out)-1] != '}' {
+		return dst, false
+	}
+	m.mu.Lock()
+	m.reused++
+	m.mu.Unlock()
+	return out, true
+}
+
+// Wrote implements compiler.ManifestReuse.
+func (m *Manifest) Wrote(key string, off int64, n int) {
+	m.mu.Lock()
+	m.next[key] = span{off, n}
+	m.mu.Unlock()
+}
+
+// Reused is how many node fragments were copied from the previous manifest.
+func (m *Manifest) Reused() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.reused
+}
+
+// Save records where this write put each fragment, for the manifest now at manifestPath;
+// call it only after that file was written completely. It also closes the previous file.
+func (m *Manifest) Save() error {
+	m.Close()
+	f, err := os.Open(m.manifestPath)
+	if err != nil {
+		return err
+	}
+	stamp, err := fileStamp(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	w := &writer{b: make([]byte, 0, 64*len(m.next)+1024)}
+	w.b = append(w.b, manifestMagic...)
+	w.str(Binary())
+	w.str(stamp)
+	w.count(len(m.next))
+	for k, sp := range m.next {
+		w.str(k)
+		w.count(int(sp.off))
+		w.count(sp.n) // (read back with reader.uint: not bounded by the index's size)
+	}
+	m.mu.Unlock()
+	return replaceFile(m.indexPath, w.b)
+}
+
+// Close releases the previous manifest (Save calls it).
+func (m *Manifest) Close() {
+	if m.f != nil {
+		m.f.Close()
+		m.f = nil
+	}
+}
+
+// Forget removes the index (a manifest written without it would make it stale).
+func Forget(indexPath string) { _ = os.Remove(indexPath) }
+
+// uint reads an unsigned varint with no bound (offsets into another file).
+func (r *reader) uint() uint64 {
+	if !r.ok {
+		return 0
+	}
+	u, n := binary.Uvarint(r.b)
+	if n <= 0 || u > 1<<40 {
+		r.ok, r.b = false, nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return u
+}
