@@ -62,6 +62,39 @@ func TestDuckDBProfileProject(t *testing.T) {
 	runs = buildAll(t, ctx, p, a)
 	expectOK(t, runs, "orders_parquet", "orders_csv", "orders_parts", "downstream")
 
+	// register_upstream_external_models (dbt-duckdb's macros/utils/upstream.sql), for a
+	// run that selects only downstream: the views over the upstream external models' files
+	// are recreated, each in the format it was written in (CSV with its delimiter,
+	// partitioned Parquet), and the selected model itself is left alone.
+	for _, v := range []string{"orders_parquet", "orders_csv", "orders_parts", "orders_empty"} {
+		mustExec(t, a, "drop view main."+v)
+	}
+	mustExec(t, a, "drop table main.downstream")
+	for id, n := range p.Manifest.Nodes {
+		if n.Name == "downstream" {
+			p.SelectedResources = []string{id}
+		}
+	}
+	if _, err := p.RunOperation(ctx, a, "register_upstream_external_models", nil); err != nil {
+		t.Fatalf("register_upstream_external_models: %v", err)
+	}
+	expectRows(t, a, `select p.customer_id, c.name, t.kind from main.orders_parquet p
+		join main.orders_csv c using (customer_id) join main.orders_parts t using (customer_id) order by 1`, "1|ann|click", "2|bob|view")
+	expectRows(t, a, `select table_name from information_schema.tables where table_name like 'orders%' or table_name = 'downstream' order by 1`,
+		"orders_csv", "orders_empty", "orders_parquet", "orders_parts")
+	// register_self_reference_external_models: the selected external model's own view.
+	for id, n := range p.Manifest.Nodes {
+		if n.Name == "orders_csv" {
+			p.SelectedResources = []string{id}
+		}
+	}
+	mustExec(t, a, "drop view main.orders_csv")
+	if _, err := p.RunOperation(ctx, a, "register_self_reference_external_models", nil); err != nil {
+		t.Fatalf("register_self_reference_external_models: %v", err)
+	}
+	expectRows(t, a, `select count(*), min(name) from main.orders_csv`, "2|ann")
+	p.SelectedResources = nil
+
 	// glue_register needs dbt-duckdb's Python plugins: refused by name.
 	p2 := loadOrSkip(t, compiler.Options{ProjectDir: dir, ProfilesDir: dir, Vars: "{with_glue: true}"})
 	runs = buildAll(t, ctx, p2, a)

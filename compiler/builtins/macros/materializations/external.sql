@@ -126,20 +126,37 @@
     {%- for node in selected_resources if node in graph['nodes'] -%}
       {%- for up in graph['nodes'][node]['depends_on']['nodes'] if up not in seen and up not in selected_resources -%}
         {%- do seen.update({up: none}) -%}
-        {%- set upstream = graph['nodes'].get(up) -%}
-        {%- if upstream and upstream.resource_type in ('model', 'seed') and upstream.config.materialized == 'external' -%}
-          {%- set rel = api.Relation.create(database=upstream['database'], schema=upstream['schema'], identifier=upstream['alias']) -%}
-          {%- set loc = upstream.config.get('location', external_location(rel, upstream.config)) -%}
-          {%- set read_loc = adapter.external_read_location(loc, render_write_options(upstream.config)) -%}
-          {%- if rel.schema not in schemas -%}
-            {%- call statement('main') -%}create schema if not exists {{ rel.without_identifier() }}{%- endcall -%}
-            {%- do schemas.update({rel.schema: none}) -%}
-          {%- endif -%}
-          {%- call statement('main') -%}
-            create or replace view {{ rel }} as (select * from '{{ read_loc }}')
-          {%- endcall -%}
-        {%- endif -%}
+        {%- do gdbt_register_external_view(graph['nodes'].get(up), schemas) -%}
       {%- endfor -%}
     {%- endfor -%}
+  {%- endif -%}
+{%- endmacro -%}
+
+{#- The selected external models' own views, for models that read their previous output
+    through {{ this }} (dbt-duckdb's register_self_reference_external_models in
+    macros/utils/upstream.sql): skipped when the var first_run is 'true', as there. -#}
+{%- macro register_self_reference_external_models() -%}
+  {%- if execute and var('first_run', none) | string != 'true' -%}
+    {%- set schemas = {} -%}
+    {%- for node in selected_resources if node in graph['nodes'] -%}
+      {%- do gdbt_register_external_view(graph['nodes'][node], schemas) -%}
+    {%- endfor -%}
+  {%- endif -%}
+{%- endmacro -%}
+
+{#- Creates the view over an external model's or seed's file (its schema first, once per
+    schema in schemas); does nothing for any other node. -#}
+{%- macro gdbt_register_external_view(node, schemas) -%}
+  {%- if node and node.resource_type in ('model', 'seed') and node.config.materialized == 'external' -%}
+    {%- set rel = api.Relation.create(database=node['database'], schema=node['schema'], identifier=node['alias']) -%}
+    {%- set loc = node.config.get('location', external_location(rel, node.config)) -%}
+    {%- set read_loc = adapter.external_read_location(loc, render_write_options(node.config)) -%}
+    {%- if rel.schema not in schemas -%}
+      {%- call statement('main') -%}create schema if not exists {{ rel.without_identifier() }}{%- endcall -%}
+      {%- do schemas.update({rel.schema: none}) -%}
+    {%- endif -%}
+    {%- call statement('main') -%}
+      create or replace view {{ rel }} as (select * from '{{ read_loc }}')
+    {%- endcall -%}
   {%- endif -%}
 {%- endmacro -%}
