@@ -1,7 +1,7 @@
 # Compile-at-scale benchmark: for each project shape and size, `gdbt parse` and `gdbt compile`
 # wall time, CPU and peak RSS (GNU time), cold (no target/ folder, the old one moved aside) and
-# warm after a one-file edit (partial parsing: a model's SQL, a property YAML file, a macro;
-# and `compile -s <edited>+`), median of RUNS runs, with Python Jinja2 rendering the same model
+# warm after a one-file edit (partial parsing: a model's SQL, a property YAML file, a macro,
+# a var in the project file, --vars; and `compile -s <edited>+`), median of RUNS runs, with Python Jinja2 rendering the same model
 # templates measured in the same loop (interleaved, so both see the same machine load) as the
 # floor for dbt-core.
 #
@@ -46,7 +46,7 @@ median() { sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else prin
 
 printf "# %s  %s  nproc=%s  mem=%s  runs=%s\n" "$(date -u +%FT%TZ)" "$("$GDBT" --version)" "$(nproc)" "$(free -g | awk '/Mem:/{print $2"G"}')" "$RUNS"
 printf "| shape | models | step | gdbt wall s | gdbt CPU s | gdbt peak MB | jinja2 floor wall s | jinja2 CPU s | jinja2/gdbt (wall) | jinja2/gdbt (CPU) | load avg |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
-steps="parse_cold parse_edit_sql parse_edit_yaml parse_edit_macro compile_cold compile_edit_sql compile_sel_edit"
+steps="parse_cold parse_edit_sql parse_edit_yaml parse_edit_macro parse_edit_project parse_edit_vars compile_cold compile_edit_sql compile_sel_edit"
 for shape in $SHAPES; do
 for n in "${sizes[@]}"; do
   proj="$WORK/$shape-$n"
@@ -75,6 +75,11 @@ for n in "${sizes[@]}"; do
     # Inside the first macro's body (a comment after a macro only changes the file, and
     # partial parsing re-parses the callers of a macro whose own text changed).
     sed -i "0,/%}/s//%}{# edit $r #}/" "$proj/$edit_macro"; run_step parse_edit_macro parse
+    # The project file (a var's value) and --vars: inputs of every node, so a full re-parse
+    # (dbt's is_partial_parsable does the same), with the manifest still partly copied.
+    sed -i '/^vars: # bench edit/,$d' "$proj/dbt_project.yml"; printf 'vars: # bench edit\n  bench_edit: %s\n' "$r" >> "$proj/dbt_project.yml"
+    run_step parse_edit_project parse
+    run_step parse_edit_vars parse --vars "{bench_cli: $r}"
     set_aside "$proj/target"
     run_step compile_cold compile
     echo "-- edit $r" >> "$proj/$edit";            run_step compile_edit_sql compile
