@@ -163,6 +163,11 @@ want dbt-project-evaluator && row dbt-project-evaluator/integration_tests_2 "$X/
 # dbt-codegen's run_test.sh creates the source table its source models read first.
 want dbt-codegen && row dbt-codegen "$X/dbt-codegen" integration_tests postgres "$X/dbt-codegen" "$X/dbt-utils" -- \
   "run-operation create_source_table" "seed --full-refresh" run test
+# dbt_artifacts' CI (tox.ini integration_postgres, .github/workflows/main.yml) runs
+# `dbt build --target postgres`; its postgres target names a fixed port and login, so the
+# harness gives it one for GDBT_PG_URL. On DuckDB its microbatch model sets unique_key, which
+# dbt-duckdb >= 1.10.1 refuses (incremental_strategy/microbatch.sql), as gdbt does.
+want dbt_artifacts && OWN_PROFILE=1 row dbt_artifacts "$X/dbt_artifacts" integration_test_project postgres deps -- build
 want dbt_artifacts && row dbt_artifacts "$X/dbt_artifacts" integration_test_project duckdb deps -- build
 # dbt-profiler supports PostgreSQL, BigQuery, SQL Server and Snowflake (not DuckDB: its
 # macros read <database>.INFORMATION_SCHEMA.COLUMNS, which DuckDB does not resolve); its CI
