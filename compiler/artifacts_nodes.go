@@ -267,6 +267,23 @@ func dependsOnObj(d manifest.DependsOn, withNodes bool) obj {
 	return o
 }
 
+// timeSpineObj is a model's time_spine, null when unset.
+func timeSpineObj(ts map[string]any) any {
+	if ts == nil {
+		return nil
+	}
+	return ts
+}
+
+// configGroup is the node-level group: the config's, copied as dbt-core's
+// parser/base.py update_parsed_node_config does; null when unset.
+func configGroup(cfg map[string]any) any {
+	if g, ok := cfg["group"].(string); ok && g != "" {
+		return g
+	}
+	return nil
+}
+
 // nodeObj builds one entry of nodes.
 func nodeObj(n *manifest.Node, createdAt float64) obj {
 	o := obj{
@@ -276,7 +293,7 @@ func nodeObj(n *manifest.Node, createdAt float64) obj {
 		{"alias", n.Alias}, {"checksum", obj{{"name", orDefault(n.Checksum.Name, "sha256")}, {"checksum", n.Checksum.Checksum}}},
 		{"config", configObj(n.ResourceType, n.Config)}, {"tags", strs(n.Tags)},
 		{"description", n.Description}, {"columns", columnsObj(n.Columns)}, {"meta", anyMap(n.Meta)},
-		{"group", nil}, {"docs", docsObj(n.Docs)}, {"patch_path", nullIfEmpty(n.PatchPath)},
+		{"group", configGroup(n.Config)}, {"docs", docsObj(n.Docs)}, {"patch_path", nullIfEmpty(n.PatchPath)},
 		{"build_path", nil}, {"unrendered_config", anyMap(n.UnrenderedConfig)}, {"created_at", createdAt},
 		{"config_call_dict", anyMap(n.ConfigCallDict)}, {"unrendered_config_call_dict", map[string]any{}},
 		{"relation_name", nullIfEmpty(n.RelationName)}, {"raw_code", n.RawCode}, {"doc_blocks", []string{}},
@@ -309,7 +326,7 @@ func nodeObj(n *manifest.Node, createdAt float64) obj {
 		}
 		o = append(o, field{"access", access}, field{"constraints", constraintsObj(n.Constraints, true)}, field{"version", n.Version},
 			field{"latest_version", n.LatestVersion}, field{"deprecation_date", deprecationDate(n.DeprecationDate)}, field{"primary_key", []string{}},
-			field{"time_spine", nil})
+			field{"time_spine", timeSpineObj(n.TimeSpine)})
 	case manifest.Test:
 		if n.TestMetadata != nil {
 			o = append(o, field{"test_metadata", obj{{"name", n.TestMetadata.Name},

@@ -85,12 +85,35 @@ func fillConfig(d map[string]any, keys []string) {
 // form leaves out.
 func dbtNodeKeys(d map[string]any, n *manifest.Node) {
 	fillMissing(d, nodeKeyDefaults)
+	nodeLevelConfig(d)
 	if n.ResourceType == manifest.Model {
 		fillMissing(d, modelKeyDefaults)
 	}
 	fillConfig(d, nodeConfigDefaults)
 	fillColumns(d)
 }
+
+// nodeLevelConfig copies the config's group, and a model's access, to the node, as
+// dbt-core's parser/base.py update_parsed_node_config does ("If we have group in the config,
+// copy to node level"; access only for models and only a valid AccessType), so graph.nodes
+// reports a model configured `access: public` as public.
+func nodeLevelConfig(d map[string]any) {
+	cfg, _ := d["config"].(map[string]any)
+	if cfg == nil {
+		return
+	}
+	if g, ok := cfg["group"].(string); ok && g != "" {
+		d["group"] = g
+	}
+	if d["resource_type"] == string(manifest.Model) {
+		if a, ok := cfg["access"].(string); ok && validAccess(a) {
+			d["access"] = a
+		}
+	}
+}
+
+// validAccess is dbt's AccessType.is_valid (dbt/artifacts/resources/types.py AccessType).
+func validAccess(a string) bool { return a == "private" || a == "protected" || a == "public" }
 
 // dbtSourceKeys adds a source's missing fields; its freshness is the config's when only
 // that is set (dbt 1.10 keeps both, the top-level one merged from the config).

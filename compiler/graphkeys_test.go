@@ -1,7 +1,10 @@
 package compiler
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -89,5 +92,77 @@ models:
 		if !strings.Contains(got, w) {
 			t.Errorf("graph relation names %q lack %q", got, w)
 		}
+	}
+}
+
+// TestGraphNodeLevelConfig checks what dbt copies from config to the node (core/dbt/parser/
+// base.py update_parsed_node_config: group, and a model's access) and a model's time_spine
+// (parser/schemas.py patch_time_spine), in graph.nodes and in manifest.json; a top-level
+// access or group moves into config (schemas.py normalize_attribute), and one given in both
+// places is an error. dbt-project-evaluator's governance and time-spine checks read these.
+func TestGraphNodeLevelConfig(t *testing.T) {
+	isolateProfiles(t)
+	dir := writeProject(t, map[string]string{
+		"dbt_project.yml": "name: nl\nprofile: nl\n",
+		"models/a.sql":    "select 1 as id\n",
+		"models/b.sql":    "select 1 as id\n",
+		"models/days.sql": "select current_date as date_day\n",
+		"models/schema.yml": `version: 2
+models:
+  - name: a
+    config: {access: public, group: g1}
+  - name: b
+    access: private
+    group: g2
+  - name: days
+    time_spine:
+      standard_granularity_column: date_day
+      custom_granularities: [{name: fiscal}]
+`,
+	})
+	p, err := Load(Options{ProjectDir: dir})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	sql, err := p.CompileInline(context.Background(), nil, `
+{%- for n in graph.nodes.values() | sort(attribute='name') -%}
+{{ n.name }}:{{ n.access }}:{{ n.group }}:{{ n.config.access }}:{{ n.time_spine }};
+{%- endfor %}`)
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	want := "a:public:g1:public:None;b:private:g2:private:None;" +
+		"days:protected:None:protected:{'custom_granularities': [{'column_name': None, 'name': 'fiscal'}], 'standard_granularity_column': 'date_day'};"
+	if got := strings.TrimSpace(sql); got != want {
+		t.Errorf("graph:\n got  %q\n want %q", got, want)
+	}
+	var buf bytes.Buffer
+	if err := EncodeManifest(&buf, p.Manifest, p.Manifest.Metadata); err != nil {
+		t.Fatalf("manifest: %v", err)
+	}
+	var doc struct {
+		Nodes map[string]map[string]any `json:"nodes"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for id, w := range map[string]string{
+		"model.nl.a":    "public g1 <nil>",
+		"model.nl.b":    "private g2 <nil>",
+		"model.nl.days": "protected <nil> map[custom_granularities:[map[column_name:<nil> name:fiscal]] standard_granularity_column:date_day]",
+	} {
+		n := doc.Nodes[id]
+		if got := fmt.Sprint(n["access"], " ", n["group"], " ", n["time_spine"]); got != w {
+			t.Errorf("manifest.json %s: access, group, time_spine = %s, want %s", id, got, w)
+		}
+	}
+
+	both := writeProject(t, map[string]string{
+		"dbt_project.yml":   "name: nb\nprofile: nb\n",
+		"models/a.sql":      "select 1 as id\n",
+		"models/schema.yml": "version: 2\nmodels:\n  - name: a\n    access: public\n    config: {access: private}\n",
+	})
+	if _, err := Load(Options{ProjectDir: both}); err == nil || !strings.Contains(err.Error(), "found access in 'config' and as a top-level key") {
+		t.Errorf("access in both places: err = %v", err)
 	}
 }

@@ -362,11 +362,22 @@ func (p *projectImpl) patchNode(n *manifest.Node, np *NodeProps, file *SourceFil
 	if np.Meta != nil {
 		MergeConfig(n.Config, map[string]any{"meta": np.Meta})
 	}
+	// A top-level access or group moves into config (dbt-core parser/schemas.py
+	// normalize_attribute; the parser refuses one set in both places).
+	if np.Access != "" {
+		n.Config["access"] = np.Access
+	}
+	if np.Group != "" {
+		n.Config["group"] = np.Group
+	}
 	if np.Docs != nil {
 		n.Docs = np.Docs
 	}
 	if np.Constraints != nil {
 		n.Constraints = np.Constraints
+	}
+	if np.TimeSpine != nil && n.ResourceType == manifest.Model {
+		n.TimeSpine = np.TimeSpine
 	}
 	for _, c := range np.Columns {
 		col := &manifest.Column{Name: c.Name, Description: p.renderDescription(n, c.Description), Meta: c.Meta, DataType: c.DataType, Quote: c.Quote, Tags: c.Tags,

@@ -42,6 +42,7 @@ type NodeProps struct {
 	Access        string
 	Group         string
 	Constraints   []any
+	TimeSpine     map[string]any // a model's time_spine (timespine.go)
 	Versions      []*ModelVersion
 	LatestVersion any
 	// DeprecationDate is the model's deprecation_date as written (versions may override it).
@@ -292,7 +293,7 @@ func (p *propParser) node(kind string, item *yaml.Node) *NodeProps {
 		return nil
 	}
 	n := &NodeProps{Kind: kind, Name: name, Line: item.Line, Col: item.Column}
-	var testsNode, dataTestsNode, latestNode *yaml.Node
+	var testsNode, dataTestsNode, latestNode, accessNode, groupNode *yaml.Node
 	testsFrom := len(p.props.Tests)
 	for _, e := range pairs {
 		k, v := e.Key.Value, e.Value
@@ -320,11 +321,13 @@ func (p *propParser) node(kind string, item *yaml.Node) *NodeProps {
 		case "tags":
 			n.Tags = p.strList(v)
 		case "access":
-			n.Access = p.str(v)
+			n.Access, accessNode = p.str(v), e.Key
 		case "group":
-			n.Group = p.str(v)
+			n.Group, groupNode = p.str(v), e.Key
 		case "constraints":
 			n.Constraints, _ = p.any(v).([]any)
+		case "time_spine":
+			n.TimeSpine = p.timeSpine(v, name)
 		case "latest_version":
 			n.LatestVersion, latestNode = p.any(v), v
 		case "deprecation_date":
@@ -334,6 +337,16 @@ func (p *propParser) node(kind string, item *yaml.Node) *NodeProps {
 		case "relation":
 			// dbt 1.9 snapshots defined in YAML (yamlsnapshots.go makes their nodes).
 			n.Relation, n.RelationLine, n.RelationCol = p.str(v), v.Line, v.Column
+		}
+	}
+	// dbt-core parser/schemas.py normalize_attribute: a top-level access or group moves into
+	// config, and one set in both places is an error.
+	for _, a := range []struct {
+		k  string
+		kn *yaml.Node
+	}{{"access", accessNode}, {"group", groupNode}} {
+		if _, both := n.Config[a.k]; a.kn != nil && both {
+			p.fail(a.kn, "%s %s: found %s in 'config' and as a top-level key; remove the top-level key and define it under 'config' only", kind, name, a.k)
 		}
 	}
 	if testsNode != nil && dataTestsNode != nil {

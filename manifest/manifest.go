@@ -138,6 +138,9 @@ type Node struct {
 	// contract (nil for everything but models); see package contract.
 	Constraints []any     `json:"constraints,omitempty"`
 	Contract    *Contract `json:"contract,omitempty"`
+	// TimeSpine is a model's time_spine property (dbt's TimeSpine: standard_granularity_column,
+	// custom_granularities), nil when unset.
+	TimeSpine map[string]any `json:"time_spine,omitempty"`
 
 	Refs      []RefArgs  `json:"refs"`
 	Sources   [][]string `json:"sources"` // [source_name, table_name]
