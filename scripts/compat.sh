@@ -10,10 +10,11 @@
 #   PROJECT names one of the rows below (default: all).
 # env:  GDBT=/tmp/gdbt-compat (built from ./cmd/gdbt if missing)  WORK=/tmp/gdbt-compat
 #       GDBT_PG_URL (from scripts/pg-test-server.sh --export) adds the PostgreSQL rows.
-# A project whose packages.yml resolves offline (local: packages only, none of them needing
-# a hub package) runs `gdbt deps` first, as its CI runs dbt deps; for the others, whose
-# packages pull hub packages (there is no network here), packages are placed under
-# dbt_packages/ by hand from the checkouts, as `dbt deps` would. Nothing is fetched.
+# With GDBT_HUB_MIRRORS (see "The loopback hub" below) every project runs `gdbt deps`
+# against a hub served on loopback from git repositories of the hub packages. Without it, a
+# project whose packages.yml resolves offline (local: packages only) runs `gdbt deps`, and
+# for the others packages are placed under dbt_packages/ by hand from the checkouts, as
+# `dbt deps` would. Nothing is fetched from the network.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -93,6 +94,8 @@ row() {
   local w="$WORK/${name//\//-}-$engine"
   copy "$src" "$w"
   local dir="$w/$sub"
+  # With the loopback hub running, every project installs its packages with gdbt deps.
+  [ -n "${DBT_PACKAGE_HUB_URL:-}" ] && pkgs=(deps)
   if [ "${pkgs[0]:-}" != deps ]; then
     place "$dir" "${pkgs[@]}" || { echo "| $name | $commit | $engine | - | harness: package missing | |"; return; }
   fi
@@ -149,6 +152,30 @@ PY
   [ "$code" != 0 ] && status="ERROR (exit $code)"
   echo "| $name | $commit | $engine | $nodes | $status: $pass ok, $err failed, $skip skipped | $(first_error "$log") |"
 }
+
+# The loopback hub: with GDBT_HUB_MIRRORS ("namespace/name=/path/to/repo.git,…", git
+# repositories of the hub packages with their version tags) cmd/hubmirror serves dbt's hub
+# API from them and every project runs `gdbt deps` against it, as its CI runs dbt deps;
+# GDBT_GIT_MIRRORS ("https://github.com/x/y.git=/path/to/y.git,…") redirects git packages
+# through git's url.<base>.insteadOf. Without them, packages are placed by hand (above).
+if [ -n "${GDBT_HUB_MIRRORS:-}" ]; then
+  HUBMIRROR=${HUBMIRROR:-$WORK/hubmirror}
+  (cd "$repo" && go build -o "$HUBMIRROR" ./cmd/hubmirror) || exit 1
+  "$HUBMIRROR" "$GDBT_HUB_MIRRORS" >"$WORK/hubmirror.url" 2>"$WORK/hubmirror.log" &
+  hub_pid=$!
+  trap 'kill "$hub_pid" 2>/dev/null' EXIT
+  for _ in $(seq 50); do [ -s "$WORK/hubmirror.url" ] && break; sleep 0.1; done
+  DBT_PACKAGE_HUB_URL=$(head -1 "$WORK/hubmirror.url")
+  [ -n "$DBT_PACKAGE_HUB_URL" ] || { echo "hubmirror did not start: $(cat "$WORK/hubmirror.log")" >&2; exit 1; }
+  export DBT_PACKAGE_HUB_URL
+  if [ -n "${GDBT_GIT_MIRRORS:-}" ]; then
+    IFS=, read -r -a gm <<<"$GDBT_GIT_MIRRORS"
+    export GIT_CONFIG_COUNT=${#gm[@]}
+    for i in "${!gm[@]}"; do
+      export "GIT_CONFIG_KEY_$i=url.file://${gm[$i]#*=}.insteadOf" "GIT_CONFIG_VALUE_$i=${gm[$i]%%=*}"
+    done
+  fi
+fi
 
 X=$GDBT_COMPAT_DIR
 SELECTED=("$@")
