@@ -45,17 +45,17 @@ place() {
   done
 }
 
-# summary DIR: "nodes PASS ERROR SKIP" from target/run_results.json.
+# summary DIR: "nodes PASS ERROR SKIP WARN" from target/run_results.json.
 summary() {
   python3 - "$1/target/run_results.json" <<'PY'
 import json, sys, collections
 try:
     r = json.load(open(sys.argv[1]))["results"]
 except Exception:
-    print("0 0 0 0 -"); sys.exit()
+    print("0 0 0 0 0 -"); sys.exit()
 c = collections.Counter(x["status"] for x in r)
 bad = sorted(x["unique_id"] for x in r if x["status"] not in ("success", "pass"))
-print(len(r), c["success"] + c["pass"], c["error"] + c["fail"], c["skipped"] + c["warn"] * 0, ",".join(bad[:6]) or "-")
+print(len(r), c["success"] + c["pass"], c["error"] + c["fail"], c["skipped"], c["warn"], ",".join(bad[:6]) or "-")
 PY
 }
 
@@ -137,20 +137,20 @@ PY
   [ "${pkgs[0]:-}" = deps ] && set -- deps "$@"
   # nodes/ok/failed/skipped add up over the commands (seed, run, test each write their own
   # run_results.json); deps and run-operation write none of their nodes.
-  local nodes=0 pass=0 err=0 skip=0 n p e s
+  local nodes=0 pass=0 err=0 skip=0 warn=0 n p e s wn
   for cmd in "$@"; do
     echo "+ gdbt $cmd $flags" >>"$log"
     rm -f "$dir/target/run_results.json"
     (cd "$dir" && eval "\"$GDBT\" $cmd $flags") >>"$log" 2>&1 || code=$?
     case "$cmd" in deps*|run-operation*) ;; *)
-      read -r n p e s _ < <(summary "$dir")
-      nodes=$((nodes + n)) pass=$((pass + p)) err=$((err + e)) skip=$((skip + s)) ;;
+      read -r n p e s wn _ < <(summary "$dir")
+      nodes=$((nodes + n)) pass=$((pass + p)) err=$((err + e)) skip=$((skip + s)) warn=$((warn + wn)) ;;
     esac
     [ "$code" = 0 ] || break
   done
   local status="PASS"
   [ "$code" != 0 ] && status="ERROR (exit $code)"
-  echo "| $name | $commit | $engine | $nodes | $status: $pass ok, $err failed, $skip skipped | $(first_error "$log") |"
+  echo "| $name | $commit | $engine | $nodes | $status: $pass ok, $err failed, $skip skipped$([ "$warn" = 0 ] || echo " ($warn warn)") | $(first_error "$log") |"
 }
 
 # The loopback hub: with GDBT_HUB_MIRRORS ("namespace/name=/path/to/repo.git,…", git
