@@ -244,6 +244,9 @@ func (rs *renderState) member(name string) (jinja.Value, bool) {
 		return rs.p.graphValue(), true
 	case "invocation_id":
 		return rs.p.invocationID, true
+	case "gdbt_scratch_tag":
+		// "_<tag>" under --no-lock, so scratch names are unique per run (warehouse.WithScratchTag).
+		return warehouse.ScratchTag(rs.ctx), true
 	case "run_started_at":
 		return pylib.NewDatetime(rs.p.runStartedAt, false), true
 	case "project_name":

@@ -53,7 +53,7 @@ func (t *parseTrack) member(name string) {
 	switch name {
 	case "flags", "invocation_args_dict", "should_full_refresh", "should_store_failures", "dbt_metadata_envs":
 		t.options = true
-	case "invocation_id", "run_started_at", "modules", "selected_resources":
+	case "invocation_id", "run_started_at", "modules", "selected_resources", "gdbt_scratch_tag":
 		// Different on every run (or a clock): a reused parse would freeze them.
 		t.noCache = true
 	}

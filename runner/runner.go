@@ -46,6 +46,9 @@ type Options struct {
 	// EventTimeStart and EventTimeEnd are --event-time-start and --event-time-end: the
 	// window microbatch models build (nil: from their begin or lookback, to now).
 	EventTimeStart, EventTimeEnd *time.Time
+	// Emergency, when set, can write run_results.json from another goroutine while the run
+	// is stuck in a warehouse call that ignores cancellation (a second Ctrl-C).
+	Emergency *Emergency
 }
 
 // Summary is the outcome of a command.
@@ -107,6 +110,7 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 	if opts.Live == nil {
 		opts.Live = NewLive(0)
 	}
+	ctx = warehouse.WithScratchTag(ctx, scratchTag(opts))
 	r := &run{p: p, a: a, opts: opts, con: opts.Console, results: map[string]*NodeResult{}, index: map[string]int{}, files: newRunFiles(), started: start}
 	defer r.files.close()
 	g, err := dag.New(p.Manifest)
@@ -118,6 +122,7 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 	r.total = len(ids)
 
 	r.printHeader()
+	defer r.armEmergency(ids, start)()
 	if l, ok := a.(warehouse.Locker); ok && !opts.NoLock && len(ids) > 0 {
 		unlock, err := l.LockSchema(ctx, p.Target.Schema, func(holder string) {
 			r.con.Info("LockWait", fmt.Sprintf("Waiting for another run into schema %s to finish: %s holds its lock (Ctrl-C to stop; --no-lock to run anyway)", p.Target.Schema, holder))
@@ -282,12 +287,18 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 	ev := Event{Name: "NodeFinished", UniqueID: id, Index: idx, Total: r.total, Elapsed: nr.ExecutionTime}
 	secs := fmt.Sprintf("%.2fs", nr.ExecutionTime)
 	switch {
+	case err != nil && ctx.Err() != nil:
+		// The scheduler cancelled the node (Ctrl-C or --fail-fast), not the SQL: it did not
+		// fail, it was skipped, as dbt leaves it out of the failures (runnable.py
+		// _cancel_connections prints "CANCEL query <node>", LogCancelLine).
+		nr.Status = StatusSkipped
+		nr.Message = strPtr(interruptedMsg + "\n" + err.Error())
+		status = dag.Failed
+		ev.Name, ev.Status, ev.Msg = "LogCancelLine", StatusSkipped, "CANCEL query "+desc
+		r.con.StatusLine(ev, "CANCEL in "+secs, colorYellow)
+		r.dropScratch(ctx, n)
 	case err != nil:
 		msg := err.Error()
-		if ctx.Err() != nil {
-			// The scheduler cancelled the node (Ctrl-C or --fail-fast), not the SQL.
-			msg = "cancelled: the run was interrupted or stopped by --fail-fast\n" + msg
-		}
 		nr.Status = StatusError
 		nr.Message = strPtr(msg)
 		status = dag.Failed

@@ -216,8 +216,8 @@ func (c *Cache) Invalidate(database, schema string) {
 func (c *Cache) Replace(ctx context.Context, r Relation, query string) (ReplaceResult, error) {
 	res, err := Replace(ctx, c.a, c.Get, r, query)
 	tmp, backup := r, r
-	tmp.Identifier = DerivedIdentifier(c.a.Dialect(), r.Identifier, TmpSuffix)
-	backup.Identifier = DerivedIdentifier(c.a.Dialect(), r.Identifier, BackupSuffix)
+	tmp.Identifier = DerivedIdentifier(c.a.Dialect(), r.Identifier, ScratchSuffix(ctx, TmpSuffix))
+	backup.Identifier = DerivedIdentifier(c.a.Dialect(), r.Identifier, ScratchSuffix(ctx, BackupSuffix))
 	if err != nil {
 		// What exists now is uncertain only for the temporary name; relist lazily.
 		c.Invalidate(r.Database, r.Schema)

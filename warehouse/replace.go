@@ -68,9 +68,9 @@ func Replace(ctx context.Context, a Adapter, find Finder, r Relation, query stri
 	}
 
 	tmp := r
-	tmp.Identifier = DerivedIdentifier(a.Dialect(), r.Identifier, TmpSuffix)
+	tmp.Identifier = DerivedIdentifier(a.Dialect(), r.Identifier, ScratchSuffix(ctx, TmpSuffix))
 	backup := r
-	backup.Identifier = DerivedIdentifier(a.Dialect(), r.Identifier, BackupSuffix)
+	backup.Identifier = DerivedIdentifier(a.Dialect(), r.Identifier, ScratchSuffix(ctx, BackupSuffix))
 	// Leftovers of an interrupted run are dropped with the right kind of DROP.
 	oldTmp, err := find(ctx, tmp.Database, tmp.Schema, tmp.Identifier)
 	if err != nil {

@@ -1,17 +1,13 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler"
@@ -198,6 +194,9 @@ type Globals struct {
 	// liveLine is the status line kept under the console output on a terminal (log.go).
 	live     *runner.Live
 	liveLine string
+	// emergency writes run_results.json when a second interrupt finds the run stuck
+	// (signals.go).
+	emergency runner.Emergency
 }
 
 func newGlobals(stdin io.Reader, stdout, stderr io.Writer) *Globals {
@@ -456,12 +455,6 @@ func (g *Globals) projectLogPath() string {
 		return pc.LogPath
 	}
 	return ""
-}
-
-// Context returns a context cancelled on SIGINT/SIGTERM, for commands that touch a
-// warehouse; stop releases the signal handler.
-func (g *Globals) Context() (ctx context.Context, stop func()) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 // Warnings returns the warnings reported so far, in order.

@@ -7,6 +7,7 @@ package main
 import "os"
 
 func main() {
+	hardExit = os.Exit                           // a second Ctrl-C may have to end a stuck warehouse call (signals.go)
 	stop := startProfiling(os.Getenv, os.Stderr) // GDBT_CPUPROFILE / GDBT_MEMPROFILE (profiling.go)
 	code := Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

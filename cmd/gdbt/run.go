@@ -40,6 +40,12 @@ func openSession(g *Globals) (*session, int) {
 	}
 	ctx, stop := g.Context()
 	a, err := adapters.Open(ctx, p.Target.Type, p.Target.Fields, p.Dir)
+	if err != nil && ctx.Err() != nil {
+		g.Errorf("interrupted while connecting to target %q (%s)", p.Target.Name, p.Target.Type)
+		stop()
+		closeLog()
+		return nil, ExitInterrupted
+	}
 	if err != nil {
 		g.Errorf("could not connect to target %q (%s): %v", p.Target.Name, p.Target.Type, err)
 		stop()
@@ -131,6 +137,7 @@ func runSelected(g *Globals, s *session, command string, ids []string) int {
 		NoWriteJSON:    g.NoWriteJSON,
 		NoLock:         !g.FlagBool("lock", true),
 		Live:           g.live,
+		Emergency:      &g.emergency,
 	})
 	if err != nil {
 		g.Errorf("%v", err)

@@ -3,9 +3,13 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -28,6 +32,7 @@ func TestRunnerHelperProcess(t *testing.T) {
 	if err := json.Unmarshal([]byte(raw), &args); err != nil {
 		os.Exit(99)
 	}
+	hardExit = os.Exit
 	os.Exit(Main(args, os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -146,10 +151,139 @@ func TestRunnerSigintCancels(t *testing.T) {
 	if res["model.shop.big_child"].Status != "skipped" {
 		t.Errorf("big_child, after the interrupted node, is %q, want skipped", res["model.shop.big_child"].Status)
 	}
-	if st := res[idBig].Status; st != "error" && st != "skipped" {
-		t.Errorf("the interrupted node big is %q", st)
+	if st := res[idBig].Status; st != "skipped" {
+		t.Errorf("the interrupted node big is %q, want skipped (cancelled, not failed)", st)
 	}
 	if got := rtQuery1(t, dir, "select count(*) from main.big"); got != "1000" {
 		t.Errorf("the interrupted rebuild left big with %s rows, want the previous 1000", got)
 	}
+}
+
+// rtStuckModel is a model whose single statement DuckDB parses for many seconds without
+// looking at interrupts (300,000 select-list items, ~5 MB): the cgo call ignores the
+// cancellation that the first Ctrl-C sends.
+func rtStuckModel() string {
+	var b strings.Builder
+	b.WriteString("{{ config(materialized='table') }}\n-- depends_on: {{ ref('stg_customers') }}\nselect ")
+	for i := range 300000 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("1 as c")
+		b.WriteString(strconv.Itoa(i))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// TestSecondSigintEndsStuckCall: a second SIGINT (and SIGTERM after SIGINT) ends gdbt while
+// a DuckDB call is stuck in cgo: the watchdog writes run_results.json with what finished
+// (the stuck node skipped, nothing marked as an error) and exits 130, without waiting for
+// the statement.
+func TestSecondSigintEndsStuckCall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	for _, second := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run(second.String(), func(t *testing.T) {
+			dir := rtProject(t, "shop.txtar")
+			rtWrite(t, dir, "models/stuck.sql", rtStuckModel())
+			cmd, lines := rtStartGdbt(t, dir, "build", "-s", "+stuck", "--threads", "1")
+			rtWaitLine(t, lines, "START sql table model main.stuck")
+			time.Sleep(2 * time.Second) // rendering done, DuckDB parsing (≈10 s or more)
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(300 * time.Millisecond)
+			if err := cmd.Process.Signal(second); err != nil {
+				t.Fatal(err)
+			}
+			if code := rtWaitExit(t, cmd, "the second signal"); code != 130 {
+				t.Errorf("exit code %d after the second signal, want 130", code)
+			}
+			log, _ := os.ReadFile(filepath.Join(dir, "logs", "gdbt.log"))
+			if !strings.Contains(string(log), "a warehouse call did not return after the interruption") {
+				t.Errorf("the watchdog did not end the stuck call (the statement returned first?); log:\n%s", lastLines(string(log), 15))
+			}
+			res := rtResults(t, dir)
+			if st := res["model.shop.stuck"].Status; st != "skipped" {
+				t.Errorf("the stuck node is %q, want skipped", st)
+			}
+			for id, r := range res {
+				if r.Status == "error" {
+					t.Errorf("%s is an error after an interruption", id)
+				}
+			}
+			if st := res[idStgCust].Status; st != "success" {
+				t.Errorf("stg_customers, finished before the interruption, is %q in run_results.json, want success", st)
+			}
+		})
+	}
+}
+
+// lastLines is the end of a log, for failure messages.
+func lastLines(s string, n int) string {
+	l := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(l) > n {
+		l = l[len(l)-n:]
+	}
+	for i := range l {
+		if len(l[i]) > 200 {
+			l[i] = l[i][:200] + "…"
+		}
+	}
+	return strings.Join(l, "\n")
+}
+
+// TestSigintWhileConnecting: Ctrl-C while gdbt waits for a PostgreSQL server that accepted
+// the connection and never answers exits 130 (interrupted), not 2 (a bad profile).
+func TestSigintWhileConnecting(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	accepted := make(chan net.Conn, 4)
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- c // held open, never answered
+		}
+	}()
+	dir := rtProject(t, "shop.txtar")
+	rtWrite(t, dir, "profiles.yml", fmt.Sprintf("shop:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: 127.0.0.1\n      port: %d\n      user: u\n      password: p\n      dbname: d\n      schema: s\n      connect_timeout: 120\n",
+		silent.Addr().(*net.TCPAddr).Port))
+	cmd, _ := rtStartGdbt(t, dir, "run")
+	select {
+	case c := <-accepted:
+		defer c.Close()
+	case <-time.After(time.Minute):
+		t.Fatal("gdbt did not connect to the server within a minute")
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := rtWaitExit(t, cmd, "SIGINT while connecting"); code != 130 {
+		t.Errorf("exit code %d after SIGINT while connecting, want 130", code)
+	}
+}
+
+// rtWaitExit waits for the child to end (failing after 30 s: a hang) and returns its exit
+// code.
+func rtWaitExit(t *testing.T, cmd *exec.Cmd, after string) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("gdbt did not stop within 30 s of %s", after)
+	}
+	return cmd.ProcessState.ExitCode()
 }

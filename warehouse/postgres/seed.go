@@ -193,8 +193,8 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 		return fail(err)
 	}
 	tmp, backup := r, r
-	tmp.Identifier = warehouse.DerivedIdentifier(a.dialect, r.Identifier, warehouse.TmpSuffix)
-	backup.Identifier = warehouse.DerivedIdentifier(a.dialect, r.Identifier, warehouse.BackupSuffix)
+	tmp.Identifier = warehouse.DerivedIdentifier(a.dialect, r.Identifier, warehouse.ScratchSuffix(ctx, warehouse.TmpSuffix))
+	backup.Identifier = warehouse.DerivedIdentifier(a.dialect, r.Identifier, warehouse.ScratchSuffix(ctx, warehouse.BackupSuffix))
 	d := a.dialect
 	pre := []string{d.BeginSQL()}
 	// Leftovers of an interrupted load are dropped with the right kind of DROP.

@@ -1,9 +1,11 @@
 {#- Relations: derived names (intermediate, temp, backup), and the DDL that drops, renames,
     truncates and swaps them. Materializations build under a derived name and swap it in,
-    so a failed build never leaves a partial or missing relation behind. -#}
+    so a failed build never leaves a partial or missing relation behind. Under --no-lock
+    every derived name ends in the run's gdbt_scratch_tag ("_<tag>", else ""), so two runs
+    into one schema never drop each other's scratch tables. -#}
 
 {%- macro make_intermediate_relation(base_relation, suffix='__dbt_tmp') -%}
-  {{- return(adapter.dispatch('make_intermediate_relation', 'dbt')(base_relation, suffix)) -}}
+  {{- return(adapter.dispatch('make_intermediate_relation', 'dbt')(base_relation, suffix ~ gdbt_scratch_tag)) -}}
 {%- endmacro %}
 
 {%- macro default__make_intermediate_relation(base_relation, suffix) -%}
@@ -13,7 +15,7 @@
 {#- A scratch table beside the target (same database and schema). gdbt never uses
     session-temporary tables: a pooled connection may not be the one that created them. -#}
 {%- macro make_temp_relation(base_relation, suffix='__dbt_tmp') -%}
-  {{- return(adapter.dispatch('make_temp_relation', 'dbt')(base_relation, suffix)) -}}
+  {{- return(adapter.dispatch('make_temp_relation', 'dbt')(base_relation, suffix ~ gdbt_scratch_tag)) -}}
 {%- endmacro %}
 
 {%- macro default__make_temp_relation(base_relation, suffix) -%}
@@ -21,7 +23,7 @@
 {%- endmacro %}
 
 {%- macro make_backup_relation(base_relation, backup_relation_type, suffix='__dbt_backup') -%}
-  {{- return(adapter.dispatch('make_backup_relation', 'dbt')(base_relation, backup_relation_type, suffix)) -}}
+  {{- return(adapter.dispatch('make_backup_relation', 'dbt')(base_relation, backup_relation_type, suffix ~ gdbt_scratch_tag)) -}}
 {%- endmacro %}
 
 {%- macro default__make_backup_relation(base_relation, backup_relation_type, suffix) -%}
