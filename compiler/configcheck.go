@@ -20,6 +20,8 @@ type configIssue struct {
 	pos  int
 	key  string
 	msg  string
+	// unknown marks a key no resource type knows (configWarnings decides per node).
+	unknown bool
 }
 
 // configChecks maps a config key to its check, which returns "" for a valid value or what
@@ -155,6 +157,9 @@ func checkConfigCall(file string, pos int, kw map[string]any, keys []string) []c
 		if msg := checkConfigValue(k, kw[k]); msg != "" {
 			out = append(out, configIssue{file: file, pos: pos, key: NormalizeConfigKey(k), msg: msg})
 		}
+		if !anyKnownConfig(k) {
+			out = append(out, configIssue{file: file, pos: pos, key: NormalizeConfigKey(k), unknown: true})
+		}
 	}
 	return out
 }
@@ -164,6 +169,9 @@ func checkConfigCall(file string, pos int, kw map[string]any, keys []string) []c
 func (p *projectImpl) configErrors(issues []configIssue, kind, name, display, src string) Errors {
 	var errs Errors
 	for _, is := range issues {
+		if is.unknown {
+			continue
+		}
 		text := src
 		if is.file != display {
 			b, err := os.ReadFile(filepath.Join(p.dir, filepath.FromSlash(is.file)))
@@ -182,6 +190,7 @@ func (p *projectImpl) configErrors(issues []configIssue, kind, name, display, sr
 // rendered later, and its type is only known then.
 func (p *propParser) configMapping(v *yaml.Node, kind, name string) map[string]any {
 	m := p.mapping(v)
+	p.noteConfigKeys(v, kind, name)
 	for _, e := range mappingPairs(v) {
 		val, ok := m[e.Key.Value]
 		if !ok {
@@ -219,6 +228,13 @@ func (d *decoder) checkConfigTree(n *yaml.Node, block string) {
 		}
 		if isMap && !plus && !dictConfigs[nk] {
 			d.checkConfigTree(e.Value, block)
+			continue
+		}
+		// A `+key`, or a plain key with a value that is no folder: a config, which the
+		// project load checks against the known keys (configkeys.go).
+		if ck := configKind(block); ck != "" && !knownConfigKeys[ck][nk] {
+			d.cfgKeys = append(d.cfgKeys, configKeyUse{kind: block, what: block, key: k,
+				at: fmt.Sprintf("%s:%d:%d", d.file, e.Key.Line, e.Key.Column)})
 		}
 	}
 }

@@ -50,6 +50,9 @@ func (rs *renderState) checkConfig(c *jinja.Call, k string, v any) {
 	if msg := checkConfigValue(k, v); msg != "" && c != nil {
 		rs.cfgIssues = append(rs.cfgIssues, configIssue{file: c.File, pos: c.Pos, key: NormalizeConfigKey(k), msg: msg})
 	}
+	if c != nil && !anyKnownConfig(k) {
+		rs.cfgIssues = append(rs.cfgIssues, configIssue{file: c.File, pos: c.Pos, key: NormalizeConfigKey(k), unknown: true})
+	}
 }
 
 // mergeCallConfig applies one config() key: repeated calls append to tags and hooks, as dbt's

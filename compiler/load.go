@@ -51,6 +51,9 @@ type projectImpl struct {
 	// (ephemeral parents, {{ graph }}) while the runner's workers write compiled code into
 	// the manifest's own nodes.
 	frozen map[string]*manifest.Node
+	// cfgReadKeys are the config keys some macro reads with config.get/config.require
+	// (configkeys.go: such a key is not unknown).
+	cfgReadKeys map[string]bool
 	// disabled holds the unique ids of nodes switched off with enabled: false.
 	disabled map[string]bool
 	// unparsed holds, by "package.name", the models and seeds whose file failed to parse,
@@ -252,6 +255,7 @@ func load(opts Options) (*Project, error) {
 		}
 	}
 	errs = append(errs, p.parseMacroFiles(mfiles)...)
+	p.cfgReadKeys = macroConfigKeys(mfiles)
 
 	// 2. Property YAML.
 	var propFiles []*SourceFile
@@ -270,6 +274,7 @@ func load(opts Options) (*Project, error) {
 	for _, e := range perrs {
 		errs = append(errs, AsErrors(e)...)
 	}
+	p.warnUnknownConfigs(pc.configKeys, props)
 	pi := indexProperties(props)
 
 	// 3. Nodes.

@@ -20,6 +20,9 @@ type parsedNode struct {
 	src     string
 	tmpl    *jinja.Template
 	blk     *jinja.Block
+	// warns are the file's warnings (unknown config keys), emitted in file order after the
+	// parallel parse.
+	warns []string
 }
 
 // propIndex finds the property YAML patch of a node.
@@ -126,6 +129,11 @@ func (p *projectImpl) parseNodes(files []*SourceFile, pi *propIndex) ([]*parsedN
 	})
 	var all []*parsedNode
 	for i, f := range tasks {
+		for _, pn := range outs[i] {
+			for _, w := range pn.warns {
+				p.warn(w)
+			}
+		}
 		all = append(all, outs[i]...)
 		errs = append(errs, errss[i]...)
 		if len(outs[i]) == 0 && len(errss[i]) > 0 && (f.ResourceType == FileModel || f.ResourceType == FileSeed) {
@@ -221,6 +229,7 @@ func (p *projectImpl) parseFile(f *SourceFile, pi *propIndex) (out []*parsedNode
 	}
 	pn.tmpl = tmpl
 	cerrs := p.configErrors(cfgIssues, n.ResourceType, n.Name, display, src)
+	pn.warns = p.configWarnings(cfgIssues, n, display, src)
 	if err := p.finishNode(n, n.ConfigCallDict); err != nil {
 		return nil, append(cerrs, err)
 	}
@@ -274,7 +283,8 @@ func (p *projectImpl) parseSnapshots(f *SourceFile, tmpl *jinja.Template, rel, d
 			errs = append(errs, err)
 			continue
 		}
-		pn := &parsedNode{n: n, refs: rs.refs, sources: rs.sources, macros: rs.macroDeps(), file: display, src: src, blk: b}
+		pn := &parsedNode{n: n, refs: rs.refs, sources: rs.sources, macros: rs.macroDeps(), file: display, src: src, blk: b,
+			warns: p.configWarnings(rs.cfgIssues, n, display, src)}
 		p.captureHookDeps(pn)
 		out = append(out, pn)
 	}

@@ -75,6 +75,9 @@ type ProjectConfig struct {
 	// Warnings collected while loading (unknown keys, deprecated names), as
 	// "file:line:col: message".
 	Warnings []string
+	// configKeys are the config keys of the hierarchical blocks (models:, seeds:, …) that
+	// are not known by name; Load warns about those no macro reads either.
+	configKeys []configKeyUse
 }
 
 // Dispatch is one entry of dispatch: in the project file: which packages adapter.dispatch
@@ -227,6 +230,7 @@ func parseProjectConfig(dir, file string, src []byte, rc projectRenderCtx) (*Pro
 			pc.Quoting = d.quoting(v)
 		case "flags":
 			pc.Flags = d.mapping(v)
+			pc.Warnings = append(pc.Warnings, checkProjectFlags(rel, v)...)
 		case "query-comment":
 			pc.QueryComment = d.any(v)
 		case "dispatch":
@@ -258,6 +262,7 @@ func parseProjectConfig(dir, file string, src []byte, rc projectRenderCtx) (*Pro
 		}
 	}
 	errs = append(errs, d.errs...)
+	pc.configKeys = d.cfgKeys
 	if pc.Name == "" && len(errs) == 0 {
 		errs = append(errs, Errorf(rel, 1, 1, "project file has no name"))
 	}

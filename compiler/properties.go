@@ -13,16 +13,19 @@ import (
 // seeds, snapshots, analyses and macros, and the sources and exposures it declares. Every
 // entry keeps its line and column so later stages can point at it.
 type Properties struct {
-	File      *SourceFile
-	Version   int
-	Models    []*NodeProps
-	Seeds     []*NodeProps
-	Snapshots []*NodeProps
-	Analyses  []*NodeProps
-	Sources   []*SourceProps
-	Macros    []*MacroProps
-	Exposures []*ExposureProps
-	UnitTests []*UnitTestProps
+	File *SourceFile
+	// configKeys are the keys of the file's `config:` mappings with their place, checked
+	// against the known keys once the macros are known (configkeys.go).
+	configKeys []configKeyUse
+	Version    int
+	Models     []*NodeProps
+	Seeds      []*NodeProps
+	Snapshots  []*NodeProps
+	Analyses   []*NodeProps
+	Sources    []*SourceProps
+	Macros     []*MacroProps
+	Exposures  []*ExposureProps
+	UnitTests  []*UnitTestProps
 	// Tests is every generic test defined in the file (on models, columns, sources, source
 	// tables, seeds and snapshots), in file order.
 	Tests []*TestDef
@@ -459,6 +462,7 @@ func (p *propParser) source(item *yaml.Node) *SourceProps {
 			s.Tags = p.strList(v)
 		case "config":
 			s.Config = p.mapping(v)
+			p.noteConfigKeys(v, "source", name)
 		case "quoting":
 			s.Quoting = p.quoting(v)
 		case "overrides":
@@ -521,6 +525,7 @@ func (p *propParser) sourceTable(s *SourceProps, item *yaml.Node) *SourceTablePr
 			t.Tags = p.strList(v)
 		case "config":
 			t.Config = p.mapping(v)
+			p.noteConfigKeys(v, "source", s.Name+"."+name)
 		case "quoting":
 			t.Quoting = p.quoting(v)
 		case "freshness":
@@ -652,6 +657,7 @@ func (p *propParser) exposure(item *yaml.Node) *ExposureProps {
 			x.Tags = p.strList(v)
 		case "config":
 			x.Config = p.mapping(v)
+			p.noteConfigKeys(v, "exposure", name)
 		}
 	}
 	switch x.Type {

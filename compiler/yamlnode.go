@@ -203,6 +203,9 @@ func isNull(n *yaml.Node) bool {
 type decoder struct {
 	file string
 	errs Errors
+	// cfgKeys are the project file's config keys no resource type knows by name
+	// (checkConfigTree), checked once the macros are known.
+	cfgKeys []configKeyUse
 }
 
 func (d *decoder) fail(n *yaml.Node, format string, args ...any) {

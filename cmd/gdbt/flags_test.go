@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gdbt-dev/gdbt/compiler"
 )
 
 // flagCase is one row of the CLI table: a fresh copy of the shop fixture, extra files
@@ -239,5 +241,26 @@ func TestFlagEffects(t *testing.T) {
 				c.check(t, dir, out, errb)
 			}
 		})
+	}
+}
+
+// TestProjectFlagsHonoured: the flags: keys the compiler calls honoured (it warns about
+// the rest) are exactly the flag-table rows the project's flags: block may set.
+func TestProjectFlagsHonoured(t *testing.T) {
+	rows := map[string]bool{}
+	for _, d := range flagTable {
+		if d.project {
+			rows[strings.ReplaceAll(d.name, "-", "_")] = true
+		}
+	}
+	for k, honoured := range compiler.ProjectFlags {
+		if honoured != rows[k] {
+			t.Errorf("flags: %s: compiler.ProjectFlags says honoured=%v, the flag table %v", k, honoured, rows[k])
+		}
+	}
+	for k := range rows {
+		if _, ok := compiler.ProjectFlags[k]; !ok {
+			t.Errorf("flag table row %s settable in flags: is not in compiler.ProjectFlags", k)
+		}
 	}
 }
