@@ -295,3 +295,33 @@ func TestOktaLogin(t *testing.T) {
 		t.Errorf("failed Okta logins were recorded as logins: %d, want %d", n, before)
 	}
 }
+
+// TestReuseConnections: with reuse_connections (dbt-snowflake's default) statements share
+// one logged-in session; with reuse_connections: false each session is logged out when
+// given back, so every statement logs in again.
+func TestReuseConnections(t *testing.T) {
+	srv := startFake(t)
+	for _, c := range []struct {
+		reuse  bool
+		logins int
+	}{{true, 1}, {false, 4}} {
+		before := len(srv.Logins())
+		cfg, err := snowflake.ParseConfig(authFields(srv, "password", "x", "threads", 1, "reuse_connections", c.reuse))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := snowflake.Open(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 3; i++ {
+			if _, _, err := a.Execute(context.Background(), "select 1", true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a.Close()
+		if n := len(srv.Logins()) - before; n != c.logins {
+			t.Errorf("reuse_connections %v: %d logins for a ping and 3 statements, want %d", c.reuse, n, c.logins)
+		}
+	}
+}
