@@ -165,33 +165,6 @@ func addBasicFilters(f map[string]Func) {
 	})
 }
 
-// sortedDicts copies v with dict keys sorted, as pprint shows them.
-func sortedDicts(v Value) Value { return sortedDictsDepth(v, 0) }
-
-func sortedDictsDepth(v Value, depth int) Value {
-	if depth > maxNest {
-		return v
-	}
-	switch x := v.(type) {
-	case *Dict:
-		keys := append([]Value(nil), x.keys...)
-		_ = sortValues(keys, func(k Value) Value { return k }, false)
-		d := NewDict()
-		for _, k := range keys {
-			val, _ := x.Get(k)
-			d.Set(k, sortedDictsDepth(val, depth+1))
-		}
-		return d
-	case *List:
-		out := make([]Value, len(x.Items))
-		for i, it := range x.Items {
-			out[i] = sortedDictsDepth(it, depth+1)
-		}
-		return &List{Items: out}
-	}
-	return v
-}
-
 func urlQuote(s string, safe string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {

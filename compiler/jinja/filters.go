@@ -423,13 +423,9 @@ func indent(s string, ind string, first, blank bool) string {
 	return rv
 }
 
+// splitLines is str.splitlines() with at least one (empty) line.
 func splitLines(s string) []string {
-	v, _ := strMethod(s, "splitlines").(Func)(nil, nil, nil)
-	items := v.(*List).Items
-	out := make([]string, len(items))
-	for i, it := range items {
-		out[i] = it.(string)
-	}
+	out := pySplitLines(s, false)
 	if len(out) == 0 {
 		return []string{""}
 	}

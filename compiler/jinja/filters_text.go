@@ -284,7 +284,7 @@ func addTextFilters(f map[string]Func) {
 		return stripTags(str(a[0])), nil
 	})
 	f["pprint"] = filter("pprint", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
-		return repr(sortedDicts(a[0])), nil
+		return pformat(a[0]), nil
 	})
 	f["urlencode"] = filter("urlencode", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
 		if s, ok := optStr(a[0]); ok {

@@ -485,11 +485,16 @@ func compareCase(c oracleCase, want oracleResult, got caseOutcome) string {
 // addrRe matches the object addresses in CPython reprs ("<built-in method upper of str
 // object at 0x7f5ba976adf0>"), which differ between any two processes, also after a filter
 // changed what follows them (tojson's \u003e, escape's &gt;) or their case (upper).
-var addrRe = regexp.MustCompile(`(?i) at 0x[0-9a-f]+`)
+var addrRe = regexp.MustCompile(`(?i) at 0x[0-9a-f]+| with id=[0-9]+`)
 
 // normAddr replaces every object address in s by one placeholder.
 func normAddr(s string) string {
-	return addrRe.ReplaceAllString(s, " at 0x…")
+	return addrRe.ReplaceAllStringFunc(s, func(m string) string {
+		if strings.HasPrefix(m, " with") {
+			return " with id=…" // pprint's "<Recursion on list with id=…>"
+		}
+		return " at 0x…"
+	})
 }
 
 // firstFrames returns the top of the current goroutine's stack, enough to locate a panic.

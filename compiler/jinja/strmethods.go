@@ -289,28 +289,9 @@ func strMethod(s string, name string) Value {
 		})
 	case "splitlines":
 		return with([]string{"keepends"}, []Value{false}, func(a []Value) (Value, error) {
-			var out []Value
-			rest := s
-			for rest != "" {
-				j := strings.IndexAny(rest, "\n\r\v\f\x1c\x1d\x1e\u0085\u2028\u2029")
-				if j < 0 {
-					out = append(out, rest)
-					break
-				}
-				_, size := utf8.DecodeRuneInString(rest[j:])
-				end := j + size
-				if rest[j] == '\r' && end < len(rest) && rest[end] == '\n' {
-					end++
-				}
-				if Truthy(a[0]) {
-					out = append(out, rest[:end])
-				} else {
-					out = append(out, rest[:j])
-				}
-				rest = rest[end:]
-			}
-			if out == nil {
-				out = []Value{}
+			out := []Value{}
+			for _, l := range pySplitLines(s, Truthy(a[0])) {
+				out = append(out, l)
 			}
 			return &List{Items: out}, nil
 		})
@@ -713,4 +694,30 @@ func pyIsPrintable(r rune) bool {
 	}
 	return !unicode.In(r, unicode.Cc, unicode.Cf, unicode.Cs, unicode.Co, unicode.Zl, unicode.Zp, unicode.Zs) &&
 		(unicode.IsPrint(r) || unicode.IsGraphic(r) || unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S))
+}
+
+// pySplitLines is str.splitlines(keepends): lines end at \n, \r, \r\n and the other
+// Unicode line boundaries.
+func pySplitLines(s string, keepends bool) []string {
+	var out []string
+	rest := s
+	for rest != "" {
+		j := strings.IndexAny(rest, "\n\r\v\f\x1c\x1d\x1e\u0085\u2028\u2029")
+		if j < 0 {
+			out = append(out, rest)
+			break
+		}
+		_, size := utf8.DecodeRuneInString(rest[j:])
+		end := j + size
+		if rest[j] == '\r' && end < len(rest) && rest[end] == '\n' {
+			end++
+		}
+		if keepends {
+			out = append(out, rest[:end])
+		} else {
+			out = append(out, rest[:j])
+		}
+		rest = rest[end:]
+	}
+	return out
 }
