@@ -15,7 +15,8 @@ import (
 
 // ParseCache is the hook through which a parse-state store (package parsestate) lets Load
 // skip the files whose inputs did not change since the last parse: dbt's partial parsing
-// (dbt/parser/manifest.py ManifestLoader.load and dbt/parser/partial.py PartialParsing).
+// (dbt-core v1.10.23: core/dbt/parser/manifest.py ManifestLoader.load and
+// core/dbt/parser/partial.py PartialParsing).
 // The compiler names the inputs and their content hashes; the store keeps, compares and
 // persists them. The compiler trusts a recorded parse only when every input it recorded
 // still has the same hash, so a store can only make a parse faster, never different.
@@ -24,10 +25,14 @@ type ParseCache interface {
 	// node's parse reads (gdbt's version, vars, target, profile, every package's rendered
 	// project file, the macro namespace, docs blocks, flags), each as a content hash. A
 	// store whose recorded global inputs differ must forget what it recorded (dbt's
-	// ManifestLoader.is_partial_parsable: a changed project, profile or vars is a full parse).
+	// ManifestLoader.is_partial_parsable in core/dbt/parser/manifest.py: a changed dbt
+	// version, project file, profile, target or vars is a full parse).
 	Begin(global map[string]string)
 	// EnvVar records that the parse read the environment variable name through env_var()
-	// (dbt's env_vars on the manifest state): a later change of its value is a full parse.
+	// (dbt's ProviderContext.env_var in core/dbt/context/providers.py records it in
+	// Manifest.env_vars and the file's env_vars): a later change of its value is a full
+	// parse here, where dbt's PartialParsing.build_env_vars_to_files re-parses only the
+	// files that read it.
 	EnvVar(name string)
 	// Lookup returns the data recorded for file if every input it recorded still has the
 	// hash current(input) reports now.
@@ -116,7 +121,9 @@ func (p *projectImpl) globalInputs(pkgs []*Package) map[string]string {
 	}
 	// The macro namespace: which macro a name resolves to depends on every package's set
 	// of macro names, so adding or removing a macro is a full parse; editing one only
-	// invalidates the files whose parse bound it (dbt's schedule_macro_nodes_for_parsing).
+	// invalidates the files whose parse bound it (dbt's PartialParsing.handle_macro_file_links
+	// and schedule_macro_nodes_for_parsing in core/dbt/parser/partial.py follow
+	// depends_on.macros through recursively_gather_macro_references).
 	var names []string
 	for pkg, ms := range p.reg.byPkg {
 		for name, md := range ms {

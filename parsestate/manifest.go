@@ -28,8 +28,9 @@ type span struct {
 // (same size and modification time, written by the same gdbt build); anything else starts
 // empty with a debug line, and each copied fragment must still look like a JSON object.
 // This is the manifest half of dbt's partial parsing, which keeps the unchanged nodes of the
-// previous manifest instead of rebuilding them (dbt/parser/manifest.py ManifestLoader.load
-// with the saved manifest; dbt/parser/partial.py).
+// saved manifest instead of rebuilding them (core/dbt/parser/manifest.py ManifestLoader.load
+// starts from read_manifest_for_partial_parse's manifest; core/dbt/parser/partial.py
+// PartialParsing removes and re-schedules only the changed files' nodes).
 type Manifest struct {
 	indexPath, manifestPath string
 	debug                   func(format string, args ...any)

@@ -1,7 +1,9 @@
 // Package parsestate persists what a parse read and produced, so that the next `gdbt
 // parse`/`compile`/`run` re-parses only the files whose inputs changed: gdbt's partial
-// parsing (dbt-core: dbt/parser/manifest.py ManifestLoader, dbt/parser/partial.py
-// PartialParsing, target/partial_parse.msgpack).
+// parsing (dbt-core v1.10.23: core/dbt/parser/manifest.py ManifestLoader.load with
+// read_manifest_for_partial_parse / is_partial_parsable / write_manifest_for_partial_parse,
+// core/dbt/parser/partial.py PartialParsing, whose build_file_diff compares each file's
+// checksum; the file name is core/dbt/constants.py PARTIAL_PARSE_FILE_NAME).
 //
 // The compiler decides what each file's parse read and hashes it (compiler.ParseCache);
 // this package only keeps those hashes with the recorded results, checks them on the next
@@ -191,8 +193,11 @@ func (w *writer) strMap(m map[string]string) {
 }
 
 // Begin implements compiler.ParseCache: the recorded parses are kept only when every global
-// input is unchanged (dbt's ManifestLoader.is_partial_parsable compares the vars, profile,
-// project files and dbt version the same way, and re-parses everything on a difference).
+// input is unchanged. dbt's ManifestLoader.is_partial_parsable (core/dbt/parser/manifest.py)
+// re-parses everything likewise when the saved manifest's dbt_version differs, or one of the
+// hashes build_manifest_state_check makes: vars_hash (--vars, the profile and target
+// names; the project's vars count through project_hashes), profile_hash (the connection's keys), project_env_vars_hash and
+// project_hashes (each package's dbt_project.yml text).
 func (s *State) Begin(global map[string]string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
