@@ -88,6 +88,9 @@ func (e *stateEncoder) value(v reflect.Value) error {
 			return nil
 		}
 		e.uvarint(uint64(v.Len()) + 1)
+		if m, ok := v.Interface().(map[string]any); ok && e.sorted {
+			return e.sortedAnyMap(m) // most maps of a node: without reflection
+		}
 		if e.sorted {
 			keys := v.MapKeys()
 			slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
@@ -124,6 +127,23 @@ func (e *stateEncoder) value(v reflect.Value) error {
 		return e.dynamic(v.Interface())
 	default:
 		return fmt.Errorf("%w: %s", errCodec, v.Type())
+	}
+	return nil
+}
+
+// sortedAnyMap writes m's entries in key order (the count is written by the caller).
+func (e *stateEncoder) sortedAnyMap(m map[string]any) error {
+	var scratch [16]string
+	keys := scratch[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		e.str(k)
+		if err := e.dynamic(m[k]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
