@@ -155,18 +155,18 @@ func (m *Manifest) Save() error {
 		return err
 	}
 	m.mu.Lock()
-	w := &writer{b: make([]byte, 0, 64*len(m.next)+1024)}
-	w.b = append(w.b, manifestMagic...)
-	w.str(Binary())
-	w.str(stamp)
-	w.count(len(m.next))
-	for k, sp := range m.next {
-		w.str(k)
-		w.count(int(sp.off))
-		w.count(sp.n) // (read back with reader.uint: not bounded by the index's size)
-	}
-	m.mu.Unlock()
-	return replaceFile(m.indexPath, w.b)
+	defer m.mu.Unlock()
+	return writeFile(m.indexPath, func(w *writer) {
+		w.b = append(w.b, manifestMagic...)
+		w.str(Binary())
+		w.str(stamp)
+		w.count(len(m.next))
+		for k, sp := range m.next {
+			w.str(k)
+			w.count(int(sp.off))
+			w.count(sp.n) // (read back with reader.uint: not bounded by the index's size)
+		}
+	})
 }
 
 // Close releases the previous manifest (Save calls it).

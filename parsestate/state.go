@@ -19,6 +19,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -171,18 +172,39 @@ func (r *reader) strMap() map[string]string {
 	return m
 }
 
-// writer is reader's counterpart.
-type writer struct{ b []byte }
+// writer is reader's counterpart. With out set it streams: b is handed to out whenever it
+// holds a megabyte (the state of a large project is 100 MB; building it whole in memory
+// cost more than writing it).
+type writer struct {
+	b   []byte
+	out io.Writer
+	err error
+}
 
 func (w *writer) bytes(p []byte) {
 	w.b = binary.AppendUvarint(w.b, uint64(len(p)))
 	w.b = append(w.b, p...)
+	w.maybeFlush()
 }
 func (w *writer) str(s string) {
 	w.b = binary.AppendUvarint(w.b, uint64(len(s)))
 	w.b = append(w.b, s...)
+	w.maybeFlush()
 }
 func (w *writer) count(n int) { w.b = binary.AppendUvarint(w.b, uint64(n)) }
+
+func (w *writer) maybeFlush() {
+	if w.out != nil && len(w.b) >= 1<<20 {
+		w.flush()
+	}
+}
+
+func (w *writer) flush() {
+	if w.err == nil && len(w.b) > 0 {
+		_, w.err = w.out.Write(w.b)
+	}
+	w.b = w.b[:0]
+}
 
 func (w *writer) strMap(m map[string]string) {
 	w.count(len(m))
@@ -289,11 +311,13 @@ func (s *State) Save() error {
 	if d.Global == nil {
 		return errors.New("partial parse: nothing was loaded")
 	}
-	size := len(magic) + 1024
-	for _, e := range d.Entries {
-		size += len(e.Data) + 256
-	}
-	w := &writer{b: make([]byte, 0, size)}
+	return writeFile(s.path, func(w *writer) {
+		d.write(w)
+	})
+}
+
+// write encodes d.
+func (d *disk) write(w *writer) {
 	w.b = append(w.b, magic...)
 	w.str(d.Binary)
 	w.strMap(d.Global)
@@ -313,18 +337,28 @@ func (s *State) Save() error {
 		w.strMap(e.Inputs)
 		w.bytes(e.Data)
 	}
-	return replaceFile(s.path, w.b)
 }
 
-// replaceFile writes b to path through a temporary file renamed into place, so that a
-// reader never sees half a file.
-func replaceFile(path string, b []byte) error {
+// writeFile streams what fill writes to path through a temporary file renamed into place,
+// so that a reader never sees half a file.
+func writeFile(path string, fill func(w *writer)) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
 		return err
+	}
+	w := &writer{b: make([]byte, 0, 1<<20+64<<10), out: f}
+	fill(w)
+	w.flush()
+	if err := f.Close(); w.err == nil {
+		w.err = err
+	}
+	if w.err != nil {
+		os.Remove(tmp)
+		return w.err
 	}
 	return os.Rename(tmp, path)
 }
