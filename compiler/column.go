@@ -100,6 +100,14 @@ func (o *columnObj) stringSize() (int64, error) {
 
 // dataType is dbt's Column.data_type property.
 func (o *columnObj) dataType() string {
+	// dbt-postgres's PostgresColumn.data_type (dbt/adapters/postgres/column.py): "on
+	// postgres, do not convert 'text' or 'varchar' to 'varchar()'", so a text column stays
+	// text (dbt_utils.union_relations casts to it) instead of character varying(256).
+	if o.adapter == "postgres" {
+		if dt := strings.ToLower(o.dtype); dt == "text" || (dt == "character varying" && o.charSize == nil) {
+			return o.dtype
+		}
+	}
 	switch {
 	case o.isString():
 		n, _ := o.stringSize()

@@ -25,7 +25,7 @@ func TestColumnClass(t *testing.T) {
 }
 
 // TestColumnAdapters checks the per-adapter overrides (dbt-snowflake's SnowflakeColumn,
-// dbt-duckdb's DuckDBColumn) on columns as the warehouse reports them.
+// dbt-duckdb's DuckDBColumn, dbt-postgres's PostgresColumn) on columns as the warehouse reports them.
 func TestColumnAdapters(t *testing.T) {
 	for _, c := range []struct {
 		adapter, dtype                 string
@@ -40,7 +40,9 @@ func TestColumnAdapters(t *testing.T) {
 		{"duckdb", "INTEGER", "INTEGER", true, false, false, false},
 		{"duckdb", "FLOAT", "FLOAT", false, false, false, true},
 		{"postgres", "character varying(40)", "character varying(40)", false, false, true, false},
-		{"postgres", "text", "character varying(256)", false, false, true, false},
+		// dbt-postgres's PostgresColumn.data_type keeps text and unsized varchar as they are.
+		{"postgres", "text", "text", false, false, true, false},
+		{"postgres", "character varying", "character varying", false, false, true, false},
 		{"postgres", "double precision", "double precision", false, false, false, true},
 		{"postgres", "integer", "integer", true, false, false, false},
 	} {

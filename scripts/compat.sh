@@ -193,8 +193,13 @@ PREPARE=
 # dbt-date requires dbt >= 1.10.5, which gdbt's declared 1.10.23 meets.
 want dbt-date && row dbt-date "$X/dbt-date" integration_tests duckdb deps -- build
 want dbt-expectations && row dbt-expectations "$X/dbt-expectations" integration_tests postgres "$X/dbt-expectations" "$X/dbt-date" -- build
-want dbt-project-evaluator && row dbt-project-evaluator "$X/dbt-project-evaluator" integration_tests duckdb "$X/dbt-project-evaluator" "$X/dbt-utils" "$X/dbt-project-evaluator/integration_tests/exclude_package" -- build
-want dbt-project-evaluator && row dbt-project-evaluator/integration_tests_2 "$X/dbt-project-evaluator" integration_tests_2 duckdb "$X/dbt-project-evaluator" "$X/dbt-utils" -- build
+# dbt-project-evaluator's CI (.github/workflows/local_only.yml: duckdb and postgres;
+# run_tox_tests.sh) runs `build -x --full-refresh` in integration_tests, then `seed
+# --full-refresh` and `run -x --full-refresh` in integration_tests_2.
+for engine in duckdb postgres; do
+  want dbt-project-evaluator && row dbt-project-evaluator "$X/dbt-project-evaluator" integration_tests $engine "$X/dbt-project-evaluator" "$X/dbt-utils" "$X/dbt-project-evaluator/integration_tests/exclude_package" -- "build -x --full-refresh"
+  want dbt-project-evaluator && row dbt-project-evaluator/integration_tests_2 "$X/dbt-project-evaluator" integration_tests_2 $engine "$X/dbt-project-evaluator" "$X/dbt-utils" -- "seed --full-refresh" "run -x --full-refresh"
+done
 # dbt-codegen's run_test.sh creates the source table its source models read first.
 want dbt-codegen && row dbt-codegen "$X/dbt-codegen" integration_tests postgres "$X/dbt-codegen" "$X/dbt-utils" -- \
   "run-operation create_source_table" "seed --full-refresh" run test
