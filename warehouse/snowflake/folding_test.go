@@ -77,3 +77,34 @@ func TestFoldedColumnNames(t *testing.T) {
 		}
 	}
 }
+
+// TestFunctionArgumentTypes: the fake's Snowflake functions refuse arguments of the wrong
+// type, as Snowflake's compiler does, rather than computing something; the right types
+// give Snowflake's results.
+func TestFunctionArgumentTypes(t *testing.T) {
+	srv := startFake(t)
+	a := openFields(t, srv.Fields("main"))
+	for _, q := range []string{
+		`select datediff(day, 1, 2)`,
+		`select dateadd(day, 'one', cast('2024-01-01' as date))`,
+		`select dateadd(day, 1, 'not a date')`,
+		`select last_day(5)`,
+		`select position(1, true)`,
+	} {
+		_, tab, err := a.Execute(context.Background(), q, true)
+		if err == nil {
+			t.Errorf("%s: accepted, returned %v", q, tab.Rows)
+			continue
+		}
+		if msg := err.Error(); !strings.Contains(msg, "argument types") && !strings.Contains(msg, "Could not convert") && !strings.Contains(msg, "best candidate") {
+			t.Errorf("%s: %v, want a type error", q, err)
+		}
+	}
+	_, tab, err := a.Execute(context.Background(), `select datediff(day, cast('2024-01-01' as date), cast('2024-03-01' as date)), position('c', 'abc')`, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(tab.Rows); got != "[[60 3]]" {
+		t.Errorf("rows = %s, want [[60 3]]", got)
+	}
+}
