@@ -25,6 +25,10 @@ type BatchWindow struct {
 	ID, Start, End string
 	From, To       time.Time
 	Incremental    bool
+	// First and Last mark the run's first and last batch: pre-hooks run only with the
+	// first, post-hooks only with the last (RunTask._submit_batch in dbt-core's
+	// core/dbt/task/run.py empties the other batches' hooks), so hooks run once per model.
+	First, Last bool
 }
 
 type batchKey struct{}

@@ -111,8 +111,17 @@ func (p *projectImpl) execute(ctx context.Context, a warehouse.Adapter, n *manif
 	rs := p.newState(ctx, n, modeExecute, a)
 	rs.setExtra("sql", sql)
 	rs.setExtra("compiled_code", sql)
-	rs.setExtra("pre_hooks", hooksList(n.Config["pre-hook"]))
-	rs.setExtra("post_hooks", hooksList(n.Config["post-hook"]))
+	pre, post := n.Config["pre-hook"], n.Config["post-hook"]
+	if w := batchOf(ctx); w != nil {
+		if !w.First {
+			pre = nil
+		}
+		if !w.Last {
+			post = nil
+		}
+	}
+	rs.setExtra("pre_hooks", hooksList(pre))
+	rs.setExtra("post_hooks", hooksList(post))
 	rs.pkg = n.PackageName
 	v, err := p.callBlock(rs, md)
 	res.RunSQL = joinStatements(rs.mainSQL)

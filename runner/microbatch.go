@@ -24,8 +24,11 @@ func (r *run) buildNode(ctx context.Context, a warehouse.Adapter, n *manifest.No
 // batch_size, begin and lookback and the run's --event-time-start/--event-time-end
 // (package microbatch); the first batch runs incrementally only when the table exists and
 // is not fully refreshed, every later one incrementally; when the first fails the rest are
-// skipped, otherwise a failed batch does not stop the others. Batches run one after another
-// (concurrent_batches is accepted; gdbt never runs a model's batches in parallel). The
+// skipped, otherwise a failed batch does not stop the others; pre-hooks run with the first
+// batch and post-hooks with the last. Batches run one after another: dbt runs the middle
+// batches concurrently only on adapters declaring the MicrobatchConcurrency capability
+// (should_run_in_parallel in run.py), and gdbt declares it for none, so concurrent_batches
+// is read and has no effect. The
 // result is the last batch's, with the rows of all batches; any failed batch fails the
 // model, naming the failed batches.
 func (r *run) buildMicrobatch(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (*compiler.Result, error) {
@@ -43,7 +46,7 @@ func (r *run) buildMicrobatch(ctx context.Context, a warehouse.Adapter, n *manif
 	var firstErr error
 	for i, b := range batches {
 		w := compiler.BatchWindow{ID: b.ID(plan.Size), Start: microbatch.SQLTime(b.Start), End: microbatch.SQLTime(b.End),
-			From: b.Start, To: b.End,
+			From: b.Start, To: b.End, First: i == 0, Last: i == len(batches)-1,
 			Incremental: i > 0 || plan.Incremental}
 		label := microbatch.FormatStart(b.Start, plan.Size)
 		if i > 0 && len(failed) == 1 && failed[0] == microbatch.FormatStart(batches[0].Start, plan.Size) {

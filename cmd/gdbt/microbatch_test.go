@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -51,6 +52,20 @@ func checkMicrobatch(t *testing.T, dir string, query func(sql string) []string) 
 	if got := query("select count(*), count(distinct id), sum(amount) from {{ ref('yearly') }}"); !reflect.DeepEqual(got, []string{"8|8|360"}) {
 		t.Errorf("yearly = %q, want all 8 events once", got)
 	}
+	// Hooks once per model (dbt 1.9): a full refresh from begin (2024) builds one batch per
+	// year up to now, yet the pre- and post-hook run once each.
+	before := query("select what, count(*) from {{ target.schema }}.hook_log group by 1 order by 1")
+	r = rtMust(t, dir, 0, "run", "-s", "hooked", "--full-refresh", "--vars", "{phase: 3}")
+	if !strings.Contains(r.out, "Batch 3 of ") {
+		t.Errorf("hooked did not build several yearly batches:\n%s", r)
+	}
+	after := query("select what, count(*) from {{ target.schema }}.hook_log group by 1 order by 1")
+	if len(before) != 2 || len(after) != 2 || after[0] != hookCount(t, before[0], 1) || after[1] != hookCount(t, before[1], 1) {
+		t.Errorf("hook_log before %q, after %q: want one more post and one more pre", before, after)
+	}
+	if got := query("select count(*) from {{ ref('hooked') }}"); !reflect.DeepEqual(got, []string{"8"}) {
+		t.Errorf("hooked = %q rows, want all 8 events", got)
+	}
 	// Usage errors, as dbt's flags validation.
 	r = rtMust(t, dir, 2, "run", "--event-time-start", "2024-01-02")
 	if !strings.Contains(r.err, "`--event-time-end` must also be present") {
@@ -67,7 +82,7 @@ func checkMicrobatch(t *testing.T, dir string, query func(sql string) []string) 
 func TestMicrobatchDuckDB(t *testing.T) {
 	dir := rtProject(t, "microbatch.txtar")
 	checkMicrobatch(t, dir, func(q string) []string {
-		q = strings.NewReplacer("{{ ref('", "main.", "') }}", "").Replace(q)
+		q = strings.NewReplacer("{{ ref('", "main.", "') }}", "", "{{ target.schema }}", "main").Replace(q)
 		var out []string
 		for _, row := range rtQuery(t, dir, q) {
 			out = append(out, strings.ReplaceAll(row, " 00:00:00 +0000 UTC", ""))
@@ -132,4 +147,15 @@ func TestSampleDuckDB(t *testing.T) {
 	if got := q("select count(*) from main.stg_events"); !reflect.DeepEqual(got, []string{"6"}) {
 		t.Errorf("stg_events without --sample = %q rows, want 6", got)
 	}
+}
+
+// hookCount is a "what|n" row of hook_log's counts with n increased by d.
+func hookCount(t *testing.T, row string, d int) string {
+	t.Helper()
+	what, n, _ := strings.Cut(row, "|")
+	var k int
+	if _, err := fmt.Sscan(n, &k); err != nil {
+		t.Fatalf("hook_log row %q: %v", row, err)
+	}
+	return fmt.Sprintf("%s|%d", what, k+d)
 }
