@@ -214,9 +214,15 @@ func percentFormatEsc(s string, arg Value, esc bool) (Value, error) {
 		b.WriteString(out)
 	}
 	if !usedMapping && next < len(args) && mapping == nil {
+		// a right operand with __getitem__ (list, range, Undefined) counts as a mapping
+		// (PyUnicode_Format's PyMapping_Check), so unused it raises nothing
 		_, isTuple := arg.(Tuple)
-		_, isList := arg.(*List)
-		if isTuple || (next == 0 && !isList) {
+		var getitem bool
+		switch arg.(type) {
+		case *List, *Undefined, rangeVal:
+			getitem = true
+		}
+		if isTuple || (next == 0 && !getitem) {
 			return nil, errors.New("not all arguments converted during string formatting")
 		}
 	}

@@ -117,28 +117,28 @@ func (pp *pprinter) safeRepr(b *strings.Builder, v Value, ctx map[any]bool) {
 	case *List:
 		ctx[x] = true
 		b.WriteByte('[')
-		for i, it := range x.Items {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			pp.safeRepr(b, it, ctx)
-		}
+		pp.itemsRepr(b, x.Items, ctx)
 		b.WriteByte(']')
 		delete(ctx, x)
 	case Tuple:
 		b.WriteByte('(')
-		for i, it := range x {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			pp.safeRepr(b, it, ctx)
-		}
+		pp.itemsRepr(b, x, ctx)
 		if len(x) == 1 {
 			b.WriteByte(',')
 		}
 		b.WriteByte(')')
 	default:
 		b.WriteString(repr(v))
+	}
+}
+
+// itemsRepr writes items separated by ", ".
+func (pp *pprinter) itemsRepr(b *strings.Builder, items []Value, ctx map[any]bool) {
+	for i, it := range items {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		pp.safeRepr(b, it, ctx)
 	}
 }
 
