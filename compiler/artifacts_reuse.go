@@ -3,6 +3,8 @@ package compiler
 import (
 	"crypto/sha256"
 	"io"
+	"io/fs"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -26,11 +28,29 @@ type ManifestReuse interface {
 	// Wrote records that the fragment of key is at [off, off+n) in the file being written.
 	// It may be called from several goroutines.
 	Wrote(key string, off int64, n int)
+	// Finished is given the written file's final state before it is renamed into place, so
+	// that what the fragments were recorded for is that very file (not one another process
+	// renamed over it meanwhile).
+	Finished(fi fs.FileInfo)
 }
 
 // WriteManifestReusing is WriteManifest copying unchanged nodes' JSON through r (nil: none).
 func WriteManifestReusing(path string, m *manifest.Manifest, meta manifest.Metadata, r ManifestReuse) error {
-	return writeAtomic(path, func(w io.Writer) error { return encodeManifest(w, m, meta, r) })
+	return writeAtomic(path, func(w io.Writer) error {
+		if err := encodeManifest(w, m, meta, r); err != nil || r == nil {
+			return err
+		}
+		f, ok := w.(*os.File)
+		if !ok {
+			return nil
+		}
+		fi, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		r.Finished(fi)
+		return nil
+	})
 }
 
 // nodeReuse is writeSorted's view of a ManifestReuse for nodes.

@@ -3,6 +3,7 @@ package compiler
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"sync"
 	"testing"
 
@@ -30,6 +31,8 @@ func (r *memReuse) Previous(dst []byte, key string) ([]byte, bool) {
 }
 
 func (r *memReuse) Wrote(key string, off int64, n int) { r.spans[key] = [2]int{int(off), n} }
+
+func (r *memReuse) Finished(fs.FileInfo) {}
 
 // encodeReusing encodes m through r and rotates r's fragments to those of this output.
 func encodeReusing(t *testing.T, m *manifest.Manifest, meta manifest.Metadata, r *memReuse) []byte {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"runtime"
 	"sync"
@@ -41,6 +42,7 @@ type Manifest struct {
 	mu     sync.Mutex
 	next   map[string]span
 	reused int
+	stamp  string // of the file written (Finished)
 }
 
 // OpenManifest reads the index at indexPath of the manifest at manifestPath. debugf may
@@ -80,8 +82,10 @@ func fileStamp(f *os.File) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%d/%d", fi.Size(), fi.ModTime().UnixNano()), nil
+	return stampOf(fi), nil
 }
+
+func stampOf(fi fs.FileInfo) string { return fmt.Sprintf("%d/%d", fi.Size(), fi.ModTime().UnixNano()) }
 
 func readIndex(path string) (map[string]span, string, error) {
 	b, err := os.ReadFile(path)
@@ -134,6 +138,13 @@ func (m *Manifest) Wrote(key string, off int64, n int) {
 	m.mu.Unlock()
 }
 
+// Finished implements compiler.ManifestReuse.
+func (m *Manifest) Finished(fi fs.FileInfo) {
+	m.mu.Lock()
+	m.stamp = stampOf(fi)
+	m.mu.Unlock()
+}
+
 // Reused is how many node fragments were copied from the previous manifest.
 func (m *Manifest) Reused() int {
 	m.mu.Lock()
@@ -141,19 +152,14 @@ func (m *Manifest) Reused() int {
 	return m.reused
 }
 
-// Save records where this write put each fragment, for the manifest now at manifestPath;
-// call it only after that file was written completely. It also closes the previous file.
+// Save records where this write put each fragment, for the file Finished described; call
+// it only after that file was written completely. It also closes the previous file.
 func (m *Manifest) Save() error {
 	m.Close()
-	f, err := os.Open(m.manifestPath)
-	if err != nil {
-		return err
+	if m.stamp == "" {
+		return errors.New("the manifest was not written")
 	}
-	stamp, err := fileStamp(f)
-	f.Close()
-	if err != nil {
-		return err
-	}
+	stamp := m.stamp
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return writeFile(m.indexPath, func(w *writer) {
