@@ -55,7 +55,8 @@ func cmdShow(g *Globals, args []string) int {
 	if limit >= 0 {
 		q += fmt.Sprintf(" limit %d", limit)
 	}
-	_, tab, err := s.a.Execute(s.ctx, q, true)
+	// Exact decimals: dbt's agate table keeps Python Decimals (agate.Number), not floats.
+	_, tab, err := s.a.Execute(warehouse.WithExactDecimals(s.ctx), q, true)
 	if err != nil {
 		g.Errorf("show %s: %v", title, err)
 		return ExitNodeFailed

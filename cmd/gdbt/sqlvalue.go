@@ -67,9 +67,10 @@ func showValue(v any) string {
 // reDecimalType reads the scale of a DECIMAL(p,s) / NUMERIC(p,s) column type.
 var reDecimalType = regexp.MustCompile(`(?i)^\s*(?:decimal|numeric)\s*\(\s*\d+\s*,\s*(\d+)\s*\)`)
 
-// showCell is showValue for a cell of a column of type dtype: a DECIMAL(p,s) value (the
-// adapters read decimals as float64) keeps its s decimal places, 12.50 not 12.5, as dbt's
-// agate table prints a Decimal column (agate print_table: as many places as its values).
+// showCell is showValue for a cell of a column of type dtype. show reads decimals exact
+// (warehouse.Decimal, every place kept); a DECIMAL(p,s) value that still arrives as a
+// float64 keeps its s decimal places, 12.50 not 12.5, as dbt's agate table prints a
+// Decimal column (agate print_table: as many places as its values).
 func showCell(v any, dtype string) string {
 	if f, ok := v.(float64); ok {
 		if m := reDecimalType.FindStringSubmatch(dtype); m != nil {

@@ -55,7 +55,7 @@ func execute(ctx context.Context, q querier, query string, fetch bool) (warehous
 		return resp, nil, wrapErr(ctx, err)
 	}
 	defer rows.Close()
-	t, err := readTable(rows)
+	t, err := readTable(rows, warehouse.ExactDecimals(ctx))
 	if err != nil {
 		return resp, nil, wrapErr(ctx, err)
 	}
@@ -90,8 +90,8 @@ func reportsRows(code string) bool {
 }
 
 // readTable reads every row, converting DuckDB values to the Go values warehouse.Table
-// promises.
-func readTable(rows *sql.Rows) (*warehouse.Table, error) {
+// promises (with exact, decimals as warehouse.Decimal).
+func readTable(rows *sql.Rows, exact bool) (*warehouse.Table, error) {
 	types, err := rows.ColumnTypes()
 	if err != nil {
 		return nil, err
@@ -111,7 +111,7 @@ func readTable(rows *sql.Rows) (*warehouse.Table, error) {
 		}
 		row := make([]any, len(vals))
 		for i, v := range vals {
-			row[i] = convert(v, t.Columns[i].DataType)
+			row[i] = convert(v, t.Columns[i].DataType, exact)
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -119,10 +119,10 @@ func readTable(rows *sql.Rows) (*warehouse.Table, error) {
 }
 
 // convert maps a driver value to nil, bool, int64, float64, string, time.Time or []byte.
-// Decimals become float64 (as agate's numbers do in dbt), HUGEINT an int64 when it fits and
+// Decimals become float64, or with exact a warehouse.Decimal of their digits; HUGEINT an int64 when it fits and
 // a float64 otherwise, UUIDs and intervals strings; lists become []any and structs and maps
 // map[string]any with converted elements.
-func convert(v any, dbType string) any {
+func convert(v any, dbType string, exact bool) any {
 	switch x := v.(type) {
 	case nil, bool, int64, float64, string, time.Time:
 		return x
@@ -160,6 +160,9 @@ func convert(v any, dbType string) any {
 		f, _ := new(big.Float).SetInt(x).Float64()
 		return f
 	case duckdbdriver.Decimal:
+		if exact {
+			return warehouse.ScaledDecimal(x.Value, int(x.Scale)) // every place of DECIMAL(p,s), as DuckDB prints it
+		}
 		return x.Float64()
 	case duckdbdriver.Interval:
 		return intervalString(x)
@@ -168,19 +171,19 @@ func convert(v any, dbType string) any {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = convert(e, "")
+			out[i] = convert(e, "", exact)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = convert(e, "")
+			out[k] = convert(e, "", exact)
 		}
 		return out
 	case duckdbdriver.Map:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[fmt.Sprint(convert(k, ""))] = convert(e, "")
+			out[fmt.Sprint(convert(k, "", exact))] = convert(e, "", exact)
 		}
 		return out
 	}

@@ -340,3 +340,16 @@ func TestExtensionInstallFailsLoudly(t *testing.T) {
 	}
 	a.Close()
 }
+
+// TestExactDecimalsNested: exact decimals inside a list (the conformance suite checks
+// top-level values on every engine).
+func TestExactDecimalsNested(t *testing.T) {
+	a := openTemp(t)
+	_, tab, err := a.Execute(warehouse.WithExactDecimals(context.Background()), "select [1.5::decimal(4,1)] as l", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []any{warehouse.Decimal("1.5")}; !reflect.DeepEqual(tab.Rows[0][0], want) {
+		t.Errorf("%#v, want %#v", tab.Rows[0][0], want)
+	}
+}

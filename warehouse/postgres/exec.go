@@ -29,7 +29,7 @@ func execute(ctx context.Context, c *pgx.Conn, query string, fetch bool) (wareho
 		if fetch {
 			t = newTable(c.TypeMap(), rr.FieldDescriptions())
 			for rr.NextRow() {
-				row, err := decodeRow(c.TypeMap(), rr.FieldDescriptions(), rr.Values())
+				row, err := decodeRow(c.TypeMap(), rr.FieldDescriptions(), rr.Values(), warehouse.ExactDecimals(ctx))
 				if err != nil {
 					_, _ = rr.Close()
 					_ = mrr.Close()
@@ -141,8 +141,9 @@ var textOIDs = map[uint32]bool{
 }
 
 // decodeRow converts one row of text-format values to the Go values warehouse.Table
-// promises: nil, bool, int64, float64, string, time.Time, []byte (and []any for arrays).
-func decodeRow(m *pgtype.Map, fds []pgconn.FieldDescription, vals [][]byte) ([]any, error) {
+// promises: nil, bool, int64, float64, string, time.Time, []byte (and []any for arrays);
+// with exact, numerics are warehouse.Decimal.
+func decodeRow(m *pgtype.Map, fds []pgconn.FieldDescription, vals [][]byte, exact bool) ([]any, error) {
 	row := make([]any, len(vals))
 	for i, raw := range vals {
 		if raw == nil {
@@ -162,14 +163,15 @@ func decodeRow(m *pgtype.Map, fds []pgconn.FieldDescription, vals [][]byte) ([]a
 		if err != nil {
 			return nil, fmt.Errorf("column %s: %w", fd.Name, err)
 		}
-		row[i] = convert(v, raw, fd.Format)
+		row[i] = convert(v, raw, fd.Format, exact)
 	}
 	return row, nil
 }
 
-// convert maps a decoded value to gdbt's value set. Numerics become float64 (as agate's
-// numbers do in dbt), every integer width int64; anything else is the server's text.
-func convert(v any, raw []byte, format int16) any {
+// convert maps a decoded value to gdbt's value set. Numerics become float64, or with exact
+// a warehouse.Decimal of their digits; every integer width int64; anything else is the
+// server's text.
+func convert(v any, raw []byte, format int16, exact bool) any {
 	switch x := v.(type) {
 	case nil, bool, int64, float64, string, time.Time:
 		return x
@@ -182,6 +184,9 @@ func convert(v any, raw []byte, format int16) any {
 	case float32:
 		return float64(x)
 	case pgtype.Numeric:
+		if exact && x.Valid && !x.NaN && x.InfinityModifier == pgtype.Finite {
+			return warehouse.ScaledDecimal(x.Int, -int(x.Exp)) // numeric_out's digits and scale
+		}
 		f, err := x.Float64Value()
 		if err != nil || !f.Valid {
 			return nil
@@ -195,7 +200,7 @@ func convert(v any, raw []byte, format int16) any {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = convert(e, nil, format)
+			out[i] = convert(e, nil, format, exact)
 		}
 		return out
 	}

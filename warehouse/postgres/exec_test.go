@@ -201,3 +201,16 @@ func TestProfileOptions(t *testing.T) {
 		t.Errorf("open with a wrong password: %v", err)
 	}
 }
+
+// TestExactNumerics: exact numerics as the server keeps them where the conformance
+// suite's portable SQL cannot go: an unconstrained numeric and an array.
+func TestExactNumerics(t *testing.T) {
+	a := openTest(t)
+	_, tab, err := a.Execute(warehouse.WithExactDecimals(context.Background()), "select 1200::numeric as whole, array[1.5::numeric(4,1)] as l", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []any{warehouse.Decimal("1200"), []any{warehouse.Decimal("1.5")}}; !reflect.DeepEqual(tab.Rows[0], want) {
+		t.Errorf("%#v, want %#v", tab.Rows[0], want)
+	}
+}

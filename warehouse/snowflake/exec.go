@@ -96,7 +96,8 @@ func stripLeadingComments(s string) string {
 
 // queryTable runs one query and converts its rows to gdbt's Go values. The JSON result
 // format carries numbers as text, so they are parsed here by column type: NUMBER with
-// scale 0 → int64, other numbers → float64, BOOLEAN → bool.
+// scale 0 → int64, other numbers → float64 (warehouse.Decimal under
+// warehouse.WithExactDecimals), BOOLEAN → bool.
 func queryTable(ctx context.Context, c *sql.Conn, q string) (*warehouse.Table, error) {
 	rows, err := c.QueryContext(ctx, q)
 	if err != nil {
@@ -108,6 +109,7 @@ func queryTable(ctx context.Context, c *sql.Conn, q string) (*warehouse.Table, e
 		return nil, err
 	}
 	t := &warehouse.Table{Rows: [][]any{}}
+	exact := warehouse.ExactDecimals(ctx)
 	for _, ct := range cts {
 		t.Columns = append(t.Columns, warehouse.Column{Name: ct.Name(), DataType: ct.DatabaseTypeName()})
 	}
@@ -121,7 +123,7 @@ func queryTable(ctx context.Context, c *sql.Conn, q string) (*warehouse.Table, e
 			return nil, err
 		}
 		for i, ct := range cts {
-			v, err := convert(ct, vals[i])
+			v, err := convert(ct, vals[i], exact)
 			if err != nil {
 				return nil, fmt.Errorf("column %s: %w", ct.Name(), err)
 			}
@@ -132,7 +134,9 @@ func queryTable(ctx context.Context, c *sql.Conn, q string) (*warehouse.Table, e
 	return t, rows.Err()
 }
 
-func convert(ct *sql.ColumnType, v any) (any, error) {
+// convert maps a driver value to gdbt's value set: a NUMBER with a scale is a float64, or
+// with exact a warehouse.Decimal of the digits Snowflake sent.
+func convert(ct *sql.ColumnType, v any, exact bool) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -146,6 +150,9 @@ func convert(ct *sql.ColumnType, v any) (any, error) {
 			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 				return n, nil
 			}
+		}
+		if exact {
+			return warehouse.Decimal(s), nil
 		}
 		return strconv.ParseFloat(s, 64)
 	case "REAL":

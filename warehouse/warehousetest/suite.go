@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) warehouse.Adapter) {
 		{"view", testView},
 		{"rename_and_drop", testRenameDrop},
 		{"typed_results", testTypedResults},
+		{"exact_decimals", testExactDecimals},
 		{"multiple_statements", testMultipleStatements},
 		{"transaction_rolls_back", testTransaction},
 		{"failed_script_leaves_pool_clean", testFailedScript},
@@ -267,6 +268,25 @@ func testTypedResults(t *testing.T, h *harness) {
 	empty := h.query(t, "select 1 as x where 1 = 0")
 	if len(empty.Rows) != 0 || len(empty.Columns) != 1 {
 		t.Errorf("empty result = %+v", empty)
+	}
+}
+
+// testExactDecimals reads decimals under warehouse.WithExactDecimals (gdbt show, whose
+// table dbt prints from Python Decimals): every digit and place of a DECIMAL(38,10)
+// beyond float64's 17 digits, 12.50 with its two places; without it, float64.
+func testExactDecimals(t *testing.T, h *harness) {
+	q := `select cast(1234567890123456789012345678.0123456789 as decimal(38,10)) as big,
+		cast(12.5 as decimal(10,2)) as cents, cast(-0.05 as decimal(10,2)) as neg`
+	_, tab, err := h.a.Execute(warehouse.WithExactDecimals(context.Background()), q, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []any{warehouse.Decimal("1234567890123456789012345678.0123456789"), warehouse.Decimal("12.50"), warehouse.Decimal("-0.05")}
+	if !reflect.DeepEqual(tab.Rows[0], want) {
+		t.Errorf("exact: %#v\nwant %#v", tab.Rows[0], want)
+	}
+	if got := h.query(t, q).Rows[0][1]; got != 12.5 {
+		t.Errorf("without WithExactDecimals: %#v, want float64 12.5", got)
 	}
 }
 

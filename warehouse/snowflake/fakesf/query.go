@@ -12,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+	"github.com/gdbt-dev/gdbt/warehouse"
 )
 
 // Statement type ids gosnowflake tells results apart by.
@@ -224,6 +227,10 @@ func encode(kind string, v any) *string {
 		return ptr(strconv.FormatFloat(float64(x), 'g', -1, 32))
 	case *big.Int:
 		return ptr(x.String())
+	case duckdb.Decimal:
+		// Snowflake sends a NUMBER(p,s) with all s places (12.50), where the driver's
+		// String trims them (12.5).
+		return ptr(warehouse.ScaledDecimal(x.Value, int(x.Scale)).String())
 	case []byte:
 		return ptr(string(x))
 	case fmt.Stringer:
