@@ -295,9 +295,11 @@ func (o *adapterObj) method(name string) hostFunc {
 			}
 			r := rel.r
 			r.Type = "table"
-			start := time.Now()
+			// Every statement the load sends goes to the debug log under the node.
+			opts.Log = func(sql string, elapsed time.Duration, resp warehouse.Response, err error) {
+				rs.p.logSQL(rs.node, sql, elapsed, resp, err)
+			}
 			n, err := rs.a.LoadCSV(rs.ctx, r, path, opts)
-			rs.p.logSQL(rs.node, seedLoadSQL(rs.a.Dialect(), r, path, opts), time.Since(start), warehouse.Response{Message: fmt.Sprintf("INSERT %d", n), Code: "INSERT", RowsAffected: n}, err)
 			if err != nil {
 				return nil, err
 			}
@@ -388,16 +390,4 @@ func (rs *renderState) ddl() (warehouse.DDL, error) {
 		return d, nil
 	}
 	return nil, fmt.Errorf("adapter %s has no DDL builders", rs.dialect().Type())
-}
-
-// seedLoadSQL is what the debug log shows for a seed's bulk load (one adapter call, not a
-// statement of the materialization): the engine's statement when its dialect spells one
-// (DuckDB's read_csv select), else a comment naming the file and the relation.
-func seedLoadSQL(d warehouse.Dialect, r warehouse.Relation, path string, opts warehouse.SeedOptions) string {
-	if s, ok := d.(interface {
-		SeedSelectSQL(path string, opts warehouse.SeedOptions) string
-	}); ok {
-		return "create table " + d.RelationSQL(r) + " as " + s.SeedSelectSQL(path, opts)
-	}
-	return "/* load seed file " + path + " into " + d.RelationSQL(r) + " (the adapter's bulk load) */"
 }

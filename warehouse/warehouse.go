@@ -61,6 +61,10 @@ type SeedOptions struct {
 	// quote_seed_column (dbt/adapters/snowflake/impl.py) quotes only then, so by default a
 	// Snowflake seed's columns are unquoted and fold to upper case.
 	QuotedColumns bool
+	// Log, when set, receives every statement the load sends (the bulk transfer as its
+	// statement text, COPY … FROM STDIN, or an INSERT's values as a row count), so the
+	// debug log holds what reached the warehouse.
+	Log StatementLog
 }
 
 // Dialect builds SQL text for one engine. Nothing here touches a database.

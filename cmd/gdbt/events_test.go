@@ -113,8 +113,10 @@ func TestDebugLogSQL(t *testing.T) {
 		t.Fatalf("seed: exit %d\n%s%s", code, out, errb)
 	}
 	logf, _ = os.ReadFile(filepath.Join(dir, "logs", "gdbt.log"))
-	if !regexp.MustCompile(`\[debug\] On seed\.shop\.countries: create table "[^"]*"\."main"\."countries(__dbt_tmp)?" as select \* from read_csv\(`).Match(logf) ||
-		!regexp.MustCompile(`(?s)read_csv\([^\n]*\n[^\n]*\[debug\] SQL status: INSERT 1 \(rows: 1\)`).Match(logf) {
+	// The statements the load sent, as sent: the transaction creating the table from
+	// read_csv, then the count of its rows.
+	if !regexp.MustCompile(`\[debug\] On seed\.shop\.countries: begin transaction\n;\ncreate table "[^"]*"\."main"\."countries\w*" as \(\nselect \* from read_csv\(`).Match(logf) ||
+		!regexp.MustCompile(`\[debug\] On seed\.shop\.countries: select count\(\*\) from "[^"]*"\."main"\."countries\w*"\n[^\n]*\[debug\] SQL status: SELECT 1 \(rows: 1\)`).Match(logf) {
 		t.Errorf("the seed's load is not in the log with its rows:\n%s", logf)
 	}
 	if !regexp.MustCompile(`\[debug\] SQL status: \S+.*\(rows: -?\d+\) in \d+\.\d{3} seconds`).Match(logf) {
@@ -168,5 +170,25 @@ func TestSkippingDetailsEvent(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no SkippingDetails event:\n%s", r)
+	}
+}
+
+// TestDebugLogSeedCopy checks a PostgreSQL seed's debug log holds the statements the load
+// sent, on the seed's connection: the table's DDL, the COPY … FROM STDIN with the rows it
+// loaded (the data itself is not logged), and the swap.
+func TestDebugLogSeedCopy(t *testing.T) {
+	dir, _ := rtPostgresProject(t, "contracts.txtar", "cshop", "gdbt_seedlog")
+	if r := rtGdbt(t, dir, "seed", "-s", "raw_orders"); r.code != ExitOK {
+		t.Fatalf("seed: %s", r)
+	}
+	logf, _ := os.ReadFile(filepath.Join(dir, "logs", "gdbt.log"))
+	for _, re := range []string{
+		`\[debug\] On seed\.cshop\.raw_orders: begin;\n(.*\n)*create table "[^"]+"\."[^"]+"\."raw_orders[^"]*" \(`,
+		`\[debug\] On seed\.cshop\.raw_orders: copy "[^"]+"\."[^"]+"\."raw_orders[^"]*" \([^)]*\) from stdin with \(format csv, header true, delimiter ','\)\n[^\n]*\[debug\] SQL status: COPY 3 \(rows: 3\) in \d+\.\d{3} seconds`,
+		`\[debug\] On seed\.cshop\.raw_orders: alter table`,
+	} {
+		if !regexp.MustCompile(re).Match(logf) {
+			t.Errorf("log lacks %s:\n%s", re, logf)
+		}
 	}
 }

@@ -67,11 +67,14 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 	if opts, err = typeEmptyColumns(path, opts); err != nil {
 		return 0, fmt.Errorf("duckdb: seed %s: %w", r.Identifier, err)
 	}
-	if _, err := warehouse.Replace(ctx, a, nil, r, a.dialect.SeedSelectSQL(path, opts)); err != nil {
+	if _, err := warehouse.Replace(ctx, warehouse.LoggedAdapter(a, opts.Log), nil, r, a.dialect.SeedSelectSQL(path, opts)); err != nil {
 		return 0, fmt.Errorf("duckdb: seed %s: %w", r.Identifier, err)
 	}
 	var n int64
-	if err := a.db.QueryRowContext(ctx, "select count(*) from "+a.dialect.RelationSQL(r)).Scan(&n); err != nil {
+	count := "select count(*) from " + a.dialect.RelationSQL(r)
+	if _, err := opts.Log.Timed(count, func() (warehouse.Response, error) {
+		return warehouse.Response{Message: "SELECT 1", Code: "SELECT", RowsAffected: 1}, a.db.QueryRowContext(ctx, count).Scan(&n)
+	}); err != nil {
 		return 0, fmt.Errorf("duckdb: seed %s: %w", r.Identifier, wrapErr(ctx, err))
 	}
 	return n, nil

@@ -226,15 +226,30 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 	}
 	defer c.Release()
 	defer rollbackOpen(c.Conn().PgConn())
-	if _, _, err := execute(ctx, c.Conn(), strings.Join(pre, ";\n"), false); err != nil {
+	// Each statement goes to opts.Log as sent; the COPY's rows stream after its text.
+	script := func(sql string) error {
+		_, err := opts.Log.Timed(sql, func() (warehouse.Response, error) {
+			resp, _, err := execute(ctx, c.Conn(), sql, false)
+			return resp, err
+		})
+		return err
+	}
+	if err := script(strings.Join(pre, ";\n")); err != nil {
 		return fail(err)
 	}
-	tag, err := c.Conn().PgConn().CopyFrom(ctx, f, d.SeedCopySQL(tmp, names, opts.Delimiter, !opts.UnquotedColumns))
+	copySQL := d.SeedCopySQL(tmp, names, opts.Delimiter, !opts.UnquotedColumns)
+	resp, err := opts.Log.Timed(copySQL, func() (warehouse.Response, error) {
+		tag, err := c.Conn().PgConn().CopyFrom(ctx, f, copySQL)
+		if err != nil {
+			return warehouse.Response{RowsAffected: -1}, queryErr(ctx, "", err)
+		}
+		return warehouse.Response{Message: tag.String(), Code: "COPY", RowsAffected: tag.RowsAffected()}, nil
+	})
 	if err != nil {
-		return fail(queryErr(ctx, "", err))
-	}
-	if _, _, err := execute(ctx, c.Conn(), strings.Join(swap, ";\n"), false); err != nil {
 		return fail(err)
 	}
-	return tag.RowsAffected(), nil
+	if err := script(strings.Join(swap, ";\n")); err != nil {
+		return fail(err)
+	}
+	return resp.RowsAffected, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,8 +73,19 @@ func TestSeedReplacesView(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := warehouse.Relation{Database: "GDBT_DB", Schema: "main", Identifier: "s", Type: "table"}
-	if n, err := a.LoadCSV(ctx, r, p, warehouse.SeedOptions{}); err != nil || n != 2 {
+	// Every statement sent goes to the seed's log; an INSERT's values as a row count.
+	var logged []string
+	logf := func(sql string, _ time.Duration, _ warehouse.Response, err error) {
+		logged = append(logged, sql)
+	}
+	if n, err := a.LoadCSV(ctx, r, p, warehouse.SeedOptions{Log: logf}); err != nil || n != 2 {
 		t.Fatalf("LoadCSV = %d, %v", n, err)
+	}
+	want := []string{`create or replace table GDBT_DB.main.s__gdbt_tmp ("a" integer, "b" varchar)`,
+		`insert into GDBT_DB.main.s__gdbt_tmp values /* 2 rows of s.csv */`,
+		`drop view if exists GDBT_DB.main.S`, `alter table GDBT_DB.main.s__gdbt_tmp rename to GDBT_DB.main.s`}
+	if strings.Join(logged, "\n") != strings.Join(want, "\n") {
+		t.Errorf("logged:\n%s\nwant:\n%s", strings.Join(logged, "\n"), strings.Join(want, "\n"))
 	}
 	rels, err := a.ListRelations(ctx, "GDBT_DB", "main")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -122,10 +123,14 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 	tmp.Identifier = r.Identifier + warehouse.TmpSuffix
 	tmp.Type = "table"
 	stmts := []string{"create or replace table " + d.RelationSQL(tmp) + " (" + strings.Join(cols, ", ") + ")"}
+	// shown is each statement as the debug log gets it: an INSERT's values (the file's
+	// data) as a row count.
+	shown := []string{stmts[0]}
 	for start := 0; start < len(data); start += insertBatch {
 		end := min(start+insertBatch, len(data))
 		var b strings.Builder
 		b.WriteString("insert into " + d.RelationSQL(tmp) + " values ")
+		shown = append(shown, fmt.Sprintf("%s/* %d rows of %s */", b.String(), end-start, filepath.Base(path)))
 		for j, row := range data[start:end] {
 			if j > 0 {
 				b.WriteString(", ")
@@ -145,9 +150,17 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 		}
 		stmts = append(stmts, b.String())
 	}
-	for _, s := range stmts {
-		if _, _, err := a.Execute(ctx, s, false); err != nil {
-			_, _, _ = a.Execute(context.WithoutCancel(ctx), d.DropRelationSQL(tmp), false)
+	run := func(ctx context.Context, sql, show string) error {
+		_, err := opts.Log.Timed(show, func() (warehouse.Response, error) {
+			resp, _, err := a.Execute(ctx, sql, false)
+			return resp, err
+		})
+		return err
+	}
+	for i, s := range stmts {
+		if err := run(ctx, s, shown[i]); err != nil {
+			drop := d.DropRelationSQL(tmp)
+			_ = run(context.WithoutCancel(ctx), drop, drop)
 			return 0, fmt.Errorf("seed %s: %w", path, err)
 		}
 	}
@@ -162,7 +175,7 @@ func (a *Adapter) LoadCSV(ctx context.Context, r warehouse.Relation, path string
 		target.Identifier, target.Type = existing.Identifier, existing.Type
 	}
 	for _, s := range []string{d.DropRelationSQL(target), d.RenameRelationSQL(tmp, r.Identifier)} {
-		if _, _, err := a.Execute(ctx, s, false); err != nil {
+		if err := run(ctx, s, s); err != nil {
 			return 0, fmt.Errorf("seed %s: %w", path, err)
 		}
 	}
