@@ -103,6 +103,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 					code = ExitLoadFailed
 				}
 			}()
+			for _, msg := range g.renamedEnv {
+				g.WarnEvent("EnvironmentVariableRenamed", msg)
+			}
 			code = c.run(g, cmdArgs)
 			if code == ExitOK && g.warnErrored() {
 				code = ExitLoadFailed
@@ -119,6 +122,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 // commands receive it too.
 type Globals struct {
 	Command string
+	// renamedEnv are the warnings for dbt's deprecated variables found set, said once
+	// the command starts.
+	renamedEnv []string
 
 	ProjectDir  string
 	ProfilesDir string

@@ -252,6 +252,22 @@ func (g *Globals) resolve(cmd string, given map[*flagDef][]string) error {
 		if !d.applies(cmd) {
 			continue
 		}
+		// dbt's deprecated variable, when set, wins over the flag and the new variable
+		// (dbt/cli/flags.py: "if DBT_NO_PRINT is set, it is respected over DBT_PRINT or
+		// --print") and warns (EnvironmentVariableRenamed, D009).
+		if v := os.Getenv(d.oldEnv); d.oldEnv != "" && v != "" {
+			if d.oldEnv == "DBT_NO_PRINT" { // params.py deprecated_print: callback=not value
+				if b, err := parseBool(v); err == nil {
+					v = strconv.FormatBool(!b)
+				}
+			}
+			if err := g.applyFlag(d, []string{v}, fromEnv, d.oldEnv); err != nil {
+				return err
+			}
+			g.renamedEnv = append(g.renamedEnv, fmt.Sprintf("The environment variable `%s` has been renamed as `%s`.\nIf `%s` is currently set, its value will be used instead of `%s`.\nSet `%s` and unset `%s` to avoid this deprecation warning and ensure it works properly in a future release.",
+				d.oldEnv, d.env, d.oldEnv, d.env, d.env, d.oldEnv))
+			continue
+		}
 		if vals, ok := given[d]; ok {
 			if err := g.applyFlag(d, vals, fromFlag, "--"+d.name); err != nil {
 				return err

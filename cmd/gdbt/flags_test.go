@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -262,5 +263,37 @@ func TestProjectFlagsHonoured(t *testing.T) {
 		if _, ok := compiler.ProjectFlags[k]; !ok {
 			t.Errorf("flag table row %s settable in flags: is not in compiler.ProjectFlags", k)
 		}
+	}
+}
+
+// TestDeprecatedEnvVars checks dbt's renamed variables (params.py's hidden deprecated_*
+// options): set, each wins over the flag and the new variable, DBT_NO_PRINT meaning the
+// opposite of DBT_PRINT, and the command warns with dbt's EnvironmentVariableRenamed;
+// DBT_EVENT_TIME_START/END set the microbatch window as the flags do.
+func TestDeprecatedEnvVars(t *testing.T) {
+	t.Setenv("DBT_NO_PRINT", "true")
+	t.Setenv("DBT_PRINT", "true")
+	t.Setenv("DBT_DEFER_TO_STATE", "true")
+	t.Setenv("DBT_ARTIFACT_STATE_PATH", "old-state")
+	t.Setenv("DBT_EVENT_TIME_START", "2024-01-01")
+	t.Setenv("DBT_EVENT_TIME_END", "2024-01-03")
+	g := newGlobals(nil, &bytes.Buffer{}, &bytes.Buffer{})
+	if _, err := g.parse([]string{"run", "--state", "new-state"}); err != nil {
+		t.Fatal(err)
+	}
+	if !g.NoPrint || !g.Defer || g.State != "old-state" {
+		t.Errorf("NoPrint %v Defer %v State %q, want true true old-state", g.NoPrint, g.Defer, g.State)
+	}
+	if g.EventTimeStart.IsZero() || g.EventTimeEnd.Format("2006-01-02") != "2024-01-03" {
+		t.Errorf("event time %v – %v", g.EventTimeStart, g.EventTimeEnd)
+	}
+	dir := fixtureProject(t, "shop.txtar")
+	t.Setenv("DBT_EVENT_TIME_START", "")
+	t.Setenv("DBT_EVENT_TIME_END", "")
+	t.Setenv("DBT_DEFER_TO_STATE", "")
+	t.Setenv("DBT_ARTIFACT_STATE_PATH", "")
+	code, out, errb := runCLI(t, "parse", "--project-dir", dir)
+	if code != ExitOK || !strings.Contains(out+errb, "The environment variable `DBT_NO_PRINT` has been renamed as `DBT_PRINT`.") {
+		t.Errorf("exit %d, no EnvironmentVariableRenamed warning:\n%s%s", code, out, errb)
 	}
 }

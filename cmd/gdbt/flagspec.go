@@ -45,6 +45,9 @@ type flagDef struct {
 	arg     string   // value placeholder in help
 	env     string   // dbt's environment variable ("" when dbt has none)
 	gdbtEnv string   // a GDBT_ alias the README documents (read before env)
+	// oldEnv is dbt's deprecated variable for the flag (params.py's hidden deprecated_*
+	// options), read after env; for DBT_NO_PRINT its value means the opposite.
+	oldEnv  string
 	aliases []string // other long names with the same meaning (--models, --resource-types)
 	neg     bool     // a --no-<name> form exists (dbt's "--x/--no-x")
 	negs    []string // further names that mean --no-<name> (gdbt's --no-color)
@@ -90,16 +93,16 @@ var flagTable = []flagDef{
 	{name: "indirect-selection", kind: flagString, arg: "MODE", env: "DBT_INDIRECT_SELECTION", project: true, def: "eager", choices: []string{"eager", "cautious", "buildable", "empty"}, help: "which tests of selected nodes are selected too", set: func(g *Globals, v string) error { g.Indirect = v; return nil }},
 
 	// State and deferral (Slim CI).
-	{name: "state", kind: flagString, arg: "DIR", env: "DBT_STATE", help: "artifacts of another run, for state: and result: selectors and --defer", set: func(g *Globals, v string) error { g.State = v; return nil }},
-	{name: "defer", kind: flagBool, neg: true, env: "DBT_DEFER", help: "refs to unselected nodes that are not built in the target read the --state manifest's relations", set: func(g *Globals, v string) error { g.Defer = v == "true"; return nil }},
+	{name: "state", kind: flagString, arg: "DIR", env: "DBT_STATE", oldEnv: "DBT_ARTIFACT_STATE_PATH", help: "artifacts of another run, for state: and result: selectors and --defer", set: func(g *Globals, v string) error { g.State = v; return nil }},
+	{name: "defer", kind: flagBool, neg: true, env: "DBT_DEFER", oldEnv: "DBT_DEFER_TO_STATE", help: "refs to unselected nodes that are not built in the target read the --state manifest's relations", set: func(g *Globals, v string) error { g.Defer = v == "true"; return nil }},
 	{name: "defer-state", kind: flagString, arg: "DIR", env: "DBT_DEFER_STATE", help: "the state folder for --defer only (default --state)", set: func(g *Globals, v string) error { g.DeferState = v; return nil }},
-	{name: "favor-state", kind: flagBool, neg: true, env: "DBT_FAVOR_STATE", help: "with --defer, read the state's relations even where the target has the node", set: func(g *Globals, v string) error { g.Favor = v == "true"; return nil }},
+	{name: "favor-state", kind: flagBool, neg: true, env: "DBT_FAVOR_STATE", oldEnv: "DBT_FAVOR_STATE_MODE", help: "with --defer, read the state's relations even where the target has the node", set: func(g *Globals, v string) error { g.Favor = v == "true"; return nil }},
 
 	// What a run does.
 	{name: "full-refresh", short: "f", kind: flagBool, env: "DBT_FULL_REFRESH", cmds: cmdsFullRef, help: "rebuild incremental models and seeds from scratch", set: func(g *Globals, v string) error { g.FullRefresh = v == "true"; return nil }},
-	{name: "event-time-start", kind: flagString, arg: "TIME", cmds: "build run", help: "microbatch models build from this date or date-time (UTC), with --event-time-end",
+	{name: "event-time-start", kind: flagString, arg: "TIME", env: "DBT_EVENT_TIME_START", cmds: "build run", help: "microbatch models build from this date or date-time (UTC), with --event-time-end",
 		set: func(g *Globals, v string) error { return parseEventTime(&g.EventTimeStart, "--event-time-start", v) }},
-	{name: "event-time-end", kind: flagString, arg: "TIME", cmds: "build run", help: "microbatch models build up to this date or date-time (UTC), with --event-time-start",
+	{name: "event-time-end", kind: flagString, arg: "TIME", env: "DBT_EVENT_TIME_END", cmds: "build run", help: "microbatch models build up to this date or date-time (UTC), with --event-time-start",
 		set: func(g *Globals, v string) error { return parseEventTime(&g.EventTimeEnd, "--event-time-end", v) }},
 	{name: "sample", kind: flagString, arg: "WINDOW", env: "DBT_SAMPLE", cmds: "build run", help: "sample mode (dbt 1.10): refs and sources with an event_time read only this window, \"3 days\" back from now or {start: TIME, end: TIME}",
 		set: func(g *Globals, v string) (err error) {
@@ -118,7 +121,7 @@ var flagTable = []flagDef{
 	{name: "warn-error-options", kind: flagString, arg: "YAML", env: "DBT_WARN_ERROR_OPTIONS", project: true, def: "{}", help: "which warnings are errors: {error: all|[EventName…], warn: […], silence: […]}", set: func(g *Globals, v string) error { return g.setWarnErrorOptions(v) }},
 	{name: "write-json", kind: flagBool, neg: true, env: "DBT_WRITE_JSON", project: true, def: "true", help: "write manifest.json and run_results.json", set: func(g *Globals, v string) error { g.NoWriteJSON = v != "true"; return nil }},
 	{name: "version-check", kind: flagBool, neg: true, env: "DBT_VERSION_CHECK", project: true, def: "true", help: "fail when require-dbt-version excludes the dbt version gdbt implements", set: func(g *Globals, v string) error { g.NoVersionCheck = v != "true"; return nil }},
-	{name: "print", kind: flagBool, neg: true, env: "DBT_PRINT", def: "true", help: "show {{ print() }} output", set: func(g *Globals, v string) error { g.NoPrint = v != "true"; return nil }},
+	{name: "print", kind: flagBool, neg: true, env: "DBT_PRINT", oldEnv: "DBT_NO_PRINT", def: "true", help: "show {{ print() }} output", set: func(g *Globals, v string) error { g.NoPrint = v != "true"; return nil }},
 
 	// Logging.
 	{name: "log-format", kind: flagString, arg: "FORMAT", env: "DBT_LOG_FORMAT", project: true, def: "default", choices: []string{"text", "debug", "json", "default"}, help: "console (and log file) format: json is dbt's structured events", set: func(g *Globals, v string) error { g.LogFormat = logFormatOf(v); return nil }},

@@ -76,6 +76,9 @@ func writeFlags(w io.Writer, defs []*flagDef) {
 		if d.env != "" {
 			extra = append(extra, "env "+d.env)
 		}
+		if d.oldEnv != "" {
+			extra = append(extra, "or the deprecated "+d.oldEnv)
+		}
 		if d.project {
 			extra = append(extra, "flags: "+strings.ReplaceAll(d.name, "-", "_"))
 		}
