@@ -52,4 +52,21 @@ func TestDepsFlags(t *testing.T) {
 	if code, _, errText := runCLI(t, "deps", "--project-dir", shop, "--add-package", "x@1", "--source", "svn"); code != 2 || !strings.Contains(errText, "svn") {
 		t.Errorf("--source svn: %d %s", code, errText)
 	}
+	// packages-install-path moves the install folder; parse reads the packages there.
+	proj, _ := os.ReadFile(filepath.Join(shop, "dbt_project.yml"))
+	os.WriteFile(filepath.Join(shop, "dbt_project.yml"), append(proj, []byte("\npackages-install-path: vendor/pkgs\n")...), 0o644)
+	if code, _, errText := runCLI(t, "parse", "--project-dir", shop); code != 2 || !strings.Contains(errText, "installed in vendor/pkgs") {
+		t.Errorf("parse before deps into vendor/pkgs: %d %s", code, errText)
+	}
+	if code, out, errText := runCLI(t, "deps", "--project-dir", shop); code != 0 {
+		t.Fatalf("deps into vendor/pkgs: %d %s %s", code, out, errText)
+	}
+	for _, lib := range []string{"lib_a", "lib_b"} {
+		if _, err := os.Stat(filepath.Join(shop, "vendor", "pkgs", lib, "dbt_project.yml")); err != nil {
+			t.Error(err)
+		}
+	}
+	if code, _, errText := runCLI(t, "parse", "--project-dir", shop); code != 0 {
+		t.Errorf("parse with vendor/pkgs: %d %s", code, errText)
+	}
 }

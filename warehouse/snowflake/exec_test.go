@@ -81,7 +81,7 @@ func TestSeedReplacesView(t *testing.T) {
 	if n, err := a.LoadCSV(ctx, r, p, warehouse.SeedOptions{Log: logf}); err != nil || n != 2 {
 		t.Fatalf("LoadCSV = %d, %v", n, err)
 	}
-	want := []string{`create or replace table GDBT_DB.main.s__gdbt_tmp ("a" integer, "b" varchar)`,
+	want := []string{`create or replace table GDBT_DB.main.s__gdbt_tmp (a integer, b varchar)`,
 		`insert into GDBT_DB.main.s__gdbt_tmp values /* 2 rows of s.csv */`,
 		`drop view if exists GDBT_DB.main.S`, `alter table GDBT_DB.main.s__gdbt_tmp rename to GDBT_DB.main.s`}
 	if strings.Join(logged, "\n") != strings.Join(want, "\n") {
