@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler"
 	"github.com/gdbt-dev/gdbt/manifest"
@@ -40,6 +41,22 @@ func (r *run) buildMicrobatch(ctx context.Context, a warehouse.Adapter, n *manif
 	if err != nil {
 		return nil, fmt.Errorf("microbatch model %s: %w", n.Name, err)
 	}
+	// On retry, the batches that failed last time (MicrobatchModelRunner.get_batches), the
+	// earlier successes carried into this run's results (merge_batch_results).
+	var prevOK [][2]string
+	if prev := r.opts.RetryBatches[n.UniqueID]; prev != nil {
+		if batches, err = failedBatches(prev); err != nil {
+			return nil, fmt.Errorf("microbatch model %s: retry: %w", n.Name, err)
+		}
+		prevOK = prev.Successful
+	}
+	br := &BatchResults{Successful: [][2]string{}, Failed: [][2]string{}}
+	defer func() {
+		br.Successful = append(br.Successful, prevOK...)
+		r.mu.Lock()
+		r.batchResults[n.UniqueID] = br
+		r.mu.Unlock()
+	}()
 	var last *compiler.Result
 	var rows int64
 	var failed []string
@@ -49,8 +66,10 @@ func (r *run) buildMicrobatch(ctx context.Context, a warehouse.Adapter, n *manif
 			From: b.Start, To: b.End, First: i == 0, Last: i == len(batches)-1,
 			Incremental: i > 0 || plan.Incremental}
 		label := microbatch.FormatStart(b.Start, plan.Size)
+		span := [2]string{isoTime(b.Start), isoTime(b.End)}
 		if i > 0 && len(failed) == 1 && failed[0] == microbatch.FormatStart(batches[0].Start, plan.Size) {
 			failed = append(failed, label) // the first batch failed: the rest are skipped
+			br.Failed = append(br.Failed, span)
 			continue
 		}
 		r.con.Info("MicrobatchBatch", fmt.Sprintf("Batch %d of %d (%s) of %s", i+1, len(batches), label, describe(n)))
@@ -61,7 +80,11 @@ func (r *run) buildMicrobatch(ctx context.Context, a warehouse.Adapter, n *manif
 				rows += res.Response.RowsAffected
 			}
 		}
+		if err == nil {
+			br.Successful = append(br.Successful, span)
+		}
 		if err != nil {
+			br.Failed = append(br.Failed, span)
 			failed = append(failed, label)
 			if firstErr == nil {
 				firstErr = fmt.Errorf("batch %s: %w", label, err)
@@ -118,4 +141,28 @@ func (r *run) microbatchPlan(ctx context.Context, a warehouse.Adapter, n *manife
 		return p, err
 	}
 	return p, nil
+}
+
+// isoTime is a batch bound as dbt writes it in run_results.json (Python's isoformat of a
+// UTC datetime: "2024-01-01T00:00:00+00:00").
+func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05") + "+00:00" }
+
+// failedBatches reads back the failed batches of a previous run's batch results.
+func failedBatches(prev *BatchResults) ([]microbatch.Batch, error) {
+	var out []microbatch.Batch
+	for _, f := range prev.Failed {
+		s, err := microbatch.ParseTime(f[0])
+		if err != nil {
+			return nil, err
+		}
+		e, err := microbatch.ParseTime(f[1])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, microbatch.Batch{Start: s, End: e})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no failed batches to rerun")
+	}
+	return out, nil
 }

@@ -42,7 +42,15 @@ type NodeResult struct {
 	Compiled        *bool          `json:"compiled"`
 	CompiledCode    *string        `json:"compiled_code"`
 	RelationName    *string        `json:"relation_name"`
-	BatchResults    any            `json:"batch_results"`
+	BatchResults    *BatchResults  `json:"batch_results"`
+}
+
+// BatchResults are a microbatch model's batches by outcome, each [start, end) as ISO
+// date-times (BatchResults in dbt-core's core/dbt/artifacts/schemas/batch_results.py); a
+// skipped batch counts as failed. `gdbt retry` reruns only the failed ones.
+type BatchResults struct {
+	Successful [][2]string `json:"successful"`
+	Failed     [][2]string `json:"failed"`
 }
 
 // RunResults is the whole run_results.json artifact (dbt schema v6).

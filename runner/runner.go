@@ -46,6 +46,10 @@ type Options struct {
 	// EventTimeStart and EventTimeEnd are --event-time-start and --event-time-end: the
 	// window microbatch models build (nil: from their begin or lookback, to now).
 	EventTimeStart, EventTimeEnd *time.Time
+	// RetryBatches are, for `gdbt retry`, the previous run's batch results of microbatch
+	// models that had both successful and failed batches: only the failed ones run again
+	// (RetryTask.run's batch_map in dbt-core's core/dbt/task/retry.py).
+	RetryBatches map[string]*BatchResults
 	// Emergency, when set, can write run_results.json from another goroutine while the run
 	// is stuck in a warehouse call that ignores cancellation (a second Ctrl-C).
 	Emergency *Emergency
@@ -92,7 +96,9 @@ type run struct {
 	mu      sync.Mutex
 	index   map[string]int // unique id → its "i of n" number
 	results map[string]*NodeResult
-	files   *runFiles // target/run/ writer
+	// batchResults are the microbatch models' batch outcomes, by unique id.
+	batchResults map[string]*BatchResults
+	files        *runFiles // target/run/ writer
 	// started is the invocation's start, the end of a microbatch model's last batch.
 	started time.Time
 }
@@ -111,7 +117,7 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 		opts.Live = NewLive(0)
 	}
 	ctx = warehouse.WithScratchTag(ctx, scratchTag(opts))
-	r := &run{p: p, a: a, opts: opts, con: opts.Console, results: map[string]*NodeResult{}, index: map[string]int{}, files: newRunFiles(), started: start}
+	r := &run{p: p, a: a, opts: opts, con: opts.Console, results: map[string]*NodeResult{}, batchResults: map[string]*BatchResults{}, index: map[string]int{}, files: newRunFiles(), started: start}
 	defer r.files.close()
 	g, err := dag.New(p.Manifest)
 	if err != nil {
@@ -262,6 +268,9 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 	if n.RelationName != "" {
 		nr.RelationName = strPtr(n.RelationName)
 	}
+	r.mu.Lock()
+	nr.BatchResults = r.batchResults[id]
+	r.mu.Unlock()
 	if res != nil && !res.CompileStarted.IsZero() {
 		// dbt's timing: compile, then execute (dbt/task/base.py collect_timing_info).
 		nr.Timing = []Timing{

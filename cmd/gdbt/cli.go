@@ -145,7 +145,9 @@ type Globals struct {
 	EventTimeStart, EventTimeEnd *time.Time
 	// Sample is --sample (dbt 1.10 sample mode), nil when not given.
 	Sample *microbatch.Sample
-	Empty  bool
+	// retryBatches are the microbatch batch results `gdbt retry` reruns the failed batches of.
+	retryBatches map[string]*runner.BatchResults
+	Empty        bool
 	// StoreFailures is --store-failures: tests keep their failing rows in a table.
 	StoreFailures bool
 	State         string

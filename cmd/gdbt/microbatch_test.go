@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -158,4 +159,63 @@ func hookCount(t *testing.T, row string, d int) string {
 		t.Fatalf("hook_log row %q: %v", row, err)
 	}
 	return fmt.Sprintf("%s|%d", what, k+d)
+}
+
+// TestMicrobatchRetryDuckDB: a failed batch is recorded in run_results.json's
+// batch_results and `gdbt retry` reruns it alone, keeping the earlier successes
+// (dbt-core's core/dbt/task/retry.py batch_map, run.py merge_batch_results).
+func TestMicrobatchRetryDuckDB(t *testing.T) {
+	dir := rtProject(t, "microbatch.txtar")
+	r := rtMust(t, dir, 1, "run", "-s", "+flaky", "--vars", "{phase: 1, break_batch: '20240102'}",
+		"--event-time-start", "2024-01-01", "--event-time-end", "2024-01-04")
+	if !strings.Contains(r.err+r.out, "1 of 3 batches failed (2024-01-02)") {
+		t.Errorf("the failed batch is not named:\n%s", r)
+	}
+	day := func(d string) [2]string {
+		s := "2024-01-0" + d + "T00:00:00+00:00"
+		e := "2024-01-0" + string(rune(d[0]+1)) + "T00:00:00+00:00"
+		return [2]string{s, e}
+	}
+	check := func(status string, ok, failed [][2]string) {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, "target", "run_results.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rr struct {
+			Results []struct {
+				UniqueID     string `json:"unique_id"`
+				Status       string `json:"status"`
+				BatchResults *struct {
+					Successful [][2]string `json:"successful"`
+					Failed     [][2]string `json:"failed"`
+				} `json:"batch_results"`
+			} `json:"results"`
+		}
+		if err := json.Unmarshal(b, &rr); err != nil {
+			t.Fatal(err)
+		}
+		for _, res := range rr.Results {
+			if res.UniqueID != "model.mb.flaky" {
+				if res.BatchResults != nil {
+					t.Errorf("%s has batch_results; only microbatch models do", res.UniqueID)
+				}
+				continue
+			}
+			if res.Status != status || res.BatchResults == nil || !reflect.DeepEqual(res.BatchResults.Successful, ok) || !reflect.DeepEqual(res.BatchResults.Failed, failed) {
+				t.Errorf("flaky: status %s, batch_results %+v; want %s, successful %q, failed %q", res.Status, res.BatchResults, status, ok, failed)
+			}
+			return
+		}
+		t.Errorf("no result for flaky in %s", b)
+	}
+	check("error", [][2]string{day("1"), day("3")}, [][2]string{day("2")})
+	r = rtMust(t, dir, 0, "retry", "--vars", "{phase: 1}")
+	if !strings.Contains(r.out, "Batch 1 of 1 (2024-01-02)") || strings.Contains(r.out, "(2024-01-01)") {
+		t.Errorf("retry did not rerun only the failed batch:\n%s", r)
+	}
+	check("success", [][2]string{day("2"), day("1"), day("3")}, [][2]string{})
+	if got := rtQuery(t, dir, "select cast(day_at as date), n from main.flaky order by 1"); !reflect.DeepEqual(got, []string{"2024-01-01 00:00:00 +0000 UTC|2", "2024-01-02 00:00:00 +0000 UTC|1", "2024-01-03 00:00:00 +0000 UTC|1"}) {
+		t.Errorf("flaky after retry = %q", got)
+	}
 }

@@ -35,6 +35,16 @@ func cmdRetry(g *Globals, args []string) int {
 		g.Infof("Nothing to retry: the last %s had no errors, failures or skips.", command)
 		return ExitOK
 	}
+	// Microbatch models that had both successful and failed batches rerun only the failed
+	// ones (RetryTask.run's batch_map in dbt-core's core/dbt/task/retry.py).
+	for _, r := range prev.Results {
+		if b := r.BatchResults; b != nil && len(b.Successful) > 0 && len(b.Failed) > 0 {
+			if g.retryBatches == nil {
+				g.retryBatches = map[string]*runner.BatchResults{}
+			}
+			g.retryBatches[r.UniqueID] = b
+		}
+	}
 	inheritRunArgs(g, prev.Args)
 	s, code := openSession(g)
 	if s == nil {

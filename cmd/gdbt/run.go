@@ -125,6 +125,7 @@ func runSelected(g *Globals, s *session, command string, ids []string) int {
 	sum, err := runner.Run(s.ctx, s.p, s.a, runner.Options{
 		EventTimeStart: eventStart,
 		EventTimeEnd:   eventEnd,
+		RetryBatches:   g.retryBatches,
 		Command:        command,
 		IDs:            ids,
 		Threads:        threads,
