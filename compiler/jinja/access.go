@@ -125,6 +125,8 @@ func (r *renderer) attr(obj Value, name string, pos int, wrap bool) Value {
 			return o.attr(1)
 		case "step":
 			return o.attr(2)
+		case "index", "count":
+			return wrapMethod(o.method(name), name, "range", wrap)
 		}
 	}
 	return &Undefined{Name: name, hint: pyQuote(objectTypeRepr(obj)) + " has no attribute " + pyQuote(name)}

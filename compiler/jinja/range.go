@@ -151,3 +151,40 @@ func (r rangeVal) key() rangeKey {
 	}
 	return rangeKey{n.String() + ":" + start.String() + ":" + step.String()}
 }
+
+// method is range.index or range.count (rangeobject.c range_index, range_count): an int
+// is found by arithmetic, anything else by comparing with each item.
+func (r rangeVal) method(name string) Func {
+	return func(_ *Call, args []Value, kw []KeywordArg) (Value, error) {
+		a, err := bindArgs(name, args, kw, []string{"value"}, []Value{required})
+		if err != nil {
+			return nil, err
+		}
+		pos := int64(-1)
+		if _, isInt := toBig(a[0]); isInt {
+			if r.contains(a[0]) {
+				i, _ := toBig(a[0])
+				start, _, step := r.bounds()
+				i.Sub(i, start)
+				pos = i.Quo(i, step).Int64()
+			}
+		} else {
+			for i, n := int64(0), r.length(); i < n && i < maxRange; i++ {
+				if equal(r.at(i), a[0]) {
+					pos = i
+					break
+				}
+			}
+		}
+		if name == "count" {
+			if pos >= 0 {
+				return int64(1), nil
+			}
+			return int64(0), nil
+		}
+		if pos < 0 {
+			return nil, typeErr(repr(a[0]) + " is not in range")
+		}
+		return pos, nil
+	}
+}

@@ -254,9 +254,13 @@ func strMethod(s string, name string) Value {
 		return simple(func() Value {
 			// str.swapcase: upper to lower, lower to upper; titlecase letters (ǅ) and
 			// uncased characters stay.
+			// A capital sigma lowercases by the Final_Sigma rule, as in lower().
 			var b strings.Builder
-			for _, r := range s {
+			fs := []rune(finalSigma(s))
+			for i, r := range []rune(s) {
 				switch {
+				case r == 'Σ':
+					b.WriteRune(unicode.ToLower(fs[i]))
 				case unicode.IsUpper(r):
 					b.WriteString(pyLower(string(r)))
 				case unicode.IsLower(r):
@@ -386,7 +390,8 @@ func strMethod(s string, name string) Value {
 	case "isascii":
 		return simple(func() Value { return strings.IndexFunc(s, func(r rune) bool { return r >= 0x80 }) < 0 })
 	case "isprintable":
-		return simple(func() Value { return allRunes(s, pyIsPrintable) })
+		// unlike the other is* methods, true for the empty string
+		return simple(func() Value { return s == "" || allRunes(s, pyIsPrintable) })
 	case "find", "rfind", "index", "rindex", "count":
 		return with([]string{"sub", "start", "end"}, []Value{required, nil, nil}, func(a []Value) (Value, error) {
 			sub, err := strArg(name, a[0])
