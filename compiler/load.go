@@ -450,6 +450,7 @@ func fromJinjaError(e *jinja.Error) *Error {
 	for _, f := range e.Stack {
 		out.Stack = append(out.Stack, fmt.Sprintf("in macro %s (%s:%d:%d) called from %s:%d:%d", f.Macro, f.File, f.Line, f.Col, f.CallFile, f.CallLine, f.CallCol))
 	}
+	out.Stack = foldCycles(out.Stack)
 	return out
 }
 

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -182,13 +183,24 @@ func parseProjectConfig(dir, file string, src []byte, rc projectRenderCtx) (*Pro
 			pc.Warnings = append(pc.Warnings, nodeErr(rel, kv.Key, "unknown key %q in project file", k).Error())
 			continue
 		}
+		if strings.HasSuffix(k, "-paths") && k != "clean-targets" {
+			pc.Warnings = append(pc.Warnings, projectPathWarnings(rel, dir, k, v)...)
+		}
 		switch k {
 		case "name":
 			pc.Name = d.str(v)
+			// dbt's Project contract: name matches ^[^\d\W]\w*$ (core/dbt/contracts/project.py).
+			if pc.Name != "" && !projectNameRE.MatchString(pc.Name) {
+				d.fail(v, "invalid project name %q: a name starts with a letter or underscore and has only letters, digits and underscores (dbt's Identifier)", pc.Name)
+			}
 		case "version":
 			pc.Version = d.scalar(v)
 		case "config-version":
 			pc.ConfigVersion = d.integer(v)
+			// dbt-core's parser/base.py: "Got an unexpected project version=…, expected 2".
+			if pc.ConfigVersion != 0 && pc.ConfigVersion != 2 {
+				d.fail(v, "unexpected config-version %d: gdbt, as dbt 1.x, reads config-version 2 only", pc.ConfigVersion)
+			}
 		case "profile":
 			pc.Profile = d.str(v)
 		case "require-dbt-version":
@@ -317,6 +329,9 @@ func (pc *ProjectConfig) applyDefaults() {
 	}
 }
 
+// projectNameRE is dbt's Identifier pattern for a project's name.
+var projectNameRE = regexp.MustCompile(`^[^\d\W]\w*$`)
+
 // RelFile is the project file's path relative to the project dir, as used in messages.
 func (pc *ProjectConfig) RelFile() string { return relTo(pc.Dir, pc.File) }
 
@@ -368,3 +383,41 @@ func sortedKeys[V any](m map[string]V) []string {
 
 var _ = errors.New
 var _ fs.FileMode
+
+// projectPathWarnings warns, at the value's position, about a folder list written as one
+// string (dbt's Project contract wants a list: model_paths: Optional[List[str]]; gdbt takes
+// the string as a one-item list) and about model folders that do not exist, which would
+// otherwise silently hold nothing.
+func projectPathWarnings(rel, dir, key string, v *yaml.Node) []string {
+	v = resolveAlias(v)
+	var out []string
+	var items []*yaml.Node
+	switch v.Kind {
+	case yaml.ScalarNode:
+		if isNull(v) {
+			return nil
+		}
+		out = append(out, nodeErr(rel, v, "%s should be a list of folders, e.g. [%q]; taking %q as a list of one", key, v.Value, v.Value).Error())
+		items = []*yaml.Node{v}
+	case yaml.SequenceNode:
+		items = v.Content
+	}
+	if dir == "" || key != "model-paths" {
+		// Only model-paths: projects list analysis, snapshot and test folders they leave empty.
+		return out
+	}
+	for _, it := range items {
+		it = resolveAlias(it)
+		if it.Kind != yaml.ScalarNode || it.Value == "" || strings.Contains(it.Value, "{{") {
+			continue
+		}
+		p := it.Value
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		if _, err := os.Stat(p); os.IsNotExist(err) {
+			out = append(out, nodeErr(rel, it, "%s: folder %q does not exist, so nothing is read from it (check the spelling)", key, it.Value).Error())
+		}
+	}
+	return out
+}

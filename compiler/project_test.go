@@ -78,8 +78,14 @@ func TestLoadProjectConfigFull(t *testing.T) {
 			t.Errorf("%s = %#v, want %#v", c.name, c.got, c.want)
 		}
 	}
-	if len(pc.Warnings) != 0 {
-		t.Errorf("unexpected warnings: %v", pc.Warnings)
+	// The fixture's model folders do not exist and seed-paths is a string: located warnings.
+	wantWarn := []string{
+		`dbt_project.yml:5:15: model-paths: folder "models" does not exist, so nothing is read from it (check the spelling)`,
+		`dbt_project.yml:5:25: model-paths: folder "more_models" does not exist, so nothing is read from it (check the spelling)`,
+		`dbt_project.yml:6:13: seed-paths should be a list of folders, e.g. ["data"]; taking "data" as a list of one`,
+	}
+	if !reflect.DeepEqual(pc.Warnings, wantWarn) {
+		t.Errorf("warnings = %q, want %q", pc.Warnings, wantWarn)
 	}
 }
 

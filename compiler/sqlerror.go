@@ -59,6 +59,7 @@ func nodeSQLError(n *manifest.Node, compiled string, err error) *Error {
 			}
 			out.Stack = append(out.Stack, fmt.Sprintf("in macro %s (%s:%d:%d) called from %s:%d:%d", f.Macro, f.File, f.Line, f.Col, f.CallFile, f.CallLine, f.CallCol))
 		}
+		out.Stack = foldCycles(out.Stack)
 	}
 	return out
 }

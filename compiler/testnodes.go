@@ -346,6 +346,20 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 	for k, v := range td.Kwargs {
 		args[k] = v
 	}
+	// dbt renders the test at parse, where Jinja2 refuses an argument the macro does not
+	// take ("macro 'x' takes no keyword argument 'y'"); gdbt reports it at the YAML line.
+	if md.m != nil {
+		var bad []string
+		for k := range td.Kwargs {
+			if !md.m.AcceptsKeyword(k) {
+				bad = append(bad, k)
+			}
+		}
+		if len(bad) > 0 {
+			sort.Strings(bad)
+			return nil, fmt.Errorf("test %s on %s: the test macro %s takes no argument %s (its arguments: %s)", td.FullName(), td.TestedName, md.name, strings.Join(bad, ", "), strings.Join(md.m.Params, ", "))
+		}
+	}
 	if td.ColumnName != "" {
 		args["column_name"] = td.ColumnName
 	}

@@ -44,3 +44,17 @@ func TestNoLockScratchNamesPerRun(t *testing.T) {
 		t.Errorf("a locked run does not use dbt's fixed scratch name:\n%s", run)
 	}
 }
+
+// TestErrorBeforeAnyNodeIsLogged: an error that ends a run before any node runs (here a
+// selector that names no method) is in logs/gdbt.log, not only on the console.
+func TestErrorBeforeAnyNodeIsLogged(t *testing.T) {
+	dir := rtProject(t, "shop.txtar")
+	rtMust(t, dir, 2, "run", "--select", "nosuchmethod:x")
+	log, err := os.ReadFile(filepath.Join(dir, "logs", "gdbt.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`\[error\].*nosuchmethod`).Match(log) {
+		t.Errorf("logs/gdbt.log lacks the selection error:\n%s", lastLines(string(log), 10))
+	}
+}

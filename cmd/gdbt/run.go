@@ -95,8 +95,8 @@ func openAndSelect(g *Globals, types []string) (s *session, ids []string, code i
 		_, ids, err = selectNodes(g, s.p, commandTypes(g, types))
 	}
 	if err != nil {
+		g.Errorf("%v", err) // before the log file closes: it belongs in logs/gdbt.log too
 		s.close()
-		g.Errorf("%v", err)
 		return nil, nil, ExitLoadFailed
 	}
 	return s, ids, ExitOK
