@@ -13,7 +13,7 @@ import (
 // the call in DuckDB. Each rewrite checks what Snowflake checks at compile time: the date
 // part must be one Snowflake knows and the argument count must match; DuckDB's own typing
 // then refuses a date part applied to text or a number. BOOLOR_AGG/BOOLAND_AGG are
-// DuckDB's bool_or/bool_and, POSITION(a, b) its strpos(b, a).
+// DuckDB's bool_or/bool_and, POSITION(a, b) its strpos(b, a), TO_TIMESTAMP_TZ/LTZ/NTZ(x) a cast.
 
 // dateParts are Snowflake's date and time parts (and their common abbreviations) mapped
 // to DuckDB's names.
@@ -30,7 +30,7 @@ var dateParts = map[string]string{
 	"microsecond": "microsecond", "microseconds": "microsecond", "us": "microsecond", "usec": "microsecond",
 }
 
-var callRe = regexp.MustCompile(`(?i)\b(dateadd|timestampadd|datediff|timestampdiff|last_day|array_construct|listagg|array_agg|boolor_agg|booland_agg|position)\s*\(`)
+var callRe = regexp.MustCompile(`(?i)\b(dateadd|timestampadd|datediff|timestampdiff|last_day|array_construct|listagg|array_agg|boolor_agg|booland_agg|position|to_timestamp_tz|to_timestamp_ltz|to_timestamp_ntz)\s*\(`)
 
 // rewriteCalls rewrites the calls above, innermost arguments included.
 func rewriteCalls(q string) (string, error) {
@@ -129,6 +129,15 @@ func rewriteCall(name string, args []string, rest string) (string, string, error
 			return "", "", err
 		}
 		return map[string]string{"boolor_agg": "bool_or", "booland_agg": "bool_and"}[name] + "(" + args[0] + ")", rest, nil
+	case "to_timestamp_tz", "to_timestamp_ltz", "to_timestamp_ntz":
+		// TO_TIMESTAMP_TZ('2024-01-02 00:00:00+00:00'), as dbt-snowflake's microbatch and
+		// event-time filters write a batch bound: a cast to DuckDB's timestamp with or
+		// without time zone. The format argument is not emulated: refused, not guessed.
+		if err := argc(1); err != nil {
+			return "", "", fmt.Errorf("fakesf: %s with a format argument is not emulated: %w", strings.ToUpper(name), err)
+		}
+		typ := map[string]string{"to_timestamp_tz": "timestamptz", "to_timestamp_ltz": "timestamptz", "to_timestamp_ntz": "timestamp"}[name]
+		return "cast(" + args[0] + " as " + typ + ")", rest, nil
 	case "position":
 		// POSITION(needle, haystack [, start]); the SQL form POSITION(a IN b) is DuckDB's too.
 		switch len(args) {
