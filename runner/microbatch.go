@@ -30,8 +30,9 @@ func (r *run) buildNode(ctx context.Context, a warehouse.Adapter, n *manifest.No
 // batches concurrently only on adapters declaring the MicrobatchConcurrency capability
 // (should_run_in_parallel in run.py), and gdbt declares it for none, so concurrent_batches
 // is read and has no effect. The
-// result is the last batch's, with the rows of all batches; any failed batch fails the
-// model, naming the failed batches.
+// result is the last batch's, with the rows of all batches; a model with failed and
+// successful batches is a PartialSuccess (merge_batch_results), with none successful an
+// error, either naming the failed batches.
 func (r *run) buildMicrobatch(ctx context.Context, a warehouse.Adapter, n *manifest.Node) (*compiler.Result, error) {
 	plan, err := r.microbatchPlan(ctx, a, n)
 	if err != nil {
@@ -61,6 +62,7 @@ func (r *run) buildMicrobatch(ctx context.Context, a warehouse.Adapter, n *manif
 	var rows int64
 	var failed []string
 	var firstErr error
+	ok := 0
 	for i, b := range batches {
 		w := compiler.BatchWindow{ID: b.ID(plan.Size), Start: microbatch.SQLTime(b.Start), End: microbatch.SQLTime(b.End),
 			From: b.Start, To: b.End, First: i == 0, Last: i == len(batches)-1,
@@ -82,6 +84,7 @@ func (r *run) buildMicrobatch(ctx context.Context, a warehouse.Adapter, n *manif
 		}
 		if err == nil {
 			br.Successful = append(br.Successful, span)
+			ok++
 		}
 		if err != nil {
 			br.Failed = append(br.Failed, span)
@@ -99,8 +102,12 @@ func (r *run) buildMicrobatch(ctx context.Context, a warehouse.Adapter, n *manif
 		last.Response.Message = fmt.Sprintf("%d batch(es), %d row(s)", len(batches), rows)
 	}
 	if len(failed) > 0 {
-		return last, fmt.Errorf("microbatch model %s: %d of %d batches failed (%s); first error: %w",
+		err := fmt.Errorf("microbatch model %s: %d of %d batches failed (%s); first error: %w",
 			n.Name, len(failed), len(batches), strings.Join(failed, ", "), firstErr)
+		if ok > 0 && ctx.Err() == nil {
+			return last, &PartialSuccess{Succeeded: ok, Total: len(batches), Err: err}
+		}
+		return last, err
 	}
 	return last, nil
 }

@@ -20,6 +20,10 @@ const (
 	StatusPass    = "pass"
 	StatusFail    = "fail"
 	StatusWarn    = "warn"
+	// StatusPartialSuccess is a microbatch model some of whose batches failed and some
+	// succeeded (RunStatus.PartialSuccess, dbt-core core/dbt/artifacts/schemas/results.py):
+	// it counts as an error in the totals, skips its dependents and is retried.
+	StatusPartialSuccess = "partial success"
 )
 
 // Timing is one phase of a node's execution (compile, execute).
@@ -43,7 +47,20 @@ type NodeResult struct {
 	CompiledCode    *string        `json:"compiled_code"`
 	RelationName    *string        `json:"relation_name"`
 	BatchResults    *BatchResults  `json:"batch_results"`
+
+	// detail is a partial success's batch error, printed in the footer (its message is
+	// dbt's "PARTIAL SUCCESS (n/m)").
+	detail string
 }
+
+// PartialSuccess is the error of a microbatch model whose batches partly succeeded.
+type PartialSuccess struct {
+	Succeeded, Total int
+	Err              error
+}
+
+func (e *PartialSuccess) Error() string { return e.Err.Error() }
+func (e *PartialSuccess) Unwrap() error { return e.Err }
 
 // BatchResults are a microbatch model's batches by outcome, each [start, end) as ISO
 // date-times (BatchResults in dbt-core's core/dbt/artifacts/schemas/batch_results.py); a

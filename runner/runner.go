@@ -6,6 +6,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,8 +60,11 @@ type Options struct {
 type Summary struct {
 	Results                       []NodeResult
 	Pass, Warn, Error, Skip, NoOp int
-	Elapsed                       time.Duration
-	Interrupted                   bool
+	// Partial counts the microbatch models of partial success (also counted in Error, as
+	// dbt's interpret_run_result does).
+	Partial     int
+	Elapsed     time.Duration
+	Interrupted bool
 }
 
 // ExitCode is dbt's exit code for the summary: 0 success, 1 a node failed, 130 interrupted.
@@ -293,6 +297,7 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 		r.writeCompiledFile(n, res.CompiledCode)
 	}
 	status := dag.Success
+	var partial *PartialSuccess
 	ev := Event{Name: "NodeFinished", UniqueID: id, Index: idx, Total: r.total, Elapsed: nr.ExecutionTime}
 	secs := fmt.Sprintf("%.2fs", nr.ExecutionTime)
 	switch {
@@ -306,6 +311,18 @@ func (r *run) execute(ctx context.Context, id string) dag.Status {
 		ev.Name, ev.Status, ev.Msg = "LogCancelLine", StatusSkipped, "CANCEL query "+desc
 		r.con.StatusLine(ev, "CANCEL in "+secs, colorYellow)
 		r.dropScratch(ctx, n)
+	case errors.As(err, &partial):
+		// dbt-core core/dbt/task/run.py merge_batch_results: some batches succeeded, some
+		// failed: "PARTIAL SUCCESS (ok/total)", logged as LogModelResult's "PARTIALLY
+		// created" (core/dbt/events/types.py); dependents are skipped (runnable.py
+		// MARK_DEPENDENT_ERRORS_STATUSES). The batches' error is kept for the footer.
+		nr.Status = StatusPartialSuccess
+		label := fmt.Sprintf("PARTIAL SUCCESS (%d/%d)", partial.Succeeded, partial.Total)
+		nr.Message = strPtr(label)
+		nr.detail = partial.Err.Error()
+		status = dag.Failed
+		ev.Status, ev.Msg = StatusPartialSuccess, "PARTIALLY created "+desc
+		r.con.StatusLine(ev, label+" in "+secs, colorYellow)
 	case err != nil:
 		msg := err.Error()
 		nr.Status = StatusError
@@ -480,6 +497,9 @@ func (r *run) summarize(ids []string) *Summary {
 			s.Warn++
 		case StatusError, StatusFail:
 			s.Error++
+		case StatusPartialSuccess:
+			s.Error++
+			s.Partial++
 		case StatusSkipped:
 			s.Skip++
 		}
@@ -553,7 +573,7 @@ func (r *run) printFooter(s *Summary) {
 	r.con.Info("FinishedRunning", fmt.Sprintf("Finished running %s in %s.", r.countLabel(s.Results), duration(s.Elapsed)))
 	var bad []NodeResult
 	for _, nr := range s.Results {
-		if nr.Status == StatusError || nr.Status == StatusFail || nr.Status == StatusWarn {
+		if nr.Status == StatusError || nr.Status == StatusFail || nr.Status == StatusWarn || nr.Status == StatusPartialSuccess {
 			bad = append(bad, nr)
 		}
 	}
@@ -564,8 +584,16 @@ func (r *run) printFooter(s *Summary) {
 		r.con.Info("RunResult", "Completed successfully")
 	} else {
 		r.con.Info("Empty", "")
-		if s.Error > 0 {
-			r.con.Error("RunResult", fmt.Sprintf("Completed with %d error%s and %d warning%s:", s.Error, plural(int64(s.Error)), s.Warn, plural(int64(s.Warn))))
+		// EndOfRunSummary (dbt-core core/dbt/events/types.py): errors, partial successes
+		// and warnings; partial successes are not errors there.
+		partials := fmt.Sprintf("%d partial success", s.Partial)
+		if s.Partial != 1 {
+			partials += "es"
+		}
+		if errs := s.Error - s.Partial; errs > 0 {
+			r.con.Error("RunResult", fmt.Sprintf("Completed with %d error%s, %s, and %d warning%s:", errs, plural(int64(errs)), partials, s.Warn, plural(int64(s.Warn))))
+		} else if s.Partial > 0 {
+			r.con.Info("RunResult", fmt.Sprintf("Completed with %s and %d warning%s", partials, s.Warn, plural(int64(s.Warn))))
 		} else {
 			r.con.Info("RunResult", fmt.Sprintf("Completed with %d warning%s:", s.Warn, plural(int64(s.Warn))))
 		}
@@ -576,10 +604,17 @@ func (r *run) printFooter(s *Summary) {
 				kind = "Runtime Error in"
 			} else if nr.Status == StatusWarn {
 				kind = "Warning in"
+			} else if nr.Status == StatusPartialSuccess {
+				// dbt lists only errors and warnings here; gdbt also names the failed
+				// batches of a partial success, so their error is not lost.
+				kind = "Partial success in"
 			}
 			msg := ""
 			if nr.Message != nil {
 				msg = *nr.Message
+			}
+			if nr.detail != "" {
+				msg = nr.detail
 			}
 			text := fmt.Sprintf("%s %s %s (%s)\n  %s", kind, n.ResourceType, n.Name, n.OriginalFilePath, strings.ReplaceAll(msg, "\n", "\n  "))
 			if p := r.runPath(n); p != "" && nr.Status != StatusWarn {

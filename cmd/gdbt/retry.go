@@ -27,7 +27,7 @@ func cmdRetry(g *Globals, args []string) int {
 	var ids []string
 	for _, r := range prev.Results {
 		switch r.Status {
-		case runner.StatusError, runner.StatusFail, runner.StatusSkipped:
+		case runner.StatusError, runner.StatusFail, runner.StatusSkipped, runner.StatusPartialSuccess:
 			ids = append(ids, r.UniqueID)
 		}
 	}
