@@ -51,9 +51,12 @@ var gdbtToDbt = map[string]string{
 
 var (
 	reSpecRaw  = regexp.MustCompile(`selection criterion '([^']*)'`)
-	reLineHead = regexp.MustCompile(`^\d+ of \d+ (?:START |OK created |OK loaded |OK snapshotted |PASS |FAIL \d+ |WARN \d+ |ERROR creating |ERROR loading |ERROR snapshotting |ERROR |SKIP |OK )?(.*?) \.*\s*\[(.*)\]$`)
+	reLineHead = regexp.MustCompile(`^\d+ of \d+ (?:START |OK created |PARTIALLY created |OK loaded |OK snapshotted |PASS |FAIL \d+ |WARN \d+ |ERROR creating |ERROR loading |ERROR snapshotting |ERROR |SKIP |OK )?(.*?) \.*\s*\[(.*)\]$`)
 	reStats    = regexp.MustCompile(`(PASS|WARN|ERROR|SKIP|NO-OP|TOTAL)=(\d+)`)
-	reThreads  = regexp.MustCompile(`Concurrency: (\d+) threads(?: \(target='([^']*)'\))?`)
+	// reRunSummary finds EndOfRunSummary's counts ("Completed with 1 error, 0 partial
+	// successes, and 2 warnings:").
+	reRunSummary = regexp.MustCompile(`(\d+) (error|partial|warning)`)
+	reThreads    = regexp.MustCompile(`Concurrency: (\d+) threads(?: \(target='([^']*)'\))?`)
 )
 
 // toDbtEvents turns one gdbt log event into dbt's (a node's start and finish lines are
@@ -135,7 +138,12 @@ func (g *Globals) toDbtEvents(level, msg string, fields map[string]any) []dbtEve
 		}
 		data = map[string]any{"stats": stats}
 	case "EndOfRunSummary":
-		data = map[string]any{"num_errors": 0, "num_warnings": 0, "keyboard_interrupt": false}
+		// dbt's EndOfRunSummary (core_types.proto): the counts its message states.
+		data = map[string]any{"num_errors": 0, "num_warnings": 0, "num_partial_success": 0, "keyboard_interrupt": false}
+		for _, m := range reRunSummary.FindAllStringSubmatch(msg, -1) {
+			n, _ := strconv.Atoi(m[1])
+			data[map[string]string{"error": "num_errors", "partial": "num_partial_success", "warning": "num_warnings"}[m[2]]] = n
+		}
 	case "NoNodesForSelectionCriteria":
 		spec := ""
 		if m := reSpecRaw.FindStringSubmatch(msg); m != nil {

@@ -192,3 +192,20 @@ func TestDebugLogSeedCopy(t *testing.T) {
 		}
 	}
 }
+
+// TestEndOfRunSummaryCounts: the EndOfRunSummary event carries the counts its message
+// states, partial successes included (dbt 1.9+'s num_partial_success).
+func TestEndOfRunSummaryCounts(t *testing.T) {
+	g := &Globals{}
+	for msg, want := range map[string][3]int{
+		"Completed successfully": {0, 0, 0},
+		"Completed with 2 errors, 1 partial success, and 3 warnings:": {2, 1, 3},
+		"Completed with 4 partial successes and 0 warnings":           {0, 4, 0},
+	} {
+		ev := g.toDbtEvents("info", msg, map[string]any{"name": "RunResult"})
+		d := ev[0].data
+		if ev[0].name != "EndOfRunSummary" || d["num_errors"] != want[0] || d["num_partial_success"] != want[1] || d["num_warnings"] != want[2] {
+			t.Errorf("%q: %s %v, want errors/partial/warnings %v", msg, ev[0].name, d, want)
+		}
+	}
+}
