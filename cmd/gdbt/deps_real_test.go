@@ -320,10 +320,8 @@ func jaffleSeeds(t *testing.T, dir string) {
 // TestDepsProjectEvaluator installs dbt-labs/dbt-project-evaluator's integration_tests
 // packages (local ../ and exclude_package, whose own packages.yml needs dbt_utils from the
 // hub), parses, and builds them on PostgreSQL (GDBT_PG_URL): its seeds, models and tests
-// must all succeed but for evaluatorKnownFailures, the equality tests that compare the
-// package's graph-derived facts with its expected seeds, which differ for reasons outside
-// deps (#10, the real-project issue, owns them). A listed test that starts passing is
-// logged, so the list can shrink.
+// must all succeed, the equality tests comparing the package's graph-derived facts with
+// its expected seeds included, and the build exit 0.
 //
 //	GDBT_PROJECT_EVALUATOR_DIR=/path/to/dbt-project-evaluator GDBT_HUB_MIRRORS=dbt-labs/dbt_utils=/path/dbt-utils.git \
 //	go test ./cmd/gdbt/ -run DepsProjectEvaluator
@@ -370,19 +368,12 @@ func TestDepsProjectEvaluator(t *testing.T) {
 	}
 	sort.Strings(ids)
 	kinds := map[string]int{}
-	known := 0
 	for _, id := range ids {
 		r := res[id]
 		kind, _, _ := strings.Cut(id, ".")
 		kinds[kind]++
 		ok := r.Status == "success" || r.Status == "pass"
-		switch {
-		case evaluatorKnownFailures[id] && ok:
-			t.Logf("known failure %s now passes: take it off evaluatorKnownFailures", id)
-		case evaluatorKnownFailures[id]:
-			known++
-			t.Logf("known failure (#10): %s: %s", id, r.Status)
-		case !ok:
+		if !ok {
 			msg := ""
 			if r.Message != nil {
 				msg = *r.Message
@@ -393,21 +384,8 @@ func TestDepsProjectEvaluator(t *testing.T) {
 	if kinds["seed"] < 10 || kinds["model"] < 40 || kinds["test"] < 40 {
 		t.Errorf("build ran %v: fewer nodes than the project has", kinds)
 	}
-	if want := min(known, 1); b.code != want { // a failed test exits 1, as dbt
-		t.Errorf("build exit %d, want %d:\n%s", b.code, want, b)
+	if b.code != 0 {
+		t.Errorf("build exit %d, want 0:\n%s", b.code, b)
 	}
-	t.Logf("build exit %d: %v nodes, all success/pass but %d known failures", b.code, kinds, known)
-}
-
-// evaluatorKnownFailures are dbt-project-evaluator's integration tests that fail under
-// gdbt for reasons the real-project issue (#10) tracks: each compares a fact table the
-// package computes from `graph` (hard-coded references, naming conventions, root models,
-// undocumented public models, public models without contracts) with the project's
-// expected seed, and gdbt's graph yields rows that differ.
-var evaluatorKnownFailures = map[string]bool{
-	"test.dbt_project_evaluator_integration_tests.dbt_utils_equality_test_fct_pu_286a2c35cbd99165c41aaa51a92e553e.087b21dcb2": true,
-	"test.dbt_project_evaluator_integration_tests.equality_fct_hard_coded_references.13d6851220":                              true,
-	"test.dbt_project_evaluator_integration_tests.equality_fct_model_naming_conventions.bddb28055f":                           true,
-	"test.dbt_project_evaluator_integration_tests.equality_fct_root_models.325e185ac3":                                        true,
-	"test.dbt_project_evaluator_integration_tests.equality_fct_undocumented_public_models.94700bba7e":                         true,
+	t.Logf("build exit %d: %v nodes, all success/pass", b.code, kinds)
 }
