@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/gdbt-dev/gdbt/runner"
 )
@@ -82,7 +84,9 @@ func TestCrashSafetyDuckDB(t *testing.T) {
 	before := crashFingerprints(t, db)
 	rtWrite(t, dir, "seeds/countries.csv", "code,name\nfr,France\nde,Germany\nit,Italy\n")
 	next := []string{"build", "--vars", "{v: 2}"}
+	t0 := time.Now()
 	rtMust(t, dir, 0, next...)
+	span := time.Since(t0) // random kills fall within a build's duration
 	after := crashFingerprints(t, db)
 	for name, fp := range before {
 		if after[name] == fp && name != "base_view" && name != "countries" {
@@ -134,10 +138,57 @@ func TestCrashSafetyDuckDB(t *testing.T) {
 			survived++
 		}
 	}
+	// SIGKILL at random moments of the build (seeded, so a failure can be replayed).
+	rng := rand.New(rand.NewSource(19))
+	kills, killed := 4, 0
+	if long {
+		kills = 40
+	}
+	for i := 0; i < kills; i++ {
+		copyFile(t, saved, db)
+		os.Remove(db + ".wal")
+		full, _ := json.Marshal(append([]string{"--project-dir", dir, "--profiles-dir", dir, "--no-color"}, next...))
+		cmd := exec.Command(os.Args[0], "-test.run=^TestRunnerHelperProcess$", "-test.count=1")
+		cmd.Env = append(os.Environ(), rtHelperEnv+"="+string(full))
+		at := 10*time.Millisecond + time.Duration(rng.Int63n(int64(span)))
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		timer := time.AfterFunc(at, func() { cmd.Process.Kill() })
+		err := cmd.Wait()
+		timer.Stop()
+		if err == nil {
+			continue // finished before the kill
+		}
+		killed++
+		tried++
+		ok := true
+		got := crashFingerprints(t, db)
+		for name, fp := range before {
+			if g, present := got[name]; !present {
+				t.Errorf("SIGKILL after %v: %s is gone", at, name)
+				ok = false
+			} else if g != fp && g != after[name] {
+				t.Errorf("SIGKILL after %v: %s holds neither its old nor its new contents", at, name)
+				ok = false
+			}
+		}
+		if r := rtGdbt(t, dir, next...); r.code != 0 {
+			t.Fatalf("SIGKILL after %v: the next build failed:\n%s", at, r)
+		}
+		if final := crashFingerprints(t, db); !sameFingerprints(final, after) {
+			t.Errorf("SIGKILL after %v: after the next build the warehouse differs from a clean build", at)
+			ok = false
+		}
+		if ok {
+			survived++
+		}
+	}
 	if tried == 0 {
 		t.Fatal("no crash was tried")
 	}
-	t.Logf("DuckDB crash safety: %d tried, %d survived (stride %d)", tried, survived, stride)
+	t.Logf("DuckDB crash safety: %d tried (%d at statement boundaries, stride %d; %d SIGKILLs at random moments), %d survived",
+		tried, tried-killed, stride, killed, survived)
 }
 
 func sameFingerprints(a, b map[string]string) bool {
