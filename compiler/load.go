@@ -304,6 +304,8 @@ func load(opts Options) (*Project, error) {
 	// 4. Dependencies, maps, cycles.
 	errs = append(errs, p.resolveDeps(m, nodes)...)
 	errs = append(errs, p.checkRelationUniqueness(m)...)
+	errs = append(errs, p.checkPatches(m, pi, warn)...)
+	errs = append(errs, p.checkSnapshotConfigs(m)...)
 	buildMaps(m)
 	errs = append(errs, findCycles(m, p)...)
 	m.Macros = p.manifestMacros()

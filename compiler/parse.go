@@ -28,6 +28,10 @@ type parsedNode struct {
 // propIndex finds the property YAML patch of a node.
 type propIndex struct {
 	nodes map[string]*nodePatch // key: kind + "\x00" + package + "\x00" + name
+	// order is nodes' keys in file order; dups are later entries for a key already taken
+	// (checkPatches).
+	order []string
+	dups  []patchDup
 	props []*Properties
 	// versions are the model versions by the file that defines them (package + "\x00" +
 	// file stem), filled by claimVersionFiles.
@@ -49,7 +53,14 @@ func indexProperties(props []*Properties) *propIndex {
 		pkg := pr.File.Package.Name
 		for _, group := range [][]*NodeProps{pr.Models, pr.Seeds, pr.Snapshots, pr.Analyses} {
 			for _, np := range group {
-				pi.nodes[np.Kind+"\x00"+pkg+"\x00"+np.Name] = &nodePatch{np: np, file: pr.File}
+				key := np.Kind + "\x00" + pkg + "\x00" + np.Name
+				pt := &nodePatch{np: np, file: pr.File}
+				if first := pi.nodes[key]; first != nil {
+					pi.dups = append(pi.dups, patchDup{key: key, first: first, next: pt})
+					continue // the first entry patches the node, as dbt's
+				}
+				pi.nodes[key] = pt
+				pi.order = append(pi.order, key)
 			}
 		}
 	}

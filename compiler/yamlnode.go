@@ -17,7 +17,7 @@ import (
 func parseYAMLDoc(file string, src []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, yamlSyntaxErr(file, src, err)
+		return nil, YAMLSyntaxError(file, src, err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil
@@ -49,9 +49,11 @@ func recursiveAlias(n *yaml.Node, ancestors map[*yaml.Node]bool) *yaml.Node {
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// yamlSyntaxErr converts a yaml.v3 error to *Error. yaml.v3 reports lines but not columns;
-// for the commonest mistake (a tab) the column is found in the source.
-func yamlSyntaxErr(file string, src []byte, err error) *Error {
+// YAMLSyntaxError converts a yaml.v3 parse error of file's src to a located *Error, so
+// every YAML file gdbt reads (project, properties, profiles, packages, selectors) reports
+// file:line:col the same way. yaml.v3 reports lines but not columns; the column is the
+// line's first non-blank character, or a tab's for the commonest mistake.
+func YAMLSyntaxError(file string, src []byte, err error) *Error {
 	msg := err.Error()
 	line, col := 1, 1
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {

@@ -15,8 +15,11 @@ import (
 // user to run gdbt deps instead of failing later on an unknown macro.
 func CheckInstalled(projectDir, installPath string, vars map[string]any) error {
 	sf, err := ReadSpecFile(projectDir, vars, "")
-	if err != nil || len(sf.Specs) == 0 {
-		return nil // the loader reports a broken packages file; none means nothing to check
+	if err != nil {
+		return err // a broken packages file fails every command, as dbt's project load
+	}
+	if len(sf.Specs) == 0 {
+		return nil
 	}
 	installDir := filepath.Join(projectDir, installPath)
 	installed := 0

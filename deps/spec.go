@@ -79,7 +79,7 @@ func ReadSpecFile(dir string, cliVars map[string]any, origin string) (*SpecFile,
 		}
 		var n yaml.Node
 		if err := yaml.Unmarshal(src, &n); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, compiler.YAMLSyntaxError(name, src, err)
 		}
 		if len(n.Content) == 0 {
 			docs = append(docs, doc{name, nil})

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+
 	"github.com/gdbt-dev/gdbt/compiler"
 	"github.com/gdbt-dev/gdbt/deps"
 )
@@ -57,6 +59,12 @@ func checkPackages(g *Globals) error {
 		return nil
 	}
 	if err := deps.CheckInstalled(pc.Dir, pc.PackagesInstallPath, vars); err != nil {
+		var located *compiler.Error
+		if errors.As(err, &located) {
+			e := *located
+			e.Msg = compiler.Redact(e.Msg)
+			return &e
+		}
 		return compiler.Errorf("", 0, 0, "%s", compiler.Redact(err.Error()))
 	}
 	return nil

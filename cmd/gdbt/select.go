@@ -10,6 +10,7 @@ import (
 	"github.com/gdbt-dev/gdbt/compiler"
 	"github.com/gdbt-dev/gdbt/dag"
 	"github.com/gdbt-dev/gdbt/manifest"
+	"gopkg.in/yaml.v3"
 )
 
 // selectNodes builds the graph of a loaded project and applies the global --select,
@@ -48,6 +49,10 @@ func loadSelectors(projectDir string) (*dag.Selectors, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return nil, compiler.YAMLSyntaxError(name, data, err)
 		}
 		return dag.ParseSelectors(name, data)
 	}
