@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gdbt-dev/gdbt/compiler"
 	"github.com/gdbt-dev/gdbt/manifest"
 	"github.com/gdbt-dev/gdbt/warehouse"
 )
@@ -61,12 +62,14 @@ func cmdShow(g *Globals, args []string) int {
 		g.Errorf("show %s: %v", title, err)
 		return ExitNodeFailed
 	}
+	// The preview is a log message in dbt (ShowNode), and dbt-common's loggers scrub every
+	// message of DBT_ENV_SECRET_ values (events/logger.py, env_scrubber): so is gdbt's.
 	if g.FlagStr("output", "text") == "json" {
-		fmt.Fprintln(g.Stdout, tableJSON(title, tab))
+		fmt.Fprintln(g.Stdout, compiler.Redact(tableJSON(title, tab)))
 		return ExitOK
 	}
 	g.Infof("Previewing %s:", title)
-	fmt.Fprint(g.Stdout, formatTable(tab))
+	fmt.Fprint(g.Stdout, compiler.Redact(formatTable(tab)))
 	return ExitOK
 }
 
