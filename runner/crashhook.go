@@ -2,10 +2,12 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"regexp"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/gdbt-dev/gdbt/warehouse"
 )
@@ -21,9 +23,20 @@ const CrashAtEnv = "GDBT_TEST_CRASH_AT_STATEMENT"
 // CrashExitCode is the exit code of a process the CrashAtEnv hook ended.
 const CrashExitCode = 86
 
+// HangAtEnv names a second test hook, for the signal tests: with it set to N, the N-th node
+// statement never returns and ignores cancellation, as a cgo call stuck in the warehouse's
+// code does (after printing HangNotice on stderr), so the second-signal watchdog can be
+// shown ending the process deterministically.
+const HangAtEnv = "GDBT_TEST_HANG_AT_STATEMENT"
+
+// HangNotice is what the HangAtEnv hook prints on stderr when its statement hangs.
+const HangNotice = "gdbt test hook: this statement hangs"
+
 var (
 	crashAt    = func() int64 { n, _ := strconv.ParseInt(os.Getenv(CrashAtEnv), 10, 64); return n }()
+	hangAt     = func() int64 { n, _ := strconv.ParseInt(os.Getenv(HangAtEnv), 10, 64); return n }()
 	boundaries atomic.Int64
+	statements atomic.Int64
 )
 
 // trailingCommit finds a script's final COMMIT statement.
@@ -32,6 +45,12 @@ var trailingCommit = regexp.MustCompile(`(?is);\s*commit\s*;?\s*$`)
 // crashPoint is called before each node statement; it returns only when the hook is off or
 // this is not the chosen boundary.
 func crashPoint(ctx context.Context, sess warehouse.Session, sql string) {
+	if hangAt > 0 && statements.Add(1) == hangAt {
+		fmt.Fprintln(os.Stderr, HangNotice)
+		for {
+			time.Sleep(time.Hour) // deaf to ctx, as a stuck cgo call
+		}
+	}
 	if crashAt <= 0 {
 		return
 	}

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gdbt-dev/gdbt/runner"
 )
 
 // Interruption tests: gdbt runs in a child process (this test binary re-executed with
@@ -216,6 +218,88 @@ func TestSecondSigintEndsStuckCall(t *testing.T) {
 			}
 			if st := res[idStgCust].Status; st != "success" {
 				t.Errorf("stg_customers, finished before the interruption, is %q in run_results.json, want success", st)
+			}
+		})
+	}
+}
+
+// TestSecondSignalEndsHungCall is TestSecondSigintEndsStuckCall made deterministic for CI:
+// the runner's test hook (runner.HangAtEnv) makes the third node statement of a build hang,
+// deaf to cancellation as a stuck cgo call is; SIGINT, then SIGINT or SIGTERM, must end gdbt
+// within 2 s of the second signal, exit 130, with run_results.json holding what finished
+// (success) and the rest skipped, nothing an error.
+func TestSecondSignalEndsHungCall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	for _, second := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run(second.String(), func(t *testing.T) {
+			dir := rtProject(t, "shop.txtar")
+			full, _ := json.Marshal([]string{"--project-dir", dir, "--profiles-dir", dir, "--no-color", "build", "--threads", "1"})
+			cmd := exec.Command(os.Args[0], "-test.run=^TestRunnerHelperProcess$", "-test.count=1")
+			cmd.Env = append(os.Environ(), rtHelperEnv+"="+string(full), runner.HangAtEnv+"=3")
+			stderr, err := cmd.StderrPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			hung := make(chan bool, 1)
+			go func() {
+				sc := bufio.NewScanner(stderr)
+				for sc.Scan() {
+					if strings.Contains(sc.Text(), runner.HangNotice) {
+						hung <- true
+					}
+				}
+				close(hung)
+			}()
+			select {
+			case ok := <-hung:
+				if !ok {
+					t.Fatal("gdbt ended before its third statement hung")
+				}
+			case <-time.After(time.Minute):
+				cmd.Process.Kill()
+				t.Fatal("the third statement never hung")
+			}
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(300 * time.Millisecond)
+			if err := cmd.Process.Signal(second); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan struct{})
+			go func() { cmd.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(2 * time.Second): // the bound, not a speed figure
+				cmd.Process.Kill()
+				t.Fatal("gdbt did not end within 2 s of the second signal")
+			}
+			if code := cmd.ProcessState.ExitCode(); code != 130 {
+				t.Errorf("exit code %d after the second signal, want 130", code)
+			}
+			log, _ := os.ReadFile(filepath.Join(dir, "logs", "gdbt.log"))
+			if !strings.Contains(string(log), "a warehouse call did not return after the interruption") {
+				t.Errorf("the watchdog did not end the hung call; log:\n%s", lastLines(string(log), 15))
+			}
+			res := rtResults(t, dir)
+			ok, skipped := 0, 0
+			for id, r := range res {
+				switch r.Status {
+				case "success", "pass":
+					ok++
+				case "skipped":
+					skipped++
+				default:
+					t.Errorf("%s is %q after an interruption, want success or skipped", id, r.Status)
+				}
+			}
+			if ok == 0 || skipped == 0 {
+				t.Errorf("run_results.json: %d finished, %d skipped; want what finished before the hang and the rest skipped", ok, skipped)
 			}
 		})
 	}
