@@ -167,17 +167,7 @@ func TestCrashSafetyPostgres(t *testing.T) {
 	after := p.fingerprints(work)
 
 	check := func(what string) bool {
-		ok := true
-		got := p.fingerprints(work)
-		for name, fp := range before {
-			if g, present := got[name]; !present {
-				t.Errorf("%s: %s is gone", what, name)
-				ok = false
-			} else if g != fp && g != after[name] {
-				t.Errorf("%s: %s holds neither its old nor its new contents (%s; old %s, new %s)", what, name, g, fp, after[name])
-				ok = false
-			}
-		}
+		ok := crashSurvived(t, what, before, after, p.fingerprints(work))
 		if code, out := child(0, nil, next...); code != 0 {
 			t.Fatalf("%s: the next build failed (exit %d):\n%s", what, code, out)
 		}

@@ -99,6 +99,19 @@ func TestCrashSafetyDuckDB(t *testing.T) {
 	if long {
 		stride = 1
 	}
+	// check compares the warehouse after a death with the two builds, then runs the next
+	// build and compares it with a clean one.
+	check := func(what string) bool {
+		ok := crashSurvived(t, what, before, after, crashFingerprints(t, db))
+		if r := rtGdbt(t, dir, next...); r.code != 0 {
+			t.Fatalf("%s: the next build failed:\n%s", what, r)
+		}
+		if final := crashFingerprints(t, db); !sameFingerprints(final, after) {
+			t.Errorf("%s: after the next build the warehouse differs from a clean build:\n got %v\nwant %v", what, keys(final), keys(after))
+			ok = false
+		}
+		return ok
+	}
 	tried, survived := 0, 0
 	for n := 1; ; n += stride {
 		copyFile(t, saved, db)
@@ -115,26 +128,7 @@ func TestCrashSafetyDuckDB(t *testing.T) {
 			t.Fatalf("boundary %d: the build ended with %v, not the crash hook:\n%s", n, err, out)
 		}
 		tried++
-		ok := true
-		got := crashFingerprints(t, db)
-		for name, fp := range before {
-			if g, present := got[name]; !present {
-				t.Errorf("boundary %d: %s is gone", n, name)
-				ok = false
-			} else if g != fp && g != after[name] {
-				t.Errorf("boundary %d: %s holds neither its old nor its new contents (%s; old %s, new %s)", n, name, g, fp, after[name])
-				ok = false
-			}
-		}
-		if r := rtGdbt(t, dir, next...); r.code != 0 {
-			t.Fatalf("boundary %d: the next build failed:\n%s", n, r)
-		}
-		final := crashFingerprints(t, db)
-		if !sameFingerprints(final, after) {
-			t.Errorf("boundary %d: after the next build the warehouse differs from a clean build:\n got %v\nwant %v", n, keys(final), keys(after))
-			ok = false
-		}
-		if ok {
+		if check(fmt.Sprintf("boundary %d", n)) {
 			survived++
 		}
 	}
@@ -162,25 +156,7 @@ func TestCrashSafetyDuckDB(t *testing.T) {
 		}
 		killed++
 		tried++
-		ok := true
-		got := crashFingerprints(t, db)
-		for name, fp := range before {
-			if g, present := got[name]; !present {
-				t.Errorf("SIGKILL after %v: %s is gone", at, name)
-				ok = false
-			} else if g != fp && g != after[name] {
-				t.Errorf("SIGKILL after %v: %s holds neither its old nor its new contents", at, name)
-				ok = false
-			}
-		}
-		if r := rtGdbt(t, dir, next...); r.code != 0 {
-			t.Fatalf("SIGKILL after %v: the next build failed:\n%s", at, r)
-		}
-		if final := crashFingerprints(t, db); !sameFingerprints(final, after) {
-			t.Errorf("SIGKILL after %v: after the next build the warehouse differs from a clean build", at)
-			ok = false
-		}
-		if ok {
+		if check(fmt.Sprintf("SIGKILL after %v", at)) {
 			survived++
 		}
 	}
@@ -189,6 +165,23 @@ func TestCrashSafetyDuckDB(t *testing.T) {
 	}
 	t.Logf("DuckDB crash safety: %d tried (%d at statement boundaries, stride %d; %d SIGKILLs at random moments), %d survived",
 		tried, tried-killed, stride, killed, survived)
+}
+
+// crashSurvived reports (as test errors) each relation of before that is gone from got or
+// holds neither its before nor its after contents.
+func crashSurvived(t *testing.T, what string, before, after, got map[string]string) bool {
+	t.Helper()
+	ok := true
+	for name, fp := range before {
+		if g, present := got[name]; !present {
+			t.Errorf("%s: %s is gone", what, name)
+			ok = false
+		} else if g != fp && g != after[name] {
+			t.Errorf("%s: %s holds neither its old nor its new contents (%s; old %s, new %s)", what, name, g, fp, after[name])
+			ok = false
+		}
+	}
+	return ok
 }
 
 func sameFingerprints(a, b map[string]string) bool {
