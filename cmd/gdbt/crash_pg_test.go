@@ -2,18 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"math/rand"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/gdbt-dev/gdbt/runner"
 	"github.com/gdbt-dev/gdbt/warehouse/postgres"
 )
 
@@ -114,40 +108,14 @@ func TestCrashSafetyPostgres(t *testing.T) {
 			"      port: %s\n      user: %s\n      password: %q\n      dbname: %s\n      schema: crash\n      threads: 1\n",
 			u.Hostname(), u.Port(), u.User.Username(), pass, db))
 	}
-	// child runs gdbt in a child process (env: the crash hook), killed after killAfter if > 0.
-	child := func(killAfter time.Duration, env []string, args ...string) (int, string) {
-		full, _ := json.Marshal(append([]string{"--project-dir", dir, "--profiles-dir", dir, "--no-color"}, args...))
-		cmd := exec.Command(os.Args[0], "-test.run=^TestRunnerHelperProcess$", "-test.count=1")
-		cmd.Env = append(append(os.Environ(), rtHelperEnv+"="+string(full)), env...)
-		var out strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		if killAfter > 0 {
-			timer := time.AfterFunc(killAfter, func() { cmd.Process.Kill() })
-			defer timer.Stop()
-		}
-		err := cmd.Wait()
-		var ee *exec.ExitError
-		switch {
-		case err == nil:
-			return 0, out.String()
-		case errors.As(err, &ee) && ee.ExitCode() >= 0:
-			return ee.ExitCode(), out.String()
-		case errors.As(err, &ee):
-			return -1, out.String() // killed
-		}
-		t.Fatal(err)
-		return 0, ""
-	}
+	child := func(args ...string) (int, string) { return crashChild(t, dir, 0, nil, args...) }
 	drop := func(db string) { p.exec(fmt.Sprintf("drop database if exists %q with (force)", db)) }
 	t.Cleanup(func() { drop(work); drop(template) })
 
 	// The previous build (state A) in the template database; the next (state B) from a copy.
 	p.exec(fmt.Sprintf("create database %q", template))
 	profile(template)
-	if code, out := child(0, nil, "build"); code != 0 {
+	if code, out := child("build"); code != 0 {
 		t.Fatalf("build A: exit %d\n%s", code, out)
 	}
 	before := p.fingerprints(template)
@@ -160,7 +128,7 @@ func TestCrashSafetyPostgres(t *testing.T) {
 	fresh()
 	profile(work)
 	t0 := time.Now()
-	if code, out := child(0, nil, next...); code != 0 {
+	if code, out := child(next...); code != 0 {
 		t.Fatalf("build B: exit %d\n%s", code, out)
 	}
 	span := time.Since(t0) // random kills fall within a build's duration
@@ -168,7 +136,7 @@ func TestCrashSafetyPostgres(t *testing.T) {
 
 	check := func(what string) bool {
 		ok := crashSurvived(t, what, before, after, p.fingerprints(work))
-		if code, out := child(0, nil, next...); code != 0 {
+		if code, out := child(next...); code != 0 {
 			t.Fatalf("%s: the next build failed (exit %d):\n%s", what, code, out)
 		}
 		if final := p.fingerprints(work); !sameFingerprints(final, after) {
@@ -178,45 +146,7 @@ func TestCrashSafetyPostgres(t *testing.T) {
 		return ok
 	}
 
-	long := os.Getenv(crashLongEnv) != ""
-	stride, kills := crashStride, 4
-	if long {
-		stride, kills = 1, 40
-	}
-	tried, survived := 0, 0
-	for n := 1; ; n += stride {
-		fresh()
-		code, out := child(0, []string{fmt.Sprintf("%s=%d", runner.CrashAtEnv, n)}, next...)
-		if code == 0 {
-			break // n is past the last boundary: the build finished
-		}
-		if code != runner.CrashExitCode {
-			t.Fatalf("boundary %d: the build ended with exit %d, not the crash hook:\n%s", n, code, out)
-		}
-		tried++
-		if check(fmt.Sprintf("boundary %d", n)) {
-			survived++
-		}
-	}
-	// SIGKILL at random moments of the build (seeded, so a failure can be replayed).
-	rng := rand.New(rand.NewSource(19))
-	killed := 0
-	for i := 0; i < kills; i++ {
-		fresh()
-		at := 10*time.Millisecond + time.Duration(rng.Int63n(int64(span)))
-		code, _ := child(at, nil, next...)
-		if code == 0 {
-			continue // finished before the kill
-		}
-		killed++
-		tried++
-		if check(fmt.Sprintf("SIGKILL after %v", at)) {
-			survived++
-		}
-	}
-	if tried == 0 {
-		t.Fatal("no crash was tried")
-	}
-	t.Logf("PostgreSQL crash safety: %d tried (%d at statement boundaries, stride %d; %d SIGKILLs at random moments), %d survived",
-		tried, tried-killed, stride, killed, survived)
+	crashTries(t, "PostgreSQL", span, fresh, func(kill time.Duration, env []string) (int, string) {
+		return crashChild(t, dir, kill, env, next...)
+	}, check)
 }

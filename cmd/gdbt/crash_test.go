@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,11 +95,6 @@ func TestCrashSafetyDuckDB(t *testing.T) {
 		}
 	}
 
-	long := os.Getenv(crashLongEnv) != ""
-	stride := crashStride
-	if long {
-		stride = 1
-	}
 	// check compares the warehouse after a death with the two builds, then runs the next
 	// build and compares it with a clean one.
 	check := func(what string) bool {
@@ -112,46 +108,72 @@ func TestCrashSafetyDuckDB(t *testing.T) {
 		}
 		return ok
 	}
-	tried, survived := 0, 0
-	for n := 1; ; n += stride {
+	crashTries(t, "DuckDB", span, func() {
 		copyFile(t, saved, db)
 		os.Remove(db + ".wal")
-		full, _ := json.Marshal(append([]string{"--project-dir", dir, "--profiles-dir", dir, "--no-color"}, next...))
-		cmd := exec.Command(os.Args[0], "-test.run=^TestRunnerHelperProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), rtHelperEnv+"="+string(full), fmt.Sprintf("%s=%d", runner.CrashAtEnv, n))
-		out, err := cmd.CombinedOutput()
-		var ee *exec.ExitError
-		if err == nil {
+	}, func(kill time.Duration, env []string) (int, string) {
+		return crashChild(t, dir, kill, env, next...)
+	}, check)
+}
+
+// crashChild runs gdbt with args in a child process (env: a test hook), killed after
+// killAfter when that is positive; it returns the exit code (-1 when killed) and the output.
+func crashChild(t *testing.T, dir string, killAfter time.Duration, env []string, args ...string) (int, string) {
+	t.Helper()
+	full, _ := json.Marshal(append([]string{"--project-dir", dir, "--profiles-dir", dir, "--no-color"}, args...))
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRunnerHelperProcess$", "-test.count=1")
+	cmd.Env = append(append(os.Environ(), rtHelperEnv+"="+string(full)), env...)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if killAfter > 0 {
+		timer := time.AfterFunc(killAfter, func() { cmd.Process.Kill() })
+		defer timer.Stop()
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, out.String()
+	case errors.As(err, &ee):
+		return ee.ExitCode(), out.String() // -1 when a signal ended it
+	}
+	t.Fatal(err)
+	return 0, ""
+}
+
+// crashTries ends engine's next build at every crashStride-th statement boundary (every one
+// with GDBT_CRASH_LONG) through the runner's hook, then by SIGKILL at seeded random moments
+// within span (a build's duration), each time after restore has put the previous build
+// back; check judges the warehouse after each death. It logs the counts.
+func crashTries(t *testing.T, engine string, span time.Duration, restore func(), run func(kill time.Duration, env []string) (int, string), check func(what string) bool) {
+	t.Helper()
+	stride, kills := crashStride, 4
+	if os.Getenv(crashLongEnv) != "" {
+		stride, kills = 1, 40
+	}
+	tried, survived, killed := 0, 0, 0
+	for n := 1; ; n += stride {
+		restore()
+		code, out := run(0, []string{fmt.Sprintf("%s=%d", runner.CrashAtEnv, n)})
+		if code == 0 {
 			break // n is past the last boundary: the build finished
 		}
-		if !errors.As(err, &ee) || ee.ExitCode() != runner.CrashExitCode {
-			t.Fatalf("boundary %d: the build ended with %v, not the crash hook:\n%s", n, err, out)
+		if code != runner.CrashExitCode {
+			t.Fatalf("boundary %d: the build ended with exit %d, not the crash hook:\n%s", n, code, out)
 		}
 		tried++
 		if check(fmt.Sprintf("boundary %d", n)) {
 			survived++
 		}
 	}
-	// SIGKILL at random moments of the build (seeded, so a failure can be replayed).
-	rng := rand.New(rand.NewSource(19))
-	kills, killed := 4, 0
-	if long {
-		kills = 40
-	}
+	rng := rand.New(rand.NewSource(19)) // seeded, so a failure can be replayed
 	for i := 0; i < kills; i++ {
-		copyFile(t, saved, db)
-		os.Remove(db + ".wal")
-		full, _ := json.Marshal(append([]string{"--project-dir", dir, "--profiles-dir", dir, "--no-color"}, next...))
-		cmd := exec.Command(os.Args[0], "-test.run=^TestRunnerHelperProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), rtHelperEnv+"="+string(full))
+		restore()
 		at := 10*time.Millisecond + time.Duration(rng.Int63n(int64(span)))
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		timer := time.AfterFunc(at, func() { cmd.Process.Kill() })
-		err := cmd.Wait()
-		timer.Stop()
-		if err == nil {
+		if code, _ := run(at, nil); code == 0 {
 			continue // finished before the kill
 		}
 		killed++
@@ -163,8 +185,8 @@ func TestCrashSafetyDuckDB(t *testing.T) {
 	if tried == 0 {
 		t.Fatal("no crash was tried")
 	}
-	t.Logf("DuckDB crash safety: %d tried (%d at statement boundaries, stride %d; %d SIGKILLs at random moments), %d survived",
-		tried, tried-killed, stride, killed, survived)
+	t.Logf("%s crash safety: %d tried (%d at statement boundaries, stride %d; %d SIGKILLs at random moments), %d survived",
+		engine, tried, tried-killed, stride, killed, survived)
 }
 
 // crashSurvived reports (as test errors) each relation of before that is gone from got or
