@@ -65,6 +65,8 @@ func (r *renderer) attr(obj Value, name string, pos int, wrap bool) Value {
 				}
 				return Markup(escapeHTML(str(a[0]))), nil
 			}), name, o, wrap)
+		case "format", "format_map":
+			return wrapMarkupMethod(formatMethod(string(o), name, true), name, o, wrap)
 		case "unescape":
 			return wrapMarkupMethod(Func(func(*Call, []Value, []KeywordArg) (Value, error) { return html.UnescapeString(string(o)), nil }), name, o, wrap)
 		}
@@ -363,49 +365,44 @@ func (r *renderer) slice(obj Value, s *SliceExpr, sc *scope, konst bool) Value {
 	return &Undefined{hint: pyQuote(objectTypeRepr(obj)) + " has no element slice"}
 }
 
-// markupEscaping are the str methods markupsafe wraps to escape their arguments and return
-// Markup (markupsafe/__init__.py: _simple_escaping_wrapper's list, plus join, partition,
-// rpartition, format and format_map, which escape too).
-var markupEscaping = map[string]bool{
-	"capitalize": true, "title": true, "lower": true, "upper": true, "replace": true, "ljust": true,
-	"rjust": true, "lstrip": true, "rstrip": true, "center": true, "strip": true, "translate": true,
-	"expandtabs": true, "swapcase": true, "zfill": true, "join": true, "partition": true,
-	"rpartition": true, "format": true, "format_map": true,
+// markupWraps are the str methods markupsafe 3.0's Markup overrides to return Markup
+// (markupsafe/__init__.py, class Markup), each with the index of the one positional
+// argument it passes through escape() first, or -1: replace escapes only new, ljust, rjust
+// and center only fillchar, join every item; strip's chars, partition's sep, removeprefix's
+// prefix and the rest go to str's method as they are. format and format_map escape each
+// formatted field (markupFormat); every other method is plain str's (find('&') looks for
+// "&", startswith gives a bool).
+var markupWraps = map[string]int{
+	"capitalize": -1, "title": -1, "lower": -1, "upper": -1, "swapcase": -1, "casefold": -1,
+	"replace": 1, "ljust": 1, "rjust": 1, "center": 1, "join": 0,
+	"lstrip": -1, "rstrip": -1, "strip": -1, "translate": -1, "expandtabs": -1, "zfill": -1,
+	"removeprefix": -1, "removesuffix": -1, "partition": -1, "rpartition": -1,
+	"split": -1, "rsplit": -1, "splitlines": -1,
 }
 
-// markupSplitting return lists of Markup without escaping their arguments.
-var markupSplitting = map[string]bool{"split": true, "rsplit": true, "splitlines": true}
-
-// markupMethod wraps a str method for a Markup receiver as markupsafe does: the escaping
-// methods escape their string arguments (join: the items; format: every argument) and
-// return Markup; split, rsplit and splitlines return Markup pieces; every other method is
-// plain str's (find('&') looks for "&", startswith gives a bool, casefold a str).
+// markupMethod wraps a str method for a Markup receiver as markupsafe does (markupWraps).
 func markupMethod(name string, f Func) Func {
-	if !markupEscaping[name] {
-		if markupSplitting[name] {
-			return func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
-				v, err := f(c, args, kwargs)
-				if err != nil {
-					return nil, err
-				}
-				return toMarkup(v), nil
-			}
-		}
+	esc, ok := markupWraps[name]
+	if !ok {
 		return f
 	}
 	return func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
-		esc := make([]Value, len(args))
-		for i, a := range args {
-			esc[i] = markupEscapeArg(name, a)
-		}
-		kw := kwargs
-		if name == "format" {
-			kw = make([]KeywordArg, len(kwargs))
-			for i, k := range kwargs {
-				kw[i] = KeywordArg{Name: k.Name, Value: markupEscapeArg(name, k.Value)}
+		if esc >= 0 && esc < len(args) {
+			args = append([]Value(nil), args...)
+			if name == "join" {
+				items, ok := iterValues(args[0])
+				if ok {
+					out := make([]Value, len(items))
+					for i, it := range items {
+						out[i] = markupEscapeValue(it)
+					}
+					args[0] = &List{Items: out}
+				}
+			} else {
+				args[esc] = markupEscapeValue(args[esc])
 			}
 		}
-		v, err := f(c, esc, kw)
+		v, err := f(c, args, kwargs)
 		if err != nil {
 			return nil, err
 		}
@@ -413,38 +410,13 @@ func markupMethod(name string, f Func) Func {
 	}
 }
 
-// markupEscapeArg escapes one argument of an escaping Markup method.
-func markupEscapeArg(name string, a Value) Value {
-	switch x := a.(type) {
-	case string:
-		return escapeHTML(x)
-	case Markup:
-		return string(x)
+// markupEscapeValue is markupsafe's escape(v) as the str it makes: a Markup as it is,
+// anything else str() of it (an Undefined: ""), HTML-escaped.
+func markupEscapeValue(v Value) Value {
+	if m, ok := v.(Markup); ok {
+		return string(m)
 	}
-	if name == "join" {
-		if items, ok := iterValues(a); ok {
-			out := make([]Value, len(items))
-			for i, it := range items {
-				switch x := it.(type) {
-				case Markup:
-					out[i] = string(x)
-				case *Undefined:
-					out[i] = it
-				default: // markupsafe.escape(item): str() of anything, escaped
-					out[i] = escapeHTML(ToString(it))
-				}
-			}
-			return &List{Items: out}
-		}
-	}
-	if name == "format" && a != nil {
-		switch a.(type) {
-		case bool, int64, float64:
-			return a // formatted by their own __format__, then nothing to escape
-		}
-		return escapeHTML(ToString(a))
-	}
-	return a
+	return escapeHTML(ToString(v))
 }
 
 func toMarkup(v Value) Value {

@@ -15,6 +15,9 @@ func addRandomFilter(f map[string]Func) {
 		if len(items) == 0 {
 			return &Undefined{hint: "No random item, sequence was empty."}, nil
 		}
+		if isMarkup(a[0]) { // random.choice indexes the Markup: Markup.__getitem__ gives Markup
+			return toMarkup(items[rand.IntN(len(items))]), nil
+		}
 		return items[rand.IntN(len(items))], nil
 	})
 }

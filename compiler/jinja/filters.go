@@ -164,7 +164,7 @@ func (r *renderer) attrGetter(attr Value, postLower bool, def Value) func(Value)
 		}
 		if postLower {
 			if s, ok := v.(string); ok {
-				v = strings.ToLower(s)
+				v = pyLower(s)
 			}
 		}
 		return v
@@ -173,7 +173,7 @@ func (r *renderer) attrGetter(attr Value, postLower bool, def Value) func(Value)
 
 func ignoreCase(v Value) Value {
 	if s, ok := v.(string); ok {
-		return strings.ToLower(s)
+		return pyLower(s)
 	}
 	return v
 }

@@ -30,6 +30,10 @@ func addSequenceFilters(f map[string]Func) {
 		if len(items) == 0 {
 			return &Undefined{hint: "No last item, sequence was empty."}, nil
 		}
+		if isMarkup(a[0]) {
+			// next(reversed(seq)) indexes the Markup, and Markup.__getitem__ gives Markup
+			return toMarkup(items[len(items)-1]), nil
+		}
 		return items[len(items)-1], nil
 	})
 	f["float"] = filter("float", []string{"value", "default"}, []Value{required, 0.0}, func(c *Call, a []Value) (Value, error) {
@@ -63,9 +67,10 @@ func addSequenceFilters(f map[string]Func) {
 			for _, k := range kwargs {
 				d.Set(k.Name, k.Value)
 			}
-			return percentFormat(str(args[0]), d)
+			return percentFormatEsc(str(args[0]), d, isMarkup(args[0]))
 		}
-		return percentFormat(str(args[0]), Tuple(args[1:]))
+		// soft_str(value) % args: a Markup value formats as Markup, escaping
+		return percentFormatEsc(str(args[0]), Tuple(args[1:]), isMarkup(args[0]))
 	}
 	f["groupby"] = filter("groupby", []string{"value", "attribute", "default", "case_sensitive"}, []Value{required, required, nil, false}, func(c *Call, a []Value) (Value, error) {
 		r := rOf(c)

@@ -25,11 +25,10 @@ func addTextFilters(f map[string]Func) {
 	})
 	f["reverse"] = filter("reverse", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
 		if s, ok := a[0].(string); ok {
-			rs := []rune(s)
-			for i, j := 0, len(rs)-1; i < j; i, j = i+1, j-1 {
-				rs[i], rs[j] = rs[j], rs[i]
-			}
-			return string(rs), nil
+			return reverseString(s), nil
+		}
+		if m, ok := a[0].(Markup); ok { // value[::-1], Markup.__getitem__
+			return Markup(reverseString(string(m))), nil
 		}
 		items, err := listOf(a[0])
 		if err != nil {
@@ -448,4 +447,12 @@ func roundBigInt(b *big.Int, prec int64) Value {
 		q.Add(q, big.NewInt(1))
 	}
 	return normBig(q.Mul(q, m))
+}
+
+func reverseString(s string) string {
+	rs := []rune(s)
+	for i, j := 0, len(rs)-1; i < j; i, j = i+1, j-1 {
+		rs[i], rs[j] = rs[j], rs[i]
+	}
+	return string(rs)
 }

@@ -476,8 +476,43 @@ func pad(body, sign string, sp spec, defAlign byte) string {
 	return strings.Repeat(f, p) + sign + body
 }
 
-// strFormat is str.format.
-func strFormat(s string, args []Value, kwargs []KeywordArg) (Value, error) {
+// formatMethod is str.format and str.format_map of s; with esc they are Markup's, whose
+// formatter (Jinja2's SandboxedEscapeFormatter over markupsafe's EscapeFormatter) escapes
+// each formatted field and returns Markup.
+func formatMethod(s, name string, esc bool) Func {
+	return method(func(args []Value, kw []KeywordArg) (Value, error) {
+		if name == "format_map" {
+			// str.format_map(mapping): the fields are looked up in the mapping.
+			a, err := bindArgs(name, args, kw, []string{"mapping"}, []Value{required})
+			if err != nil {
+				return nil, err
+			}
+			d, ok := a[0].(*Dict)
+			if !ok {
+				return nil, typeErr("format_map() argument must be a mapping, not " + typeName(a[0]))
+			}
+			args, kw = nil, make([]KeywordArg, 0, d.Len())
+			for _, k := range d.keys {
+				if ks, ok := k.(string); ok {
+					v, _ := d.Get(ks)
+					kw = append(kw, KeywordArg{Name: ks, Value: v})
+				}
+			}
+		}
+		out, err := strFormat(s, args, kw, esc)
+		if err != nil {
+			return nil, err
+		}
+		if esc {
+			return Markup(out), nil
+		}
+		return out, nil
+	})
+}
+
+// strFormat is str.format; esc escapes each formatted field as markupsafe's
+// EscapeFormatter.format_field does (a Markup field as it is, and only with no spec).
+func strFormat(s string, args []Value, kwargs []KeywordArg, esc bool) (string, error) {
 	var b strings.Builder
 	auto := 0
 	autoUsed, manual := false, false
@@ -489,7 +524,7 @@ func strFormat(s string, args []Value, kwargs []KeywordArg) (Value, error) {
 				i++
 				continue
 			}
-			return nil, errors.New("Single '}' encountered in format string")
+			return "", errors.New("Single '}' encountered in format string")
 		}
 		if c != '{' {
 			b.WriteByte(c)
@@ -511,7 +546,7 @@ func strFormat(s string, args []Value, kwargs []KeywordArg) (Value, error) {
 			j++
 		}
 		if depth != 0 {
-			return nil, errors.New("Single '{' encountered in format string")
+			return "", errors.New("Single '{' encountered in format string")
 		}
 		field := s[i+1 : j-1]
 		i = j - 1
@@ -525,11 +560,11 @@ func strFormat(s string, args []Value, kwargs []KeywordArg) (Value, error) {
 		}
 		// nested fields in the spec
 		if strings.Contains(fspec, "{") {
-			v, err := strFormat(fspec, args, kwargs)
+			v, err := strFormat(fspec, args, kwargs, esc)
 			if err != nil {
-				return nil, err
+				return "", err
 			}
-			fspec = v.(string)
+			fspec = v
 		}
 		name, rest := field, ""
 		if k := strings.IndexAny(field, ".["); k >= 0 {
@@ -538,21 +573,21 @@ func strFormat(s string, args []Value, kwargs []KeywordArg) (Value, error) {
 		var v Value
 		if name == "" {
 			if manual {
-				return nil, errors.New("cannot switch from manual field specification to automatic field numbering")
+				return "", errors.New("cannot switch from manual field specification to automatic field numbering")
 			}
 			autoUsed = true
 			if auto >= len(args) {
-				return nil, errors.New("Replacement index " + itoa(auto) + " out of range for positional args tuple")
+				return "", errors.New("Replacement index " + itoa(auto) + " out of range for positional args tuple")
 			}
 			v = args[auto]
 			auto++
 		} else if n, err := strconv.Atoi(name); err == nil {
 			if autoUsed {
-				return nil, errors.New("cannot switch from automatic field numbering to manual field specification")
+				return "", errors.New("cannot switch from automatic field numbering to manual field specification")
 			}
 			manual = true
 			if n >= len(args) {
-				return nil, errors.New("Replacement index " + itoa(n) + " out of range for positional args tuple")
+				return "", errors.New("Replacement index " + itoa(n) + " out of range for positional args tuple")
 			}
 			v = args[n]
 		} else {
@@ -563,7 +598,7 @@ func strFormat(s string, args []Value, kwargs []KeywordArg) (Value, error) {
 				}
 			}
 			if !found {
-				return nil, errors.New(pyQuote(name))
+				return "", errors.New(pyQuote(name))
 			}
 		}
 		for rest != "" {
@@ -579,7 +614,7 @@ func strFormat(s string, args []Value, kwargs []KeywordArg) (Value, error) {
 			} else {
 				k := strings.IndexByte(rest, ']')
 				if k < 0 {
-					return nil, errors.New("Missing ']' in format string")
+					return "", errors.New("Missing ']' in format string")
 				}
 				key := rest[1:k]
 				rest = rest[k+1:]
@@ -598,13 +633,24 @@ func strFormat(s string, args []Value, kwargs []KeywordArg) (Value, error) {
 		case 's':
 			v = ToString(v)
 		}
+		if m, ok := v.(Markup); ok && esc {
+			// Markup.__html_format__
+			if fspec != "" {
+				return "", errors.New("Unsupported format specification for Markup.")
+			}
+			b.WriteString(string(m))
+			continue
+		}
 		sp, err := parseSpec(fspec)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		out, err := applySpec(v, sp)
 		if err != nil {
-			return nil, err
+			return "", err
+		}
+		if esc {
+			out = escapeHTML(out)
 		}
 		b.WriteString(out)
 	}

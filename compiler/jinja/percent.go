@@ -143,6 +143,27 @@ func percentFormatEsc(s string, arg Value, esc bool) (Value, error) {
 		if sp.align == '<' {
 			sp.zero = false
 		}
+		if esc {
+			// _MarkupEscapeHelper has __int__ and __float__ but no __index__: int(arg)
+			// for %d, float(arg) for %f (both parse a str), and %x, %o and %c refuse it.
+			switch typ {
+			case 'x', 'X', 'o':
+				return nil, errors.New("%" + string(typ) + " format: an integer is required, not _MarkupEscapeHelper")
+			case 'c':
+				return nil, errors.New("%c requires int or char")
+			case 'd', 'i', 'u', 'e', 'E', 'f', 'F', 'g', 'G':
+				if sv, ok := v.(string); ok || isMarkup(v) {
+					if !ok {
+						sv = ToString(v)
+					}
+					pv, err := pyNumberOfStr(sv, strings.IndexByte("diu", typ) >= 0)
+					if err != nil {
+						return nil, err
+					}
+					v = pv
+				}
+			}
+		}
 		var out string
 		switch typ {
 		case 's', 'r', 'a':
@@ -288,4 +309,25 @@ func percentIntText(b *big.Int, typ byte, sp spec) string {
 	}
 	sp.precision = -1
 	return pad(digits, sign, sp, '>')
+}
+
+func isMarkup(v Value) bool { _, ok := v.(Markup); return ok }
+
+// pyNumberOfStr is Python's int(s) (integer) or float(s) of a string, with their
+// ValueErrors.
+func pyNumberOfStr(s string, integer bool) (Value, error) {
+	if !integer {
+		if f, ok := toFloat(s, nil).(float64); ok {
+			return f, nil
+		}
+		return nil, errors.New("could not convert string to float: " + pyQuote(s))
+	}
+	t := asciiDigits(strings.TrimSpace(s))
+	clean := strings.TrimPrefix(strings.ReplaceAll(t, "_", ""), "+")
+	if !badUnderscores(t) && clean != "" && clean[0] != '+' {
+		if b, ok := new(big.Int).SetString(clean, 10); ok {
+			return normBig(b), nil
+		}
+	}
+	return nil, errors.New("invalid literal for int() with base 10: " + pyQuote(s))
 }

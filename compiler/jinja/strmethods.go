@@ -2,7 +2,6 @@ package jinja
 
 import (
 	"errors"
-	"golang.org/x/text/cases"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -132,33 +131,6 @@ func decodeRune(s string) (rune, int) {
 	return 0, 0
 }
 
-func pyTitle(s string) string {
-	var b strings.Builder
-	prevCased := false
-	for _, r := range s {
-		if unicode.IsLetter(r) {
-			if prevCased {
-				b.WriteString(pyLower(string(r)))
-			} else {
-				b.WriteString(titleRune(r))
-			}
-			prevCased = unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r)
-		} else {
-			b.WriteRune(r)
-			prevCased = false
-		}
-	}
-	return b.String()
-}
-
-func pyCapitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	rs := []rune(s)
-	return titleRune(rs[0]) + pyLower(string(rs[1:]))
-}
-
 func pyCenter(s string, width int, fill string) string {
 	n := len([]rune(s))
 	if width <= n {
@@ -179,24 +151,6 @@ func allRunes(s string, f func(rune) bool) bool {
 		}
 	}
 	return true
-}
-
-func casedCheck(s string, upper bool) bool {
-	cased := false
-	for _, r := range s {
-		if unicode.IsUpper(r) || unicode.IsTitle(r) {
-			if !upper {
-				return false
-			}
-			cased = true
-		} else if unicode.IsLower(r) {
-			if upper {
-				return false
-			}
-			cased = true
-		}
-	}
-	return cased
 }
 
 func matchAffix(s string, arg Value, prefix bool) (bool, error) {
@@ -247,30 +201,9 @@ func strMethod(s string, name string) Value {
 	case "lower":
 		return simple(func() Value { return pyLower(s) })
 	case "casefold":
-		// str.casefold is Unicode's full case folding (CaseFolding.txt C+F: ß → ss,
-		// İ → i̇, ﬁ → fi), which x/text/cases implements.
-		return simple(func() Value { return cases.Fold().String(s) })
+		return simple(func() Value { return pyCasefold(s) })
 	case "swapcase":
-		return simple(func() Value {
-			// str.swapcase: upper to lower, lower to upper; titlecase letters (ǅ) and
-			// uncased characters stay.
-			// A capital sigma lowercases by the Final_Sigma rule, as in lower().
-			var b strings.Builder
-			fs := []rune(finalSigma(s))
-			for i, r := range []rune(s) {
-				switch {
-				case r == 'Σ':
-					b.WriteRune(unicode.ToLower(fs[i]))
-				case unicode.IsUpper(r):
-					b.WriteString(pyLower(string(r)))
-				case unicode.IsLower(r):
-					b.WriteString(pyUpper(string(r)))
-				default:
-					b.WriteRune(r)
-				}
-			}
-			return b.String()
-		})
+		return simple(func() Value { return pySwapcase(s) })
 	case "title":
 		return simple(func() Value { return pyTitle(s) })
 	case "capitalize":
@@ -365,28 +298,12 @@ func strMethod(s string, name string) Value {
 			}
 			return b.String(), nil
 		})
-	case "format":
-		return method(func(args []Value, kw []KeywordArg) (Value, error) { return strFormat(s, args, kw) })
+	case "format", "format_map":
+		return formatMethod(s, name, false)
 	case "maketrans":
 		return method(strMaketrans)
 	case "translate":
 		return with([]string{"table"}, []Value{required}, func(a []Value) (Value, error) { return strTranslate(s, a[0]) })
-	case "format_map":
-		// str.format_map(mapping): the fields are looked up in the mapping.
-		return with([]string{"mapping"}, []Value{required}, func(a []Value) (Value, error) {
-			d, ok := a[0].(*Dict)
-			if !ok {
-				return nil, typeErr("format_map() argument must be a mapping, not " + typeName(a[0]))
-			}
-			kw := make([]KeywordArg, 0, d.Len())
-			for _, k := range d.keys {
-				if ks, ok := k.(string); ok {
-					v, _ := d.Get(ks)
-					kw = append(kw, KeywordArg{Name: ks, Value: v})
-				}
-			}
-			return strFormat(s, nil, kw)
-		})
 	case "isascii":
 		return simple(func() Value { return strings.IndexFunc(s, func(r rune) bool { return r >= 0x80 }) < 0 })
 	case "isprintable":
@@ -459,7 +376,7 @@ func strMethod(s string, name string) Value {
 		return simple(func() Value { return casedCheck(s, false) })
 	case "istitle":
 		return simple(func() Value {
-			return s != "" && pyTitle(s) == s && casedCheck(s, true) || (s != "" && pyTitle(s) == s && strings.ToLower(s) != s)
+			return pyIsTitle(s)
 		})
 	case "isidentifier":
 		return simple(func() Value {
@@ -568,87 +485,6 @@ func strMethod(s string, name string) Value {
 }
 
 func itoa(i int) string { return formatInt(int64(i)) }
-
-// Python's full case mappings where they differ from Go's simple ones.
-var (
-	specialUpper = map[rune]string{'ß': "SS", 'ﬀ': "FF", 'ﬁ': "FI", 'ﬂ': "FL", 'ﬃ': "FFI", 'ﬄ': "FFL", 'ﬅ': "ST", 'ﬆ': "ST", 'ŉ': "ʼN", 'ǰ': "J̌", 'ΐ': "Ϊ́", 'ΰ': "Ϋ́", 'և': "ԵՒ"}
-	specialTitle = map[rune]string{'ß': "Ss", 'ﬀ': "Ff", 'ﬁ': "Fi", 'ﬂ': "Fl", 'ﬃ': "Ffi", 'ﬄ': "Ffl", 'ﬅ': "St", 'ﬆ': "St", 'ŉ': "ʼN", 'և': "Եւ"}
-	specialLower = map[rune]string{'İ': "i̇"}
-)
-
-func pyUpper(s string) string {
-	for _, r := range s {
-		if _, ok := specialUpper[r]; ok {
-			var b strings.Builder
-			for _, r := range s {
-				if u, ok := specialUpper[r]; ok {
-					b.WriteString(u)
-				} else {
-					b.WriteRune(unicode.ToUpper(r))
-				}
-			}
-			return b.String()
-		}
-	}
-	return strings.ToUpper(s)
-}
-
-func pyLower(s string) string {
-	if strings.ContainsRune(s, 'Σ') {
-		s = finalSigma(s)
-	}
-	if strings.ContainsRune(s, 'İ') {
-		s = strings.ReplaceAll(strings.ToLower(strings.ReplaceAll(s, "İ", "\x00")), "\x00", specialLower['İ'])
-	} else {
-		s = strings.ToLower(s)
-	}
-	return s
-}
-
-// finalSigma applies Unicode's Final_Sigma rule as str.lower does: a capital sigma
-// lowercases to ς when a cased letter comes before it and none after it (case-ignorable
-// characters skipped both ways). It runs before lowercasing and turns those Σ into ς.
-func finalSigma(s string) string {
-	rs := []rune(s)
-	cased := func(r rune) bool {
-		return unicode.IsLetter(r) && (unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r))
-	}
-	ignorable := func(r rune) bool {
-		return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk) || r == '\'' || r == '.' || r == ':' || r == '\u00b7' || r == '\u2019'
-	}
-	for i, r := range rs {
-		if r != 'Σ' {
-			continue
-		}
-		before := false
-		for j := i - 1; j >= 0; j-- {
-			if ignorable(rs[j]) {
-				continue
-			}
-			before = cased(rs[j])
-			break
-		}
-		after := false
-		for j := i + 1; j < len(rs); j++ {
-			if ignorable(rs[j]) {
-				continue
-			}
-			after = cased(rs[j])
-			break
-		}
-		if before && !after {
-			rs[i] = 'ς'
-		}
-	}
-	return string(rs)
-}
-
-func titleRune(r rune) string {
-	if t, ok := specialTitle[r]; ok {
-		return t
-	}
-	return string(unicode.ToTitle(r))
-}
 
 // isPyDigit is str.isdigit for one rune: decimal digits plus super/subscripts and the
 // circled digits (Unicode Numeric_Type=Digit).
