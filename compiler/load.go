@@ -264,12 +264,17 @@ func load(opts Options) (*Project, error) {
 			propFiles = append(propFiles, f)
 		}
 	}
+	// The parse state's global inputs are known once the macros and docs are: property
+	// files and node files are then looked up in it.
+	if pc := opts.ParseCache; pc != nil {
+		pc.Begin(p.globalInputs(pkgs))
+	}
 	props := make([]*Properties, len(propFiles))
 	perrs := make([]error, len(propFiles))
 	var warnMu sync.Mutex
 	lockedWarn := func(s string) { warnMu.Lock(); warn(s); warnMu.Unlock() }
 	parallel(len(propFiles), func(i int) {
-		props[i], perrs[i] = parseProperties(propFiles[i], lockedWarn, p.propRenderer(propFiles[i]))
+		props[i], perrs[i] = p.parsePropertiesCached(propFiles[i], lockedWarn)
 	})
 	for _, e := range perrs {
 		errs = append(errs, AsErrors(e)...)
@@ -283,9 +288,6 @@ func load(opts Options) (*Project, error) {
 		Docs: p.reg.docs, Exposures: map[string]*manifest.Exposure{},
 	}
 	proj.Manifest = m
-	if pc := opts.ParseCache; pc != nil {
-		pc.Begin(p.globalInputs(pkgs))
-	}
 	nodes, nerrs := p.parseNodes(files, pi)
 	errs = append(errs, nerrs...)
 	errs = append(errs, p.addNodes(m, nodes)...)
@@ -328,8 +330,9 @@ func load(opts Options) (*Project, error) {
 }
 
 // propRenderer renders Jinja in the property entries of f with the parse-time context of
-// f's package (var with --vars and package vars, env_var, target), as dbt does.
-func (p *projectImpl) propRenderer(f *SourceFile) propRender {
+// f's package (var with --vars and package vars, env_var, target), as dbt does; track
+// (may be nil) records what the renders read, for the parse state.
+func (p *projectImpl) propRenderer(f *SourceFile, track *parseTrack) propRender {
 	file := f.DisplayPath()
 	return func(s string) (jinja.Value, error) {
 		t, err := p.env.Parse(file, s)
@@ -338,6 +341,7 @@ func (p *projectImpl) propRenderer(f *SourceFile) propRender {
 		}
 		rs := p.newState(background, nil, modeParse, nil)
 		rs.pkg = f.Package.Name
+		rs.track = track
 		return renderNative(p.env, t, rs.rootContext())
 	}
 }

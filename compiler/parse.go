@@ -39,8 +39,9 @@ type propIndex struct {
 }
 
 type nodePatch struct {
-	np   *NodeProps
-	file *SourceFile
+	np       *NodeProps
+	file     *SourceFile
+	rendered string // the file's Properties.RenderedWith
 }
 
 func indexProperties(props []*Properties) *propIndex {
@@ -54,7 +55,7 @@ func indexProperties(props []*Properties) *propIndex {
 		for _, group := range [][]*NodeProps{pr.Models, pr.Seeds, pr.Snapshots, pr.Analyses} {
 			for _, np := range group {
 				key := np.Kind + "\x00" + pkg + "\x00" + np.Name
-				pt := &nodePatch{np: np, file: pr.File}
+				pt := &nodePatch{np: np, file: pr.File, rendered: pr.RenderedWith}
 				if first := pi.nodes[key]; first != nil {
 					pi.dups = append(pi.dups, patchDup{key: key, first: first, next: pt})
 					continue // the first entry patches the node, as dbt's

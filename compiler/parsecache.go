@@ -155,13 +155,15 @@ func (p *projectImpl) currentInput(f *SourceFile, pi *propIndex, in string) stri
 	switch {
 	case in == inFile:
 		return f.Checksum
+	case pi == nil && (strings.HasPrefix(in, inPatch) || strings.HasPrefix(in, inVersion)):
+		return "?" // not an input of a property file
 	case strings.HasPrefix(in, inPatch):
 		parts := strings.Split(in[len(inPatch):], "\x00")
 		if len(parts) != 3 {
 			return "?"
 		}
 		if pt := pi.patch(parts[0], parts[1], parts[2]); pt != nil {
-			return pt.file.DisplayPath() + "@" + pt.file.Checksum
+			return pt.file.DisplayPath() + "@" + pt.file.Checksum + pt.rendered
 		}
 		return ""
 	case strings.HasPrefix(in, inVersion):
@@ -170,7 +172,7 @@ func (p *projectImpl) currentInput(f *SourceFile, pi *propIndex, in string) stri
 			return "?"
 		}
 		if vp := pi.version(pkg, stem); vp != nil {
-			return vp.file.DisplayPath() + "@" + vp.file.Checksum
+			return vp.file.DisplayPath() + "@" + vp.file.Checksum + vp.rendered
 		}
 		return ""
 	case in == inOptions:

@@ -20,6 +20,11 @@ import (
 
 var errCodec = errors.New("parse state codec: unsupported value")
 
+// skipField reports a field tagged `state:"-"`: one the owner of the stored value restores
+// itself after decoding (a property file's *SourceFile, its config-key uses), instead of the
+// codec storing it.
+func skipField(f reflect.StructField) bool { return f.Tag.Get("state") == "-" }
+
 // Tags of interface values.
 const (
 	tagNil byte = iota
@@ -112,6 +117,9 @@ func (e *stateEncoder) value(v reflect.Value) error {
 	case reflect.Struct:
 		t := v.Type()
 		for i := 0; i < t.NumField(); i++ {
+			if skipField(t.Field(i)) {
+				continue
+			}
 			if !t.Field(i).IsExported() {
 				return fmt.Errorf("%w: unexported field %s.%s", errCodec, t.Name(), t.Field(i).Name)
 			}
@@ -295,8 +303,11 @@ func (d *stateDecoder) value(v reflect.Value) {
 		}
 		v.Set(m)
 	case reflect.Struct:
+		t := v.Type()
 		for i := 0; i < v.NumField() && d.err == nil; i++ {
-			d.value(v.Field(i))
+			if !skipField(t.Field(i)) {
+				d.value(v.Field(i))
+			}
 		}
 	case reflect.Interface:
 		if x := d.dynamic(); x != nil {

@@ -13,10 +13,10 @@ import (
 // seeds, snapshots, analyses and macros, and the sources and exposures it declares. Every
 // entry keeps its line and column so later stages can point at it.
 type Properties struct {
-	File *SourceFile
+	File *SourceFile `state:"-"` // (the parse state stores a file's Properties without it: propcache.go)
 	// configKeys are the keys of the file's `config:` mappings with their place, checked
 	// against the known keys once the macros are known (configkeys.go).
-	configKeys []configKeyUse
+	configKeys []configKeyUse `state:"-"`
 	Version    int
 	Models     []*NodeProps
 	Seeds      []*NodeProps
@@ -29,6 +29,10 @@ type Properties struct {
 	// Tests is every generic test defined in the file (on models, columns, sources, source
 	// tables, seeds and snapshots), in file order.
 	Tests []*TestDef
+	// RenderedWith identifies the macros the file's Jinja called, with their text ("" when
+	// none, or without a parse state): part of the patch input of the nodes it patches
+	// (parsecache.go), so that editing such a macro re-parses them.
+	RenderedWith string
 }
 
 // NodeProps is the patch for one model, seed, snapshot or analysis.

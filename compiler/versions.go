@@ -12,9 +12,10 @@ import (
 // versionPatch is one model version and the property file that declares it, found by the
 // stem of the file that defines it.
 type versionPatch struct {
-	np   *NodeProps
-	mv   *ModelVersion
-	file *SourceFile
+	np       *NodeProps
+	mv       *ModelVersion
+	file     *SourceFile
+	rendered string // the file's Properties.RenderedWith
 }
 
 // claimVersionFiles decides which model file defines each declared model version:
@@ -59,7 +60,7 @@ func (p *projectImpl) claimVersionFiles(files []*SourceFile, pi *propIndex) Erro
 						np.Name, old.mv.Name(), mv.Name(), strings.TrimPrefix(key, pkg+"\x00")))
 					continue
 				}
-				pi.versions[key] = &versionPatch{np: np, mv: mv, file: pr.File}
+				pi.versions[key] = &versionPatch{np: np, mv: mv, file: pr.File, rendered: pr.RenderedWith}
 				bareClaimed = bareClaimed || key == bare
 			}
 			if f := stems[bare]; f != nil && !bareClaimed {

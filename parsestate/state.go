@@ -71,6 +71,28 @@ type State struct {
 	entries map[string]*entry
 	reused  int
 	parsed  int
+	// kinds counts, per kind of entry (a key "kind\x00…"), the reused and parsed ones.
+	kinds map[string]*[2]int
+}
+
+// count notes one reused (0) or parsed (1) entry; call it with mu held.
+func (s *State) count(file string, i int) {
+	kind, _, ok := strings.Cut(file, "\x00")
+	if !ok {
+		if i == 0 {
+			s.reused++
+		} else {
+			s.parsed++
+		}
+		return
+	}
+	if s.kinds == nil {
+		s.kinds = map[string]*[2]int{}
+	}
+	if s.kinds[kind] == nil {
+		s.kinds[kind] = &[2]int{}
+	}
+	s.kinds[kind][i]++
 }
 
 // Open reads the state at path. A missing file starts empty; an unreadable, corrupt or
@@ -277,7 +299,7 @@ func (s *State) Lookup(file string, current func(input string) string) ([]byte, 
 	}
 	s.mu.Lock()
 	s.entries[file] = e
-	s.reused++
+	s.count(file, 0)
 	s.mu.Unlock()
 	return e.Data, true
 }
@@ -286,15 +308,26 @@ func (s *State) Lookup(file string, current func(input string) string) ([]byte, 
 func (s *State) Store(file string, inputs map[string]string, data []byte) {
 	s.mu.Lock()
 	s.entries[file] = &entry{Inputs: inputs, Data: data}
-	s.parsed++
+	s.count(file, 1)
 	s.mu.Unlock()
 }
 
-// Stats are the files whose parse this load reused and those it parsed and recorded.
+// Stats are the node files whose parse this load reused and those it parsed and recorded
+// (entries whose key names a kind, "kind\x00…", are counted by KindStats).
 func (s *State) Stats() (reused, parsed int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.reused, s.parsed
+}
+
+// KindStats are the entries of one kind (keys "kind\x00…") this load reused and recorded.
+func (s *State) KindStats(kind string) (reused, parsed int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.kinds[kind]; c != nil {
+		return c[0], c[1]
+	}
+	return 0, 0
 }
 
 // Save writes what this load recorded (the files it reused and those it parsed; a file
@@ -303,7 +336,11 @@ func (s *State) Stats() (reused, parsed int) {
 func (s *State) Save() error {
 	s.mu.Lock()
 	d := disk{Binary: Binary(), Global: s.global, Env: s.env, Entries: s.entries}
-	unchanged := s.valid && s.parsed == 0 && len(s.entries) == len(s.old.Entries) && maps.Equal(s.env, s.old.Env)
+	parsed := s.parsed
+	for _, c := range s.kinds {
+		parsed += c[1]
+	}
+	unchanged := s.valid && parsed == 0 && len(s.entries) == len(s.old.Entries) && maps.Equal(s.env, s.old.Env)
 	s.mu.Unlock()
 	if unchanged {
 		return nil // every file was reused: the file on disk already says all of it

@@ -331,6 +331,8 @@ func loadProject(g *Globals) (p *compiler.Project, err error) {
 	if state != nil {
 		reused, parsed := state.Stats()
 		g.Debugf("partial parse: reused %d files, parsed %d", reused, parsed)
+		reused, parsed = state.KindStats(compiler.PropsKind)
+		g.Debugf("partial parse: property files: reused %d, parsed %d", reused, parsed)
 		if err := state.Save(); err != nil {
 			g.Debugf("partial parse: the state was not saved: %v", err)
 		}

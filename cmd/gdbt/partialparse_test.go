@@ -50,7 +50,7 @@ func compileOutputs(t *testing.T, dir string, args ...string) (map[string]string
 	if err != nil {
 		t.Fatal(err)
 	}
-	stats := ""
+	stats, props := "", ""
 	for _, l := range strings.Split(out+errs, "\n") {
 		if i := strings.Index(l, "partial parse: reused"); i >= 0 {
 			stats = l[i:]
@@ -58,8 +58,14 @@ func compileOutputs(t *testing.T, dir string, args ...string) (map[string]string
 		if i := strings.Index(l, "partial parse: copied"); i >= 0 {
 			stats += "; " + l[i:]
 		}
+		if i := strings.Index(l, "partial parse: property files"); i >= 0 {
+			props = "; " + l[i:]
+		}
 	}
-	return files, stats
+	if props != "" && strings.Contains(out+errs, `unknown key "colour"`) {
+		props += "; warned"
+	}
+	return files, stats + props
 }
 
 // sameOutputs fails unless the warm and cold outputs are byte-identical.
@@ -125,57 +131,79 @@ func TestPartialParse(t *testing.T) {
 	dir := fixtureProject(t, "partialparse.txtar")
 	t.Setenv("PP_REGION", "")
 	os.Unsetenv("PP_REGION")
-	const all = 5 // node files: 3 models, 1 seed, 1 singular test
+	const all = 5     // node files: 3 models, 1 seed, 1 singular test
+	const allYAML = 3 // property files
+	v := []string{"--vars", "{region: ap}"}
 	steps := []struct {
 		name   string
 		edit   func()
 		args   []string
 		parsed int // files parsed by the warm run; -1: everything (the state was dropped)
+		yaml   int // property files parsed by the warm run (-1 likewise)
 	}{
-		{"first parse", func() {}, nil, all},
-		{"nothing changed", func() {}, nil, 0},
+		{"first parse", func() {}, nil, all, allYAML},
+		{"nothing changed", func() {}, nil, 0, 0},
 		{"model SQL", func() {
 			editFile(t, dir, "models/staging/stg_customers.sql", replace("select id, name", "select id, name, 'x' as flag"))
-		}, nil, 1},
+		}, nil, 1, 0},
 		{"property YAML", func() {
 			editFile(t, dir, "models/staging/staging.yml", replace("staged customers", "the staged customers"))
-		}, nil, 2}, // both models patched by that file
+		}, nil, 2, 1}, // both models patched by that file
 		{"macro called by one model", func() {
 			editFile(t, dir, "macros/cents.sql", replace("/ 100.0", "/ 100.00"))
-		}, nil, 1},
+		}, nil, 1, 0},
 		{"macro nobody calls", func() {
 			editFile(t, dir, "macros/unused.sql", replace("1{%", "2{%"))
-		}, nil, 0},
+		}, nil, 0, 0},
 		{"package macro", func() {
 			editFile(t, dir, "dbt_packages/pkgutil/macros/double.sql", replace("* 2", "* 2.0"))
-		}, nil, 1},
+		}, nil, 1, 0},
 		{"new macro", func() {
 			editFile(t, dir, "macros/more.sql", func(string) string { return "{% macro more() %}3{% endmacro %}\n" })
-		}, nil, -1},
+		}, nil, -1, -1},
 		{"seed CSV", func() {
 			editFile(t, dir, "seeds/raw_customers.csv", replace("2,b", "2,b\n3,c"))
-		}, nil, 1},
+		}, nil, 1, 0},
 		{"singular test", func() {
 			editFile(t, dir, "tests/assert_positive.sql", replace("< 0", "< -1"))
-		}, nil, 1},
+		}, nil, 1, 0},
 		{"new model", func() {
 			editFile(t, dir, "models/marts/extra.sql", func(string) string { return "select * from {{ ref('customers') }}\n" })
-		}, nil, 1},
+		}, nil, 1, 0},
 		{"deleted model", func() {
 			editFile(t, dir, "models/marts/extra.sql", func(string) string { return "\x00delete" })
-		}, nil, 0},
+		}, nil, 0, 0},
 		{"docs block", func() {
 			editFile(t, dir, "macros/docs.md", replace("The orders.", "All orders."))
-		}, nil, -1},
+		}, nil, -1, -1},
 		{"project var", func() {
 			editFile(t, dir, "dbt_project.yml", replace("region: eu", "region: us"))
-		}, nil, -1},
-		{"--vars", func() {}, []string{"--vars", "{region: ap}"}, -1},
-		{"--vars unchanged", func() {}, []string{"--vars", "{region: ap}"}, 0},
-		{"env var read by a model", func() { t.Setenv("PP_REGION", "north") }, []string{"--vars", "{region: ap}"}, -1},
+		}, nil, -1, -1},
+		{"--vars", func() {}, v, -1, -1},
+		{"--vars unchanged", func() {}, v, 0, 0},
+		{"env var read by a model", func() { t.Setenv("PP_REGION", "north") }, v, -1, -1},
 		{"YAML patch added", func() {
 			editFile(t, dir, "seeds/seeds.yml", replace("description: raw customers", "description: raw customers\n    config:\n      tags: [raw]"))
-		}, []string{"--vars", "{region: ap}"}, 1}, // the seed: its tests are rebuilt on every load
+		}, v, 1, 1}, // the seed
+		// Generic tests and sources come from property files: an edit there re-parses that
+		// file and the node it patches, and rebuilds its tests and sources.
+		{"generic test arguments", func() {
+			editFile(t, dir, "models/marts/marts.yml", replace("values: [1, 2]", "values: [1, 2, 3]"))
+		}, v, 1, 1},
+		{"generic test added", func() {
+			editFile(t, dir, "models/marts/marts.yml", replace("          - unique\n", "          - unique\n          - not_null\n"))
+		}, v, 1, 1},
+		{"generic test removed", func() {
+			editFile(t, dir, "models/marts/marts.yml", replace("          - not_null\n", ""))
+		}, v, 1, 1},
+		{"source edited", func() {
+			editFile(t, dir, "models/marts/marts.yml", replace("schema: raw_data", "schema: raw_data2"))
+		}, v, 1, 1},
+		// A macro called by a property file's Jinja (a config): that file is parsed again,
+		// and the node it patches.
+		{"macro called from YAML", func() {
+			editFile(t, dir, "macros/tags.sql", replace("}mart{", "}marts{"))
+		}, v, 1, 1},
 	}
 	for _, st := range steps {
 		st.edit()
@@ -202,6 +230,21 @@ func TestPartialParse(t *testing.T) {
 		}
 		if parsed != want {
 			t.Errorf("%s: parsed %d files, want %d (%s)", st.name, parsed, want, stats)
+		}
+		var yreused, yparsed int
+		i := strings.Index(stats, "property files: ")
+		if i < 0 {
+			t.Fatalf("%s: no property-file debug line (%q)", st.name, stats)
+		}
+		if _, err := fmt.Sscanf(stats[i:], "property files: reused %d, parsed %d", &yreused, &yparsed); err != nil {
+			t.Fatalf("%s: %v (%q)", st.name, err, stats)
+		}
+		if want := st.yaml; (want >= 0 && yparsed != want) || (want < 0 && (yreused != 0 || yparsed != allYAML)) {
+			t.Errorf("%s: parsed %d property files and reused %d, want %d parsed (%s)", st.name, yparsed, yreused, want, stats)
+		}
+		// A reused property file's warnings are given again.
+		if !strings.Contains(stats, "; warned") {
+			t.Errorf("%s: the warm run did not warn about marts.yml's unknown key (%s)", st.name, stats)
 		}
 	}
 }
