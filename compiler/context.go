@@ -141,22 +141,26 @@ func (rs *renderState) bind(md *macroDef) jinja.Callable {
 			rs.track.macros[md.uniqueID()] = true
 		}
 	}
-	b := md.m.Bind(rs.p.env, rs.contextFor(md.pkg))
+	b := md.m.BindAlone(rs.p.env, rs.contextFor(md.pkg))
 	rs.bound[md] = b
 	return b
 }
 
 // resolve looks a name up the way dbt's macro namespace does, then the context members.
+// The order is the node's (rs.pkg), never the calling macro's: every macro runs with the
+// node's context (dbt-common clients/jinja.py BaseMacroGenerator.get_macro makes the module
+// with the node's context), whose namespace searches the node's package, then the root
+// project, then package names, then the internal macros (dbt-core context/macros.py
+// MacroNamespace._search_order). So a root project's create_table_as overrides the one a
+// built-in macro calls, and a package macro calling another of its package's macros without
+// the package prefix finds it only when the node is in that package, as in dbt. The
+// argument from (the calling macro's package) is kept for the callers' sake and unused.
 func (rs *renderState) resolve(from, name string) (jinja.Value, bool) {
+	_ = from
 	if v, ok := rs.unit.override(name); ok {
 		return v, true
 	}
 	reg := rs.p.reg
-	if from != rs.pkg {
-		if md := reg.get(from, name); md != nil {
-			return rs.bind(md), true
-		}
-	}
 	if md := reg.get(rs.pkg, name); md != nil {
 		return rs.bind(md), true
 	}

@@ -244,6 +244,18 @@ func (m *Macro) Bind(e *Env, ctx *Context) Callable {
 	return &boundMacro{m: m, env: e, ctx: ctx}
 }
 
+// BindAlone is Bind for a macro compiled on its own, as dbt compiles each macro of a macro
+// file from its own text (dbt-core clients/jinja.py MacroGenerator.get_template renders
+// macro.macro_sql, one macro): the module the body sees holds only the macro itself, so
+// sibling macros and top-level {% set %}s of its file are not visible and every other name
+// is looked up in ctx.
+func (m *Macro) BindAlone(e *Env, ctx *Context) Callable {
+	if ctx == nil {
+		ctx = &Context{}
+	}
+	return &boundMacro{m: m, env: e, ctx: ctx, alone: true}
+}
+
 // Render renders the block body in ctx (e.g. a docs block or snapshot body).
 // A Return in the body ends it with out "" and no error; use RenderValue for the value.
 func (b *Block) Render(e *Env, ctx *Context) (string, error) {

@@ -219,11 +219,24 @@ type boundMacro struct {
 	ctx *Context
 	sc  *scope
 	mv  *macroValue
+	// alone: the module is the macro's own definition only (BindAlone).
+	alone bool
 }
 
 func (b *boundMacro) moduleScope(r *renderer) *scope {
 	if b.sc != nil {
 		return b.sc
+	}
+	if b.alone {
+		sc := newScope(nil)
+		saved := r.t
+		r.t = b.m.tmpl
+		out := r.getBuf()
+		r.exec([]Node{b.m.Node}, sc, out)
+		r.putBuf(out)
+		r.t = saved
+		b.sc = sc
+		return sc
 	}
 	if sc := b.ctx.modules[b.m.tmpl]; sc != nil {
 		b.sc = sc

@@ -1,0 +1,61 @@
+package compiler
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestMacroSeesNodeNamespace checks that a macro's unprefixed names resolve in the rendered
+// node's namespace, never in the macro's own file or package: dbt compiles each macro from
+// its own text (dbt-core clients/jinja.py MacroGenerator.get_template) and runs it with the
+// node's context, whose namespace searches the node's package, the root project, package
+// names, then the internal macros (dbt-core context/macros.py MacroNamespace._search_order).
+func TestMacroSeesNodeNamespace(t *testing.T) {
+	isolateProfiles(t)
+	dir := writeProject(t, map[string]string{
+		"dbt_project.yml": "name: ms\nprofile: ms\n",
+		// A root override of a non-dispatched built-in wins over the built-in that the
+		// built-in default__get_create_table_as_sql calls.
+		"macros/over.sql": "{% macro create_table_as(temporary, relation, compiled_code, language='sql') %}root-cta{% endmacro %}\n" +
+			"{% macro helper() %}root-helper{% endmacro %}\n",
+		"models/m.sql":                    "select '{{ get_create_table_as_sql(False, this, 'select 1') }}' as a, '{{ pk.outer() }}' as b\n",
+		"dbt_packages/pk/dbt_project.yml": "name: pk\n",
+		"dbt_packages/pk/models/pm.sql":   "select '{{ pk.outer() }}' as b, '{{ pk.solo() }}' as c\n",
+		// outer calls helper unprefixed: the root's from a root model, the package's
+		// from a package model (dbt: local namespace first, then the root project).
+		"dbt_packages/pk/macros/m.sql": `{% set file_level = 'file-level' %}
+{% macro outer() %}{{ helper() }}{% endmacro %}
+{% macro helper() %}pk-helper{% endmacro %}
+{% macro solo() %}{{ sibling_only() }}{% endmacro %}
+{% macro sibling_only() %}pk-sibling{% endmacro %}
+{% macro top() %}{{ file_level }}{% endmacro %}
+`,
+	})
+	p, err := Load(Options{ProjectDir: dir})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	for id, want := range map[string]string{
+		"model.ms.m":  "select 'root-cta' as a, 'root-helper' as b",
+		"model.pk.pm": "select 'pk-helper' as b, 'pk-sibling' as c",
+	} {
+		sql, err := p.Compile(context.Background(), nil, p.Manifest.Nodes[id])
+		if err != nil {
+			t.Fatalf("compile %s: %v", id, err)
+		}
+		if strings.TrimSpace(sql) != want {
+			t.Errorf("%s: got  %q\nwant %q", id, strings.TrimSpace(sql), want)
+		}
+	}
+	// From a root node the package's sibling macro is not in the namespace: dbt fails
+	// with 'sibling_only' is undefined, and so does gdbt, instead of finding it in the file.
+	if _, err := p.CompileInline(context.Background(), nil, "{{ pk.solo() }}"); err == nil || !strings.Contains(err.Error(), "'sibling_only' is undefined") {
+		t.Errorf("root caller of pk.solo: err = %v", err)
+	}
+	// A macro file's top-level set is not part of any macro (dbt keeps only macro_sql).
+	out, err := p.CompileInline(context.Background(), nil, "[{{ pk.top() }}]")
+	if err != nil || strings.TrimSpace(out) != "[]" {
+		t.Errorf("pk.top(): %q, %v; want [] (file_level undefined)", out, err)
+	}
+}
