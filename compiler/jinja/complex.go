@@ -187,3 +187,108 @@ func complexAttr(c complexVal, name string) Value {
 	}
 	return nil
 }
+
+// complexSpec is complex.__format__ (Python/formatter_unicode.c format_complex_internal):
+// each part formatted as a float with the presentation type, the imaginary part always
+// signed unless the real part is left out; with no type, str()'s layout (parentheses, the
+// real part left out when it is +0) and repr digits, or 'g' digits with a precision; the
+// padding around the whole. No zero padding, no '=' alignment.
+func complexSpec(c complexVal, sp spec) (string, error) {
+	if sp.empty {
+		return c.repr(), nil
+	}
+	switch sp.typ {
+	case 0, 'e', 'E', 'f', 'F', 'g', 'G', 'n':
+	default:
+		return "", specErr("Unknown format code '" + string(sp.typ) + "' for object of type 'complex'")
+	}
+	if sp.grouping != 0 && sp.typ == 'n' {
+		return "", groupingErr(sp.grouping, 'n')
+	}
+	if sp.explicitFill && sp.fill == '0' || sp.zero && !sp.explicitFill {
+		return "", specErr("Zero padding is not allowed in complex format specifier")
+	}
+	if sp.align == '=' {
+		return "", specErr("'=' alignment flag is not allowed in complex format specifier")
+	}
+	typ, prec := sp.typ, sp.precision
+	skipRe, parens := false, false
+	if typ == 0 {
+		typ = 'r'
+		if c.re == 0 && !math.Signbit(c.re) {
+			skipRe = true
+		} else {
+			parens = true
+		}
+	}
+	if typ == 'n' {
+		typ = 'g'
+	}
+	if prec >= 0 && typ == 'r' {
+		typ = 'g'
+	}
+	part := func(f float64, sign byte) (string, error) {
+		neg := math.Signbit(f) && !math.IsNaN(f)
+		af := math.Abs(f)
+		var body string
+		if typ == 'r' {
+			body = strings.TrimSuffix(formatFloat(af), ".0")
+			if !math.IsInf(af, 0) && !math.IsNaN(af) {
+				if sp.alt && !strings.Contains(body, ".") {
+					if i := strings.IndexByte(body, 'e'); i >= 0 {
+						body = body[:i] + "." + body[i:]
+					} else {
+						body += "."
+					}
+				}
+				if sp.grouping != 0 && !strings.Contains(body, "e") {
+					ip, frac, hasFrac := strings.Cut(body, ".")
+					body = group(ip, sp.grouping)
+					if hasFrac {
+						body += "." + frac
+					}
+				}
+			}
+		} else {
+			var err error
+			body, err = floatSpec(af, spec{fill: ' ', typ: typ, precision: prec, alt: sp.alt, grouping: sp.grouping}, "complex")
+			if err != nil {
+				return "", err
+			}
+		}
+		if neg && sp.noNeg0 && zeroDigits(body) {
+			neg = false
+		}
+		switch {
+		case neg:
+			return "-" + body, nil
+		case sign == '+' || sign == ' ':
+			return string(sign) + body, nil
+		}
+		return body, nil
+	}
+	var b strings.Builder
+	if parens {
+		b.WriteByte('(')
+	}
+	imSign := byte('+')
+	if !skipRe {
+		re, err := part(c.re, sp.sign)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(re)
+	} else {
+		imSign = sp.sign
+	}
+	im, err := part(c.im, imSign)
+	if err != nil {
+		return "", err
+	}
+	b.WriteString(im)
+	b.WriteByte('j')
+	if parens {
+		b.WriteByte(')')
+	}
+	return pad(b.String(), "", spec{fill: sp.fill, align: sp.align, width: sp.width}, '>'), nil
+}

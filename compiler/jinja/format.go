@@ -51,6 +51,8 @@ type spec struct {
 	explicitFill bool
 	// empty: the spec is "" (format(x, "") is str(x) for every type)
 	empty bool
+	// noNeg0 is the "z" option (Python 3.11): a float that rounds to zero loses its "-"
+	noNeg0 bool
 }
 
 func parseSpec(s string) (spec, error) {
@@ -69,6 +71,10 @@ func parseSpec(s string) (spec, error) {
 	}
 	if s != "" && strings.IndexByte("+- ", s[0]) >= 0 {
 		sp.sign = s[0]
+		s = s[1:]
+	}
+	if s != "" && s[0] == 'z' {
+		sp.noNeg0 = true
 		s = s[1:]
 	}
 	if s != "" && s[0] == '#' {
@@ -151,6 +157,8 @@ func applySpec(v Value, sp spec) (string, error) {
 	case int:
 		v = int64(x)
 	case int64, *big.Int, float64:
+	case complexVal:
+		return complexSpec(x, sp)
 	default:
 		if !sp.empty {
 			return "", typeErr("unsupported format string passed to " + typeName(v) + ".__format__")
@@ -182,6 +190,8 @@ func strSpec(s string, sp spec) (string, error) {
 		return "", specErr("Space not allowed in string format specifier")
 	case sp.sign != 0:
 		return "", specErr("Sign not allowed in string format specifier")
+	case sp.noNeg0:
+		return "", specErr("Negative zero coercion (z) not allowed in string format specifier")
 	case sp.alt:
 		return "", specErr("Alternate form (#) not allowed in string format specifier")
 	case sp.align == '=':
@@ -226,6 +236,9 @@ func intSpec(v Value, sp spec) (string, error) {
 	}
 	if sp.precision >= 0 {
 		return "", specErr("Precision not allowed in integer format specifier")
+	}
+	if sp.noNeg0 {
+		return "", specErr("Negative zero coercion (z) not allowed in integer format specifier")
 	}
 	b, _ := toBig(v)
 	if typ == 'c' {
@@ -371,6 +384,9 @@ func floatSpec(f float64, sp spec, of string) (string, error) {
 	}
 	if sp.typ == 'E' || sp.typ == 'F' || sp.typ == 'G' {
 		body = strings.ToUpper(body)
+	}
+	if neg && sp.noNeg0 && zeroDigits(body) {
+		neg = false
 	}
 	sign := ""
 	switch {
@@ -691,4 +707,17 @@ func asciiRepr(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// zeroDigits reports whether a formatted number's mantissa has only zero digits.
+func zeroDigits(body string) bool {
+	if i := strings.IndexAny(body, "eE"); i >= 0 {
+		body = body[:i]
+	}
+	for i := 0; i < len(body); i++ {
+		if body[i] >= '1' && body[i] <= '9' {
+			return false
+		}
+	}
+	return true
 }
