@@ -80,15 +80,15 @@ func encodeManifest(out io.Writer, m *manifest.Manifest, meta manifest.Metadata,
 	w.key("disabled", false)
 	w.raw("{}")
 	w.key("docs", false)
-	writeSorted(w, m.Docs, func(d *manifest.Doc) any { return docObj(d) }, nil)
+	writeSorted(w, m.Docs, func(cw *jsonWriter, d *manifest.Doc) { cw.value(docObj(d)) }, nil)
 	w.key("exposures", false)
-	writeSorted(w, m.Exposures, func(x *manifest.Exposure) any { return exposureObj(x, createdAt) }, nil)
+	writeSorted(w, m.Exposures, func(cw *jsonWriter, x *manifest.Exposure) { cw.value(exposureObj(x, createdAt)) }, nil)
 	for _, k := range []string{"functions", "group_map", "groups"} {
 		w.key(k, false)
 		w.raw("{}")
 	}
 	w.key("macros", false)
-	writeSorted(w, m.Macros, func(x *manifest.Macro) any { return macroObj(x, createdAt) }, nil)
+	writeSorted(w, m.Macros, func(cw *jsonWriter, x *manifest.Macro) { cw.value(macroObj(x, createdAt)) }, nil)
 	w.key("metadata", false)
 	w.value(md)
 	w.key("metrics", false)
@@ -99,7 +99,7 @@ func encodeManifest(out io.Writer, m *manifest.Manifest, meta manifest.Metadata,
 		w.reuse = nr
 		frag = func(cw *jsonWriter, n *manifest.Node) fragment { return nr.write(cw, n, createdAt) }
 	}
-	writeSorted(w, m.Nodes, func(n *manifest.Node) any { return nodeObj(n, createdAt) }, frag)
+	writeSorted(w, m.Nodes, func(cw *jsonWriter, n *manifest.Node) { writeNode(cw, n, createdAt) }, frag)
 	w.key("parent_map", false)
 	w.value(stringListMap(m.ParentMap))
 	for _, k := range []string{"saved_queries", "selectors", "semantic_models"} {
@@ -107,9 +107,9 @@ func encodeManifest(out io.Writer, m *manifest.Manifest, meta manifest.Metadata,
 		w.raw("{}")
 	}
 	w.key("sources", false)
-	writeSorted(w, m.Sources, func(s *manifest.Source) any { return sourceObj(s, createdAt) }, nil)
+	writeSorted(w, m.Sources, func(cw *jsonWriter, s *manifest.Source) { cw.value(sourceObj(s, createdAt)) }, nil)
 	w.key("unit_tests", false)
-	writeSorted(w, m.UnitTests, func(u *manifest.Node) any { return unitTestObj(u, createdAt) }, nil)
+	writeSorted(w, m.UnitTests, func(cw *jsonWriter, u *manifest.Node) { cw.value(unitTestObj(u, createdAt)) }, nil)
 	w.raw("}\n")
 	return w.flush()
 }
@@ -118,12 +118,12 @@ func encodeManifest(out io.Writer, m *manifest.Manifest, meta manifest.Metadata,
 // goroutines (variable so tests can compare both paths).
 var parallelMin = 2000
 
-// writeSorted writes a map of resources as an object in key order, building each
-// resource's object only when it is written. Large maps are encoded in chunks by
+// writeSorted writes a map of resources as an object in key order, each resource written
+// by write. Large maps are encoded in chunks by
 // GOMAXPROCS workers and written in order, with a bounded number of chunks in flight.
-// frag, when set, writes a resource instead of build, reusing unchanged ones
+// frag, when set, writes a resource instead of write, reusing unchanged ones
 // (artifacts_reuse.go); w.reuse is then told where each went.
-func writeSorted[V any](w *jsonWriter, m map[string]V, build func(V) any, frag func(*jsonWriter, V) fragment) {
+func writeSorted[V any](w *jsonWriter, m map[string]V, write func(*jsonWriter, V), frag func(*jsonWriter, V) fragment) {
 	keys := sortedKeys(m)
 	w.buf = append(w.buf, '{')
 	workers := runtime.GOMAXPROCS(0)
@@ -133,7 +133,7 @@ func writeSorted[V any](w *jsonWriter, m map[string]V, build func(V) any, frag f
 			if frag != nil {
 				w.reuse.record(w.pos, []fragment{frag(w, m[k])})
 			} else {
-				w.value(build(m[k]))
+				write(w, m[k])
 			}
 			w.maybeFlush()
 		}
@@ -162,7 +162,7 @@ func writeSorted[V any](w *jsonWriter, m map[string]V, build func(V) any, frag f
 					if frag != nil {
 						p.frags = append(p.frags, frag(cw, m[keys[i]]))
 					} else {
-						cw.value(build(m[keys[i]]))
+						write(cw, m[keys[i]])
 					}
 				}
 				*bp = cw.buf
@@ -304,6 +304,8 @@ type jsonWriter struct {
 	pos int64
 	// reuse is told where each reused-or-encoded node fragment went (nil: no reuse).
 	reuse *nodeReuse
+	// scratch is a field list reused by the objects written field by field (config).
+	scratch obj
 }
 
 const flushSize = 256 << 10
@@ -380,41 +382,13 @@ func (w *jsonWriter) value(v any) {
 		}
 		w.buf = append(w.buf, '}')
 	case []any:
-		w.buf = append(w.buf, '[')
-		for i, e := range x {
-			if i > 0 {
-				w.buf = append(w.buf, ',')
-			}
-			w.value(e)
-		}
-		w.buf = append(w.buf, ']')
+		writeList(w, x, w.value)
 	case []string:
-		w.buf = append(w.buf, '[')
-		for i, e := range x {
-			if i > 0 {
-				w.buf = append(w.buf, ',')
-			}
-			w.str(e)
-		}
-		w.buf = append(w.buf, ']')
+		w.strList(x)
 	case [][]string:
-		w.buf = append(w.buf, '[')
-		for i, e := range x {
-			if i > 0 {
-				w.buf = append(w.buf, ',')
-			}
-			w.value(e)
-		}
-		w.buf = append(w.buf, ']')
+		writeList(w, x, w.strList)
 	case []obj:
-		w.buf = append(w.buf, '[')
-		for i, e := range x {
-			if i > 0 {
-				w.buf = append(w.buf, ',')
-			}
-			w.value(e)
-		}
-		w.buf = append(w.buf, ']')
+		writeList(w, x, func(o obj) { w.value(o) })
 	default:
 		b, err := json.Marshal(x)
 		if err != nil {
@@ -423,6 +397,18 @@ func (w *jsonWriter) value(v any) {
 		}
 		w.buf = append(w.buf, b...)
 	}
+}
+
+// writeList writes a JSON array of l's elements, each by write.
+func writeList[T any](w *jsonWriter, l []T, write func(T)) {
+	w.buf = append(w.buf, '[')
+	for i, e := range l {
+		if i > 0 {
+			w.buf = append(w.buf, ',')
+		}
+		write(e)
+	}
+	w.buf = append(w.buf, ']')
 }
 
 // float writes a number as encoding/json does.

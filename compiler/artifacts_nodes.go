@@ -100,8 +100,9 @@ func stringList(v any) []string {
 // schema and sorted by key (read-only; configObj copies it).
 var shapedDefaults sync.Map // string → obj
 
-// configObj is the node's resolved config over dbt's defaults, shaped to the schema.
-func configObj(resourceType string, cfg map[string]any) obj {
+// shapedDefault is dbt's default config for resourceType, shaped for the schema and sorted
+// by key (cached in shapedDefaults; read-only).
+func shapedDefault(resourceType string) obj {
 	def, ok := shapedDefaults.Load(resourceType)
 	if !ok {
 		d := DefaultConfig(resourceType)
@@ -115,19 +116,29 @@ func configObj(resourceType string, cfg map[string]any) obj {
 		presort(o) // shared by every node (and goroutine): never sorted again while written
 		def, _ = shapedDefaults.LoadOrStore(resourceType, o)
 	}
-	base := def.(obj)
-	out := make(obj, len(base), len(base)+len(cfg))
-	copy(out, base)
+	return def.(obj)
+}
+
+// configObj is the node's resolved config over dbt's defaults, shaped to the schema.
+func configObj(resourceType string, cfg map[string]any) obj {
+	return appendConfig(nil, resourceType, cfg)
+}
+
+// appendConfig appends to o (empty; its capacity reused) the fields of configObj, the
+// defaults' keys sorted and cfg's other keys after them (sorted when written).
+func appendConfig(o obj, resourceType string, cfg map[string]any) obj {
+	base := shapedDefault(resourceType)
+	o = append(o[:0], base...)
 	for k, v := range cfg {
 		k = NormalizeConfigKey(k)
 		v = shapeConfigValue(k, v)
-		if i, found := slices.BinarySearchFunc(out[:len(base)], k, func(f field, k string) int { return strings.Compare(f.k, k) }); found {
-			out[i].v = v
+		if i, found := slices.BinarySearchFunc(o[:len(base)], k, func(f field, k string) int { return strings.Compare(f.k, k) }); found {
+			o[i].v = v
 			continue
 		}
-		out = append(out, field{k, v})
+		o = append(o, field{k, v})
 	}
-	return out
+	return o
 }
 
 // presort sorts every obj nested in v in place.
@@ -182,18 +193,6 @@ func shapeConfigValue(k string, v any) any {
 		}
 	}
 	return v
-}
-
-// contractObj is a node's contract as manifest v12 has it (dbt's Contract).
-func contractObj(c *manifest.Contract) obj {
-	if c == nil {
-		return obj{{"enforced", false}, {"alias_types", true}, {"checksum", nil}}
-	}
-	var sum any
-	if c.Checksum != nil {
-		sum = *c.Checksum
-	}
-	return obj{{"enforced", c.Enforced}, {"alias_types", c.AliasTypes}, {"checksum", sum}}
 }
 
 // constraintsObj writes constraints as dbt-common's ColumnLevelConstraint /
@@ -282,60 +281,6 @@ func configGroup(cfg map[string]any) any {
 		return g
 	}
 	return nil
-}
-
-// nodeObj builds one entry of nodes.
-func nodeObj(n *manifest.Node, createdAt float64) obj {
-	o := obj{
-		{"database", nullIfEmpty(n.Database)}, {"schema", n.Schema}, {"name", n.Name},
-		{"resource_type", n.ResourceType}, {"package_name", n.PackageName}, {"path", n.Path},
-		{"original_file_path", n.OriginalFilePath}, {"unique_id", n.UniqueID}, {"fqn", strs(n.FQN)},
-		{"alias", n.Alias}, {"checksum", obj{{"name", orDefault(n.Checksum.Name, "sha256")}, {"checksum", n.Checksum.Checksum}}},
-		{"config", configObj(n.ResourceType, n.Config)}, {"tags", strs(n.Tags)},
-		{"description", n.Description}, {"columns", columnsObj(n.Columns)}, {"meta", anyMap(n.Meta)},
-		{"group", configGroup(n.Config)}, {"docs", docsObj(n.Docs)}, {"patch_path", nullIfEmpty(n.PatchPath)},
-		{"build_path", nil}, {"unrendered_config", anyMap(n.UnrenderedConfig)}, {"created_at", createdAt},
-		{"config_call_dict", anyMap(n.ConfigCallDict)}, {"unrendered_config_call_dict", map[string]any{}},
-		{"relation_name", nullIfEmpty(n.RelationName)}, {"raw_code", n.RawCode}, {"doc_blocks", []string{}},
-	}
-	if n.ResourceType == manifest.Seed {
-		o = append(o, field{"root_path", nullIfEmpty(n.RootPath)}, field{"depends_on", dependsOnObj(n.DependsOn, false)})
-		return o
-	}
-	lang := n.Language
-	if lang == "" {
-		lang = "sql"
-	}
-	o = append(o,
-		field{"language", lang}, field{"refs", refsObj(n.Refs)}, field{"sources", sourcesList(n.Sources)},
-		field{"metrics", [][]string{}}, field{"functions", [][]string{}},
-		field{"depends_on", dependsOnObj(n.DependsOn, true)},
-		field{"compiled", n.Compiled}, field{"extra_ctes_injected", n.Compiled}, field{"extra_ctes", []any{}},
-		field{"contract", contractObj(n.Contract)},
-	)
-	if n.Compiled {
-		o = append(o, field{"compiled_code", n.CompiledCode}, field{"compiled_path", nullIfEmpty(n.CompiledPath)})
-	} else {
-		o = append(o, field{"compiled_path", nullIfEmpty(n.CompiledPath)})
-	}
-	switch n.ResourceType {
-	case manifest.Model:
-		access := "protected"
-		if s, ok := n.Config["access"].(string); ok && (s == "private" || s == "public") {
-			access = s
-		}
-		o = append(o, field{"access", access}, field{"constraints", constraintsObj(n.Constraints, true)}, field{"version", n.Version},
-			field{"latest_version", n.LatestVersion}, field{"deprecation_date", deprecationDate(n.DeprecationDate)}, field{"primary_key", []string{}},
-			field{"time_spine", timeSpineObj(n.TimeSpine)})
-	case manifest.Test:
-		if n.TestMetadata != nil {
-			o = append(o, field{"test_metadata", obj{{"name", n.TestMetadata.Name},
-				{"kwargs", anyMap(n.TestMetadata.Kwargs)}, {"namespace", nullIfEmpty(n.TestMetadata.Namespace)}}})
-			o = append(o, field{"column_name", nullIfEmpty(n.ColumnName)}, field{"file_key_name", nullIfEmpty(n.FileKeyName)},
-				field{"attached_node", nullIfEmpty(n.AttachedNode)})
-		}
-	}
-	return o
 }
 
 func orDefault(s, d string) string {

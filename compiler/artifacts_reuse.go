@@ -95,13 +95,13 @@ func (nr *nodeReuse) write(w *jsonWriter, n *manifest.Node, createdAt float64) f
 	start := len(w.buf)
 	k := nr.key(n)
 	if k == "" {
-		w.value(nodeObj(n, createdAt))
+		writeNode(w, n, createdAt)
 		return fragment{}
 	}
 	if b, ok := nr.r.Previous(w.buf, k); ok {
 		w.buf = b
 	} else {
-		w.value(nodeObj(n, createdAt))
+		writeNode(w, n, createdAt)
 	}
 	return fragment{key: k, start: start, n: len(w.buf) - start}
 }
