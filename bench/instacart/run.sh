@@ -6,8 +6,11 @@
 #   2. pandas + scikit-learn:   bench/instacart/reference.py (same features, same regression)
 #   3. feature SQL under gdbt:  gdbt run --exclude instacart_model+ (second copy, fresh target/)
 #   4. the same SQL directly:   bench/cmd/sqlreplay on step 3's run_results (one DuckDB
-#                               connection, CREATE OR REPLACE TABLE/VIEW in dependency order);
-#                               steps 3 and 4 swap places every other run
+#                               connection, CREATE OR REPLACE TABLE/VIEW in the order gdbt ran
+#                               them); steps 3 and 4 swap places every other run
+# then, with PAIRS=K, the overhead measured on its own: one untimed feature run and replay
+# (so no pair follows pandas' exit), then K pairs of steps 3 and 4 with nothing between them,
+# gdbt first in odd pairs and the replay first in even ones (pair_gdbt, pair_direct);
 # each step starting with the data files in the page cache,
 # each with GNU time (wall, peak RSS, CPU) and the load average. Then, on the last build's
 # database: the training table exported to CSV and fitted by scikit-learn (optimum objective,
@@ -24,6 +27,7 @@
 #        users: check reference.py's features equal gdbt's fct_reorder_training_data)
 #        GD_SOLVER=lbfgs (the first-order solver of the retraining: lbfgs or gradient_descent)
 #        GD_MAX_ITER=100 (scans for that retraining)
+#        PAIRS=0 (K > 0: the overhead pairs above; RUNS=0 PAIRS=K runs only them, and no training)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -35,6 +39,7 @@ CATALOG=${CATALOG:-/work/shared/data/instacart}
 LITERAL_LOCATION=${LITERAL_LOCATION:-0}
 GD_MAX_ITER=${GD_MAX_ITER:-100}
 GD_SOLVER=${GD_SOLVER:-lbfgs}
+PAIRS=${PAIRS:-0}
 COMPARE=${COMPARE:-$([ "$USERS" -le 20000 ] && echo 1 || echo 0)}
 # The Python with pandas and scikit-learn (on Debian, /usr/bin/python3 when a pyenv python3
 # comes first on PATH).
@@ -99,13 +104,17 @@ timed() {
   echo "$name $r $load $code $tm $extra" >> "$res/times.tsv"
 }
 
+# features_step [NAME [PREFIX]]: the feature models under gdbt, from a fresh target/ (its
+# run_results.json kept as PREFIX_run_results.RUN.json); direct_step [NAME]: the same
+# statements replayed from the last feature run's target/.
 features_step() {
+  local name=${1:-gdbt_features} keep=${2:-features}
   rm -rf "$projf/target" "$projf/logs"
-  timed gdbt_features "$projf" "$GDBT" run --exclude "instacart_model+" --vars "$vars"
-  cp "$projf/target/run_results.json" "$res/features_run_results.$r.json" || true
+  timed "$name" "$projf" "$GDBT" run --exclude "instacart_model+" --vars "$vars"
+  cp "$projf/target/run_results.json" "$res/${keep}_run_results.$r.json" || true
 }
 direct_step() {
-  timed direct_sql "$projf" "$WORK/bin/sqlreplay" --target "$projf/target" --db "$WORK/direct/gdbt.duckdb" --per-node --dump "$res/direct.sql"
+  timed "${1:-direct_sql}" "$projf" "$WORK/bin/sqlreplay" --target "$projf/target" --db "$WORK/direct/gdbt.duckdb" --per-node --dump "$res/direct.sql"
 }
 
 { echo "date $(date -u +%FT%TZ)"; echo "nproc $(nproc)"; free -g | awk '/Mem:/{print "mem_gb "$2}'; echo "users $USERS"; echo "gdbt $("$GDBT" --version)"; "$PY" -c "import pandas, sklearn; print('pandas', pandas.__version__); print('sklearn', sklearn.__version__)"; } > "$res/machine.txt"
@@ -123,6 +132,27 @@ for r in $(seq "$RUNS"); do
     direct_step; features_step
   fi
 done
+
+# The overhead pairs: after an untimed feature run and replay, which leave the machine in the
+# state the steps reach in the pairs (its memory back from pandas' 15 GB, DuckDB's files and
+# the binaries read), so the first pair does not pay for what the loop above did. Nothing
+# else runs between the steps of a pair.
+if [ "$PAIRS" -gt 0 ]; then
+  rm -rf "$projf/target" "$projf/logs"
+  (cd "$projf" && "$GDBT" run --exclude "instacart_model+" --vars "$vars") > "$res/pairs_warmup.out" 2>&1
+  "$WORK/bin/sqlreplay" --target "$projf/target" --db "$WORK/direct/gdbt.duckdb" >> "$res/pairs_warmup.out" 2>&1
+  for r in $(seq "$PAIRS"); do
+    if [ $((r % 2)) = 1 ]; then
+      features_step pair_gdbt pair; direct_step pair_direct
+    else
+      direct_step pair_direct; features_step pair_gdbt pair
+    fi
+  done
+fi
+if [ "$RUNS" -lt 1 ]; then
+  "$PY" "$here/summarize.py" "$res"
+  exit 0
+fi
 
 # Training, on the last build's database.
 r=train

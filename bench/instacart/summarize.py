@@ -27,6 +27,76 @@ def read_tsv(path):
         return list(csv.DictReader(f, delimiter="\t"))
 
 
+def replay_nodes(path):
+    """sqlreplay --per-node's rows: unique id -> (wall s, CPU s, peak RSS MB)."""
+    out = {}
+    if os.path.exists(path):
+        for line in open(path):
+            f = line.rstrip("\n").split("\t")
+            if len(f) == 4 and f[0].startswith("model."):
+                out[f[0]] = (float(f[1]), float(f[2]), int(f[3]) / 1024)
+    return out
+
+
+def gdbt_nodes(path):
+    """A run_results.json's node execution times: unique id -> seconds."""
+    if not os.path.exists(path):
+        return {}
+    return {n["unique_id"]: n["execution_time"] for n in json.load(open(path))["results"]}
+
+
+def pairs(res, rows, spread):
+    """The overhead pairs (run.sh PAIRS=K): per pair, gdbt's feature run against the replay of
+    its statements, run back to back with nothing between them; what gdbt adds around its
+    SQL (its wall minus its nodes' execution times) apart from its SQL running slower or
+    faster than the same statements alone (the nodes' sum against the replay's)."""
+    g = {r["run"]: r for r in rows.get("pair_gdbt", [])}
+    d = {r["run"]: r for r in rows.get("pair_direct", [])}
+    runs = [k for k in g if k in d]
+    if not runs:
+        return
+    print("\n| pair | first | gdbt wall s | replay wall s | wall +% | gdbt CPU s | replay CPU s | CPU +% | gdbt nodes' sum s | replay statements' sum s | SQL inside gdbt +% | gdbt wall - its nodes s | replay wall - its statements s | other processes' CPU s (gdbt / replay) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    wall, cpu, sql, own, rown = [], [], [], [], []
+    for k in runs:
+        a, b = g[k], d[k]
+        gn = gdbt_nodes(os.path.join(res, f"pair_run_results.{k}.json"))
+        dn = replay_nodes(os.path.join(res, f"pair_direct.{k}.out"))
+        gsum = sum(gn.values()) if gn else None
+        dsum = sum(x[0] for x in dn.values()) if dn else None
+        w = (a["wall"] / b["wall"] - 1) * 100 if a["wall"] and b["wall"] else None
+        c = (a["cpu"] / b["cpu"] - 1) * 100 if a["cpu"] and b["cpu"] else None
+        q = (gsum / dsum - 1) * 100 if gsum and dsum else None
+        o = a["wall"] - gsum if a["wall"] and gsum is not None else None
+        ro = b["wall"] - dsum if b["wall"] and dsum is not None else None
+        wall.append(w); cpu.append(c); sql.append(q); own.append(o); rown.append(ro)
+        first = "gdbt" if int(k) % 2 == 1 else "replay"
+        print(f"| {k} | {first} | {fmt(a['wall'])} | {fmt(b['wall'])} | {fmt(w, '+.1f')} | {fmt(a['cpu'])} | {fmt(b['cpu'])} | {fmt(c, '+.1f')} | "
+              f"{fmt(gsum)} | {fmt(dsum)} | {fmt(q, '+.1f')} | {fmt(o)} | {fmt(ro)} | {fmt(a['others'], '.1f')} / {fmt(b['others'], '.1f')} |")
+    print(f"\n| overhead over the replay, {len(runs)} pairs | min / median / max | target |")
+    print("|---|---|---|")
+    print(f"| gdbt feature run wall / replay wall - 1 (%) | {spread(wall, '+.1f')} | < 3 % |")
+    print(f"| gdbt feature run CPU / replay CPU - 1 (%) | {spread(cpu, '+.1f')} | < 3 % |")
+    print(f"| gdbt's nodes / the replay's statements - 1 (%) | {spread(sql, '+.1f')} | |")
+    # Both processes start, open a new DuckDB file and checkpoint it at close around their
+    # statements: the replay's own share is what any program running this SQL pays.
+    print(f"| gdbt wall - its nodes' execution times (s) | {spread(own)} | |")
+    print(f"| replay wall - its statements' times (s) | {spread(rown)} | |")
+
+    # Per statement, medians over the pairs: which statements, if any, run slower in gdbt.
+    gm, dm = {}, {}
+    for k in runs:
+        for u, t in gdbt_nodes(os.path.join(res, f"pair_run_results.{k}.json")).items():
+            gm.setdefault(u, []).append(t)
+        for u, x in replay_nodes(os.path.join(res, f"pair_direct.{k}.out")).items():
+            dm.setdefault(u, []).append(x[0])
+    items = sorted(((u, med(ts), med(dm.get(u, []))) for u, ts in gm.items()), key=lambda x: -(x[2] or 0))
+    print(f"\n| statement (pairs, median of {len(runs)}) | in gdbt s | replayed s | +% |")
+    print("|---|---|---|---|")
+    for u, a, b in items[:8]:
+        print(f"| {u} | {fmt(a)} | {fmt(b)} | {fmt((a / b - 1) * 100 if a and b else None, '+.1f')} |")
+
+
 def main():
     res = sys.argv[1]
     print("```")
@@ -47,11 +117,9 @@ def main():
     # sqlreplay resets the kernel's peak-RSS mark before each statement (for its per-statement
     # peaks), which also resets what GNU time reports for the whole process: its peak is the
     # largest of the per-statement peaks in its --per-node output.
-    for r in rows.get("direct_sql", []):
-        p = os.path.join(res, f"direct_sql.{r['run']}.out")
-        if os.path.exists(p):
-            peaks = [int(f[3]) / 1024 for f in (line.rstrip("\n").split("\t") for line in open(p))
-                     if len(f) == 4 and f[0].startswith("model.")]
+    for name in ("direct_sql", "pair_direct"):
+        for r in rows.get(name, []):
+            peaks = [x[2] for x in replay_nodes(os.path.join(res, f"{name}.{r['run']}.out")).values()]
             if peaks:
                 r["rss"] = max(peaks)
 
@@ -64,7 +132,7 @@ def main():
             return "n/a"
         return f"{format(xs[0], spec)} / {format(statistics.median(xs), spec)} / {format(xs[-1], spec)}"
 
-    steps = ["gdbt_build", "gdbt_features", "direct_sql", "pandas_sklearn", "sklearn_fit", "gdbt_gd"]
+    steps = ["gdbt_build", "gdbt_features", "direct_sql", "pandas_sklearn", "sklearn_fit", "gdbt_gd", "pair_gdbt", "pair_direct"]
     print("| step | wall s min / median / max | CPU s (user+sys) min / median / max | peak RSS MB min / median / max | runs | exit codes | load avg at start |")
     print("|---|---|---|---|---|---|---|")
     for name in steps:
@@ -99,6 +167,8 @@ def main():
         xs = ratios(a, b, key, f)
         print(f"| {label} | {spread(xs, spec)} | {', '.join(format(x, spec) for x in xs)} | {target} |")
 
+    pairs(res, rows, spread)
+
     # The pandas reference's own split of its time, and its metrics.
     outs = []
     for p in sorted(glob.glob(os.path.join(res, "pandas_sklearn.*.out"))):
@@ -127,10 +197,8 @@ def main():
                 rowcount[n["unique_id"]] = ra
     direct = {}
     for p in sorted(glob.glob(os.path.join(res, "direct_sql.*.out"))):
-        for line in open(p):
-            f = line.rstrip("\n").split("\t")
-            if len(f) == 4 and f[0].startswith("model."):
-                direct.setdefault(f[0], []).append((float(f[1]), float(f[2]), int(f[3]) / 1024))
+        for u, x in replay_nodes(p).items():
+            direct.setdefault(u, []).append(x)
     if per:
         items = sorted(per.items(), key=lambda kv: -med([t for t, _ in kv[1]]))
         print(f"\n| node | gdbt build s (median of {max(len(ts) for _, ts in items)}) | rows | direct SQL wall s | direct CPU s | direct peak RSS MB | status |")

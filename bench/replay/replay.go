@@ -38,11 +38,16 @@ type Timing struct {
 	PeakRSSKB int64
 }
 
-// FromTarget builds the statements of every successful model in targetDir/run_results.json,
-// ordered so parents come first (by manifest.json's depends_on), as CREATE OR REPLACE
-// VIEW/TABLE over the compiled code gdbt ran. skip lists unique ids to leave out (nodes
-// whose SQL is not the model's select, like a training materialization) with everything
-// downstream of them; FromTarget adds those descendants to skip.
+// FromTarget builds the statements of every successful model in targetDir/run_results.json
+// as CREATE OR REPLACE VIEW/TABLE over the compiled code gdbt ran, in the order gdbt ran them
+// (by the start of each result's execute timing; the order of run_results.json where that is
+// missing). The replay then runs the same statements in the same sequence as the gdbt run it
+// is compared with: which tables DuckDB has just written and still holds in its buffer pool
+// when a statement starts is the same on both sides. gdbt starts a node only after its
+// parents finished, so that order has parents first at any --threads. skip lists unique ids
+// to leave out (nodes whose SQL is not the model's select, like a training materialization)
+// with everything downstream of them (by manifest.json's depends_on); FromTarget adds those
+// descendants to skip.
 func FromTarget(targetDir string, skip map[string]bool) ([]Statement, error) {
 	var rr struct {
 		Results []struct {
@@ -50,6 +55,10 @@ func FromTarget(targetDir string, skip map[string]bool) ([]Statement, error) {
 			Status       string  `json:"status"`
 			CompiledCode *string `json:"compiled_code"`
 			RelationName *string `json:"relation_name"`
+			Timing       []struct {
+				Name      string `json:"name"`
+				StartedAt string `json:"started_at"`
+			} `json:"timing"`
 		} `json:"results"`
 	}
 	var man struct {
@@ -76,10 +85,44 @@ func FromTarget(targetDir string, skip map[string]bool) ([]Statement, error) {
 	if skip == nil {
 		skip = map[string]bool{}
 	}
-	stmts := map[string]Statement{}
+	// skipped tells whether id or anything it depends on (through nodes that are not run
+	// too, such as ephemeral models) is left out: its parent's table would not exist.
+	state := map[string]int8{} // 0 unseen, 1 visiting, 2 done
+	var skipped func(id string) (bool, error)
+	skipped = func(id string) (bool, error) {
+		switch state[id] {
+		case 1:
+			return false, fmt.Errorf("replay: dependency cycle through %s", id)
+		case 2:
+			return skip[id], nil
+		}
+		state[id] = 1
+		for _, d := range man.Nodes[id].DependsOn.Nodes {
+			s, err := skipped(d)
+			if err != nil {
+				return false, err
+			}
+			if s {
+				skip[id] = true
+			}
+		}
+		state[id] = 2
+		return skip[id], nil
+	}
+	type started struct {
+		at   time.Time
+		stmt Statement
+	}
+	timed := true // every result has an execute start
+	var out []started
 	for _, r := range rr.Results {
 		n, ok := man.Nodes[r.UniqueID]
-		if !ok || n.ResourceType != "model" || r.Status != "success" || r.CompiledCode == nil || skip[r.UniqueID] {
+		if !ok || n.ResourceType != "model" || r.Status != "success" || r.CompiledCode == nil {
+			continue
+		}
+		if s, err := skipped(r.UniqueID); err != nil {
+			return nil, err
+		} else if s {
 			continue
 		}
 		kind := "table"
@@ -93,47 +136,24 @@ func FromTarget(targetDir string, skip map[string]bool) ([]Statement, error) {
 		if r.RelationName != nil && *r.RelationName != "" {
 			rel = *r.RelationName
 		}
-		stmts[r.UniqueID] = Statement{UniqueID: r.UniqueID, SQL: fmt.Sprintf("create or replace %s %s as (\n%s\n)", kind, rel, *r.CompiledCode)}
-	}
-	// Depth-first topological order over the manifest's edges, ids sorted for determinism.
-	ids := make([]string, 0, len(stmts))
-	for id := range stmts {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	// A node below a skipped one is skipped too: its parent's table would not exist.
-	done := map[string]bool{}
-	var out []Statement
-	var visit func(id string, depth int) error
-	visit = func(id string, depth int) error {
-		if done[id] {
-			return nil
-		}
-		if depth > len(man.Nodes) {
-			return fmt.Errorf("replay: dependency cycle through %s", id)
-		}
-		deps := append([]string(nil), man.Nodes[id].DependsOn.Nodes...)
-		sort.Strings(deps)
-		for _, d := range deps {
-			if err := visit(d, depth+1); err != nil {
-				return err
-			}
-			if skip[d] {
-				skip[id] = true
+		var at time.Time
+		ok = false
+		for _, t := range r.Timing {
+			if t.Name == "execute" {
+				at, ok = parseTime(t.StartedAt)
 			}
 		}
-		done[id] = true
-		if s, ok := stmts[id]; ok && !skip[id] {
-			out = append(out, s)
-		}
-		return nil
+		timed = timed && ok
+		out = append(out, started{at, Statement{UniqueID: r.UniqueID, SQL: fmt.Sprintf("create or replace %s %s as (\n%s\n)", kind, rel, *r.CompiledCode)}})
 	}
-	for _, id := range ids {
-		if err := visit(id, 0); err != nil {
-			return nil, err
-		}
+	if timed {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
 	}
-	return out, nil
+	stmts := make([]Statement, len(out))
+	for i, s := range out {
+		stmts[i] = s.stmt
+	}
+	return stmts, nil
 }
 
 // Run executes stmts in order on one connection to the DuckDB database at dbPath (created;
@@ -186,6 +206,11 @@ func Schemas(stmts []Statement) []string {
 		}
 	}
 	return out
+}
+
+func parseTime(s string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	return t, err == nil
 }
 
 func readJSON(path string, v any) error {

@@ -1,5 +1,6 @@
 // Command sqlreplay runs the models of a finished gdbt run again, directly on one DuckDB
-// connection in dependency order (see bench/replay), and prints the warehouse-only time.
+// connection in the order that run started them (see bench/replay), and prints the
+// warehouse-only time.
 //
 //	sqlreplay --target PROJECT/target --db /tmp/x/bench.duckdb [--skip model.a.b,…] [--per-node]
 //
