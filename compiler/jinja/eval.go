@@ -45,16 +45,13 @@ func (r *renderer) eval(x Expr, sc *scope) Value {
 			}
 		}
 		switch n.Op {
-		case "and":
+		case "and", "or":
 			l := r.eval(n.L, sc)
-			if !Truthy(l) {
+			if Truthy(l) == (n.Op == "or") {
 				return l
 			}
-			return r.eval(n.R, sc)
-		case "or":
-			l := r.eval(n.L, sc)
-			if Truthy(l) {
-				return l
+			if r.konst && !isConstExpr(n.R) {
+				panic(impossible{})
 			}
 			return r.eval(n.R, sc)
 		case "~":

@@ -253,7 +253,16 @@ func addTextFilters(f map[string]Func) {
 			}
 			return nil, typeErr(pyQuote(typeName(a[0])) + " object has no attribute 'rsplit'")
 		}
-		return truncate(str(a[0]), int(n), Truthy(a[2]), str(a[3]), int(lw))
+		s, end := str(a[0]), str(a[3])
+		out, err := truncate(s, int(n), Truthy(a[2]), end, int(lw))
+		if _, ok := a[0].(Markup); ok && err == nil {
+			// a Markup is sliced as Markup, and Markup + end escapes end
+			if out == s {
+				return a[0], nil
+			}
+			return Markup(strings.TrimSuffix(out, end) + markupEscapeValue(a[3]).(string)), nil
+		}
+		return out, err
 	})
 	f["unique"] = filter("unique", []string{"value", "case_sensitive", "attribute"}, []Value{required, false, nil}, func(c *Call, a []Value) (Value, error) {
 		items, err := listOf(a[0])

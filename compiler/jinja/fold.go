@@ -55,6 +55,11 @@ func isConstExpr(x Expr) bool {
 	case *SliceExpr:
 		return (n.Start == nil || isConstExpr(n.Start)) && (n.Stop == nil || isConstExpr(n.Stop)) && (n.Step == nil || isConstExpr(n.Step))
 	case *BinExpr:
+		if n.Op == "and" || n.Op == "or" {
+			// And.as_const and Or.as_const evaluate the right operand only when the left
+			// one does not decide (eval raises impossible when that one is not constant).
+			return isConstExpr(n.L)
+		}
 		return isConstExpr(n.L) && isConstExpr(n.R)
 	case *UnaryExpr:
 		return isConstExpr(n.X)

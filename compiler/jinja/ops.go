@@ -48,6 +48,25 @@ func floorMod(a, b int64) int64 {
 	return m
 }
 
+// floatFloorDiv is float // float as CPython's _float_div_mod computes it: from the
+// exact remainder, (a - fmod(a, b)) / b snapped to the nearest integer (1 // 0.1 is 9.0,
+// where floor(1 / 0.1) would give 10.0).
+func floatFloorDiv(a, b float64) float64 {
+	mod := math.Mod(a, b)
+	div := (a - mod) / b
+	if mod != 0 && (b < 0) != (mod < 0) {
+		div -= 1.0
+	}
+	if div == 0 {
+		return math.Copysign(0, a/b)
+	}
+	fd := math.Floor(div)
+	if div-fd > 0.5 {
+		fd += 1.0
+	}
+	return fd
+}
+
 func fmod(a, b float64) float64 {
 	m := math.Mod(a, b)
 	if m != 0 && ((m < 0) != (b < 0)) {
@@ -138,7 +157,7 @@ func binop(op string, a, b Value) (Value, error) {
 			if bf == 0 {
 				return nil, errors.New("float floor division by zero")
 			}
-			return math.Floor(af / bf), nil
+			return floatFloorDiv(af, bf), nil
 		case "%":
 			if isInt {
 				if bi == 0 {

@@ -187,7 +187,7 @@ func (p *parser) subparseOne(endTags []string) []Node {
 		x := p.parseTuple(false, true, nil, false)
 		p.expectType(tVarEnd, "end of print statement")
 		konst := isConstExpr(x)
-		if !konst && (len(p.unknown) > mark || p.sawSlice) {
+		if len(p.unknown) > mark || !konst && p.sawSlice {
 			// visit_Output folds the whole expression whatever its value (fold.go): an
 			// unknown filter it skips is never compiled, a slice in it folds
 			if _, ok := p.constOf(x); ok {
