@@ -55,7 +55,8 @@ except Exception:
     print("0 0 0 0 0 -"); sys.exit()
 c = collections.Counter(x["status"] for x in r)
 bad = sorted(x["unique_id"] for x in r if x["status"] not in ("success", "pass"))
-print(len(r), c["success"] + c["pass"], c["error"] + c["fail"], c["skipped"], c["warn"], ",".join(bad[:6]) or "-")
+# a microbatch model with failed batches is dbt's "partial success": an error in the summary
+print(len(r), c["success"] + c["pass"], c["error"] + c["fail"] + c["partial success"], c["skipped"], c["warn"], ",".join(bad[:6]) or "-")
 PY
 }
 
@@ -67,7 +68,7 @@ import re, sys
 lines = [re.sub(r"^\d\d:\d\d:\d\d  ", "", l.rstrip("\n")) for l in open(sys.argv[1], errors="replace")]
 msg = ""
 for i, l in enumerate(lines):
-    if re.match(r"^(Runtime|Compilation|Database) Error in ", l) or re.match(r"^Failure in ", l):
+    if re.match(r"^(Runtime|Compilation|Database) Error in ", l) or re.match(r"^(Failure|Partial success) in ", l):
         msg = l + ": " + (lines[i + 1].strip() if i + 1 < len(lines) else "")
         break
 if not msg:
