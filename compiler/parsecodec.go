@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // The parse state stores parsed nodes in a compact binary form written by reflection over
@@ -20,10 +21,37 @@ import (
 
 var errCodec = errors.New("parse state codec: unsupported value")
 
-// skipField reports a field tagged `state:"-"`: one the owner of the stored value restores
-// itself after decoding (a property file's *SourceFile, its config-key uses), instead of the
-// codec storing it.
-func skipField(f reflect.StructField) bool { return f.Tag.Get("state") == "-" }
+// structPlan is the fields the codec writes of a struct type, in declaration order (looked
+// up once per type: reflect.Type.Field was a tenth of encoding a node). A field tagged
+// `state:"-"` is left out: its owner restores it after decoding (a property file's
+// *SourceFile, its config-key uses). err is set when the type has an unexported field
+// that is not left out.
+type structPlan struct {
+	fields []int
+	err    error
+}
+
+var structPlans sync.Map // reflect.Type → *structPlan
+
+func planOf(t reflect.Type) *structPlan {
+	if p, ok := structPlans.Load(t); ok {
+		return p.(*structPlan)
+	}
+	p := &structPlan{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Tag.Get("state") == "-" {
+			continue
+		}
+		if !f.IsExported() {
+			p.err = fmt.Errorf("%w: unexported field %s.%s", errCodec, t.Name(), f.Name)
+			break
+		}
+		p.fields = append(p.fields, i)
+	}
+	structPlans.Store(t, p)
+	return p
+}
 
 // Tags of interface values.
 const (
@@ -115,14 +143,11 @@ func (e *stateEncoder) value(v reflect.Value) error {
 			}
 		}
 	case reflect.Struct:
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			if skipField(t.Field(i)) {
-				continue
-			}
-			if !t.Field(i).IsExported() {
-				return fmt.Errorf("%w: unexported field %s.%s", errCodec, t.Name(), t.Field(i).Name)
-			}
+		plan := planOf(v.Type())
+		if plan.err != nil {
+			return plan.err
+		}
+		for _, i := range plan.fields {
 			if err := e.value(v.Field(i)); err != nil {
 				return err
 			}
@@ -279,6 +304,18 @@ func (d *stateDecoder) value(v reflect.Value) {
 		d.value(p.Elem())
 		v.Set(p)
 	case reflect.Slice:
+		switch v.Type() {
+		case stringsType:
+			if l := d.strings(); l != nil {
+				v.Set(reflect.ValueOf(l))
+			}
+			return
+		case anyListType:
+			if l := d.anyList(); l != nil {
+				v.Set(reflect.ValueOf(l))
+			}
+			return
+		}
 		n := d.count()
 		if n < 0 {
 			return
@@ -289,6 +326,25 @@ func (d *stateDecoder) value(v reflect.Value) {
 		}
 		v.Set(s)
 	case reflect.Map:
+		switch v.Type() {
+		case anyMapType:
+			if m := d.anyMap(); m != nil {
+				v.Set(reflect.ValueOf(m))
+			}
+			return
+		case stringMapType:
+			n := d.count()
+			if n < 0 {
+				return
+			}
+			m := make(map[string]string, n)
+			for i := 0; i < n && d.err == nil; i++ {
+				k := d.str()
+				m[k] = d.str()
+			}
+			v.Set(reflect.ValueOf(m))
+			return
+		}
 		n := d.count()
 		if n < 0 {
 			return
@@ -303,11 +359,13 @@ func (d *stateDecoder) value(v reflect.Value) {
 		}
 		v.Set(m)
 	case reflect.Struct:
-		t := v.Type()
-		for i := 0; i < v.NumField() && d.err == nil; i++ {
-			if !skipField(t.Field(i)) {
-				d.value(v.Field(i))
-			}
+		plan := planOf(v.Type())
+		if plan.err != nil {
+			d.fail()
+			return
+		}
+		for _, i := range plan.fields {
+			d.value(v.Field(i))
 		}
 	case reflect.Interface:
 		if x := d.dynamic(); x != nil {
@@ -336,18 +394,69 @@ func (d *stateDecoder) dynamic() any {
 	case tagFloat64:
 		return math.Float64frombits(d.uvarint())
 	case tagList:
-		var l []any
-		d.value(reflect.ValueOf(&l).Elem())
-		return l
+		if l := d.anyList(); l != nil {
+			return l
+		}
+		return []any(nil)
 	case tagMap:
-		var m map[string]any
-		d.value(reflect.ValueOf(&m).Elem())
-		return m
+		if m := d.anyMap(); m != nil {
+			return m
+		}
+		return map[string]any(nil)
 	case tagStrings:
-		var s []string
-		d.value(reflect.ValueOf(&s).Elem())
-		return s
+		if l := d.strings(); l != nil {
+			return l
+		}
+		return []string(nil)
 	}
 	d.fail()
 	return nil
+}
+
+// The types the decoder reads without reflection (most values of a node).
+var (
+	stringsType   = reflect.TypeFor[[]string]()
+	anyListType   = reflect.TypeFor[[]any]()
+	anyMapType    = reflect.TypeFor[map[string]any]()
+	stringMapType = reflect.TypeFor[map[string]string]()
+)
+
+// strings reads a []string (nil when it was nil or on bad data).
+func (d *stateDecoder) strings() []string {
+	n := d.count()
+	if n < 0 {
+		return nil
+	}
+	l := make([]string, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		l[i] = d.str()
+	}
+	return l
+}
+
+// anyList reads a []any.
+func (d *stateDecoder) anyList() []any {
+	n := d.count()
+	if n < 0 {
+		return nil
+	}
+	l := make([]any, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		l[i] = d.dynamic()
+	}
+	return l
+}
+
+// anyMap reads a map[string]any.
+func (d *stateDecoder) anyMap() map[string]any {
+	n := d.count()
+	if n < 0 {
+		return nil
+	}
+	m := make(map[string]any, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		k := d.str()
+		m[k] = d.dynamic()
+	}
+	return m
 }
