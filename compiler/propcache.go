@@ -78,6 +78,12 @@ func (p *projectImpl) parsePropertiesCached(f *SourceFile, warn func(string)) (*
 		sort.Strings(with)
 		props.RenderedWith = "@" + hashOf(strings.Join(with, "\n"))
 	}
+	// The tests' names and id hashes depend on nothing but their entries: stored with them.
+	for _, td := range props.Tests {
+		if target, ok := fileTestTarget(td); ok {
+			td.IDs = testIDsOf(td, target, testKwargs(td))
+		}
+	}
 	c := cachedProps{Props: props, Warnings: warnings}
 	for _, u := range props.configKeys {
 		c.ConfigKeys = append(c.ConfigKeys, []string{u.kind, u.what, u.key, u.at})

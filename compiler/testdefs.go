@@ -41,6 +41,9 @@ type TestDef struct {
 	TestedVersion any
 	File          string // relative to the root project dir
 	Line, Col     int
+	// IDs are the test's generated names and id hash when they were computed with its
+	// property file's parse, for the parse state (nil otherwise; testnodes.go testIDsOf).
+	IDs *TestIDs
 }
 
 // FullName is the test's macro name as written: "dbt_utils.expression_is_true" or "unique".

@@ -342,10 +342,6 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 	if md == nil {
 		return nil, fmt.Errorf("test %s on %s: no test macro named %s found (define it with {%% test %s(model, column_name) %%})", td.FullName(), td.TestedName, strings.TrimPrefix(td.FullName(), td.Namespace+"."), td.Name)
 	}
-	args := map[string]any{}
-	for k, v := range td.Kwargs {
-		args[k] = v
-	}
 	// dbt renders the test at parse, where Jinja2 refuses an argument the macro does not
 	// take ("macro 'x' takes no keyword argument 'y'"); gdbt reports it at the YAML line.
 	if md.m != nil {
@@ -360,37 +356,16 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 			return nil, fmt.Errorf("test %s on %s: the test macro %s takes no argument %s (its arguments: %s)", td.FullName(), td.TestedName, md.name, strings.Join(bad, ", "), strings.Join(md.m.Params, ", "))
 		}
 	}
-	if td.ColumnName != "" {
-		args["column_name"] = td.ColumnName
+	kwargs := testKwargs(td)
+	ids := td.IDs
+	if ids == nil || ids.Target != targetName {
+		ids = testIDsOf(td, targetName, kwargs)
 	}
-	testType := td.Name
-	if td.Namespace != "" {
-		testType = td.Namespace + "_" + td.Name
-	}
-	if td.TestedKind == "source" {
-		testType = "source_" + testType
-	}
-	short, full := testNames(testType, targetName, args)
-	name := short
+	name := ids.Short
 	if td.CustomName != "" {
 		name = td.CustomName
 	}
-	modelArg := "{{ get_where_subquery(ref('" + td.TestedName + "')) }}"
-	if td.TestedVersion != nil {
-		modelArg = "{{ get_where_subquery(ref('" + td.TestedName + "', version='" + manifest.VersionString(td.TestedVersion) + "')) }}"
-	}
-	if td.TestedKind == "source" {
-		modelArg = "{{ get_where_subquery(source('" + td.TestedName + "', '" + td.SourceTable + "')) }}"
-	}
-	kwargs := map[string]any{"model": modelArg}
-	for k, v := range args {
-		kwargs[k] = v
-	}
-	fqnName := full
-	if td.CustomName != "" {
-		fqnName = td.CustomName
-	}
-	uid := "test." + pkg + "." + name + "." + testHash(fqnName, td.Namespace, td.Name, kwargs)
+	uid := "test." + pkg + "." + name + "." + ids.Hash
 	macroCall := "test_" + td.Name
 	if td.Namespace != "" {
 		macroCall = td.Namespace + "." + macroCall
@@ -488,6 +463,64 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 	p.testTmpls[key] = tmpl
 	p.srcs[uid] = &nodeSource{tmpl: tmpl, file: f.DisplayPath(), src: n.RawCode, generic: &genericTest{def: td, macro: md, tested: tested}}
 	return n, nil
+}
+
+// testKwargs are a generic test's kwargs as its node records them: its arguments, the
+// column name, and the tested model as the test macro's model argument.
+func testKwargs(td *TestDef) map[string]any {
+	modelArg := "{{ get_where_subquery(ref('" + td.TestedName + "')) }}"
+	if td.TestedVersion != nil {
+		modelArg = "{{ get_where_subquery(ref('" + td.TestedName + "', version='" + manifest.VersionString(td.TestedVersion) + "')) }}"
+	}
+	if td.TestedKind == "source" {
+		modelArg = "{{ get_where_subquery(source('" + td.TestedName + "', '" + td.SourceTable + "')) }}"
+	}
+	kwargs := make(map[string]any, len(td.Kwargs)+2)
+	kwargs["model"] = modelArg // (an argument named model replaces it)
+	for k, v := range td.Kwargs {
+		kwargs[k] = v
+	}
+	if td.ColumnName != "" {
+		kwargs["column_name"] = td.ColumnName
+	}
+	return kwargs
+}
+
+// TestIDs are a generic test's generated names and the hash ending its unique id, for the
+// target name they were computed with (a pure function of its TestDef and that name: the
+// parse state keeps them with the property file's parse, as the md5 of its metadata was a
+// quarter of building a test node).
+type TestIDs struct {
+	Target, Short, Full, Hash string
+}
+
+// testIDsOf computes td's TestIDs (kwargs: testKwargs(td)).
+func testIDsOf(td *TestDef, targetName string, kwargs map[string]any) *TestIDs {
+	testType := td.Name
+	if td.Namespace != "" {
+		testType = td.Namespace + "_" + td.Name
+	}
+	if td.TestedKind == "source" {
+		testType = "source_" + testType
+	}
+	short, full := testNames(testType, targetName, kwargs) // (testNames skips "model")
+	fqnName := full
+	if td.CustomName != "" {
+		fqnName = td.CustomName
+	}
+	return &TestIDs{Target: targetName, Short: short, Full: full, Hash: testHash(fqnName, td.Namespace, td.Name, kwargs)}
+}
+
+// fileTestTarget is the target name of a test whose tested resource its TestDef alone
+// names (not a model version, whose target is the version's alias); ok false otherwise.
+func fileTestTarget(td *TestDef) (string, bool) {
+	switch {
+	case td.TestedKind == "source":
+		return td.TestedName + "_" + td.SourceTable, true
+	case td.TestedVersion != nil:
+		return "", false
+	}
+	return td.TestedName, true
 }
 
 // disabledOrMissing reports whether a tested node is absent because it is disabled (tests
