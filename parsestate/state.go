@@ -34,8 +34,13 @@ import (
 // partial_parse.msgpack; gdbt's format is its own, see the README).
 const FileName = "partial_parse.gdbt"
 
-// magic starts every state file; the number after it is the format version.
-const magic = "gdbt-parse-state 1\n"
+// magic starts every state file; the number after it is the format version. Version 2:
+// the build and the global inputs, then records, each the environment variables read and
+// the entries recorded or dropped since the record before it (a later record wins). A
+// load that re-parsed a few files appends one small record instead of rewriting the whole
+// file (100 MB for a large project); when the records' dead entries outnumber the live
+// ones, the file is rewritten as one record.
+const magic = "gdbt-parse-state 2\n"
 
 // entry is one file's recorded parse.
 type entry struct {
@@ -55,6 +60,10 @@ type disk struct {
 	Global  map[string]string
 	Env     map[string]envVal
 	Entries map[string]*entry
+	// stored is how many entries the file's records hold, live or replaced or dropped by a
+	// later record; stamp is the file's size and modification time when it was read.
+	stored int
+	stamp  string
 }
 
 // State is one load's view of the parse state: what the last parse recorded (checked
@@ -69,6 +78,7 @@ type State struct {
 	global  map[string]string
 	env     map[string]envVal
 	entries map[string]*entry
+	fresh   map[string]bool // the entries Store recorded (not reused)
 	reused  int
 	parsed  int
 	// kinds counts, per kind of entry (a key "kind\x00…"), the reused and parsed ones.
@@ -129,8 +139,17 @@ func Open(path string, debugf func(format string, args ...any)) *State {
 // read decodes a state file, rejecting anything that is not one. The recorded data
 // slices point into the file's bytes (read once, never copied).
 func read(path string) (*disk, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, fi.Size())
+	if _, err := io.ReadFull(f, b); err != nil {
 		return nil, err
 	}
 	if !bytes.HasPrefix(b, []byte(magic)) {
@@ -138,17 +157,25 @@ func read(path string) (*disk, error) {
 	}
 	r := &reader{b: b[len(magic):], ok: true}
 	d := &disk{Binary: r.str(), Global: r.strMap(), Env: map[string]envVal{}, Entries: map[string]*entry{}}
-	for n := r.count(); n > 0 && r.ok; n-- {
-		name := r.str()
-		d.Env[name] = envVal{Set: r.str() == "1", Hash: r.str()}
-	}
-	for n := r.count(); n > 0 && r.ok; n-- {
-		file := r.str()
-		d.Entries[file] = &entry{Inputs: r.strMap(), Data: r.bytes()}
+	for first := true; r.ok && (first || len(r.b) > 0); first = false {
+		for n := r.count(); n > 0 && r.ok; n-- {
+			name := r.str()
+			d.Env[name] = envVal{Set: r.str() == "1", Hash: r.str()}
+		}
+		for n := r.count(); n > 0 && r.ok; n-- {
+			file := r.str()
+			d.Entries[file] = &entry{Inputs: r.strMap(), Data: r.bytes()}
+			d.stored++
+		}
+		for n := r.count(); n > 0 && r.ok; n-- {
+			delete(d.Entries, r.str())
+			d.stored++
+		}
 	}
 	if !r.ok || len(r.b) != 0 {
 		return nil, errors.New("corrupt parse state: truncated or malformed")
 	}
+	d.stamp = stampOf(fi)
 	return d, nil
 }
 
@@ -308,6 +335,10 @@ func (s *State) Lookup(file string, current func(input string) string) ([]byte, 
 func (s *State) Store(file string, inputs map[string]string, data []byte) {
 	s.mu.Lock()
 	s.entries[file] = &entry{Inputs: inputs, Data: data}
+	if s.fresh == nil {
+		s.fresh = map[string]bool{}
+	}
+	s.fresh[file] = true
 	s.count(file, 1)
 	s.mu.Unlock()
 }
@@ -335,29 +366,69 @@ func (s *State) KindStats(kind string) (reused, parsed int) {
 // load without errors.
 func (s *State) Save() error {
 	s.mu.Lock()
-	d := disk{Binary: Binary(), Global: s.global, Env: s.env, Entries: s.entries}
-	parsed := s.parsed
-	for _, c := range s.kinds {
-		parsed += c[1]
-	}
-	unchanged := s.valid && parsed == 0 && len(s.entries) == len(s.old.Entries) && maps.Equal(s.env, s.old.Env)
-	s.mu.Unlock()
-	if unchanged {
-		return nil // every file was reused: the file on disk already says all of it
-	}
-	if d.Global == nil {
+	defer s.mu.Unlock()
+	if s.global == nil {
 		return errors.New("partial parse: nothing was loaded")
 	}
+	var dropped []string
+	if s.valid {
+		for file := range s.old.Entries {
+			if s.entries[file] == nil {
+				dropped = append(dropped, file)
+			}
+		}
+		if len(s.fresh) == 0 && len(dropped) == 0 && maps.Equal(s.env, s.old.Env) {
+			return nil // every file was reused: the file on disk already says all of it
+		}
+		// Append when the file is the one Open read and, after the append, its dead
+		// entries (replaced or dropped) would not outnumber the live ones.
+		if stored := s.old.stored + len(s.fresh) + len(dropped); stored-len(s.entries) <= len(s.entries) {
+			err := s.appendRecord(dropped)
+			if err == nil {
+				return nil
+			}
+			s.debug("partial parse: rewriting %s whole: %v", s.path, err)
+		}
+	}
+	d := disk{Binary: Binary(), Global: s.global, Env: s.env, Entries: s.entries}
 	return writeFile(s.path, func(w *writer) {
-		d.write(w)
+		w.b = append(w.b, magic...)
+		w.str(d.Binary)
+		w.strMap(d.Global)
+		d.writeRecord(w, d.Entries, nil)
 	})
 }
 
-// write encodes d.
-func (d *disk) write(w *writer) {
-	w.b = append(w.b, magic...)
-	w.str(d.Binary)
-	w.strMap(d.Global)
+// appendRecord appends to the state file a record of this load's environment variables,
+// the entries it recorded and those it dropped, if the file is still the one Open read. A
+// record cut short (a crash while appending) makes the whole file unreadable, so the next
+// load parses everything: never a state half trusted.
+func (s *State) appendRecord(dropped []string) error {
+	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	fi, err := f.Stat()
+	if err != nil || stampOf(fi) != s.old.stamp {
+		f.Close()
+		return errors.New("the file changed since it was read")
+	}
+	fresh := make(map[string]*entry, len(s.fresh))
+	for file := range s.fresh {
+		fresh[file] = s.entries[file]
+	}
+	w := &writer{out: f}
+	(&disk{Env: s.env}).writeRecord(w, fresh, dropped)
+	w.flush()
+	if err := f.Close(); w.err == nil {
+		w.err = err
+	}
+	return w.err
+}
+
+// writeRecord encodes one record: d's environment variables, entries, and the files whose
+// entries it drops.
+func (d *disk) writeRecord(w *writer, entries map[string]*entry, dropped []string) {
 	w.count(len(d.Env))
 	for name, v := range d.Env {
 		w.str(name)
@@ -368,11 +439,15 @@ func (d *disk) write(w *writer) {
 		}
 		w.str(v.Hash)
 	}
-	w.count(len(d.Entries))
-	for file, e := range d.Entries {
+	w.count(len(entries))
+	for file, e := range entries {
 		w.str(file)
 		w.strMap(e.Inputs)
 		w.bytes(e.Data)
+	}
+	w.count(len(dropped))
+	for _, file := range dropped {
+		w.str(file)
 	}
 }
 

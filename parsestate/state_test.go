@@ -124,3 +124,61 @@ func TestCorruptStateIgnored(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveAppends: a load that re-parsed a few files appends them to the state file (which
+// keeps its earlier bytes); later records win; a file whose dead entries would outnumber
+// the live ones is rewritten whole.
+func TestSaveAppends(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	global := map[string]string{"vars": "v1"}
+	record(t, path, global, "")
+	first, _ := os.ReadFile(path)
+	inA := func(h string) func(string) string {
+		return func(in string) string { return map[string]string{"file": h, "macro\x00m": "hm"}[in] }
+	}
+	load := func(store map[string]string) *State {
+		s := Open(path, nil)
+		s.Begin(global)
+		for _, f := range []string{"models/a.sql", "models/b.sql", "models/c.sql"} {
+			if h, ok := store[f]; ok {
+				s.Store(f, map[string]string{"file": h, "macro\x00m": "hm"}, []byte("parsed "+f+" "+h))
+			} else {
+				s.Lookup(f, inA("h1"))
+			}
+		}
+		if err := s.Save(); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	load(map[string]string{"models/b.sql": "h1", "models/c.sql": "h1"})
+	second, _ := os.ReadFile(path)
+	if !strings.HasPrefix(string(second), string(first)) || len(second) <= len(first) {
+		t.Fatalf("the state was rewritten (%d bytes, then %d), not appended to", len(first), len(second))
+	}
+	load(map[string]string{"models/a.sql": "h2"}) // a.sql edited: its new entry wins
+	s := Open(path, nil)
+	s.Begin(global)
+	if d, ok := s.Lookup("models/a.sql", inA("h2")); !ok || string(d) != "parsed models/a.sql h2" {
+		t.Errorf("after an append, models/a.sql: %q %v", d, ok)
+	}
+	for _, f := range []string{"models/b.sql", "models/c.sql"} {
+		if _, ok := s.Lookup(f, inA("h1")); !ok {
+			t.Errorf("after an append, %s was lost", f)
+		}
+	}
+	third, _ := os.ReadFile(path)
+	// Four more edits of a.sql: 3 live entries, 4 dead ones by then: rewritten whole.
+	for _, h := range []string{"h3", "h4", "h5", "h6"} {
+		load(map[string]string{"models/a.sql": h})
+	}
+	last, _ := os.ReadFile(path)
+	if strings.HasPrefix(string(last), string(third)) {
+		t.Errorf("the state was only ever appended to (%d bytes), never rewritten", len(last))
+	}
+	s = Open(path, nil)
+	s.Begin(global)
+	if d, ok := s.Lookup("models/a.sql", inA("h6")); !ok || string(d) != "parsed models/a.sql h6" {
+		t.Errorf("after the rewrite, models/a.sql: %q %v", d, ok)
+	}
+}
