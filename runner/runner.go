@@ -25,6 +25,10 @@ import (
 type Options struct {
 	Command  string   // run, build, test, seed, snapshot
 	IDs      []string // the selected unique ids (selection is the caller's job)
+	// Graph is the project's graph when the caller already built it for the selection (nil:
+	// Run builds it); building it again cost about 0.3 s CPU before the first node at
+	// 36,000 nodes (bench/README.md §1, runner startup).
+	Graph *dag.Graph
 	Threads  int
 	FailFast bool
 	// TargetDir is the project's target folder (absolute), for compiled/ run/ and artifacts.
@@ -123,9 +127,12 @@ func Run(ctx context.Context, p *compiler.Project, a warehouse.Adapter, opts Opt
 	ctx = warehouse.WithScratchTag(ctx, scratchTag(opts))
 	r := &run{p: p, a: a, opts: opts, con: opts.Console, results: map[string]*NodeResult{}, batchResults: map[string]*BatchResults{}, index: map[string]int{}, files: newRunFiles(), started: start}
 	defer r.files.close()
-	g, err := dag.New(p.Manifest)
-	if err != nil {
-		return nil, err
+	g := opts.Graph
+	var err error
+	if g == nil {
+		if g, err = dag.New(p.Manifest); err != nil {
+			return nil, err
+		}
 	}
 	ids := executable(p.Manifest, opts.Command, opts.IDs)
 	ids = g.Sort(ids)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gdbt-dev/gdbt/compiler"
+	"github.com/gdbt-dev/gdbt/dag"
 	"github.com/gdbt-dev/gdbt/manifest"
 	"github.com/gdbt-dev/gdbt/microbatch"
 	"github.com/gdbt-dev/gdbt/runner"
@@ -26,6 +27,8 @@ type session struct {
 	ctx       context.Context
 	targetDir string
 	close     func()
+	// graph is the project's graph, once the selection has built it (nil before).
+	graph *dag.Graph
 }
 
 // openSession loads the project and connects to its target. On failure it has printed the
@@ -90,9 +93,14 @@ func openAndSelect(g *Globals, types []string) (s *session, ids []string, code i
 	if s == nil {
 		return nil, nil, code
 	}
-	err := writeManifest(g, s.p, s.targetDir)
-	if err == nil {
-		_, ids, err = selectNodes(g, s.p, commandTypes(g, types))
+	// The manifest is written while the selection runs: both only read the project, and on
+	// two cores the selection (the graph of every node) no longer waits for the encoding.
+	var err error
+	wrote := make(chan error, 1)
+	go func() { wrote <- writeManifest(g, s.p, s.targetDir) }()
+	s.graph, ids, err = selectNodes(g, s.p, commandTypes(g, types))
+	if werr := <-wrote; werr != nil {
+		err = werr
 	}
 	if err != nil {
 		g.Errorf("%v", err) // before the log file closes: it belongs in logs/gdbt.log too
@@ -128,6 +136,7 @@ func runSelected(g *Globals, s *session, command string, ids []string) int {
 		RetryBatches:   g.retryBatches,
 		Command:        command,
 		IDs:            ids,
+		Graph:          s.graph,
 		Threads:        threads,
 		FailFast:       g.FailFast,
 		TargetDir:      s.targetDir,
