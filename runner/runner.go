@@ -23,12 +23,12 @@ import (
 
 // Options are one command's inputs.
 type Options struct {
-	Command  string   // run, build, test, seed, snapshot
-	IDs      []string // the selected unique ids (selection is the caller's job)
+	Command string   // run, build, test, seed, snapshot
+	IDs     []string // the selected unique ids (selection is the caller's job)
 	// Graph is the project's graph when the caller already built it for the selection (nil:
 	// Run builds it); building it again cost about 0.3 s CPU before the first node at
 	// 36,000 nodes (bench/README.md §1, runner startup).
-	Graph *dag.Graph
+	Graph    *dag.Graph
 	Threads  int
 	FailFast bool
 	// TargetDir is the project's target folder (absolute), for compiled/ run/ and artifacts.
