@@ -35,7 +35,8 @@ type ParseCache interface {
 	// files that read it.
 	EnvVar(name string)
 	// Lookup returns the data recorded for file if every input it recorded still has the
-	// hash current(input) reports now.
+	// hash current(input) reports now. The data must not change afterwards: the strings
+	// decoded from it share its bytes.
 	Lookup(file string, current func(input string) string) ([]byte, bool)
 	// Store records the parse of file: each input it read with its hash, and its data.
 	Store(file string, inputs map[string]string, data []byte)

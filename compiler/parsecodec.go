@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // The parse state stores parsed nodes in a compact binary form written by reflection over
@@ -267,7 +268,12 @@ func (d *stateDecoder) str() string {
 		d.fail()
 		return ""
 	}
-	s := string(d.b[:n])
+	if n == 0 {
+		return ""
+	}
+	// The string shares the stored bytes instead of copying them (a third of decoding a
+	// node was allocating its strings): ParseCache.Lookup's data never changes.
+	s := unsafe.String(&d.b[0], int(n))
 	d.b = d.b[n:]
 	return s
 }
