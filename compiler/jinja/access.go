@@ -380,13 +380,55 @@ var markupWraps = map[string]int{
 	"split": -1, "rsplit": -1, "splitlines": -1,
 }
 
+// markupPosOnly are the positional-only parameters of Markup's overrides (those not
+// listed take keywords as str's do: split, rsplit, splitlines, expandtabs; removesuffix
+// takes suffix= as markupsafe 3.0 declares it).
+var markupPosOnly = map[string][]string{
+	"ljust": {"width", "fillchar"}, "rjust": {"width", "fillchar"}, "center": {"width", "fillchar"},
+	"replace": {"old", "new", "count"}, "lstrip": {"chars"}, "rstrip": {"chars"}, "strip": {"chars"},
+	"translate": {"table"}, "zfill": {"width"}, "removeprefix": {"prefix"}, "partition": {"sep"},
+	"rpartition": {"sep"}, "join": {"iterable"}, "capitalize": nil, "title": nil, "lower": nil,
+	"upper": nil, "swapcase": nil, "casefold": nil,
+}
+
+// markupKeywords checks the keyword arguments of a Markup override as Python binds a
+// def with positional-only parameters, turning removesuffix's suffix= positional.
+func markupKeywords(name string, args []Value, kw []KeywordArg) ([]Value, error) {
+	if len(kw) == 0 {
+		return args, nil
+	}
+	if name == "removesuffix" && len(kw) == 1 && kw[0].Name == "suffix" && len(args) == 0 {
+		return []Value{kw[0].Value}, nil
+	}
+	var passed []string
+	for _, p := range markupPosOnly[name] {
+		for _, k := range kw {
+			if k.Name == p {
+				passed = append(passed, p)
+			}
+		}
+	}
+	if len(passed) > 0 {
+		return nil, typeErr("Markup." + name + "() got some positional-only arguments passed as keyword arguments: '" + strings.Join(passed, ", ") + "'")
+	}
+	return nil, typeErr("Markup." + name + "() got an unexpected keyword argument '" + kw[0].Name + "'")
+}
+
 // markupMethod wraps a str method for a Markup receiver as markupsafe does (markupWraps).
 func markupMethod(name string, f Func) Func {
 	esc, ok := markupWraps[name]
 	if !ok {
 		return f
 	}
+	_, posOnly := markupPosOnly[name]
 	return func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
+		if posOnly || name == "removesuffix" {
+			var err error
+			if args, err = markupKeywords(name, args, kwargs); err != nil {
+				return nil, err
+			}
+			kwargs = nil
+		}
 		if esc >= 0 && esc < len(args) {
 			args = append([]Value(nil), args...)
 			if name == "join" {

@@ -177,7 +177,35 @@ func matchAffix(s string, arg Value, prefix bool) (bool, error) {
 }
 
 // strMethod returns the bound str method name of s, or nil.
+// strPosOnly are the str methods with arguments that take no keyword arguments (all but
+// split, rsplit, splitlines, expandtabs, encode and format), with the name their TypeError
+// gives.
+var strPosOnly = map[string]string{
+	"center": "str.center", "join": "str.join", "ljust": "str.ljust", "lstrip": "str.lstrip",
+	"partition": "str.partition", "removeprefix": "str.removeprefix", "removesuffix": "str.removesuffix",
+	"replace": "str.replace", "rjust": "str.rjust", "rpartition": "str.rpartition", "rstrip": "str.rstrip",
+	"strip": "str.strip", "translate": "str.translate", "zfill": "str.zfill",
+	"count": "count", "endswith": "endswith", "find": "find", "index": "index", "rfind": "rfind",
+	"rindex": "rindex", "startswith": "startswith",
+}
+
+// strMethod is the method name of the str s, nil when str has none.
 func strMethod(s string, name string) Value {
+	m := strMethodAny(s, name)
+	q, ok := strPosOnly[name]
+	if !ok || m == nil {
+		return m
+	}
+	f := m.(Func)
+	return Func(func(c *Call, args []Value, kw []KeywordArg) (Value, error) {
+		if len(kw) > 0 {
+			return nil, typeErr(q + "() takes no keyword arguments")
+		}
+		return f(c, args, kw)
+	})
+}
+
+func strMethodAny(s string, name string) Value {
 	simple := func(f func() Value) Value {
 		return method(func(args []Value, kw []KeywordArg) (Value, error) {
 			if len(args)+len(kw) > 0 {
