@@ -117,6 +117,9 @@ direct_step() {
   timed "${1:-direct_sql}" "$projf" "$WORK/bin/sqlreplay" --target "$projf/target" --db "$WORK/direct/gdbt.duckdb" --per-node --dump "$res/direct.sql"
 }
 
+# A previous invocation's per-run files would otherwise be summarized with this one's (with
+# RUNS=0, say, its builds' run_results); the generator's log stays with the data it describes.
+find "$res" -maxdepth 1 -type f ! -name generate.txt -delete
 { echo "date $(date -u +%FT%TZ)"; echo "nproc $(nproc)"; free -g | awk '/Mem:/{print "mem_gb "$2}'; echo "users $USERS"; echo "gdbt $("$GDBT" --version)"; "$PY" -c "import pandas, sklearn; print('pandas', pandas.__version__); print('sklearn', sklearn.__version__)"; } > "$res/machine.txt"
 : > "$res/times.tsv"
 for r in $(seq "$RUNS"); do

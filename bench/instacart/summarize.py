@@ -73,7 +73,7 @@ def pairs(res, rows, spread):
         first = "gdbt" if int(k) % 2 == 1 else "replay"
         print(f"| {k} | {first} | {fmt(a['wall'])} | {fmt(b['wall'])} | {fmt(w, '+.1f')} | {fmt(a['cpu'])} | {fmt(b['cpu'])} | {fmt(c, '+.1f')} | "
               f"{fmt(gsum)} | {fmt(dsum)} | {fmt(q, '+.1f')} | {fmt(o)} | {fmt(ro)} | {fmt(a['others'], '.1f')} / {fmt(b['others'], '.1f')} |")
-    print(f"\n| overhead over the replay, {len(runs)} pairs | min / median / max | target |")
+    print(f"\n| overhead over the replay (pairs: {len(runs)}) | min / median / max | target |")
     print("|---|---|---|")
     print(f"| gdbt feature run wall / replay wall - 1 (%) | {spread(wall, '+.1f')} | < 3 % |")
     print(f"| gdbt feature run CPU / replay CPU - 1 (%) | {spread(cpu, '+.1f')} | < 3 % |")
@@ -153,19 +153,20 @@ def main():
         by = {r["run"]: r[key] for r in rows.get(b, [])}
         return [f(r[key], by.get(r["run"])) for r in rows.get(a, []) if r[key] and by.get(r["run"])]
 
-    # Ratios are taken within a run (both sides of it ran back to back in one loop).
-    print()
-    print("| ratio (within each run) | min / median / max | per run | target |")
-    print("|---|---|---|---|")
-    for label, a, b, key, f, spec, target in [
-        ("pandas+sklearn wall / gdbt build wall", "pandas_sklearn", "gdbt_build", "wall", lambda a, b: a / b, ".2f", ">= 3"),
-        ("gdbt build peak RSS / pandas+sklearn peak RSS", "gdbt_build", "pandas_sklearn", "rss", lambda a, b: a / b, ".3f", "<= 0.25"),
-        ("pandas+sklearn CPU / gdbt build CPU", "pandas_sklearn", "gdbt_build", "cpu", lambda a, b: a / b, ".2f", ""),
-        ("gdbt feature run wall / direct SQL wall - 1 (%)", "gdbt_features", "direct_sql", "wall", lambda a, b: (a / b - 1) * 100, ".1f", "< 3 %"),
-        ("gdbt feature run CPU / direct SQL CPU - 1 (%)", "gdbt_features", "direct_sql", "cpu", lambda a, b: (a / b - 1) * 100, ".1f", "< 3 %"),
-    ]:
-        xs = ratios(a, b, key, f)
-        print(f"| {label} | {spread(xs, spec)} | {', '.join(format(x, spec) for x in xs)} | {target} |")
+    # Ratios are taken within a run (both sides of it ran back to back in one loop). RUNS=0 has none.
+    if rows.get("gdbt_build"):
+        print()
+        print("| ratio (within each run) | min / median / max | per run | target |")
+        print("|---|---|---|---|")
+        for label, a, b, key, f, spec, target in [
+            ("pandas+sklearn wall / gdbt build wall", "pandas_sklearn", "gdbt_build", "wall", lambda a, b: a / b, ".2f", ">= 3"),
+            ("gdbt build peak RSS / pandas+sklearn peak RSS", "gdbt_build", "pandas_sklearn", "rss", lambda a, b: a / b, ".3f", "<= 0.25"),
+            ("pandas+sklearn CPU / gdbt build CPU", "pandas_sklearn", "gdbt_build", "cpu", lambda a, b: a / b, ".2f", ""),
+            ("gdbt feature run wall / direct SQL wall - 1 (%)", "gdbt_features", "direct_sql", "wall", lambda a, b: (a / b - 1) * 100, ".1f", "< 3 %"),
+            ("gdbt feature run CPU / direct SQL CPU - 1 (%)", "gdbt_features", "direct_sql", "cpu", lambda a, b: (a / b - 1) * 100, ".1f", "< 3 %"),
+        ]:
+            xs = ratios(a, b, key, f)
+            print(f"| {label} | {spread(xs, spec)} | {', '.join(format(x, spec) for x in xs)} | {target} |")
 
     pairs(res, rows, spread)
 
@@ -214,7 +215,9 @@ def main():
         if bad:
             print(f"\nnodes not successful in the last build: {bad[:10]}")
 
-    # Training.
+    # Training (run.sh skips it when RUNS=0: no build, only the overhead pairs).
+    if not rows.get("gdbt_build"):
+        return
     fit = None
     fo = os.path.join(res, "sklearn_fit.train.out")
     if os.path.exists(fo) and os.path.getsize(fo):
