@@ -30,6 +30,10 @@ func cmdClone(g *Globals, args []string) int {
 		return code
 	}
 	defer s.close()
+	if err := s.waitManifest(); err != nil {
+		g.Errorf("%v", err)
+		return ExitLoadFailed
+	}
 	var nodes []*manifest.Node
 	for _, id := range ids {
 		if n := s.p.Manifest.Nodes[id]; n != nil && n.Materialized() != "ephemeral" {

@@ -58,19 +58,24 @@ func cmdParse(g *Globals, args []string) int {
 
 // writeManifest writes <targetDir>/manifest.json for p.
 func writeManifest(g *Globals, p *compiler.Project, targetDir string) error {
+	return writeManifestOf(g, p, p.Manifest, targetDir)
+}
+
+// writeManifestOf writes <targetDir>/manifest.json from m, p's manifest or a snapshot of it.
+func writeManifestOf(g *Globals, p *compiler.Project, m *manifest.Manifest, targetDir string) error {
 	if g.NoWriteJSON {
 		return nil
 	}
 	path := filepath.Join(targetDir, "manifest.json")
 	state := g.parseStatePath()
 	if state == "" {
-		return compiler.WriteManifest(path, p.Manifest, manifestMeta(g, p))
+		return compiler.WriteManifest(path, m, manifestMeta(g, p))
 	}
 	// Partial parsing: the JSON of nodes unchanged since the last manifest is copied from it
 	// (parsestate.Manifest; its index lives beside the parse state).
 	index := filepath.Join(filepath.Dir(state), parsestate.ManifestFileName)
 	reuse := parsestate.OpenManifest(index, path, g.Debugf)
-	if err := compiler.WriteManifestReusing(path, p.Manifest, manifestMeta(g, p), reuse); err != nil {
+	if err := compiler.WriteManifestReusing(path, m, manifestMeta(g, p), reuse); err != nil {
 		reuse.Close()
 		parsestate.Forget(index)
 		return err

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -71,4 +73,46 @@ func slicesIndex(xs []string, x string) (int, bool) {
 		}
 	}
 	return -1, false
+}
+
+// TestBuildManifestIsPreRun: build writes the manifest while its nodes run (openAndSelect),
+// from a snapshot taken before any runs, so its nodes are exactly those parse writes (as
+// dbt's manifest written before execution), never a node compiled meanwhile; under -race
+// this also checks the writer and the runner share nothing they write.
+func TestBuildManifestIsPreRun(t *testing.T) {
+	dir := rtProject(t, "shop.txtar")
+	nodes := func() map[string]any {
+		data, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct{ Nodes map[string]map[string]any }
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]any{}
+		for id, n := range m.Nodes {
+			delete(n, "created_at") // the time of the write
+			out[id] = n
+		}
+		return out
+	}
+	rtMust(t, dir, 0, "parse", "--no-partial-parse")
+	parsed := nodes()
+	rtMust(t, dir, 0, "build", "--no-partial-parse")
+	built := nodes()
+	if len(parsed) < 5 {
+		t.Fatalf("only %d nodes", len(parsed))
+	}
+	for id, n := range parsed {
+		if !reflect.DeepEqual(n, built[id]) {
+			t.Errorf("%s: build's manifest differs from parse's:\n%v\n%v", id, built[id], n)
+		}
+		if built[id].(map[string]any)["compiled"] == true {
+			t.Errorf("%s: compiled in the manifest build wrote before running it", id)
+		}
+	}
+	if len(built) != len(parsed) {
+		t.Errorf("build's manifest has %d nodes, parse's %d", len(built), len(parsed))
+	}
 }
