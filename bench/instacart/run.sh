@@ -28,6 +28,8 @@
 #        GD_SOLVER=lbfgs (the first-order solver of the retraining: lbfgs or gradient_descent)
 #        GD_MAX_ITER=100 (scans for that retraining)
 #        PAIRS=0 (K > 0: the overhead pairs above; RUNS=0 PAIRS=K runs only them, and no training)
+#        NODECPU=0 (1: each pair's gdbt run sampled by nodecpu.py, for every node's CPU beside
+#        the replay's; its own CPU is taken off gdbt's)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -40,6 +42,7 @@ LITERAL_LOCATION=${LITERAL_LOCATION:-0}
 GD_MAX_ITER=${GD_MAX_ITER:-100}
 GD_SOLVER=${GD_SOLVER:-lbfgs}
 PAIRS=${PAIRS:-0}
+NODECPU=${NODECPU:-0}
 COMPARE=${COMPARE:-$([ "$USERS" -le 20000 ] && echo 1 || echo 0)}
 # The Python with pandas and scikit-learn (on Debian, /usr/bin/python3 when a pyenv python3
 # comes first on PATH).
@@ -110,7 +113,10 @@ timed() {
 features_step() {
   local name=${1:-gdbt_features} keep=${2:-features}
   rm -rf "$projf/target" "$projf/logs"
-  timed "$name" "$projf" "$GDBT" run --exclude "instacart_model+" --vars "$vars"
+  local wrap=()
+  # NODECPU=1: a pair's gdbt run under nodecpu.py, which samples its CPU for per-node figures.
+  [ "$NODECPU" = 1 ] && [ "$name" = pair_gdbt ] && wrap=("$PY" "$here/nodecpu.py" "$res/pair_cpu.$r.tsv" --)
+  timed "$name" "$projf" "${wrap[@]}" "$GDBT" run --exclude "instacart_model+" --vars "$vars"
   cp "$projf/target/run_results.json" "$res/${keep}_run_results.$r.json" || true
 }
 direct_step() {

@@ -3,7 +3,9 @@
 
 usage: summarize.py RESULTS_DIR
 """
+import bisect
 import csv
+import datetime
 import glob
 import json
 import os
@@ -45,6 +47,36 @@ def gdbt_nodes(path):
     return {n["unique_id"]: n["execution_time"] for n in json.load(open(path))["results"]}
 
 
+def gdbt_node_cpu(res, k):
+    """Each node's CPU seconds inside pair K's gdbt run, from nodecpu.py's samples (run.sh
+    NODECPU=1) between the node's execute start and end; {} without samples."""
+    path = os.path.join(res, f"pair_cpu.{k}.tsv")
+    rr = os.path.join(res, f"pair_run_results.{k}.json")
+    if not (os.path.exists(path) and os.path.exists(rr)):
+        return {}
+    samples = [tuple(map(float, l.split())) for l in open(path) if len(l.split()) == 2 and not l.startswith("self_cpu_s")]
+    if len(samples) < 2:
+        return {}
+    times = [t for t, _ in samples]
+
+    def cpu_at(t):  # the CPU of the last sample at or before t
+        i = max(bisect.bisect_right(times, t) - 1, 0)
+        return samples[i][1]
+
+    out = {}
+    for n in json.load(open(rr))["results"]:
+        ex = [x for x in n.get("timing", []) if x.get("name") == "execute"]
+        if not ex:
+            continue
+        try:
+            a = datetime.datetime.fromisoformat(ex[0]["started_at"][:26].rstrip("Z") + "+00:00").timestamp()
+            b = datetime.datetime.fromisoformat(ex[0]["completed_at"][:26].rstrip("Z") + "+00:00").timestamp()
+        except (KeyError, ValueError):
+            continue
+        out[n["unique_id"]] = cpu_at(b) - cpu_at(a)
+    return out
+
+
 def pairs(res, rows, spread):
     """The overhead pairs (run.sh PAIRS=K): per pair, gdbt's feature run against the replay of
     its statements, run back to back with nothing between them; what gdbt adds around its
@@ -52,6 +84,13 @@ def pairs(res, rows, spread):
     faster than the same statements alone (the nodes' sum against the replay's)."""
     g = {r["run"]: r for r in rows.get("pair_gdbt", [])}
     d = {r["run"]: r for r in rows.get("pair_direct", [])}
+    # GNU time counted nodecpu.py's own CPU with gdbt's (NODECPU=1): take it off.
+    for k, r in g.items():
+        p = os.path.join(res, f"pair_cpu.{k}.tsv")
+        if r["cpu"] and os.path.exists(p):
+            for l in open(p):
+                if l.startswith("self_cpu_s "):
+                    r["cpu"] -= float(l.split()[1])
     runs = [k for k in g if k in d]
     if not runs:
         return
@@ -84,17 +123,24 @@ def pairs(res, rows, spread):
     print(f"| replay wall - its statements' times (s) | {spread(rown)} | |")
 
     # Per statement, medians over the pairs: which statements, if any, run slower in gdbt.
-    gm, dm = {}, {}
+    # With NODECPU=1, also each node's CPU inside gdbt (nodecpu.py's samples at the node's
+    # execute start and end) beside the replay's CPU for the statement.
+    gm, dm, gc, dc = {}, {}, {}, {}
     for k in runs:
         for u, t in gdbt_nodes(os.path.join(res, f"pair_run_results.{k}.json")).items():
             gm.setdefault(u, []).append(t)
+        for u, c in gdbt_node_cpu(res, k).items():
+            gc.setdefault(u, []).append(c)
         for u, x in replay_nodes(os.path.join(res, f"pair_direct.{k}.out")).items():
             dm.setdefault(u, []).append(x[0])
+            dc.setdefault(u, []).append(x[1])
     items = sorted(((u, med(ts), med(dm.get(u, []))) for u, ts in gm.items()), key=lambda x: -(x[2] or 0))
-    print(f"\n| statement (pairs, median of {len(runs)}) | in gdbt s | replayed s | +% |")
-    print("|---|---|---|---|")
+    print(f"\n| statement (pairs, median of {len(runs)}) | in gdbt s | replayed s | +% | in gdbt CPU s | replayed CPU s | CPU +% |")
+    print("|---|---|---|---|---|---|---|")
+    pct = lambda a, b: (a / b - 1) * 100 if a and b else None
     for u, a, b in items[:8]:
-        print(f"| {u} | {fmt(a)} | {fmt(b)} | {fmt((a / b - 1) * 100 if a and b else None, '+.1f')} |")
+        ca, cb = med(gc.get(u, [])), med(dc.get(u, []))
+        print(f"| {u} | {fmt(a)} | {fmt(b)} | {fmt(pct(a, b), '+.1f')} | {fmt(ca)} | {fmt(cb)} | {fmt(pct(ca, cb), '+.1f')} |")
 
 
 def main():
