@@ -278,7 +278,7 @@ func intSpec(v Value, sp spec) (string, error) {
 	if sp.alt {
 		sign += prefix
 	}
-	return pad(body, sign, sp, '>'), nil
+	return pad(zeroPadGrouped(body, sign, sp, every), sign, sp, '>'), nil
 }
 
 // intToFloat is float(int) for formatting, OverflowError beyond the float range.
@@ -370,6 +370,12 @@ func floatSpec(f float64, sp spec, of string) (string, error) {
 			}
 		} else {
 			body = formatFloat(af)
+			if sp.alt && !strings.Contains(body, ".") && !math.IsInf(af, 0) && !math.IsNaN(af) {
+				// repr digits with '#': a point even before the exponent (1.e-07)
+				if i := strings.IndexByte(body, 'e'); i >= 0 {
+					body = body[:i] + "." + body[i:]
+				}
+			}
 			if sp.grouping != 0 && !strings.ContainsAny(body, "en") {
 				ip, frac, _ := strings.Cut(body, ".")
 				body = group(ip, sp.grouping) + "." + frac
@@ -395,7 +401,7 @@ func floatSpec(f float64, sp spec, of string) (string, error) {
 	case sp.sign == '+' || sp.sign == ' ':
 		sign = string(sp.sign)
 	}
-	return pad(body, sign, sp, '>'), nil
+	return pad(zeroPadGrouped(body, sign, sp, 3), sign, sp, '>'), nil
 }
 
 // pyGeneral is the 'g' presentation: precision significant digits, exponent notation
@@ -403,6 +409,13 @@ func floatSpec(f float64, sp spec, of string) (string, error) {
 // alt ('#'). For the empty presentation type with a precision (repr), the exponent form
 // starts one digit earlier, at an exponent of precision-1.
 func pyGeneral(f float64, prec int, alt bool, grouping byte, repr bool) string {
+	if f == 0 && repr && prec == 1 {
+		// zero's exponent 0 is not below precision-1: exponent form
+		if alt {
+			return "0.e+00"
+		}
+		return "0e+00"
+	}
 	if math.IsInf(f, 0) || math.IsNaN(f) || f == 0 && !alt {
 		if f == 0 {
 			return "0"
@@ -720,4 +733,49 @@ func zeroDigits(body string) bool {
 		}
 	}
 	return true
+}
+
+// zeroPadGrouped groups the zeros of zero padding with the digits, as CPython's
+// _PyUnicode_InsertThousandsGrouping does with a minimum width: when the fill is '0' with
+// '=' alignment and a separator is asked for, the padding is made of grouped zeros
+// ({:08,} of 1234 is 0,001,234, one wider than asked rather than starting with a comma).
+// body starts with the (grouped) integer digits; every is the group size.
+func zeroPadGrouped(body, sign string, sp spec, every int) string {
+	zeroEq := sp.align == 0 && sp.zero && !sp.explicitFill ||
+		sp.align == '=' && (sp.explicitFill && sp.fill == '0' || sp.zero && !sp.explicitFill)
+	if sp.grouping == 0 || !zeroEq {
+		return body
+	}
+	i := 0
+	for i < len(body) && (isHexDigit(body[i]) && (every == 4 || body[i] <= '9') || body[i] == sp.grouping) {
+		i++
+	}
+	if i == 0 {
+		return body // inf, nan
+	}
+	digits := strings.ReplaceAll(body[:i], string(sp.grouping), "")
+	rest := body[i:]
+	minWidth := sp.width - utf8.RuneCountInString(sign) - utf8.RuneCountInString(rest)
+	var parts []string
+	remaining := len(digits)
+	for {
+		l := min(every, max(remaining, minWidth, 1))
+		nZeros := max(0, l-remaining)
+		nChars := max(0, min(remaining, l))
+		parts = append(parts, strings.Repeat("0", nZeros)+digits[remaining-nChars:remaining])
+		remaining -= nChars
+		minWidth -= l
+		if remaining <= 0 && minWidth <= 0 {
+			break
+		}
+		minWidth--
+	}
+	var b strings.Builder
+	for j := len(parts) - 1; j >= 0; j-- {
+		b.WriteString(parts[j])
+		if j > 0 {
+			b.WriteByte(sp.grouping)
+		}
+	}
+	return b.String() + rest
 }
