@@ -44,7 +44,7 @@ measure() {
 }
 median() { sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
 
-printf "# %s  %s  nproc=%s  mem=%s  runs=%s\n" "$(date -u +%FT%TZ)" "$("$GDBT" --version)" "$(nproc)" "$(free -g | awk '/Mem:/{print $2"G"}')" "$RUNS"
+printf "# %s  %s  nproc=%s  mem=%s  runs=%s\n" "$(date -u +%FT%TZ)" "$("$GDBT" --version | head -1)" "$(nproc)" "$(free -g | awk '/Mem:/{print $2"G"}')" "$RUNS"
 printf "| shape | models | step | gdbt wall s | gdbt CPU s | gdbt peak MB | jinja2 floor wall s | jinja2 CPU s | jinja2/gdbt (wall) | jinja2/gdbt (CPU) | load avg |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
 steps="parse_cold parse_edit_sql parse_edit_yaml parse_edit_macro parse_edit_project parse_edit_vars compile_cold compile_edit_sql compile_sel_edit"
 for shape in $SHAPES; do
