@@ -199,6 +199,15 @@ func runSelected(g *Globals, s *session, command string, ids []string) int {
 		g.Errorf("%v", err)
 		return ExitLoadFailed
 	}
+	// As dbt, the manifest is written again once the nodes have run, now holding the
+	// compiled code of those that ran (dbt-core core/dbt/task/runnable.py,
+	// GraphRunnableTask.run: write_manifest after execute_with_hooks; the runners compile
+	// the manifest's own node objects). Unchanged nodes are copied from the pre-run file
+	// when a parse state is kept (writeManifestOf).
+	if werr := writeManifestOf(g, s.p, s.p.Manifest, s.targetDir); werr != nil {
+		g.Errorf("%v", werr)
+		return ExitLoadFailed
+	}
 	if g.FlagBool("show", false) {
 		showSeeds(g, s, sum)
 	}

@@ -75,13 +75,16 @@ func slicesIndex(xs []string, x string) (int, bool) {
 	return -1, false
 }
 
-// TestBuildManifestIsPreRun: build writes the manifest while its nodes run (openAndSelect),
-// from a snapshot taken before any runs, so its nodes are exactly those parse writes (as
-// dbt's manifest written before execution), never a node compiled meanwhile; under -race
-// this also checks the writer and the runner share nothing they write.
-func TestBuildManifestIsPreRun(t *testing.T) {
+// TestBuildManifestAfterRun: as dbt (core/dbt/task/runnable.py writes the manifest again
+// after the run), the manifest a build leaves holds the compiled code of every model and
+// test that ran, byte-equal to its target/compiled file, and every other node exactly as
+// parse writes it. The pre-run write (openAndSelect) runs while the nodes run: under -race
+// this also checks the writer and the runner share nothing they write. The second build
+// keeps a parse state, so the post-run write copies fragments from the previous manifest:
+// a node compiled by the first build must not keep its compiled code there.
+func TestBuildManifestAfterRun(t *testing.T) {
 	dir := rtProject(t, "shop.txtar")
-	nodes := func() map[string]any {
+	nodes := func() map[string]map[string]any {
 		data, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
 		if err != nil {
 			t.Fatal(err)
@@ -90,29 +93,60 @@ func TestBuildManifestIsPreRun(t *testing.T) {
 		if err := json.Unmarshal(data, &m); err != nil {
 			t.Fatal(err)
 		}
-		out := map[string]any{}
-		for id, n := range m.Nodes {
+		for _, n := range m.Nodes {
 			delete(n, "created_at") // the time of the write
-			out[id] = n
 		}
-		return out
+		return m.Nodes
 	}
 	rtMust(t, dir, 0, "parse", "--no-partial-parse")
 	parsed := nodes()
-	rtMust(t, dir, 0, "build", "--no-partial-parse")
-	built := nodes()
 	if len(parsed) < 5 {
 		t.Fatalf("only %d nodes", len(parsed))
 	}
-	for id, n := range parsed {
-		if !reflect.DeepEqual(n, built[id]) {
-			t.Errorf("%s: build's manifest differs from parse's:\n%v\n%v", id, built[id], n)
+	check := func(label string, ran map[string]string) {
+		t.Helper()
+		built := nodes()
+		if len(built) != len(parsed) {
+			t.Errorf("%s: the manifest has %d nodes, parse's %d", label, len(built), len(parsed))
 		}
-		if built[id].(map[string]any)["compiled"] == true {
-			t.Errorf("%s: compiled in the manifest build wrote before running it", id)
+		compiled := 0
+		for id, p := range parsed {
+			n := built[id]
+			_, didRun := ran[id]
+			isSQL := strings.HasPrefix(id, "model.") || strings.HasPrefix(id, "test.")
+			if !didRun || !isSQL {
+				if !reflect.DeepEqual(n, p) {
+					t.Errorf("%s: %s did not run but differs from parse's:\n%v\n%v", label, id, n, p)
+				}
+				continue
+			}
+			compiled++
+			if n["compiled"] != true {
+				t.Errorf("%s: %s ran but is not compiled in the manifest", label, id)
+			}
+			code, _ := n["compiled_code"].(string)
+			path, _ := n["compiled_path"].(string)
+			rel := strings.TrimPrefix(path, "target/compiled/")
+			file, err := os.ReadFile(filepath.Join(dir, "target", "compiled", filepath.FromSlash(rel)))
+			if err != nil || code == "" || code != string(file) {
+				t.Errorf("%s: %s: manifest compiled_code %q, target/compiled/%s %q (%v)", label, id, code, rel, file, err)
+			}
+		}
+		if compiled == 0 {
+			t.Errorf("%s: no model or test ran", label)
 		}
 	}
-	if len(built) != len(parsed) {
-		t.Errorf("build's manifest has %d nodes, parse's %d", len(built), len(parsed))
+	rtMust(t, dir, 0, "build", "--no-partial-parse")
+	check("build", rtStatuses(t, dir))
+
+	rtMust(t, dir, 0, "parse") // a parse state from here on
+	rtMust(t, dir, 0, "build", "-s", "stg_customers")
+	first := rtStatuses(t, dir)
+	check("build -s stg_customers", first)
+	rtMust(t, dir, 0, "build", "-s", "stg_orders")
+	second := rtStatuses(t, dir)
+	if _, ok := second["model.shop.stg_customers"]; ok || first["model.shop.stg_customers"] == "" {
+		t.Fatalf("stg_customers must run in the first selection only: %v, %v", first, second)
 	}
+	check("build -s stg_orders after -s stg_customers", second)
 }
