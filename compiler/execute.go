@@ -276,7 +276,14 @@ func (p *projectImpl) runOperation(ctx context.Context, a warehouse.Adapter, mac
 		return nil, AsErrors(fmt.Errorf("run-operation: no macro named %q", macro)).Err()
 	}
 	rs := p.newState(ctx, nil, modeExecute, a)
-	rs.pkg = md.pkg
+	// The search package is the one named before the dot, else none: the root project's
+	// macros first (dbt-core task/run_operation.py _get_macro_parts, then
+	// context/macros.py MacroNamespaceBuilder with search_package None), never the package
+	// an unprefixed name was found in.
+	rs.pkg = pkg
+	if pkg == "" {
+		rs.pkg = p.root
+	}
 	keys := make([]string, 0, len(args))
 	for k := range args {
 		keys = append(keys, k)

@@ -59,3 +59,39 @@ func TestMacroSeesNodeNamespace(t *testing.T) {
 		t.Errorf("pk.top(): %q, %v; want [] (file_level undefined)", out, err)
 	}
 }
+
+// TestRunOperationNamespace checks run-operation's namespace as dbt builds it: the search
+// package is the one named before the dot, or none for an unprefixed name (dbt-core
+// task/run_operation.py _get_macro_parts passes package_name=None, and
+// context/macros.py MacroNamespaceBuilder then has no local namespace: the root project's
+// macros come first), never the package the macro was found in.
+func TestRunOperationNamespace(t *testing.T) {
+	isolateProfiles(t)
+	dir := writeProject(t, map[string]string{
+		"dbt_project.yml":                 "name: ro\nprofile: ro\n",
+		"macros/over.sql":                 "{% macro helper() %}root-helper{% endmacro %}\n",
+		"dbt_packages/pk/dbt_project.yml": "name: pk\n",
+		"dbt_packages/pk/macros/m.sql": `{% macro outer() %}{{ helper() }}{% endmacro %}
+{% macro helper() %}pk-helper{% endmacro %}
+{% macro solo() %}{{ sibling_only() }}{% endmacro %}
+{% macro sibling_only() %}pk-sibling{% endmacro %}
+`,
+	})
+	p, err := Load(Options{ProjectDir: dir})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	for macro, want := range map[string]string{
+		"outer":    "root-helper", // found in pk, but the root project's helper wins
+		"pk.outer": "pk-helper",   // pk is the search package: its own helper first
+		"pk.solo":  "pk-sibling",
+	} {
+		v, err := p.RunOperation(context.Background(), nil, macro, nil)
+		if got, _ := v.(string); err != nil || strings.TrimSpace(got) != want {
+			t.Errorf("run-operation %s: %q, %v; want %q", macro, v, err, want)
+		}
+	}
+	if _, err := p.RunOperation(context.Background(), nil, "solo", nil); err == nil || !strings.Contains(err.Error(), "'sibling_only' is undefined") {
+		t.Errorf("run-operation solo: err = %v; want 'sibling_only' is undefined, as dbt", err)
+	}
+}
