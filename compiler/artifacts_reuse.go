@@ -57,30 +57,110 @@ func WriteManifestReusing(path string, m *manifest.Manifest, meta manifest.Metad
 type nodeReuse struct {
 	r    ManifestReuse
 	salt string // the secrets redacted: a fragment written with others is not reused
+	// maps memoizes, for this one write, the digest of each large config-like map by its
+	// address (map pointer → [32]byte): the 26,000 generic tests of the bench project share
+	// one config map (testconfig_shared.go), hashed once instead of once per test. Nothing
+	// changes a map while the manifest is written (the writer reads them unlocked too).
+	maps sync.Map
+	// marks are the project's nodes whose parse was recorded (parseMark), by unique id;
+	// verify checks each mark's parse-owned fields against their digest (GDBT_VERIFY_PARSE_MARKS).
+	marks  map[string]*parseMark
+	verify bool
 }
 
 func newNodeReuse(r ManifestReuse, secrets []string) *nodeReuse {
 	if r == nil {
 		return nil
 	}
-	return &nodeReuse{r: r, salt: strings.Join(secrets, "\x00")}
+	nr := &nodeReuse{r: r, salt: strings.Join(secrets, "\x00")}
+	if mr, ok := r.(markedReuse); ok {
+		nr.r, nr.marks, nr.verify = mr.ManifestReuse, mr.marks, os.Getenv(verifyMarksEnv) != ""
+	}
+	return nr
 }
 
 // encBufs recycles the buffers of fragment keys' canonical encodings.
 var encBufs = sync.Pool{New: func() any { return &stateEncoder{b: make([]byte, 0, 8192), sorted: true} }}
 
+// memoMin is the size from which a node's map[string]any field is keyed by its memoized
+// digest instead of its entries.
+const memoMin = 8
+
 // key is the fragment key of n, or "" when n holds a value the canonical encoding does
-// not know (it is then always encoded afresh).
+// not know (it is then always encoded afresh). The encoding is the canonical one of every
+// field, except that a map[string]any field of memoMin entries or more is written as a
+// marker and the sha256 of its canonical encoding (a prefix-free choice made by its size,
+// so equal nodes still give equal bytes and different ones different bytes), and that a
+// node holding its recorded parse's values has its parse mark instead of its parse-owned
+// fields (parsemark.go).
 func (nr *nodeReuse) key(n *manifest.Node) string {
 	e := encBufs.Get().(*stateEncoder)
 	defer encBufs.Put(e)
 	e.b = e.b[:0]
 	e.str(nr.salt)
-	if err := e.value(reflect.ValueOf(n).Elem()); err != nil {
+	v := reflect.ValueOf(n).Elem()
+	plan := planOf(v.Type())
+	if plan.err != nil {
 		return ""
+	}
+	var owned []bool
+	mark := byte(0)
+	if mk := nr.marks[n.UniqueID]; mk != nil && mk.holds(n) {
+		if nr.verify {
+			mk.check(n)
+		}
+		// The parse-owned fields are those of the recorded parse: its digest and the
+		// node's place in it stand for them.
+		mark = 1
+		e.b = append(e.b, mark)
+		e.b = append(e.b, mk.digest[:]...)
+		e.uvarint(uint64(mk.index))
+		owned = parseOwned()
+	}
+	if mark == 0 {
+		e.b = append(e.b, mark)
+	}
+	for _, i := range plan.fields {
+		if owned != nil && owned[i] {
+			continue
+		}
+		f := v.Field(i)
+		if f.Type() == anyMapType && f.Len() >= memoMin {
+			m := f.Interface().(map[string]any)
+			d, ok := nr.mapDigest(m)
+			if !ok {
+				return ""
+			}
+			e.b = append(e.b, 2)
+			e.b = append(e.b, d[:]...)
+			continue
+		}
+		if f.Kind() == reflect.Map {
+			e.b = append(e.b, 1)
+		}
+		if err := e.value(f); err != nil {
+			return ""
+		}
 	}
 	sum := sha256.Sum256(e.b)
 	return string(sum[:])
+}
+
+// mapDigest is the sha256 of m's canonical encoding, memoized by m's address.
+func (nr *nodeReuse) mapDigest(m map[string]any) ([32]byte, bool) {
+	ptr := reflect.ValueOf(m).Pointer()
+	if d, ok := nr.maps.Load(ptr); ok {
+		return d.([32]byte), true
+	}
+	e := encBufs.Get().(*stateEncoder)
+	defer encBufs.Put(e)
+	e.b = e.b[:0]
+	if err := e.value(reflect.ValueOf(m)); err != nil {
+		return [32]byte{}, false
+	}
+	d := sha256.Sum256(e.b)
+	nr.maps.Store(ptr, d)
+	return d, true
 }
 
 // fragment is where one node's JSON went in a buffer, under its key.

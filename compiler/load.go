@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -54,6 +55,10 @@ type projectImpl struct {
 	// cfgReadKeys are the config keys some macro reads with config.get/config.require
 	// (configkeys.go: such a key is not unknown).
 	cfgReadKeys map[string]bool
+	// marks are the nodes whose parse was recorded, by unique id (parsemark.go);
+	// verifyMarks is GDBT_VERIFY_PARSE_MARKS.
+	marks       map[string]*parseMark
+	verifyMarks bool
 	// disabled holds the unique ids of nodes switched off with enabled: false.
 	disabled map[string]bool
 	// unparsed holds, by "package.name", the models and seeds whose file failed to parse,
@@ -224,6 +229,7 @@ func load(opts Options) (*Project, error) {
 		invocationID: newInvocationID(), runStartedAt: time.Now().UTC(),
 		caches: map[warehouse.Adapter]*warehouse.Cache{},
 	}
+	p.verifyMarks = os.Getenv(verifyMarksEnv) != ""
 	p.dialect = offlineDialect(target)
 	if opts.Dialect != nil {
 		if d, err := opts.Dialect(target.Type, target.Database, target.Schema); err == nil && d != nil {
@@ -291,6 +297,7 @@ func load(opts Options) (*Project, error) {
 	nodes, nerrs := p.parseNodes(files, pi)
 	errs = append(errs, nerrs...)
 	errs = append(errs, p.addNodes(m, nodes)...)
+	p.collectMarks(m, nodes)
 	errs = append(errs, p.addSources(m, pi)...)
 	p.indexNodes(m)
 	errs = append(errs, p.addGenericTests(m, pi)...)

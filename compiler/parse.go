@@ -23,6 +23,9 @@ type parsedNode struct {
 	// warns are the file's warnings (unknown config keys), emitted in file order after the
 	// parallel parse.
 	warns []string
+	// mark identifies the recorded parse the node is (nil: not recorded), for its manifest
+	// fragment key (artifacts_reuse.go).
+	mark *parseMark
 }
 
 // propIndex finds the property YAML patch of a node.

@@ -219,8 +219,8 @@ type cachedSource struct {
 	Pos                 int
 }
 
-// encodeParsed is the stored form of a file's parsed nodes; ok is false when a value
-// cannot be stored faithfully (the file is then parsed every time).
+// encodeParsed is the stored form of a file's parsed nodes, led by its sha256; ok is false
+// when a value cannot be stored faithfully (the file is then parsed every time).
 func encodeParsed(pns []*parsedNode) ([]byte, bool) {
 	out := make([]cachedNode, len(pns))
 	for i, pn := range pns {
@@ -233,17 +233,26 @@ func encodeParsed(pns []*parsedNode) ([]byte, bool) {
 		}
 		out[i] = c
 	}
-	e := stateEncoder{b: make([]byte, 0, 2048)}
+	// Sorted: the same parse gives the same bytes, so a file parsed again (a full parse
+	// after a global change) keeps its digest and its nodes' manifest fragments.
+	e := stateEncoder{b: make([]byte, sha256.Size, 2048), sorted: true}
 	if err := e.value(reflect.ValueOf(out)); err != nil {
 		return nil, false
 	}
+	// The payload's digest leads it: the nodes' fragment keys start from it (parseMark).
+	sum := sha256.Sum256(e.b[sha256.Size:])
+	copy(e.b, sum[:])
 	return e.b, true
 }
 
 // decodeParsed rebuilds a file's parsed nodes from their stored form.
 func decodeParsed(data []byte, f *SourceFile) ([]*parsedNode, bool) {
+	if len(data) < sha256.Size {
+		return nil, false
+	}
+	digest := [sha256.Size]byte(data[:sha256.Size])
 	var in []cachedNode
-	d := stateDecoder{b: data}
+	d := stateDecoder{b: data[sha256.Size:]}
 	d.value(reflect.ValueOf(&in).Elem())
 	if d.err != nil || len(d.b) != 0 {
 		return nil, false
@@ -255,6 +264,7 @@ func decodeParsed(data []byte, f *SourceFile) ([]*parsedNode, bool) {
 			return nil, false
 		}
 		pn := &parsedNode{n: c.Node, macros: c.Macros, file: display, src: src}
+		pn.mark = newParseMark(digest, len(out), c.Node, false)
 		for _, r := range c.Refs {
 			pn.refs = append(pn.refs, refCall{args: r.Args, file: r.File, pos: r.Pos})
 		}
@@ -278,6 +288,11 @@ func (p *projectImpl) parseFileCached(f *SourceFile, pi *propIndex) ([]*parsedNo
 	cur := func(in string) string { return p.currentInput(f, pi, in) }
 	if data, ok := pc.Lookup(display, cur); ok {
 		if pns, ok := decodeParsed(data, f); ok {
+			for _, pn := range pns {
+				if p.verifyMarks {
+					pn.mark.sum = ownedSum(pn.n)
+				}
+			}
 			return pns, nil
 		}
 	}
@@ -307,6 +322,10 @@ func (p *projectImpl) parseFileCached(f *SourceFile, pi *propIndex) ([]*parsedNo
 	if store {
 		if data, ok := encodeParsed(pns); ok {
 			pc.Store(display, inputs, data)
+			digest := [sha256.Size]byte(data[:sha256.Size])
+			for i, pn := range pns {
+				pn.mark = newParseMark(digest, i, pn.n, p.verifyMarks)
+			}
 		}
 	}
 	return pns, errs

@@ -75,7 +75,7 @@ func writeManifestOf(g *Globals, p *compiler.Project, m *manifest.Manifest, targ
 	// (parsestate.Manifest; its index lives beside the parse state).
 	index := filepath.Join(filepath.Dir(state), parsestate.ManifestFileName)
 	reuse := parsestate.OpenManifest(index, path, g.Debugf)
-	if err := compiler.WriteManifestReusing(path, m, manifestMeta(g, p), reuse); err != nil {
+	if err := compiler.WriteManifestReusing(path, m, manifestMeta(g, p), p.ReuseWithMarks(reuse)); err != nil {
 		reuse.Close()
 		parsestate.Forget(index)
 		return err

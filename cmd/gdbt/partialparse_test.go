@@ -129,6 +129,9 @@ func replace(old, new string) func(string) string {
 // must have re-parsed just the files that read the edited input.
 func TestPartialParse(t *testing.T) {
 	dir := fixtureProject(t, "partialparse.txtar")
+	// Every parse mark the manifest writer keys a node by is checked against the values
+	// it stands for (compiler/parsemark.go): a panic if a later step changed one in place.
+	t.Setenv("GDBT_VERIFY_PARSE_MARKS", "1")
 	t.Setenv("PP_REGION", "")
 	os.Unsetenv("PP_REGION")
 	const all = 5     // node files: 3 models, 1 seed, 1 singular test
