@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"runtime"
@@ -40,6 +41,8 @@ type Manifest struct {
 	prev map[string]span
 
 	mu     sync.Mutex
+	blocks map[int64]*cachedBlock // of the previous file, by index (block)
+	tick   uint64
 	next   map[string]span
 	reused int
 	stamp  string // of the file written (Finished)
@@ -114,21 +117,85 @@ func readIndex(path string) (map[string]span, string, error) {
 	return prev, stamp, nil
 }
 
-// Previous implements compiler.ManifestReuse.
+// Previous implements compiler.ManifestReuse. Fragments are copied out of blocks of the
+// previous file read whole (blockSize): the writer asks for them in file order, a few
+// thousand per block, and one read per fragment was 36,000 system calls at 10,000 models.
 func (m *Manifest) Previous(dst []byte, key string) ([]byte, bool) {
 	sp, ok := m.prev[key]
 	if !ok || m.f == nil || sp.n < 2 {
 		return dst, false
 	}
 	start := len(dst)
-	out := append(dst, make([]byte, sp.n)...)
-	if _, err := m.f.ReadAt(out[start:], sp.off); err != nil || out[start] != '{' || out[len(out)-1] != '}' {
+	var out []byte
+	if i := sp.off / blockSize; (sp.off+int64(sp.n)-1)/blockSize == i {
+		blk := m.block(i)
+		lo := int(sp.off - i*blockSize)
+		if lo+sp.n > len(blk) {
+			return dst, false // past the end of the file
+		}
+		out = append(dst, blk[lo:lo+sp.n]...)
+	} else {
+		out = append(dst, make([]byte, sp.n)...)
+		if _, err := m.f.ReadAt(out[start:], sp.off); err != nil {
+			return dst, false
+		}
+	}
+	if out[start] != '{' || out[len(out)-1] != '}' {
 		return dst, false
 	}
 	m.mu.Lock()
 	m.reused++
 	m.mu.Unlock()
 	return out, true
+}
+
+// blockSize is the unit in which Previous reads the previous manifest; maxBlocks is how
+// many it keeps (the writer's workers each read forward through their own part).
+const (
+	blockSize = 1 << 20
+	maxBlocks = 8
+)
+
+// block is block i of the previous file (shorter at its end, empty past it or on a read
+// error), read once while it is among the maxBlocks most recently used.
+func (m *Manifest) block(i int64) []byte {
+	m.mu.Lock()
+	m.tick++
+	c, ok := m.blocks[i]
+	if ok {
+		c.used = m.tick
+	}
+	m.mu.Unlock()
+	if ok {
+		return c.b
+	}
+	b := make([]byte, blockSize)
+	n, err := m.f.ReadAt(b, i*blockSize)
+	if err != nil && !errors.Is(err, io.EOF) {
+		n = 0
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.blocks == nil {
+		m.blocks = map[int64]*cachedBlock{}
+	}
+	if len(m.blocks) >= maxBlocks {
+		lru := int64(-1)
+		for j, c := range m.blocks {
+			if lru < 0 || c.used < m.blocks[lru].used {
+				lru = j
+			}
+		}
+		delete(m.blocks, lru)
+	}
+	m.blocks[i] = &cachedBlock{b: b[:n], used: m.tick}
+	return b[:n]
+}
+
+// cachedBlock is a block of the previous manifest and when it was last used.
+type cachedBlock struct {
+	b    []byte
+	used uint64
 }
 
 // Wrote implements compiler.ManifestReuse.
