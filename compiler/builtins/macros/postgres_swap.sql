@@ -13,7 +13,14 @@
     assumes); a view the project does not own makes the swap fail and roll back, naming it,
     so nothing of the user's is dropped without saying so. The dependency query follows
     dbt-postgres's postgres__get_relations (macros/relations.sql): pg_depend rows of
-    pg_rewrite rules on pg_class objects. -#}
+    pg_rewrite rules on pg_class objects.
+
+    Swaps of relations that views read take one advisory lock of the database (held to the
+    transaction's end) before they lock their relation. Without it two swaps that share a
+    view deadlock: one drops the view with its old relation and, recreating it, needs the
+    other relation, which the other swap has locked while it waits to drop the same view
+    (dbt-utils' test_safe_divide reads three seeds; its --full-refresh build on four threads
+    met this). dbt-postgres only drops (cascade), which needs no lock on the other relation. -#}
 {%- macro postgres__get_swap_sql(existing_relation, intermediate_relation, target_relation, backup_relation) -%}
 {%- if existing_relation is none -%}
 begin;
@@ -33,6 +40,11 @@ declare
   created boolean;
 begin
   if old_rel is not null then
+    if exists (select 1 from pg_depend dd join pg_rewrite rw on rw.oid = dd.objid
+        where dd.classid = 'pg_rewrite'::regclass and dd.refclassid = 'pg_class'::regclass
+          and dd.refobjid = old_rel and rw.ev_class <> old_rel) then
+      perform pg_advisory_xact_lock(hashtextextended('gdbt swap with dependent views: ' || current_database(), 0));
+    end if;
     lock table {{ existing_relation }} in access exclusive mode;
     with recursive dep(oid, depth) as (
       select rw.ev_class, 1
