@@ -62,12 +62,27 @@ func (p pgCrashDB) exec(q string) {
 }
 
 // fingerprints maps each relation of schema crash in database name to a digest of its rows
-// (run-dependent columns left out, as crashFingerprints does).
+// (run-dependent columns left out, as crashFingerprints does). It first waits for the
+// sessions of a killed gdbt to end: the server runs a statement whose client died to its
+// end (and commits it, outside a transaction block) before it notices, so reading the
+// relations earlier can see one listed and gone a moment later.
 func (p pgCrashDB) fingerprints(name string) map[string]string {
 	p.t.Helper()
 	a := p.open(name)
 	defer a.Close()
 	ctx := context.Background()
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		_, busy, err := a.Execute(ctx, "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'", true)
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		if fmt.Sprint(busy.Rows[0][0]) == "0" {
+			break
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("sessions still busy in database %s after 2 minutes", name)
+		}
+	}
 	_, tab, err := a.Execute(ctx, "select table_name from information_schema.tables where table_schema = 'crash' order by 1", true)
 	if err != nil {
 		p.t.Fatal(err)
