@@ -162,10 +162,14 @@ PY
 if [ -n "${GDBT_HUB_MIRRORS:-}" ]; then
   HUBMIRROR=${HUBMIRROR:-$WORK/hubmirror}
   (cd "$repo" && go build -o "$HUBMIRROR" ./cmd/hubmirror) || exit 1
+  # The previous run's URL file goes first (the background shell truncates it only when it
+  # starts, so a loaded machine could read the old hub's URL); the hub may take seconds to
+  # start on a loaded machine.
+  rm -f "$WORK/hubmirror.url"
   "$HUBMIRROR" "$GDBT_HUB_MIRRORS" >"$WORK/hubmirror.url" 2>"$WORK/hubmirror.log" &
   hub_pid=$!
   trap 'kill "$hub_pid" 2>/dev/null' EXIT
-  for _ in $(seq 50); do [ -s "$WORK/hubmirror.url" ] && break; sleep 0.1; done
+  for _ in $(seq 600); do [ -s "$WORK/hubmirror.url" ] && break; kill -0 "$hub_pid" 2>/dev/null || break; sleep 0.1; done
   DBT_PACKAGE_HUB_URL=$(head -1 "$WORK/hubmirror.url")
   [ -n "$DBT_PACKAGE_HUB_URL" ] || { echo "hubmirror did not start: $(cat "$WORK/hubmirror.log")" >&2; exit 1; }
   export DBT_PACKAGE_HUB_URL
