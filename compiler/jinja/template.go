@@ -8,7 +8,16 @@ func (e *Env) parse(file, src string) (t *Template, err error) {
 			err = ErrorList{newError(file, src, 0, "internal parser error: "+ToString(toStr(p)))}
 		}
 	}()
-	toks, lerrs := lex(file, src)
+	pooled := tokPool.Get().(*[]token)
+	toks, lerrs := lex(*pooled, file, src)
+	defer func() {
+		if cap(toks) > maxPooledTokens {
+			return
+		}
+		clear(toks) // drop the strings, which may point into src
+		*pooled = toks[:0]
+		tokPool.Put(pooled)
+	}()
 	p := &parser{env: e, file: file, src: src, toks: toks}
 	if e.Tags == nil {
 		p.env = &Env{Globals: e.Globals, Filters: e.Filters, Tests: e.Tests, Tags: map[string]TagKind{}, Loader: e.Loader}
