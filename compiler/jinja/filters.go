@@ -13,7 +13,8 @@ import (
 // chunks: one object per call site invocation, without a heap allocation each time.
 func (r *renderer) call(pos int) *Call {
 	if len(r.callBuf) == 0 {
-		r.callBuf = make([]Call, 32)
+		r.callN = nextChunk(r.callN, 4, 32)
+		r.callBuf = make([]Call, r.callN)
 	}
 	c := &r.callBuf[0]
 	r.callBuf = r.callBuf[1:]

@@ -24,6 +24,11 @@ type renderer struct {
 	// that outlives its call (a closure's scope, a retained args slice) stays valid.
 	scopeBuf []scope
 	valBuf   []Value
+	// callN, scopeN and valN are the sizes of the last chunks carved from: chunks start
+	// small and double up to a cap, since most renders (a generic test's one macro call)
+	// use a few of each and a full chunk per render was an eighth of a compile's
+	// allocations (bench/README.md §1 session 7).
+	callN, scopeN, valN int
 	// bufs is the free list of output buffers (see outBuf)
 	bufs []*outBuf
 }
@@ -47,7 +52,8 @@ func (f *callFrame) frame() Frame {
 // smallScope returns a child scope carved from the render's scope chunk.
 func (r *renderer) smallScope(parent *scope) *scope {
 	if len(r.scopeBuf) == 0 {
-		r.scopeBuf = make([]scope, 8)
+		r.scopeN = nextChunk(r.scopeN, 2, 8)
+		r.scopeBuf = make([]scope, r.scopeN)
 	}
 	s := &r.scopeBuf[0]
 	r.scopeBuf = r.scopeBuf[1:]
@@ -64,11 +70,21 @@ func (r *renderer) values(n int) []Value {
 		return make([]Value, 0, n)
 	}
 	if len(r.valBuf) < n {
-		r.valBuf = make([]Value, 64)
+		r.valN = nextChunk(r.valN, 16, 64)
+		r.valBuf = make([]Value, r.valN)
 	}
 	v := r.valBuf[:0:n]
 	r.valBuf = r.valBuf[n:]
 	return v
+}
+
+// nextChunk is the size of a renderer's next chunk after one of size last: first, then
+// doubling up to max.
+func nextChunk(last, first, max int) int {
+	if last == 0 {
+		return first
+	}
+	return min(2*last, max)
 }
 
 // returnPanic unwinds to the enclosing macro call when a host function returns Return(v).
