@@ -110,8 +110,7 @@ func compileNodes(ctx context.Context, g *Globals, p *compiler.Project, nodes []
 	}
 	var mu sync.Mutex
 	var errs compiler.Errors
-	files := &compiler.FileWriter{}
-	redact := compiler.Redactor()
+	files := &compiler.FileWriter{Redact: compiler.Redactor()}
 	work := make(chan *manifest.Node)
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
@@ -119,7 +118,7 @@ func compileNodes(ctx context.Context, g *Globals, p *compiler.Project, nodes []
 		go func() {
 			defer wg.Done()
 			for n := range work {
-				err := compileOne(ctx, p, files, redact, n, targetDir)
+				err := compileOne(ctx, p, files, n, targetDir)
 				if err != nil {
 					mu.Lock()
 					errs = append(errs, compiler.AsErrors(err)...)
@@ -138,7 +137,7 @@ func compileNodes(ctx context.Context, g *Globals, p *compiler.Project, nodes []
 }
 
 // compileOne compiles one node and writes its SQL file, secrets redacted, through files.
-func compileOne(ctx context.Context, p *compiler.Project, files *compiler.FileWriter, redact func(string) string, n *manifest.Node, targetDir string) (err error) {
+func compileOne(ctx context.Context, p *compiler.Project, files *compiler.FileWriter, n *manifest.Node, targetDir string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = compiler.Errorf(n.OriginalFilePath, 0, 0, "internal error compiling %s: %v", n.UniqueID, r)
@@ -150,7 +149,7 @@ func compileOne(ctx context.Context, p *compiler.Project, files *compiler.FileWr
 	}
 	rel := compiler.CompiledPath(n)
 	out := filepath.Join(targetDir, "compiled", filepath.FromSlash(rel))
-	if err := files.WriteFile(out, []byte(redact(sql))); err != nil {
+	if err := files.WriteText(out, sql); err != nil {
 		return err
 	}
 	n.Compiled = true
