@@ -540,47 +540,64 @@ func testHash(name, namespace, testName string, kwargs map[string]any) string {
 	if namespace != "" {
 		ns = namespace
 	}
-	var b strings.Builder
-	b.WriteString(name)
-	writeHashableMD(&b, map[string]any{"kwargs": kwargs, "name": testName, "namespace": ns})
-	sum := md5.Sum([]byte(b.String()))
+	// The metadata dict {"kwargs", "name", "namespace"}, its keys already in order.
+	b := make([]byte, 0, 256)
+	b = append(b, name...)
+	b = append(b, "{'kwargs': "...)
+	b = appendHashableMD(b, kwargs)
+	b = append(b, ", 'name': "...)
+	b = appendHashableMD(b, testName)
+	b = append(b, ", 'namespace': "...)
+	b = appendHashableMD(b, ns)
+	b = append(b, '}')
+	sum := md5.Sum(b)
 	h := hex.EncodeToString(sum[:])
 	return h[len(h)-10:]
 }
 
-// writeHashableMD writes the Python repr of dbt's get_hashable_md(v) (dbt/parser/
+// appendHashableMD appends the Python repr of dbt's get_hashable_md(v) (dbt/parser/
 // schema_generic_tests.py): dicts with sorted keys, lists kept, scalars as their str(). It
 // writes the repr directly instead of building Jinja values to print (a third of a generic
 // test's cost at parse).
-func writeHashableMD(b *strings.Builder, v any) {
+func appendHashableMD(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case map[string]any:
-		b.WriteByte('{')
+		b = append(b, '{')
 		for i, k := range sortedKeys(x) {
 			if i > 0 {
-				b.WriteString(", ")
+				b = append(b, ", "...)
 			}
-			b.WriteString(jinja.Repr(k))
-			b.WriteString(": ")
-			writeHashableMD(b, x[k])
+			b = appendStrRepr(b, k)
+			b = append(b, ": "...)
+			b = appendHashableMD(b, x[k])
 		}
-		b.WriteByte('}')
-		return
+		return append(b, '}')
 	case []any:
-		b.WriteByte('[')
+		b = append(b, '[')
 		for i, it := range x {
 			if i > 0 {
-				b.WriteString(", ")
+				b = append(b, ", "...)
 			}
-			writeHashableMD(b, it)
+			b = appendHashableMD(b, it)
 		}
-		b.WriteByte(']')
-		return
+		return append(b, ']')
 	case string:
-		b.WriteString(jinja.Repr(x))
-		return
+		return appendStrRepr(b, x)
 	}
-	b.WriteString(jinja.Repr(jinja.ToString(jinja.FromGo(v))))
+	return appendStrRepr(b, jinja.ToString(jinja.FromGo(v)))
+}
+
+// appendStrRepr appends Python's repr of s: quoted as written when s is printable ASCII
+// without a quote or backslash (every identifier and most arguments), else jinja.Repr.
+func appendStrRepr(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '\\' || c == '\'' {
+			return append(b, jinja.Repr(s)...)
+		}
+	}
+	b = append(b, '\'')
+	b = append(b, s...)
+	return append(b, '\'')
 }
 
 // renderTestConfig renders a generic test's config values that are strings holding Jinja,
