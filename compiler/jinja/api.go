@@ -340,6 +340,9 @@ type (
 	Const struct {
 		Pos   int
 		Value Value
+		// bare is "inf" for a float literal too big for a float: Jinja2's code generator
+		// writes it as a bare Python name, which raises NameError where it runs (fold.go)
+		bare string
 	}
 	// GetAttr is x.name.
 	GetAttr struct {

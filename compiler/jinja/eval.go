@@ -6,6 +6,9 @@ import "slices"
 func (r *renderer) eval(x Expr, sc *scope) Value {
 	switch n := x.(type) {
 	case *Const:
+		if n.bare != "" && !r.konst {
+			r.failBare(n.Pos, n.bare)
+		}
 		return n.Value
 	case *Name:
 		return r.lookupName(n.Name, sc, n.Pos)

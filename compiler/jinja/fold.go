@@ -1,6 +1,9 @@
 package jinja
 
-import "math/big"
+import (
+	"math"
+	"math/big"
+)
 
 // Jinja2 folds constant expressions at compile time (optimizer.py, and compiler.py
 // visit_Output through nodes.Expr.as_const). The difference is visible where the folded and
@@ -143,7 +146,13 @@ type impossible struct{}
 // succeeds with a safe-repr value; otherwise the caller evaluates x at run time.
 func (r *renderer) fold(x Expr, sc *scope) (Value, bool) {
 	v, ok := r.asConst(x, sc)
-	return v, ok && hasSafeRepr(v)
+	if !ok || !hasSafeRepr(v) {
+		return v, false
+	}
+	if name := bareName(v); name != "" {
+		r.failBare(x.Offset(), name)
+	}
+	return v, true
 }
 
 // asConst is nodes.Expr.as_const: x evaluated in folding mode, ok false when that raised
@@ -164,13 +173,13 @@ func (r *renderer) asConst(x Expr, sc *scope) (v Value, ok bool) {
 	return r.eval(x, sc), true
 }
 
-// markFolds flags the constant expressions under body that contain a slice (see above).
-// The parser calls it only for templates with a slice subscript, so other templates pay
-// nothing for it.
-func markFolds(body []Node) {
+// markFolds flags the constant expressions under body that contain a slice (when slices is
+// set) or a float literal or the float filter (when floats is set; see bareName). The parser
+// calls it only for templates with one of those, so other templates pay nothing for it.
+func markFolds(body []Node, slices, floats bool) {
 	walkNodes(body, func(n any) bool {
 		x, ok := n.(Expr)
-		if !ok || !isConstExpr(x) || !hasSlice(x) {
+		if !ok || !isConstExpr(x) || !(slices && hasSlice(x) || floats && hasFloat(x)) {
 			return true
 		}
 		switch e := x.(type) {
@@ -212,6 +221,93 @@ func hasSlice(x Expr) bool {
 		return !found
 	})
 	return found
+}
+
+// hasFloat reports whether x contains a float literal or the float filter: without one a
+// constant expression cannot be inf or nan (int arithmetic raises OverflowError instead).
+func hasFloat(x Expr) bool {
+	found := false
+	walk(x, func(n any) bool {
+		switch e := n.(type) {
+		case *Const:
+			_, isFloat := e.Value.(float64)
+			found = found || isFloat
+		case *FilterExpr:
+			found = found || e.Name == "float"
+		}
+		return !found
+	})
+	return found
+}
+
+// A folded constant reaches Jinja2's generated Python source through visit_Const
+// (compiler.py), which writes str(value) for a float and repr(value) otherwise. For inf and
+// nan, alone or inside a list, tuple, dict or complex number, that text is a bare name
+// (inf, nan, infj, nanj), so the module raises NameError when that code runs:
+// `{% set x = 1e400 %}`, `{% set x = 'nan'|float %}`, `{{ [1e400, n] }}` and
+// `{% if 1e308 * 10 %}` all fail with "name 'inf' is not defined". Only an output whose whole
+// expression is constant renders such a value (visit_Output turns it into a string at
+// compile time: `{{ 1e400 }}` renders inf), and a constant that is folded further first
+// (`1e400 > 3`, `1e400|string`) never reaches the code. The engine follows this with the
+// fold flags: a flagged expression that folds to such a value, or a float literal that is
+// itself inf, fails with Jinja2's NameError where it is evaluated at run time.
+
+// bareName returns the name Python would look up first when evaluating repr(v) as code:
+// "inf" or "nan" for a non-finite float, "infj" or "nanj" for a complex number whose first
+// non-finite part written is its imaginary one, "" when v's repr is valid Python.
+func bareName(v Value) string {
+	switch x := v.(type) {
+	case float64:
+		return nonFinite(x)
+	case complexVal:
+		// complex.__repr__: "imagj" alone when real is +0.0, else "(real+imagj)"
+		if x.re != 0 || math.Signbit(x.re) {
+			if name := nonFinite(x.re); name != "" {
+				return name
+			}
+		}
+		if name := nonFinite(x.im); name != "" {
+			return name + "j"
+		}
+	case *List:
+		for _, it := range x.Items {
+			if name := bareName(it); name != "" {
+				return name
+			}
+		}
+	case Tuple:
+		for _, it := range x {
+			if name := bareName(it); name != "" {
+				return name
+			}
+		}
+	case *Dict:
+		for i, k := range x.keys {
+			if name := bareName(k); name != "" {
+				return name
+			}
+			if name := bareName(x.vals[i]); name != "" {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+// nonFinite is str(f) for an infinite or nan float without its sign, else "".
+func nonFinite(f float64) string {
+	switch {
+	case math.IsInf(f, 0):
+		return "inf"
+	case math.IsNaN(f):
+		return "nan"
+	}
+	return ""
+}
+
+// failBare raises the NameError of Jinja2's generated code for a constant written as name.
+func (r *renderer) failBare(pos int, name string) {
+	r.fail(pos, "name '"+name+"' is not defined (Jinja2 writes this folded constant into its generated code as a bare name)")
 }
 
 // Unknown filters and tests are compiler errors (compiler.py _filter_test_common), but the

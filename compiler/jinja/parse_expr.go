@@ -265,7 +265,8 @@ func (p *parser) parsePrimary() Expr {
 	case tFloat:
 		p.next()
 		f, _ := strconv.ParseFloat(t.val, 64)
-		return &Const{Pos: t.pos, Value: f}
+		p.sawFloat = true
+		return &Const{Pos: t.pos, Value: f, bare: bareName(f)}
 	case tOp:
 		switch t.val {
 		case "(":
@@ -447,6 +448,9 @@ func (p *parser) parseFilter(x Expr, startInline bool) Expr {
 		startInline = false
 		t, name := p.dottedName()
 		f := &FilterExpr{Pos: t.pos, X: x, Name: name}
+		if name == "float" {
+			p.sawFloat = true // 'inf'|float folds to a bare name (fold.go)
+		}
 		if p.isOp("(") {
 			c := p.parseCallArgs()
 			f.Args, f.Kwargs, f.DynArgs, f.DynKw = c.args, c.kwargs, c.dynArgs, c.dynKw

@@ -27,6 +27,9 @@ type parser struct {
 	// sawSlice is set when a slice subscript was parsed: only then can constant folding
 	// differ from run-time evaluation (markFolds).
 	sawSlice bool
+	// sawFloat is set when a float literal or the float filter was parsed: only then can a
+	// constant fold to inf or nan, which Jinja2 cannot write into its code (markFolds)
+	sawFloat bool
 	// unknown filters and tests outside if blocks, reported when the template is parsed
 	// unless an inline if-expression around them makes them soft (see parseCondexpr)
 	unknown []*Error

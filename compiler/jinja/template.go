@@ -35,8 +35,8 @@ func (e *Env) parse(file, src string) (t *Template, err error) {
 		return nil, errs.sorted()
 	}
 	t.root.Body = body
-	if p.sawSlice {
-		markFolds(body)
+	if p.sawSlice || p.sawFloat {
+		markFolds(body, p.sawSlice, p.sawFloat)
 	}
 	for _, n := range body {
 		switch x := n.(type) {
