@@ -37,6 +37,7 @@ func builtinFilters() map[string]Func {
 	addSequenceFilters(f)
 	addTextFilters(f)
 	addRandomFilter(f)
+	addURLizeFilter(f)
 	return f
 }
 
