@@ -133,6 +133,7 @@ func builtinGlobals() map[string]Value {
 		}
 		return &Namespace{Attrs: d}, nil
 	}}
+	g["lipsum"] = lipsum{}
 	g["cycler"] = &pyClass{name: "jinja2.utils.Cycler", fn: func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
 		if len(args) == 0 {
 			return nil, errors.New("at least one item has to be provided")
