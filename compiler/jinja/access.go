@@ -50,6 +50,10 @@ func (r *renderer) attr(obj Value, name string, pos int, wrap bool) Value {
 		if m := strMethod(o, name); m != nil {
 			return wrapMethod(m, name, "str", wrap)
 		}
+	case bytesVal:
+		if m := bytesAttr(o, name, wrap); m != nil {
+			return m
+		}
 	case Markup:
 		switch name {
 		case "striptags": // markupsafe's own methods, returning str
@@ -295,7 +299,7 @@ func (r *renderer) slice(obj Value, s *SliceExpr, sc *scope, konst bool) Value {
 	switch obj.(type) {
 	case *Dict:
 		return bad("unhashable type: 'slice'")
-	case *List, Tuple, string, Markup, rangeVal, *Undefined:
+	case *List, Tuple, string, Markup, rangeVal, *Undefined, bytesVal:
 	default:
 		return bad(pyQuote(typeName(obj)) + " object is not subscriptable")
 	}
@@ -351,6 +355,16 @@ func (r *renderer) slice(obj Value, s *SliceExpr, sc *scope, konst bool) Value {
 			return Markup(b.String()) // markupsafe: Markup.__getitem__ keeps the type
 		}
 		return b.String()
+	case bytesVal:
+		s0, e0, st, ok := sliceIndices(parts[0], parts[1], parts[2], len(o.s))
+		if !ok {
+			r.fail(s.Pos, "slice step cannot be zero")
+		}
+		var b strings.Builder
+		for i := s0; st > 0 && i < e0 || st < 0 && i > e0; i += st {
+			b.WriteByte(o.s[i])
+		}
+		return newBytes(b.String())
 	case rangeVal:
 		n := o.length()
 		if n > maxRange { // only reachable through hosts: the sandbox caps range()

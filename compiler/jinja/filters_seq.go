@@ -43,6 +43,12 @@ func addSequenceFilters(f map[string]Func) {
 		if b, ok := a[0].(*big.Int); ok && math.IsInf(bigFloat(b), 0) {
 			return nil, errors.New("int too large to convert to float")
 		}
+		if b, ok := a[0].(bytesVal); ok { // float(b'1.5') parses ASCII digits
+			if !b.isASCII() {
+				return a[1], nil
+			}
+			return toFloat(b.s, a[1]), nil
+		}
 		return toFloat(a[0], a[1]), nil
 	})
 	f["int"] = filter("int", []string{"value", "default", "base"}, []Value{required, int64(0), int64(10)}, func(c *Call, a []Value) (Value, error) {
@@ -52,6 +58,12 @@ func addSequenceFilters(f map[string]Func) {
 		base, _ := toInt(a[2])
 		if f, ok := a[0].(float64); ok && math.IsInf(f, 0) {
 			return nil, errors.New("cannot convert float infinity to integer")
+		}
+		if b, ok := a[0].(bytesVal); ok { // int(b'12'): ASCII digits, base 10 (do_int passes base for str only)
+			if !b.isASCII() {
+				return a[1], nil
+			}
+			return toIntFilter(b.s, a[1], 10), nil
 		}
 		return toIntFilter(a[0], a[1], int(base)), nil
 	})

@@ -41,7 +41,7 @@ func builtinTests() map[string]Func {
 	t["mapping"] = test1("mapping", func(v Value) bool { _, ok := v.(*Dict); return ok })
 	t["sequence"] = test1("sequence", func(v Value) bool {
 		switch v.(type) {
-		case string, Markup, *List, Tuple, *Dict, rangeVal, *Undefined:
+		case string, Markup, *List, Tuple, *Dict, rangeVal, *Undefined, bytesVal:
 			return true
 		}
 		return false
@@ -85,6 +85,9 @@ func builtinTests() map[string]Func {
 			return v == o, nil
 		case int64, float64, string:
 			return typeName(v) == typeName(o) && equal(x, o), nil
+		case bytesVal: // CPython shares the empty and one-byte bytes objects
+			y, ok := o.(bytesVal)
+			return ok && (x == y || len(x.s) <= 1 && x.s == y.s), nil
 		}
 		return sameObject(v, o), nil
 	})

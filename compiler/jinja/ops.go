@@ -592,6 +592,8 @@ func contains(container, item Value) (bool, error) {
 		}
 		_, ok := c.Get(item)
 		return ok, nil
+	case bytesVal:
+		return bytesContains(c, item)
 	case *Namespace:
 		// jinja2.utils.Namespace has neither __contains__ nor __iter__
 		return false, typeErr("argument of type 'Namespace' is not iterable")

@@ -224,6 +224,8 @@ func strMethodAny(s string, name string) Value {
 		})
 	}
 	switch name {
+	case "encode":
+		return strEncode(s)
 	case "upper":
 		return simple(func() Value { return pyUpper(s) })
 	case "lower":
