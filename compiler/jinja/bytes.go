@@ -11,9 +11,9 @@ import (
 // Python bytes, as str.encode makes them ('ab'.encode() renders b'ab'): the sandbox lets a
 // template call encode, so the value must exist rather than render empty. The engine models
 // what a template can see of it: its repr (which is also its str), truth, length,
-// iteration and indexing (ints), slicing, ==, ordering, hashing, + and *, `in`, and the
-// decode, hex, upper and lower methods. Every other bytes method fails naming itself, and so do the
-// codecs other than UTF-8, ASCII and Latin-1 and bytes % formatting.
+// iteration and indexing (ints), slicing, ==, ordering, hashing, + and *, `in`, and its
+// methods (bytes_methods.go). fromhex, maketrans and translate fail naming themselves, and
+// so do the codecs other than UTF-8, ASCII and Latin-1 and bytes % formatting.
 type bytesVal = *bytesObj
 
 // bytesObj holds a bytes value's content; values are pointers, so `is sameas` sees object
@@ -190,22 +190,6 @@ func bytesAttr(b bytesVal, name string, wrap bool) Value {
 			}
 			return decodeBytes(b.s, enc, handler)
 		}
-	case "upper", "lower":
-		m = func(c *Call, args []Value, kw []KeywordArg) (Value, error) {
-			if len(args)+len(kw) > 0 {
-				return nil, typeErr("bytes." + name + "() takes no arguments (" + itoa(len(args)+len(kw)) + " given)")
-			}
-			out := []byte(b.s)
-			for i, c := range out { // ASCII letters only, as bytes.upper and bytes.lower
-				switch {
-				case name == "upper" && c >= 'a' && c <= 'z':
-					out[i] = c - 32
-				case name == "lower" && c >= 'A' && c <= 'Z':
-					out[i] = c + 32
-				}
-			}
-			return newBytes(string(out)), nil
-		}
 	case "hex":
 		m = func(c *Call, args []Value, kw []KeywordArg) (Value, error) {
 			if len(args)+len(kw) > 0 {
@@ -214,8 +198,10 @@ func bytesAttr(b bytesVal, name string, wrap bool) Value {
 			return hex.EncodeToString([]byte(b.s)), nil
 		}
 	default:
-		m = func(*Call, []Value, []KeywordArg) (Value, error) {
-			return nil, errors.New("bytes." + name + "() is not supported by gdbt's Jinja engine (decode, hex, upper and lower are)")
+		if m = bytesMethod(b.s, name); m == nil {
+			m = func(*Call, []Value, []KeywordArg) (Value, error) {
+				return nil, errors.New("bytes." + name + "() is not supported by gdbt's Jinja engine")
+			}
 		}
 	}
 	if !wrap {
