@@ -196,7 +196,7 @@ const diffFuzzContext = `{"n": 3, "f": -2.5, "s": "Hello, Wörld", "u": "straße
 var (
 	fzInts    = []string{"0", "1", "2", "3", "-1", "-7", "10", "255", "1_000"}
 	fzBigInts = []string{"2**64", "2**63", "-(2**63)", "18446744073709551617", "10**20", "-(10**19)", "2**100 // 3", "9223372036854775807"}
-	fzFloats  = []string{"0.5", "-2.5", "1.0", "0.1", "1e3", "2.675", "-0.0", "1e16", "3.14159", "1.5e-7", "1e22"}
+	fzFloats  = []string{"0.5", "-2.5", "1.0", "0.1", "1e3", "2.675", "-0.0", "1e16", "3.14159", "1.5e-7", "1e22", "1e308", "1e400"}
 	fzStrs    = []string{"'a'", "'Ab c'", "''", `"x'y"`, "'é'", "'12'", "' 3.5 '", "' pad '", "'a,b,,c'", "'ß'",
 		"'ǅ'", "'ΣΑΣ'", "'İ'", "'ﬁ'", "'a\\tb'", "'x\\ny\\n'", "'<a href=\"x\">&amp;</a>'", "'%s-%d'", "'{}:{:>4}'",
 		"'\\u00e9\\u0301'", "'😀'", "'word-wrap this long sentence, please'", "'\\u2028z\\x85w'", "'  \\u3000 t \\xa0'"}
@@ -210,7 +210,7 @@ var (
 		"dictsort", "items|list", "map('string')|list", "map('upper')|list", "select|list", "reject('odd')|list",
 		"count", "format(1)", "int(7)", "float(1.5)", "sort(reverse=true)", "string|length", "pprint", "urlencode",
 		"xmlattr", "title|lower", "filesizeformat", "int(0, 16)", "trim('a')", "attr('upper')",
-		"map(attribute='a')|list", "selectattr('a')|list", "groupby('a')|list", "sort(attribute='a')",
+		"map(attribute='a')|list", "urlize", "urlize(4, true)", "urlize(target='_t', rel='x')", "selectattr('a')|list", "groupby('a')|list", "sort(attribute='a')",
 		"unique(attribute='a')|list", "sum(attribute='a')", "min(attribute='a')", "rejectattr('a', 'odd')|list",
 		"dictsort(by='value')", "tojson(indent=1)", "list|length", "escape|length", "e|upper", "safe|replace('a', '<')"}
 	fzTests = []string{"defined", "undefined", "none", "number", "string", "integer", "float", "sequence",
@@ -221,7 +221,8 @@ var (
 		"count('a')", "zfill(6)", "center(6, '*')", "isdigit()", "isascii()", "isprintable()", "isalpha()",
 		"format(1, 2)", "format_map({'a': 1})", "rjust(4)", "lstrip('a')", "partition(',')", "splitlines()",
 		"splitlines(true)", "expandtabs(4)", "join(['x', 'y'])", "get('k')", "get('k', 0)",
-		"keys()|list", "values()|list", "items()|list", "index(1)", "count(1)", "striptags()", "unescape()"}
+		"keys()|list", "values()|list", "items()|list", "index(1)", "count(1)", "striptags()", "unescape()",
+		"encode()", "encode('latin-1', 'replace')", "encode().decode()", "encode().hex()"}
 )
 
 func (g *tmplGen) pick(l []string) string { return l[g.r.IntN(len(l))] }
@@ -287,7 +288,9 @@ func (g *tmplGen) expr(depth int) string {
 		return "('" + pct + "' % " + x() + ")"
 	default:
 		// Cycler and Joiner objects print with their address: show what they give instead.
-		switch fn := g.pick([]string{"range", "dict", "namespace", "cycler", "joiner"}); fn {
+		switch fn := g.pick([]string{"range", "dict", "namespace", "cycler", "joiner", "lipsum"}); fn {
+		case "lipsum": // random words: compare their count
+			return "(lipsum(" + g.pick([]string{"1, false, 3, 4", "2, true, 5, 6", "0"}) + ") | wordcount)"
 		case "cycler":
 			return "cycler" + g.args(depth-1) + g.pick([]string{".next()", ".current", " is defined"})
 		case "joiner":
