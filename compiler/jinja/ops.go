@@ -556,6 +556,9 @@ func compareOp(op string, a, b Value) (bool, error) {
 		}
 		return false, typeErr("'" + op + "' not supported between instances of " + pyQuote(typeName(a)) + " and " + pyQuote(typeName(b)))
 	}
+	if isNaN(a) || isNaN(b) {
+		return false, nil // every ordering with a nan is false, <= and >= too
+	}
 	switch op {
 	case "<":
 		return c < 0, nil
@@ -567,6 +570,12 @@ func compareOp(op string, a, b Value) (bool, error) {
 		return c >= 0, nil
 	}
 	return false, nil
+}
+
+// isNaN reports whether v is a float nan.
+func isNaN(v Value) bool {
+	f, ok := v.(float64)
+	return ok && f != f
 }
 
 // contains is Python's `item in container`.
