@@ -143,7 +143,7 @@ PY
     echo "+ gdbt $cmd $flags" >>"$log"
     rm -f "$dir/target/run_results.json"
     (cd "$dir" && eval "\"$GDBT\" $cmd $flags") >>"$log" 2>&1 || code=$?
-    case "$cmd" in deps*|run-operation*) ;; *)
+    case "$cmd" in deps*|run-operation*|--*" run-operation"*) ;; *)
       read -r n p e s wn _ < <(summary "$dir")
       nodes=$((nodes + n)) pass=$((pass + p)) err=$((err + e)) skip=$((skip + s)) warn=$((warn + wn)) ;;
     esac
@@ -195,9 +195,17 @@ want jaffle-shop && PREPARE='[ -f seeds/jaffle-data/raw_orders.csv ] || python3 
   row jaffle-shop "$X/jaffle-shop" . duckdb "$X/dbt-utils" "$X/dbt-date" "$X/dbt-audit-helper" -- \
   "seed --full-refresh --vars '{load_source_data: true}'" "build --vars '{load_source_data: true}'"
 PREPARE=
-# dbt-date requires dbt >= 1.10.5, which gdbt's declared 1.10.23 meets.
-want dbt-date && row dbt-date "$X/dbt-date" integration_tests duckdb deps -- build
-want dbt-expectations && row dbt-expectations "$X/dbt-expectations" integration_tests postgres "$X/dbt-expectations" "$X/dbt-date" -- build
+# dbt-date requires dbt >= 1.10.5, which gdbt's declared 1.10.23 meets. Its CI
+# (.github/workflows/ci-multiple-dbt-versions.yml: duckdb, postgres, ...; mise.toml
+# test:duckdb, test:postgres) runs `dbt run` then `dbt test`.
+for engine in duckdb postgres; do
+  want dbt-date && row dbt-date "$X/dbt-date" integration_tests $engine deps -- run test
+done
+# dbt-expectations' CI (.circleci/config.yml integration-tests-core) runs `dbt build` on
+# PostgreSQL and on DuckDB (and warehouses).
+for engine in postgres duckdb; do
+  want dbt-expectations && row dbt-expectations "$X/dbt-expectations" integration_tests $engine "$X/dbt-expectations" "$X/dbt-date" -- build
+done
 # dbt-project-evaluator's CI (.github/workflows/local_only.yml: duckdb and postgres;
 # run_tox_tests.sh) runs `build -x --full-refresh` in integration_tests, then `seed
 # --full-refresh` and `run -x --full-refresh` in integration_tests_2.
@@ -205,9 +213,10 @@ for engine in duckdb postgres; do
   want dbt-project-evaluator && row dbt-project-evaluator "$X/dbt-project-evaluator" integration_tests $engine "$X/dbt-project-evaluator" "$X/dbt-utils" "$X/dbt-project-evaluator/integration_tests/exclude_package" -- "build -x --full-refresh"
   want dbt-project-evaluator && row dbt-project-evaluator/integration_tests_2 "$X/dbt-project-evaluator" integration_tests_2 $engine "$X/dbt-project-evaluator" "$X/dbt-utils" -- "seed --full-refresh" "run -x --full-refresh"
 done
-# dbt-codegen's run_test.sh creates the source table its source models read first.
+# dbt-codegen's run_test.sh creates the source table its source models read first, and runs
+# every command with --warn-error.
 want dbt-codegen && row dbt-codegen "$X/dbt-codegen" integration_tests postgres "$X/dbt-codegen" "$X/dbt-utils" -- \
-  "run-operation create_source_table" "seed --full-refresh" run test
+  "--warn-error run-operation create_source_table" "--warn-error seed --full-refresh" "--warn-error run" "--warn-error test"
 # dbt_artifacts' CI (tox.ini integration_postgres, .github/workflows/main.yml) runs
 # `dbt build --target postgres`; its postgres target names a fixed port and login, so the
 # harness gives it one for GDBT_PG_URL. On DuckDB its microbatch model sets unique_key, which
@@ -216,13 +225,19 @@ want dbt_artifacts && OWN_PROFILE=1 row dbt_artifacts "$X/dbt_artifacts" integra
 want dbt_artifacts && row dbt_artifacts "$X/dbt_artifacts" integration_test_project duckdb deps -- build
 # dbt-profiler supports PostgreSQL, BigQuery, SQL Server and Snowflake (not DuckDB: its
 # macros read <database>.INFORMATION_SCHEMA.COLUMNS, which DuckDB does not resolve); its CI
-# profile names a fixed host and login, so the harness gives it one for GDBT_PG_URL.
-want dbt-profiler && OWN_PROFILE=1 row dbt-profiler "$X/dbt-profiler" integration_tests postgres "$X/dbt-profiler" "$X/dbt-utils" "$X/dbt-expectations" "$X/dbt-date" -- build
+# profile names a fixed host and login, so the harness gives it one for GDBT_PG_URL. After
+# the build its CI (.circleci/config.yml integration-postgres) runs the print_profile,
+# print_profile_schema and print_profile_docs operations on test_data_default in the
+# build's schema (INTEGRATION_TEST_RELATION/_SCHEMA); the harness does too.
+prof_args='--args "{relation_name: test_data_default, schema: $POSTGRES_SCHEMA}"'
+want dbt-profiler && OWN_PROFILE=1 row dbt-profiler "$X/dbt-profiler" integration_tests postgres "$X/dbt-profiler" "$X/dbt-utils" "$X/dbt-expectations" "$X/dbt-date" -- build \
+  "run-operation print_profile $prof_args" "run-operation print_profile_schema $prof_args" "run-operation print_profile_docs $prof_args"
 # dbt-audit-helper's CI (.circleci/config.yml; supported_adapters.env: postgres) runs seed,
 # run and test excluding `tag:skip+ tag:temporary_skip+`: its struct models and
 # quick_are_queries_identical tag themselves skip on PostgreSQL (Snowflake/BigQuery only).
 want dbt-audit-helper && row dbt-audit-helper "$X/dbt-audit-helper" integration_tests postgres "$X/dbt-audit-helper" "$X/dbt-utils" -- \
   "seed --full-refresh" "run --exclude tag:skip+ tag:temporary_skip+" "test --exclude tag:skip+ tag:temporary_skip+"
-want dbt-utils && row dbt-utils "$X/dbt-utils" integration_tests duckdb deps -- build
-want dbt-utils && row dbt-utils "$X/dbt-utils" integration_tests postgres deps -- build
+# dbt-utils' CI (tox.ini dbt_integration_postgres, run_test.sh) runs `dbt build --full-refresh`.
+want dbt-utils && row dbt-utils "$X/dbt-utils" integration_tests duckdb deps -- "build --full-refresh"
+want dbt-utils && row dbt-utils "$X/dbt-utils" integration_tests postgres deps -- "build --full-refresh"
 exit 0
