@@ -41,7 +41,7 @@ type Manifest struct {
 	prev map[string]span
 
 	mu     sync.Mutex
-	blocks map[int64]*cachedBlock // of the previous file, by index (block)
+	blocks map[int64]*cachedBlock // of the previous file, by index (fromBlock)
 	tick   uint64
 	next   map[string]span
 	reused int
@@ -128,12 +128,10 @@ func (m *Manifest) Previous(dst []byte, key string) ([]byte, bool) {
 	start := len(dst)
 	var out []byte
 	if i := sp.off / blockSize; (sp.off+int64(sp.n)-1)/blockSize == i {
-		blk := m.block(i)
-		lo := int(sp.off - i*blockSize)
-		if lo+sp.n > len(blk) {
-			return dst, false // past the end of the file
+		var ok bool
+		if out, ok = m.fromBlock(dst, i, int(sp.off-i*blockSize), sp.n); !ok {
+			return dst, false
 		}
-		out = append(dst, blk[lo:lo+sp.n]...)
 	} else {
 		out = append(dst, make([]byte, sp.n)...)
 		if _, err := m.f.ReadAt(out[start:], sp.off); err != nil {
@@ -153,49 +151,56 @@ func (m *Manifest) Previous(dst []byte, key string) ([]byte, bool) {
 // many it keeps (the writer's workers each read forward through their own part).
 const (
 	blockSize = 1 << 20
-	maxBlocks = 8
+	maxBlocks = 4
 )
-
-// block is block i of the previous file (shorter at its end, empty past it or on a read
-// error), read once while it is among the maxBlocks most recently used.
-func (m *Manifest) block(i int64) []byte {
-	m.mu.Lock()
-	m.tick++
-	c, ok := m.blocks[i]
-	if ok {
-		c.used = m.tick
-	}
-	m.mu.Unlock()
-	if ok {
-		return c.b
-	}
-	b := make([]byte, blockSize)
-	n, err := m.f.ReadAt(b, i*blockSize)
-	if err != nil && !errors.Is(err, io.EOF) {
-		n = 0
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.blocks == nil {
-		m.blocks = map[int64]*cachedBlock{}
-	}
-	if len(m.blocks) >= maxBlocks {
-		lru := int64(-1)
-		for j, c := range m.blocks {
-			if lru < 0 || c.used < m.blocks[lru].used {
-				lru = j
-			}
-		}
-		delete(m.blocks, lru)
-	}
-	m.blocks[i] = &cachedBlock{b: b[:n], used: m.tick}
-	return b[:n]
-}
 
 // cachedBlock is a block of the previous manifest and when it was last used.
 type cachedBlock struct {
 	b    []byte
 	used uint64
+}
+
+// fromBlock appends bytes [lo, lo+n) of block i of the previous file to dst, reading the
+// block first unless it is among the maxBlocks most recently used; ok is false past the
+// end of the file or on a read error. The bytes are copied with m.mu held, so that an
+// evicted block's buffer can be read into again (a new buffer per block was 100 MB of
+// garbage for a 100 MB manifest).
+func (m *Manifest) fromBlock(dst []byte, i int64, lo, n int) ([]byte, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.tick++
+	c := m.blocks[i]
+	if c == nil {
+		if m.blocks == nil {
+			m.blocks = map[int64]*cachedBlock{}
+		}
+		c = &cachedBlock{}
+		if len(m.blocks) >= maxBlocks {
+			lru := int64(-1)
+			for j, x := range m.blocks {
+				if lru < 0 || x.used < m.blocks[lru].used {
+					lru = j
+				}
+			}
+			c.b = m.blocks[lru].b[:0]
+			delete(m.blocks, lru)
+		}
+		if cap(c.b) < blockSize {
+			c.b = make([]byte, blockSize)
+		}
+		// Read with the lock held: the writer's few workers read the same blocks in turn.
+		k, err := m.f.ReadAt(c.b[:blockSize], i*blockSize)
+		if err != nil && !errors.Is(err, io.EOF) {
+			k = 0
+		}
+		c.b = c.b[:k]
+		m.blocks[i] = c
+	}
+	c.used = m.tick
+	if lo+n > len(c.b) {
+		return dst, false
+	}
+	return append(dst, c.b[lo:lo+n]...), true
 }
 
 // Wrote implements compiler.ManifestReuse.
