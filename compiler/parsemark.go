@@ -29,15 +29,30 @@ type parseMark struct {
 	digest [sha256.Size]byte
 	index  int
 	// held are the parse-owned fields' values as the parse left them.
-	held []reflect.Value
+	held ownedValues
 	// sum is the digest of their canonical encoding, made only when verifying.
 	sum [sha256.Size]byte
+}
+
+// ownedValues are a node's parse-owned fields (parseOwnedFields, in that order).
+type ownedValues struct {
+	rawCode, description                                     string
+	config, unrenderedConfig, configCallDict, meta, docs, ts map[string]any
+	columns                                                  map[string]*manifest.Column
+	tags, fqn                                                []string
+	constraints                                              []any
+}
+
+func ownedOf(n *manifest.Node) ownedValues {
+	return ownedValues{n.RawCode, n.Description, n.Config, n.UnrenderedConfig, n.ConfigCallDict, n.Meta, n.Docs,
+		n.TimeSpine, n.Columns, n.Tags, n.FQN, n.Constraints}
 }
 
 // verifyMarksEnv names the variable that makes the manifest writer check every mark.
 const verifyMarksEnv = "GDBT_VERIFY_PARSE_MARKS"
 
-// parseOwnedFields are the manifest.Node fields only a node file's parse sets.
+// parseOwnedFields are the manifest.Node fields only a node file's parse sets (ownedOf reads
+// the same; TestNodeKeyCoversEveryField fails if one is left out there).
 var parseOwnedFields = []string{"RawCode", "Description", "Config", "UnrenderedConfig", "ConfigCallDict",
 	"Columns", "Meta", "Docs", "TimeSpine", "Tags", "FQN", "Constraints"}
 
@@ -58,17 +73,7 @@ var parseOwned = sync.OnceValue(func() []bool {
 // newParseMark marks n as node index of the recorded parse with the given digest; with
 // verify, it also keeps a digest of the values (check).
 func newParseMark(digest [sha256.Size]byte, index int, n *manifest.Node, verify bool) *parseMark {
-	mk := &parseMark{digest: digest, index: index}
-	v := reflect.ValueOf(n).Elem()
-	for i, own := range parseOwned() {
-		if own {
-			// A copy, not v.Field(i) (which aliases n's field): held keeps what the parse
-			// left even if n is changed later.
-			c := reflect.New(v.Field(i).Type()).Elem()
-			c.Set(v.Field(i))
-			mk.held = append(mk.held, c)
-		}
-	}
+	mk := &parseMark{digest: digest, index: index, held: ownedOf(n)}
 	if verify {
 		mk.sum = ownedSum(n)
 	}
@@ -78,32 +83,25 @@ func newParseMark(digest [sha256.Size]byte, index int, n *manifest.Node, verify 
 // holds reports whether n's parse-owned fields are still the values the parse left (the
 // same strings, maps and slices, not merely equal ones).
 func (mk *parseMark) holds(n *manifest.Node) bool {
-	v := reflect.ValueOf(n).Elem()
-	j := 0
-	for i, own := range parseOwned() {
-		if !own {
-			continue
-		}
-		if !sameValue(v.Field(i), mk.held[j]) {
-			return false
-		}
-		j++
-	}
-	return true
+	a, b := ownedOf(n), &mk.held
+	return sameString(a.rawCode, b.rawCode) && sameString(a.description, b.description) &&
+		sameMap(a.config, b.config) && sameMap(a.unrenderedConfig, b.unrenderedConfig) &&
+		sameMap(a.configCallDict, b.configCallDict) && sameMap(a.meta, b.meta) && sameMap(a.docs, b.docs) &&
+		sameMap(a.ts, b.ts) && sameMap(a.columns, b.columns) &&
+		sameSlice(a.tags, b.tags) && sameSlice(a.fqn, b.fqn) && sameSlice(a.constraints, b.constraints)
 }
 
-// sameValue compares a string, map or slice by identity (its data's address and length).
-func sameValue(a, b reflect.Value) bool {
-	switch a.Kind() {
-	case reflect.String:
-		x, y := a.String(), b.String()
-		return len(x) == len(y) && unsafe.StringData(x) == unsafe.StringData(y)
-	case reflect.Map:
-		return a.UnsafePointer() == b.UnsafePointer()
-	case reflect.Slice:
-		return a.Len() == b.Len() && a.IsNil() == b.IsNil() && a.UnsafePointer() == b.UnsafePointer()
-	}
-	panic("parsemark: a parse-owned field of kind " + a.Kind().String())
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
+}
+
+// sameMap compares maps by address (a map value is a pointer to its table).
+func sameMap[M ~map[string]V, V any](a, b M) bool {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
+}
+
+func sameSlice[T any](a, b []T) bool {
+	return len(a) == len(b) && (a == nil) == (b == nil) && unsafe.SliceData(a) == unsafe.SliceData(b)
 }
 
 // check panics when n's parse-owned values changed in place since the mark was made:

@@ -3,7 +3,9 @@ package compiler
 import (
 	"bytes"
 	"crypto/sha256"
+	"fmt"
 	"maps"
+	"reflect"
 	"testing"
 
 	"github.com/gdbt-dev/gdbt/manifest"
@@ -76,4 +78,53 @@ func TestParseMarkKeys(t *testing.T) {
 	}()
 	var buf bytes.Buffer
 	_ = encodeManifest(&buf, m, meta, markedReuse{r, marks})
+}
+
+// TestNodeKeyCoversEveryField: a node's fragment key (with and without a parse mark)
+// changes when any one field changes, and a copy made by the state codec (equal values,
+// other addresses and map orders) has the same key as the original.
+func TestNodeKeyCoversEveryField(t *testing.T) {
+	var n manifest.Node
+	fill(reflect.ValueOf(&n).Elem(), 0)
+	n.Config = map[string]any{}
+	for i := range 12 { // more than memoMin entries: keyed by the memoized digest
+		n.Config[fmt.Sprint("k", i)] = []any{i, "v"}
+	}
+	data, ok := encodeParsed([]*parsedNode{{n: &n}})
+	if !ok {
+		t.Fatal("encode")
+	}
+	got, ok := decodeParsed(data, &SourceFile{Path: "models/a.sql", Package: &Package{Name: "p"}})
+	if !ok {
+		t.Fatal("decode")
+	}
+	cp := got[0].n
+	plain := newNodeReuse(&memReuse{}, []string{"secret"})
+	base := plain.key(&n)
+	if base == "" || plain.key(cp) != base {
+		t.Fatalf("a node and its decoded copy have different keys (%q)", base)
+	}
+	mk := newParseMark([32]byte{1}, 0, &n, false)
+	marked := newNodeReuse(markedReuse{&memReuse{}, map[string]*parseMark{n.UniqueID: mk}}, []string{"secret"})
+	v := reflect.ValueOf(&n).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		name := v.Type().Field(i).Name
+		if v.Type().Field(i).Tag.Get("state") == "-" {
+			continue
+		}
+		keep := reflect.New(v.Field(i).Type()).Elem()
+		keep.Set(v.Field(i))
+		markedBefore := marked.key(&n)
+		v.Field(i).Set(reflect.Zero(v.Field(i).Type()))
+		if k := newNodeReuse(&memReuse{}, []string{"secret"}).key(&n); k == base {
+			t.Errorf("the key did not change with field %s", name)
+		}
+		if k := marked.key(&n); k == markedBefore {
+			t.Errorf("the marked key did not change with field %s", name)
+		}
+		v.Field(i).Set(keep)
+	}
+	if plain.key(&n) != base {
+		t.Error("the key changed after every field was restored")
+	}
 }
