@@ -194,7 +194,7 @@ type Globals struct {
 	warnings []string
 	// nodeInfos are dbt's NodeInfo fields of every node, nodeStarted when each started
 	// (JSON events only; events.go).
-	nodeInfos   map[string]map[string]any
+	nodeInfos   map[string]nodeInfoBase
 	nodeStarted map[string]string
 	// promoted counts warnings that --warn-error(-options) turned into errors.
 	promoted int
