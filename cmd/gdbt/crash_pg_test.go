@@ -39,7 +39,7 @@ func (p pgCrashDB) open(name string) *postgres.Adapter {
 	p.t.Helper()
 	pass, _ := p.u.User.Password()
 	fields := map[string]any{"host": p.u.Hostname(), "port": p.u.Port(), "user": p.u.User.Username(), "password": pass,
-		"dbname": name, "schema": "crash", "sslmode": "disable"}
+		"dbname": name, "schema": "crash", "sslmode": "disable", "application_name": crashProbeApp}
 	cfg, err := postgres.ParseConfig(fields)
 	if err != nil {
 		p.t.Fatal(err)
@@ -61,18 +61,23 @@ func (p pgCrashDB) exec(q string) {
 	}
 }
 
+// crashProbeApp is the application name of the test's own sessions (open), told apart from
+// a killed gdbt's.
+const crashProbeApp = "gdbt_crash_probe"
+
 // fingerprints maps each relation of schema crash in database name to a digest of its rows
-// (run-dependent columns left out, as crashFingerprints does). It first waits for the
-// sessions of a killed gdbt to end: the server runs a statement whose client died to its
-// end (and commits it, outside a transaction block) before it notices, so reading the
-// relations earlier can see one listed and gone a moment later.
+// (run-dependent columns left out, as crashFingerprints does). It first waits until no
+// session but the test's own is left in the database: the server runs a statement whose
+// client died (one sent just before the kill included, which the server may not even have
+// started) to its end, committing it outside a transaction block, before it notices, so
+// reading the relations earlier can see one listed and gone a moment later.
 func (p pgCrashDB) fingerprints(name string) map[string]string {
 	p.t.Helper()
 	a := p.open(name)
 	defer a.Close()
 	ctx := context.Background()
 	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
-		_, busy, err := a.Execute(ctx, "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'", true)
+		_, busy, err := a.Execute(ctx, "select count(*) from pg_stat_activity where datname = current_database() and application_name <> '"+crashProbeApp+"'", true)
 		if err != nil {
 			p.t.Fatal(err)
 		}
@@ -80,7 +85,7 @@ func (p pgCrashDB) fingerprints(name string) map[string]string {
 			break
 		}
 		if time.Now().After(deadline) {
-			p.t.Fatalf("sessions still busy in database %s after 2 minutes", name)
+			p.t.Fatalf("sessions of the killed gdbt still in database %s after 2 minutes", name)
 		}
 	}
 	_, tab, err := a.Execute(ctx, "select table_name from information_schema.tables where table_schema = 'crash' order by 1", true)
