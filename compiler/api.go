@@ -173,6 +173,16 @@ func (p *Project) RunOperation(ctx context.Context, a warehouse.Adapter, macro s
 	return p.impl.runOperation(ctx, a, macro, args)
 }
 
+// OperationMacroID is the unique id (macro.<package>.<name>) of the macro run-operation
+// would call for macro, which dbt records as the operation's result in run_results.json;
+// false when there is none.
+func (p *Project) OperationMacroID(macro string) (string, bool) {
+	if md := p.impl.operationMacro(macro); md != nil && md.m != nil {
+		return md.uniqueID(), true
+	}
+	return "", false
+}
+
 // RunHooks renders and executes the project's on-run-start or on-run-end hooks
 // (which is "on-run-start" or "on-run-end"); results is the run's results for on-run-end.
 func (p *Project) RunHooks(ctx context.Context, a warehouse.Adapter, which string, results []any) (err error) {

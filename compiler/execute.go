@@ -248,30 +248,8 @@ func testVerdict(rs *renderState, res *Result) error {
 
 // runOperation calls a macro by name ("name" or "package.name") with keyword arguments.
 func (p *projectImpl) runOperation(ctx context.Context, a warehouse.Adapter, macro string, args map[string]any) (any, error) {
-	pkg, name := "", macro
-	if i := strings.IndexByte(macro, '.'); i >= 0 {
-		pkg, name = macro[:i], macro[i+1:]
-	}
-	var md *macroDef
-	if pkg != "" {
-		md = p.reg.get(pkg, name)
-	} else {
-		md = p.reg.get(p.root, name)
-		if md == nil {
-			var pkgs []string
-			for k := range p.reg.byPkg {
-				if k != builtinPkg {
-					pkgs = append(pkgs, k)
-				}
-			}
-			sort.Strings(pkgs)
-			for _, k := range append(pkgs, builtinPkg) {
-				if md = p.reg.get(k, name); md != nil {
-					break
-				}
-			}
-		}
-	}
+	pkg, _ := splitOperation(macro)
+	md := p.operationMacro(macro)
 	if md == nil || md.m == nil {
 		return nil, AsErrors(fmt.Errorf("run-operation: no macro named %q", macro)).Err()
 	}
@@ -305,6 +283,40 @@ func (p *projectImpl) runOperation(ctx context.Context, a warehouse.Adapter, mac
 		p.invalidateAll(rs.cache)
 	}
 	return jinja.ToGo(v), nil
+}
+
+// splitOperation splits run-operation's "package.macro" (or "macro") as dbt-core's
+// task/run_operation.py _get_macro_parts does.
+func splitOperation(macro string) (pkg, name string) {
+	if i := strings.IndexByte(macro, '.'); i >= 0 {
+		return macro[:i], macro[i+1:]
+	}
+	return "", macro
+}
+
+// operationMacro is the macro run-operation calls: the named package's, else the root
+// project's, then the other packages' in name order, then the built-in ones (nil if none).
+func (p *projectImpl) operationMacro(macro string) *macroDef {
+	pkg, name := splitOperation(macro)
+	if pkg != "" {
+		return p.reg.get(pkg, name)
+	}
+	if md := p.reg.get(p.root, name); md != nil {
+		return md
+	}
+	var pkgs []string
+	for k := range p.reg.byPkg {
+		if k != builtinPkg {
+			pkgs = append(pkgs, k)
+		}
+	}
+	sort.Strings(pkgs)
+	for _, k := range append(pkgs, builtinPkg) {
+		if md := p.reg.get(k, name); md != nil {
+			return md
+		}
+	}
+	return nil
 }
 
 // invalidateAll forgets every schema of the target (after SQL the cache cannot follow).

@@ -91,6 +91,13 @@ func TestRunOperationNamespace(t *testing.T) {
 			t.Errorf("run-operation %s: %q, %v; want %q", macro, v, err, want)
 		}
 	}
+	// The macro's unique id, which run_results.json records for the operation.
+	for macro, want := range map[string]string{"outer": "macro.pk.outer", "helper": "macro.ro.helper", "pk.helper": "macro.pk.helper",
+		"generate_schema_name": "macro.dbt.generate_schema_name", "no_such": ""} {
+		if got, ok := p.OperationMacroID(macro); got != want || ok != (want != "") {
+			t.Errorf("OperationMacroID(%s) = %q, %v; want %q", macro, got, ok, want)
+		}
+	}
 	if _, err := p.RunOperation(context.Background(), nil, "solo", nil); err == nil || !strings.Contains(err.Error(), "'sibling_only' is undefined") {
 		t.Errorf("run-operation solo: err = %v; want 'sibling_only' is undefined, as dbt", err)
 	}

@@ -2,13 +2,16 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
+	"time"
 
 	"github.com/gdbt-dev/gdbt/runner"
 )
 
 // cmdRetry re-runs, with the previous command, the nodes of the last run_results.json that
-// errored, failed or were skipped (dbt's retry). With nothing to retry it succeeds.
+// errored, failed or were skipped (dbt's retry); after run-operation, the operation. With
+// nothing to retry it succeeds.
 func cmdRetry(g *Globals, args []string) int {
 	if _, err := cmdArgs("retry", args); err != nil {
 		g.Errorf("%v", err)
@@ -20,8 +23,20 @@ func cmdRetry(g *Globals, args []string) int {
 		return ExitLoadFailed
 	}
 	command, _ := prev.Args["which"].(string)
+	if command == "run-operation" {
+		// dbt's retry runs the operation again, with its macro and arguments, whether it
+		// failed or not (task/retry.py: RunOperationTask takes no node subset).
+		macro, _ := prev.Args["macro"].(string)
+		if macro == "" {
+			g.Errorf("the last run was an operation, but run_results.json does not name its macro")
+			return ExitLoadFailed
+		}
+		kwargs, _ := jsonInts(prev.Args["args"]).(map[string]any)
+		inheritRunArgs(g, prev.Args)
+		return runOperation(g, macro, kwargs, time.Now())
+	}
 	if _, ok := runner.ExecutableTypes[command]; !ok {
-		g.Errorf("the last run was %q, which retry cannot repeat (run, build, test, seed, snapshot)", command)
+		g.Errorf("the last run was %q, which retry cannot repeat (run, build, test, seed, snapshot, run-operation)", command)
 		return ExitLoadFailed
 	}
 	var ids []string
@@ -81,4 +96,24 @@ func inheritRunArgs(g *Globals, args map[string]any) {
 			*dst = true
 		}
 	}
+}
+
+// jsonInts turns the whole numbers of decoded JSON (float64) back into integers, as
+// Python's json module reads them, so an operation's {days: 3} is 3 again, not 3.0.
+func jsonInts(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			return int64(x)
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = jsonInts(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = jsonInts(e)
+		}
+	}
+	return v
 }

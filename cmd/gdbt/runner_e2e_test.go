@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -223,6 +224,35 @@ func TestRunnerShowAndOperation(t *testing.T) {
 	if got := rtQuery1(t, dir, "select round(epoch(now()::timestamp - loaded_at) / 3600) from raw.events"); got != "2" {
 		t.Errorf("make_events(hours_ago=2) made loaded_at %s hours ago", got)
 	}
+	// As dbt (task/run_operation.py), the operation is run_results.json's one result, under
+	// its macro's unique id; a failed one is an error with one failure.
+	if got := rtResults(t, dir); len(got) != 1 || got["macro.shop.make_events"].Status != "success" || *got["macro.shop.make_events"].Failures != 0 {
+		t.Errorf("run_results.json of run-operation make_events = %+v", got)
+	}
+	var rr struct {
+		Results []struct {
+			ThreadID string `json:"thread_id"`
+			Timing   []struct {
+				Name string `json:"name"`
+			} `json:"timing"`
+		} `json:"results"`
+		Args map[string]any `json:"args"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "target", "run_results.json"))
+	if err := json.Unmarshal(b, &rr); err != nil || len(rr.Results) != 1 || rr.Results[0].ThreadID != "MainThread" || len(rr.Results[0].Timing) != 2 ||
+		rr.Results[0].Timing[0].Name != "compile" || rr.Results[0].Timing[1].Name != "execute" || rr.Args["which"] != "run-operation" || rr.Args["macro"] != "make_events" {
+		t.Errorf("run_results.json of run-operation make_events: %v\n%s", err, b)
+	}
+	// retry runs the last operation again, with its arguments, whatever its status (dbt's
+	// task/retry.py).
+	if r := rtMust(t, dir, 0, "retry"); !strings.Contains(r.out+r.err, "made events 2 hours ago") {
+		t.Errorf("retry after run-operation did not run it again:\n%s", r)
+	}
+	rtMust(t, dir, 1, "run-operation", "make_events", "--args", "{hours_ago: x}")
+	if got := rtResults(t, dir)["macro.shop.make_events"]; got.Status != "error" || got.Failures == nil || *got.Failures != 1 {
+		t.Errorf("a failed operation's result = %+v, want error with 1 failure", got)
+	}
+	rtMust(t, dir, 1, "retry")
 	rtMust(t, dir, 1, "run-operation", "no_such_macro")
 }
 
