@@ -62,6 +62,11 @@ type Options struct {
 	// ParseCache, when set, lets Load reuse the parse of files whose inputs did not change
 	// (partial parsing; package parsestate implements it). nil parses everything.
 	ParseCache ParseCache
+	// NoCompile says no node of the project will be compiled or run (gdbt parse, ls): Load
+	// then keeps the nodes themselves where it otherwise keeps load-time copies for renders
+	// to read while workers write compiled code into the nodes (25 MB, an eighth of the
+	// live heap, at 10,000 models).
+	NoCompile bool
 }
 
 // Project is a loaded and parsed project: its configuration, the resolved target and the

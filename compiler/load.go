@@ -321,6 +321,10 @@ func load(opts Options) (*Project, error) {
 	patchMacros(m.Macros, pi, warn)
 	p.frozen = make(map[string]*manifest.Node, len(m.Nodes))
 	for id, n := range m.Nodes {
+		if opts.NoCompile {
+			p.frozen[id] = n
+			continue
+		}
 		c := *n
 		p.frozen[id] = &c
 	}

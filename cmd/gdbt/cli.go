@@ -227,6 +227,8 @@ func (g *Globals) Options() compiler.Options {
 		Which: g.Command, StoreFailures: g.StoreFailures, Log: g.jinjaLog, NoPrint: g.NoPrint, Flags: g.jinjaFlags(),
 		// Offline compiles render with the target engine's dialect, as runs do.
 		Dialect: adapters.Dialect,
+		// These commands only read the loaded nodes (no compile, no run).
+		NoCompile: g.Command == "parse" || g.Command == "ls" || g.Command == "list",
 	}
 }
 
