@@ -58,7 +58,7 @@ func reprHashOracle(name, namespace, testName string, kwargs map[string]any) str
 
 func TestTestHashMatchesReprOracle(t *testing.T) {
 	strs := []string{"", "id", "customer_id", "it's", `say "hi"`, `both ' and "`, `back\slash`, "tab\there", "new\nline",
-		"del\x7f", "é accent", "日本", "\u2028", "{{ ref('orders') }}", "x = 'a'", "ctrl\x01"}
+		"del\x7f", "'", `"`, "a'b'c", `only "double"`, "é accent", "日本", "\u2028", "{{ ref('orders') }}", "x = 'a'", "ctrl\x01"}
 	kwargsList := []map[string]any{
 		{"model": "{{ get_where_subquery(ref('orders')) }}", "column_name": "order_id"},
 		{"values": []any{"placed", "shipped", 3, 2.5, true, nil}, "column_name": "status"},

@@ -588,16 +588,25 @@ func appendHashableMD(b []byte, v any) []byte {
 }
 
 // appendStrRepr appends Python's repr of s: quoted as written when s is printable ASCII
-// without a quote or backslash (every identifier and most arguments), else jinja.Repr.
+// without a backslash, in single quotes or, when it holds a single quote and no double
+// one, in double quotes (every identifier, and the model argument of every generic test:
+// "{{ get_where_subquery(ref('x')) }}"); anything else through jinja.Repr.
 func appendStrRepr(b []byte, s string) []byte {
+	q := byte('\'')
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '\\' || c == '\'' {
+		switch c := s[i]; {
+		case c < 0x20 || c > 0x7e || c == '\\':
 			return append(b, jinja.Repr(s)...)
+		case c == '\'':
+			if strings.IndexByte(s, '"') >= 0 {
+				return append(b, jinja.Repr(s)...)
+			}
+			q = '"'
 		}
 	}
-	b = append(b, '\'')
+	b = append(b, q)
 	b = append(b, s...)
-	return append(b, '\'')
+	return append(b, q)
 }
 
 // renderTestConfig renders a generic test's config values that are strings holding Jinja,
