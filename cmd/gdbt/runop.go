@@ -44,10 +44,17 @@ func runOperation(g *Globals, macro string, kwargs map[string]any, start time.Ti
 	}
 	defer s.close()
 	g.Infof("Running with gdbt=%s", buildVersion())
+	id, ok := s.p.OperationMacroID(macro)
+	if !ok {
+		// dbt raises UndefinedMacroError after the failed call (task/run_operation.py), an
+		// unhandled error: exit 2 and no run_results.json.
+		g.Errorf("Encountered an error while running operation: could not find a macro with the name '%s' in any package", macro)
+		return ExitLoadFailed
+	}
 	compiled := time.Now()
 	out, err := s.p.RunOperation(s.ctx, s.a, macro, kwargs)
 	end := time.Now()
-	if id, ok := s.p.OperationMacroID(macro); ok && !g.NoWriteJSON {
+	if !g.NoWriteJSON {
 		rr := operationResults(g, id, macro, kwargs, err == nil, start, compiled, end)
 		if werr := runner.WriteRunResults(filepath.Join(s.targetDir, "run_results.json"), rr); werr != nil {
 			g.Errorf("%v", werr)
