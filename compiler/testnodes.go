@@ -293,6 +293,12 @@ func (p *projectImpl) addGenericTests(m *manifest.Manifest, pi *propIndex) Error
 // looksLikeFunc is dbt's rule for test arguments rendered as expressions (to: ref('x')).
 var looksLikeFunc = regexp.MustCompile(`^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$`)
 
+// testNodeDocs is every generic test node's docs until its config sets its own: one map
+// shared by all of them (26,000 one-entry maps were 9 MB of a 10,000-model project's live
+// heap). It is never written: a node's docs are replaced, never edited in place
+// (finishNode, property patches).
+var testNodeDocs = map[string]any{"show": true}
+
 func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg string, td *TestDef) (*manifest.Node, error) {
 	// The tested resource.
 	var tested, targetName, fileKey string
@@ -381,7 +387,7 @@ func (p *projectImpl) genericTestNode(m *manifest.Manifest, f *SourceFile, pkg s
 		FQN: fqn, Path: name + ".sql", OriginalFilePath: f.Path,
 		Checksum: manifest.Checksum{Name: "none", Checksum: ""}, Language: "sql",
 		RawCode: "{{ " + macroCall + "(**_dbt_generic_test_kwargs) }}",
-		Columns: map[string]*manifest.Column{}, Meta: map[string]any{}, Docs: map[string]any{"show": true},
+		Columns: map[string]*manifest.Column{}, Meta: map[string]any{}, Docs: testNodeDocs,
 		Refs: []manifest.RefArgs{}, Sources: [][]string{}, Tags: []string{},
 		DependsOn:      manifest.DependsOn{Macros: []string{md.uniqueID()}, Nodes: []string{}},
 		ConfigCallDict: map[string]any{}, UnrenderedConfig: map[string]any{}, Description: td.Description,
