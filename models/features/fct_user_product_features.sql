@@ -5,10 +5,19 @@
 -- The counts use count(), not sum(case ... 1 else 0): DuckDB sums integers into HUGEINT,
 -- whose columns cost 3 s of the 4.5 s read of the full-scale training table; count() is BIGINT.
 -- The streak's parts are dispatched per engine (macros/recent_streak.sql): DuckDB's needs
--- no window over the prior lines.
+-- no window over the prior lines, and its state also gives up_in_last_1/3/5 (see there).
+-- Each user's prior-order count and last prior day come from dim_orders (3.2 M orders), not
+-- from fct_user_features, which is built from this model's rows. They are group keys, not
+-- aggregates: one value per user, so the groups are the same and the 13.4 M full-scale
+-- groups carry two fewer states (bench/README.md, issue 19).
 with users as (
-    select user_id, user_orders, user_last_prior_day
-    from {{ ref('fct_user_features') }}
+    select
+        user_id,
+        count(*) as user_orders,
+        max(days_since_first_order) as user_last_prior_day
+    from {{ ref('dim_orders') }}
+    where eval_set = 'prior'
+    group by user_id
 ),
 lines as (
     select
@@ -28,38 +37,33 @@ per_pair as (
     select
         user_id,
         product_id,
+        user_orders,
+        user_last_prior_day,
         count(*) as up_times_bought,
         sum(reordered) as up_times_reordered,
-        sum(reordered) * 1.0 / count(*) as up_reorder_rate,
         min(order_number) as up_first_order_number,
         max(order_number) as up_last_order_number,
-        max(user_orders) - max(order_number) as up_orders_since_last,
-        max(user_last_prior_day) - max(days_since_first_order) as up_days_since_last,
-        {{ recent_streak_state('order_number', 'user_orders') }} as up_streak_state,
+        max(days_since_first_order) as up_last_day,
         avg(add_to_cart_order * 1.0) as up_mean_cart_position,
-        max(case when order_number = user_orders then 1 else 0 end) as up_in_last_1,
-        count(case when order_number > user_orders - 3 then 1 end) as up_in_last_3,
-        count(case when order_number > user_orders - 5 then 1 end) as up_in_last_5,
-        count(*) * 1.0 / max(user_orders) as up_order_share,
-        count(*) * 1.0 / (max(user_orders) - min(order_number) + 1) as up_rate_since_first
+        {{ recent_streak_state('order_number', 'user_orders') }}
     from lines
-    group by user_id, product_id
+    group by user_id, product_id, user_orders, user_last_prior_day
 )
 select
     user_id,
     product_id,
-    up_times_bought,
+    {{ recent_streak_checked_count('up_times_bought') }} as up_times_bought,
     up_times_reordered,
-    up_reorder_rate,
+    up_times_reordered * 1.0 / up_times_bought as up_reorder_rate,
     up_first_order_number,
     up_last_order_number,
-    up_orders_since_last,
-    up_days_since_last,
-    {{ recent_streak('up_streak_state') }} as up_streak,
+    user_orders - up_last_order_number as up_orders_since_last,
+    user_last_prior_day - up_last_day as up_days_since_last,
+    {{ recent_streak() }} as up_streak,
     up_mean_cart_position,
-    up_in_last_1,
-    up_in_last_3,
-    up_in_last_5,
-    up_order_share,
-    up_rate_since_first
+    {{ recent_in_last(1) }} as up_in_last_1,
+    {{ recent_in_last(3) }} as up_in_last_3,
+    {{ recent_in_last(5) }} as up_in_last_5,
+    up_times_bought * 1.0 / user_orders as up_order_share,
+    up_times_bought * 1.0 / (user_orders - up_first_order_number + 1) as up_rate_since_first
 from per_pair
