@@ -11,3 +11,14 @@
       'target_order_hour', 'target_order_dow', 'target_days_since_prior',
   ]) }}
 {% endmacro %}
+
+{#- 'validation' or 'train' for a user: a fixed multiplicative hash of user_id puts about
+    var('validation_pct') percent of users in 'validation', the same on every engine and run.
+    Shared by fct_reorder_training_data, which splits the labelled rows, and
+    eval_validation_predictions, which picks the held-out users' scores, so the two agree. -#}
+{% macro instacart_split(user_id) -%}
+    case
+        when mod({{ user_id }} * 2654435761, 100) < {{ var('validation_pct') }} then 'validation'
+        else 'train'
+    end
+{%- endmacro %}

@@ -1,7 +1,7 @@
 -- Candidates of users whose next order is known ('train'), labelled 1 when the product is in
 -- that order, and split by user: a fixed multiplicative hash of user_id puts about
 -- var('validation_pct') percent of users in 'validation', so evaluation is out of sample and
--- the split is the same on every engine and every run.
+-- the split is the same on every engine and every run (macros/instacart_features.sql).
 -- A view, as fct_reorder_candidates: the training reads the train split once, the
 -- evaluation the validation split once.
 
