@@ -92,17 +92,22 @@
     from ({{ sql }}) as lr_input
   {%- endcall %}
 
-  {#- 2. Feature means and standard deviations, the class counts: one scan of that copy. -#}
+  {#- 2. Feature means and standard deviations, the class counts: one scan of that copy. The
+      first-order solvers also need the positives' sums for the start point's gradient;
+      Newton, which starts at 0 and computes its own, skips those 2k sums (full scale on
+      DuckDB: about 0.4 s of the scan's 1.4 s CPU). -#}
   {%- set stats_sql -%}
     select count(*) as n, sum(case when y = 1 then 1 else 0 end) as n_pos
     {%- for f in features %},
       avg(x{{ loop.index }}) as m_{{ loop.index }},
       stddev_pop(x{{ loop.index }}) as s_{{ loop.index }}
     {%- endfor %}
+    {%- if solver != 'newton' %}
     {%- for f in features %},
       sum(case when y = 1 then x{{ loop.index }} end) as sp_{{ loop.index }},
       count(case when y = 1 then x{{ loop.index }} end) as cp_{{ loop.index }}
     {%- endfor %}
+    {%- endif %}
     from {{ raw_rel }}
   {%- endset -%}
   {%- set stats = run_query(stats_sql).rows[0] -%}
@@ -137,7 +142,7 @@
   {%- set b0 = logistic_regression__ln(wpos / wneg) -%}
   {%- set loss0 = -(wpos * logistic_regression__ln(p0) + wneg * logistic_regression__ln(1 - p0)) / n -%}
   {%- set grad0 = [0.0] -%}
-  {%- for i in range(k) -%}
+  {%- for i in (range(k) if solver != 'newton' else []) -%}
     {%- set zpos = ((stats[2 + 2 * k + 2 * i] or 0) | float - means[i] * (stats[3 + 2 * k + 2 * i] or 0) | float) / stds[i] -%}
     {%- do grad0.append(-zpos * (cw0 * p0 + cw1 * (1 - p0)) / n) -%}
   {%- endfor -%}
