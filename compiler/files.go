@@ -36,8 +36,10 @@ type SourceFile struct {
 	// Path is relative to the package dir, slash-separated, e.g. "models/marts/dim_orders.sql".
 	Path         string
 	ResourceType string
-	Contents     []byte
-	Checksum     string // sha256 hex of Contents
+	// Contents are the file's bytes, never written after the read: parseFile shares them
+	// with the nodes' raw code (unsafe.String).
+	Contents []byte
+	Checksum string // sha256 hex of Contents
 }
 
 // OriginalFilePath is Path, the name dbt gives it in the manifest.

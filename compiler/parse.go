@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unsafe"
 
 	"github.com/gdbt-dev/gdbt/compiler/jinja"
 	"github.com/gdbt-dev/gdbt/manifest"
@@ -183,7 +184,9 @@ func (p *projectImpl) parseFile(f *SourceFile, pi *propIndex) (out []*parsedNode
 			errs = append(errs, Errorf(f.DisplayPath(), 0, 0, "internal error while parsing: %v", r))
 		}
 	}()
-	src := string(f.Contents)
+	// The file's bytes are never written after they are read (SourceFile.Contents), so the
+	// node's code shares them instead of holding a second copy of every model's SQL.
+	src := unsafe.String(unsafe.SliceData(f.Contents), len(f.Contents))
 	rel := splitResourcePath(f)
 	display := f.DisplayPath()
 	rt := resourceTypeOf(f.ResourceType)
