@@ -348,6 +348,9 @@ func addTextFilters(f map[string]Func) {
 				break
 			}
 		}
+		if v := base * fv / unit; math.IsInf(v, 0) || math.IsNaN(v) {
+			return nonFiniteStr(v) + " " + prefix, nil // f"{v:.1f}" spells them inf, -inf, nan
+		}
 		return strconv.FormatFloat(base*fv/unit, 'f', 1, 64) + " " + prefix, nil
 	})
 	f["xmlattr"] = filter("xmlattr", []string{"d", "autospace"}, []Value{required, true}, func(c *Call, a []Value) (Value, error) {

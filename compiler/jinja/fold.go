@@ -305,6 +305,14 @@ func nonFinite(f float64) string {
 	return ""
 }
 
+// nonFiniteStr is str(f) for an infinite or nan f.
+func nonFiniteStr(f float64) string {
+	if math.IsInf(f, -1) {
+		return "-inf"
+	}
+	return nonFinite(f)
+}
+
 // failBare raises the NameError of Jinja2's generated code for a constant written as name.
 func (r *renderer) failBare(pos int, name string) {
 	r.fail(pos, "name '"+name+"' is not defined (Jinja2 writes this folded constant into its generated code as a bare name)")
