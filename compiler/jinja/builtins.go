@@ -83,32 +83,34 @@ func addBasicFilters(f map[string]Func) {
 		return rOf(c).getattr(a[0], name, c.Pos), nil
 	})
 	f["batch"] = filter("batch", []string{"value", "linecount", "fill_with"}, []Value{required, required, nil}, func(c *Call, a []Value) (Value, error) {
-		items, err := listOf(a[0])
-		if err != nil {
-			return nil, err
-		}
-		n, ok := toInt(a[1])
-		if !ok {
-			return nil, typeErr("batch size must be an integer")
-		}
-		out := []Value{}
-		tmp := []Value{}
-		for _, it := range items {
-			if int64(len(tmp)) == n {
-				out = append(out, &List{Items: tmp})
-				tmp = []Value{}
+		return lazy("do_batch", nil, func() (Value, error) {
+			items, err := listOf(a[0])
+			if err != nil {
+				return nil, err
 			}
-			tmp = append(tmp, it)
-		}
-		if len(tmp) > 0 {
-			if a[2] != nil && int64(len(tmp)) < n {
-				for int64(len(tmp)) < n {
-					tmp = append(tmp, a[2])
+			n, ok := toInt(a[1])
+			if !ok {
+				return nil, typeErr("batch size must be an integer")
+			}
+			out := []Value{}
+			tmp := []Value{}
+			for _, it := range items {
+				if int64(len(tmp)) == n {
+					out = append(out, &List{Items: tmp})
+					tmp = []Value{}
 				}
+				tmp = append(tmp, it)
 			}
-			out = append(out, &List{Items: tmp})
-		}
-		return &List{Items: out}, nil
+			if len(tmp) > 0 {
+				if a[2] != nil && int64(len(tmp)) < n {
+					for int64(len(tmp)) < n {
+						tmp = append(tmp, a[2])
+					}
+				}
+				out = append(out, &List{Items: tmp})
+			}
+			return newGen("do_batch", out), nil
+		})
 	})
 	f["capitalize"] = filter("capitalize", []string{"s"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
 		return keepMarkup(a[0], pyCapitalize(str(a[0]))), nil

@@ -8,6 +8,9 @@ import "math/rand/v2"
 // Jinja2.
 func addRandomFilter(f map[string]Func) {
 	f["random"] = filter("random", []string{"seq"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		if g, ok := a[0].(*genVal); ok { // random.choice needs len(seq)
+			return nil, typeErr("object of type " + pyQuote(g.typ) + " has no len()")
+		}
 		items, err := listOf(a[0])
 		if err != nil {
 			return nil, err

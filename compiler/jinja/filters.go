@@ -127,6 +127,8 @@ func length(v Value) (int, error) {
 		return int(x.length()), nil
 	case *Undefined:
 		return 0, nil
+	case *genVal:
+		return 0, typeErr("object of type " + pyQuote(x.typ) + " has no len()")
 	}
 	if items, ok := iterValues(v); ok {
 		return len(items), nil

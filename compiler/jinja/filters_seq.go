@@ -13,6 +13,12 @@ import (
 // join, length, list, lower, upper, map, max and min.
 func addSequenceFilters(f map[string]Func) {
 	f["first"] = filter("first", []string{"seq"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		if g, ok := a[0].(*genVal); ok { // next(iter(seq)) takes one item
+			if v, ok := g.next(); ok {
+				return v, nil
+			}
+			return &Undefined{hint: "No first item, sequence was empty."}, nil
+		}
 		items, err := listOf(a[0])
 		if err != nil {
 			return nil, err
@@ -23,6 +29,9 @@ func addSequenceFilters(f map[string]Func) {
 		return items[0], nil
 	})
 	f["last"] = filter("last", []string{"seq"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
+		if g, ok := a[0].(*genVal); ok { // next(iter(reversed(seq)))
+			return nil, typeErr(pyQuote(g.typ) + " object is not reversible")
+		}
 		items, err := listOf(a[0])
 		if err != nil {
 			return nil, err
@@ -139,17 +148,19 @@ func addSequenceFilters(f map[string]Func) {
 		return keepMarkup(a[0], indent(s, ind, Truthy(a[2]), Truthy(a[3]))), nil
 	})
 	f["items"] = filter("items", []string{"value"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
-		switch d := a[0].(type) {
-		case *Undefined:
-			return &List{Items: []Value{}}, nil
-		case *Dict:
-			items := make([]Value, d.Len())
-			for i, k := range d.keys {
-				items[i] = Tuple{k, d.vals[i]}
+		return lazy("do_items", nil, func() (Value, error) {
+			switch d := a[0].(type) {
+			case *Undefined:
+				return newGen("do_items", nil), nil
+			case *Dict:
+				items := make([]Value, d.Len())
+				for i, k := range d.keys {
+					items[i] = Tuple{k, d.vals[i]}
+				}
+				return newGen("do_items", items), nil
 			}
-			return &List{Items: items}, nil
-		}
-		return nil, typeErr("Can only get item pairs from a mapping.")
+			return nil, typeErr("Can only get item pairs from a mapping.")
+		})
 	})
 	f["join"] = filter("join", []string{"value", "d", "attribute"}, []Value{required, "", nil}, func(c *Call, a []Value) (Value, error) {
 		items, err := listOf(a[0])
@@ -190,13 +201,17 @@ func addSequenceFilters(f map[string]Func) {
 		return keepMarkup(a[0], pyUpper(str(a[0]))), nil
 	})
 	f["map"] = func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
-		return guard(func() (Value, error) {
+		if len(args) == 0 {
+			return nil, typeErr("map() missing required argument 'value'")
+		}
+		var out []Value // what the generator yields before an error
+		return lazy("sync_do_map", &out, func() (Value, error) {
 			r := rOf(c)
 			if len(args) == 0 {
 				return nil, typeErr("map() missing required argument 'value'")
 			}
 			if !Truthy(args[0]) {
-				return &List{Items: []Value{}}, nil
+				return newGen("sync_do_map", nil), nil
 			}
 			items, err := listOf(args[0])
 			if err != nil {
@@ -231,15 +246,15 @@ func addSequenceFilters(f map[string]Func) {
 					return flt(c, append([]Value{v}, extra...), kwargs)
 				}
 			}
-			out := make([]Value, len(items))
-			for i, it := range items {
+			out = make([]Value, 0, len(items))
+			for _, it := range items {
 				v, err := fn(it)
 				if err != nil {
 					return nil, err
 				}
-				out[i] = normalize(v)
+				out = append(out, normalize(v))
 			}
-			return &List{Items: out}, nil
+			return newGen("sync_do_map", out), nil
 		})
 	}
 	minmax := func(name string, wantMax bool) Func {

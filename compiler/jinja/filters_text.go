@@ -30,7 +30,10 @@ func addTextFilters(f map[string]Func) {
 		if m, ok := a[0].(Markup); ok { // value[::-1], Markup.__getitem__
 			return Markup(reverseString(string(m))), nil
 		}
-		items, err := listOf(a[0])
+		if it, ok := reversedOf(a[0]); ok {
+			return it, nil
+		}
+		items, err := listOf(a[0]) // rv = list(value); rv.reverse()
 		if err != nil {
 			return nil, typeErr("argument must be iterable")
 		}
@@ -82,13 +85,14 @@ func addTextFilters(f map[string]Func) {
 	})
 	selectFn := func(name string, attr, want bool) Func {
 		return func(c *Call, args []Value, kwargs []KeywordArg) (Value, error) {
-			return guard(func() (Value, error) {
+			if len(args) == 0 {
+				return nil, typeErr(name + "() missing required argument 'value'")
+			}
+			var out []Value // what the generator yields before an error
+			return lazy("select_or_reject", &out, func() (Value, error) {
 				r := rOf(c)
-				if len(args) == 0 {
-					return nil, typeErr(name + "() missing required argument 'value'")
-				}
 				if !Truthy(args[0]) {
-					return &List{Items: []Value{}}, nil
+					return newGen("select_or_reject", nil), nil
 				}
 				items, err := listOf(args[0])
 				if err != nil {
@@ -116,7 +120,6 @@ func addTextFilters(f map[string]Func) {
 						return Truthy(res), err
 					}
 				}
-				out := []Value{}
 				for _, it := range items {
 					ok, err := test(get(it))
 					if err != nil {
@@ -126,7 +129,7 @@ func addTextFilters(f map[string]Func) {
 						out = append(out, it)
 					}
 				}
-				return &List{Items: out}, nil
+				return newGen("select_or_reject", out), nil
 			})
 		}
 	}
@@ -135,31 +138,33 @@ func addTextFilters(f map[string]Func) {
 	f["selectattr"] = selectFn("selectattr", true, true)
 	f["rejectattr"] = selectFn("rejectattr", true, false)
 	f["slice"] = filter("slice", []string{"value", "slices", "fill_with"}, []Value{required, required, nil}, func(c *Call, a []Value) (Value, error) {
-		items, err := listOf(a[0])
-		if err != nil {
-			return nil, err
-		}
-		n, _ := toInt(a[1])
-		if n <= 0 {
-			return nil, errors.New("slices must be positive")
-		}
-		per := len(items) / int(n)
-		extra := len(items) % int(n)
-		offset := 0
-		var out []Value
-		for i := 0; i < int(n); i++ {
-			start := offset + i*per
-			if i < extra {
-				offset++
+		return lazy("sync_do_slice", nil, func() (Value, error) {
+			items, err := listOf(a[0])
+			if err != nil {
+				return nil, err
 			}
-			end := offset + (i+1)*per
-			chunk := append([]Value{}, items[start:end]...)
-			if a[2] != nil && i >= extra {
-				chunk = append(chunk, a[2])
+			n, _ := toInt(a[1])
+			if n <= 0 {
+				return nil, errors.New("slices must be positive")
 			}
-			out = append(out, &List{Items: chunk})
-		}
-		return &List{Items: out}, nil
+			per := len(items) / int(n)
+			extra := len(items) % int(n)
+			offset := 0
+			var out []Value
+			for i := 0; i < int(n); i++ {
+				start := offset + i*per
+				if i < extra {
+					offset++
+				}
+				end := offset + (i+1)*per
+				chunk := append([]Value{}, items[start:end]...)
+				if a[2] != nil && i >= extra {
+					chunk = append(chunk, a[2])
+				}
+				out = append(out, &List{Items: chunk})
+			}
+			return newGen("sync_do_slice", out), nil
+		})
 	})
 	f["sort"] = filter("sort", []string{"value", "reverse", "case_sensitive", "attribute"}, []Value{required, false, false, nil}, func(c *Call, a []Value) (Value, error) {
 		items, err := listOf(a[0])
@@ -265,25 +270,27 @@ func addTextFilters(f map[string]Func) {
 		return out, err
 	})
 	f["unique"] = filter("unique", []string{"value", "case_sensitive", "attribute"}, []Value{required, false, nil}, func(c *Call, a []Value) (Value, error) {
-		items, err := listOf(a[0])
-		if err != nil {
-			return nil, err
-		}
-		get := rOf(c).attrGetter(a[2], !Truthy(a[1]), nil)
-		seen := NewDict()
-		out := []Value{}
-		for _, it := range items {
-			k := get(it)
-			if !hashable(k) {
-				return nil, typeErr("unhashable type: " + pyQuote(typeName(k)))
+		return lazy("sync_do_unique", nil, func() (Value, error) {
+			items, err := listOf(a[0])
+			if err != nil {
+				return nil, err
 			}
-			if _, ok := seen.Get(k); ok {
-				continue
+			get := rOf(c).attrGetter(a[2], !Truthy(a[1]), nil)
+			seen := NewDict()
+			out := []Value{}
+			for _, it := range items {
+				k := get(it)
+				if !hashable(k) {
+					return nil, typeErr("unhashable type: " + pyQuote(typeName(k)))
+				}
+				if _, ok := seen.Get(k); ok {
+					continue
+				}
+				seen.Set(k, true)
+				out = append(out, it)
 			}
-			seen.Set(k, true)
-			out = append(out, it)
-		}
-		return &List{Items: out}, nil
+			return newGen("sync_do_unique", out), nil
+		})
 	})
 	f["wordcount"] = filter("wordcount", []string{"s"}, []Value{required}, func(c *Call, a []Value) (Value, error) {
 		return int64(wordcount(str(a[0]))), nil

@@ -3,6 +3,7 @@ package jinja
 import (
 	"math"
 	"math/big"
+	"runtime"
 )
 
 // Jinja2 folds constant expressions at compile time (optimizer.py, and compiler.py
@@ -162,8 +163,13 @@ func (r *renderer) asConst(x Expr, sc *scope) (v Value, ok bool) {
 	defer func() {
 		r.konst = false
 		if p := recover(); p != nil {
-			switch p.(type) {
+			switch x := p.(type) {
 			case impossible, *Error:
+				v, ok = nil, false
+			case error: // a generator's deferred error (gen.go)
+				if _, internal := x.(runtime.Error); internal {
+					panic(p)
+				}
 				v, ok = nil, false
 			default:
 				panic(p)

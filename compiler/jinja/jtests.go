@@ -46,7 +46,13 @@ func builtinTests() map[string]Func {
 		}
 		return false
 	})
-	t["iterable"] = test1("iterable", func(v Value) bool { _, ok := iterValues(v); return ok })
+	t["iterable"] = test1("iterable", func(v Value) bool {
+		if _, ok := v.(*genVal); ok {
+			return true // without consuming it
+		}
+		_, ok := iterValues(v)
+		return ok
+	})
 	t["callable"] = test1("callable", func(v Value) bool {
 		switch x := v.(type) {
 		case *Undefined:

@@ -603,6 +603,16 @@ func contains(container, item Value) (bool, error) {
 		return ok, nil
 	case bytesVal:
 		return bytesContains(c, item)
+	case *genVal: // consumed up to the first match
+		for {
+			it, ok := c.next()
+			if !ok {
+				return false, nil
+			}
+			if equal(it, item) {
+				return true, nil
+			}
+		}
 	case *Namespace:
 		// jinja2.utils.Namespace has neither __contains__ nor __iter__
 		return false, typeErr("argument of type 'Namespace' is not iterable")
