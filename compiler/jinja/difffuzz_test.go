@@ -210,7 +210,8 @@ var (
 		"dictsort", "items|list", "map('string')|list", "map('upper')|list", "select|list", "reject('odd')|list",
 		"count", "format(1)", "int(7)", "float(1.5)", "sort(reverse=true)", "string|length", "pprint", "urlencode",
 		"xmlattr", "title|lower", "filesizeformat", "int(0, 16)", "trim('a')", "attr('upper')",
-		"map(attribute='a')|list", "select", "map('upper')", "reverse", "unique", "items", "batch(2)", "urlize", "urlize(4, true)", "urlize(target='_t', rel='x')", "selectattr('a')|list", "groupby('a')|list", "sort(attribute='a')",
+		"map(attribute='a')|list", "select|first", "map('upper')|last", "reverse|first",
+		"unique|length", "items|first", "batch(2)|first", "select|string|length", "reverse is sequence", "urlize", "urlize(4, true)", "urlize(target='_t', rel='x')", "selectattr('a')|list", "groupby('a')|list", "sort(attribute='a')",
 		"unique(attribute='a')|list", "sum(attribute='a')", "min(attribute='a')", "rejectattr('a', 'odd')|list",
 		"dictsort(by='value')", "tojson(indent=1)", "list|length", "escape|length", "e|upper", "safe|replace('a', '<')"}
 	fzTests = []string{"defined", "undefined", "none", "number", "string", "integer", "float", "sequence",
