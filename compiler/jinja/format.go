@@ -388,6 +388,9 @@ func floatSpec(f float64, sp spec, of string) (string, error) {
 	if math.IsNaN(af) {
 		body = "nan"
 	}
+	if sp.typ == '%' && (math.IsInf(af, 0) || math.IsNaN(af)) {
+		body += "%" // '{:%}'.format(1e308) is inf%: the percent sign stays
+	}
 	if sp.typ == 'E' || sp.typ == 'F' || sp.typ == 'G' {
 		body = strings.ToUpper(body)
 	}
