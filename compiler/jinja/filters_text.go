@@ -76,7 +76,17 @@ func addTextFilters(f map[string]Func) {
 				return q * m, nil
 			}
 			return pyRound(fl, int(prec)), nil
-		case "ceil": // math.ceil returns an int: never -0.0
+		case "ceil", "floor":
+			// math.ceil and math.floor return an int, so they refuse inf and nan
+			switch x := fl * p; {
+			case math.IsInf(x, 0):
+				return nil, errors.New("OverflowError: cannot convert float infinity to integer")
+			case math.IsNaN(x):
+				return nil, errors.New("ValueError: cannot convert float NaN to integer")
+			}
+		}
+		switch a[2] {
+		case "ceil": // an int: never -0.0
 			return math.Ceil(fl*p)/p + 0, nil
 		case "floor":
 			return math.Floor(fl*p)/p + 0, nil
