@@ -340,9 +340,10 @@ type (
 	Const struct {
 		Pos   int
 		Value Value
-		// bare is "inf" for a float literal too big for a float: Jinja2's code generator
-		// writes it as a bare Python name, which raises NameError where it runs (fold.go)
-		bare string
+		// inf is set for a float literal too big for a float: Jinja2's code generator
+		// writes it as the bare Python name inf, which raises NameError where it runs
+		// (fold.go)
+		inf bool
 	}
 	// GetAttr is x.name.
 	GetAttr struct {

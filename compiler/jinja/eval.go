@@ -6,8 +6,8 @@ import "slices"
 func (r *renderer) eval(x Expr, sc *scope) Value {
 	switch n := x.(type) {
 	case *Const:
-		if n.bare != "" && !r.konst {
-			r.failBare(n.Pos, n.bare)
+		if n.inf && !r.konst {
+			r.failBare(n.Pos, "inf")
 		}
 		return n.Value
 	case *Name:

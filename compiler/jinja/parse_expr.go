@@ -1,6 +1,7 @@
 package jinja
 
 import (
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -266,7 +267,7 @@ func (p *parser) parsePrimary() Expr {
 		p.next()
 		f, _ := strconv.ParseFloat(t.val, 64)
 		p.sawFloat = true
-		return &Const{Pos: t.pos, Value: f, bare: bareName(f)}
+		return &Const{Pos: t.pos, Value: f, inf: math.IsInf(f, 0)}
 	case tOp:
 		switch t.val {
 		case "(":
