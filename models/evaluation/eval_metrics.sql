@@ -34,15 +34,13 @@ thresholds as (
     select cast(t as {{ dbt.type_float() }}) / 100 as threshold
     from {{ ref('eval_thresholds') }}
 ),
--- Each row under the highest threshold it reaches (an ASOF join: the greatest threshold <= its
--- score), counted by label; a row reaches a threshold exactly when its own is that high, so
--- the confusion counts are sums over at most (thresholds + 1) x 2 groups. The direct form,
--- every row against every threshold, evaluated 170 M comparisons at full scale (bench/README.md).
+-- Each row under the highest threshold it reaches (the greatest threshold <= its score: an
+-- ASOF join on DuckDB, an interval join elsewhere; macros/reached_threshold.sql), counted by
+-- label; a row reaches a threshold exactly when its own is that high, so the confusion counts
+-- are sums over at most (thresholds + 1) x 2 groups. The direct form, every row against every
+-- threshold, evaluated 170 M comparisons at full scale (bench/README.md).
 reached as (
-    select th.threshold as reached, v.label, count(*) as n
-    from v asof left join thresholds as th on v.reorder_probability >= th.threshold
-    where v.reorder_probability is not null
-    group by th.threshold, v.label
+    {{ reached_threshold_counts('v', 'thresholds') }}
 ),
 confusion as (
     select
