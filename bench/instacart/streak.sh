@@ -10,7 +10,7 @@
 # inputs, under GNU time (wall, CPU user+sys, peak RSS), with DuckDB's default settings.
 #
 # usage: bench/instacart/streak.sh DB    (a gdbt.duckdb that run.sh built, with
-#                                         fct_order_products and fct_user_features in it)
+#                                         fct_order_products and dim_orders in it)
 # env:   PAIRS=4  WORK=/tmp/gdbt-bench-streak  GDBT=/tmp/gdbt-bench  CHECK=1
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
