@@ -2,7 +2,7 @@
 -- A view: writing its 9 columns x 32.5 M rows at full scale cost 5.5 s CPU (4 s of it the
 -- write), more than its six readers (fct_user_product_features, fct_product_features, two
 -- marts, two tests) spend joining the lines to dim_orders themselves, each reading only the
--- columns it needs: whole builds 2.4-3.3 s CPU and 1.2-1.4 s wall less (bench/README.md,
+-- columns it needs: whole builds 2.0-2.8 s CPU and 1.2-1.4 s wall less (bench/README.md,
 -- issue 19). The same choice as fct_reorder_candidates.
 
 select
