@@ -8,7 +8,7 @@
 #   dbt-expectations, dbt-project-evaluator, dbt-codegen, dbt_artifacts, dbt-profiler,
 #   dbt-audit-helper, dbt-utils. A project whose checkout is missing is skipped with a note.
 #   PROJECT names one of the rows below (default: all).
-# env:  GDBT=/tmp/gdbt-compat (built from ./cmd/gdbt if missing)  WORK=/tmp/gdbt-compat
+# env:  GDBT=/tmp/gdbt-compat-bin (built from ./cmd/gdbt if missing)  WORK=/tmp/gdbt-compat
 #       GDBT_PG_URL (from scripts/pg-test-server.sh --export) adds the PostgreSQL rows.
 # With GDBT_HUB_MIRRORS (see "The loopback hub" below) every project runs `gdbt deps`
 # against a hub served on loopback from git repositories of the hub packages. Without it, a
@@ -19,9 +19,9 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 : "${GDBT_COMPAT_DIR:?set GDBT_COMPAT_DIR to a folder of checkouts (see the header of this script)}"
-GDBT=${GDBT:-/tmp/gdbt-compat}
+GDBT=${GDBT:-/tmp/gdbt-compat-bin}
 WORK=${WORK:-/tmp/gdbt-compat}
-[ -x "$GDBT" ] || (cd "$repo" && go build -o "$GDBT" ./cmd/gdbt) || exit 1
+[ -f "$GDBT" ] && [ -x "$GDBT" ] || (cd "$repo" && go build -o "$GDBT" ./cmd/gdbt) || exit 1
 mkdir -p "$WORK"
 
 # copy SRC DST: the checkout without .git and earlier build outputs.
