@@ -30,6 +30,8 @@
 #        PAIRS=0 (K > 0: the overhead pairs above; RUNS=0 PAIRS=K runs only them, and no training)
 #        NODECPU=0 (1: each pair's gdbt run sampled by nodecpu.py, for every node's CPU beside
 #        the replay's; its own CPU is taken off gdbt's)
+#        DROP_CACHES=1 (as root: drop the kernel's clean caches before each timed step, so
+#        every step starts with free memory; 0 leaves them)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -43,6 +45,7 @@ GD_MAX_ITER=${GD_MAX_ITER:-100}
 GD_SOLVER=${GD_SOLVER:-lbfgs}
 PAIRS=${PAIRS:-0}
 NODECPU=${NODECPU:-0}
+DROP_CACHES=${DROP_CACHES:-1}
 COMPARE=${COMPARE:-$([ "$USERS" -le 20000 ] && echo 1 || echo 0)}
 # The Python with pandas and scikit-learn (on Debian, /usr/bin/python3 when a pyenv python3
 # comes first on PATH).
@@ -91,7 +94,14 @@ cpu_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $9}' /proc/stat; }
 timed() {
   local name=$1 dir=$2; shift 2
   # Every step starts with the CSV files in the page cache: pandas' 15 GB can push them out,
-  # and the step after it would then pay alone for reading them from disk.
+  # and the step after it would then pay alone for reading them from disk. Before that, when
+  # run as root, the kernel's clean caches are dropped (DROP_CACHES=1, the default): on a
+  # machine whose memory is full of page cache and slab (other builds' files, a large rm),
+  # pandas' 15 GB of allocations went through direct reclaim and took 170 s instead of 83
+  # (2026-12-05 20:48), while gdbt's 3 GB did not notice.
+  if [ "$DROP_CACHES" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
+    sync; echo 3 > /proc/sys/vm/drop_caches
+  fi
   cat "$data"/*.csv > /dev/null
   local load; load=$(awk '{print $1}' /proc/loadavg)
   local t0; t0=$(cpu_ticks)
