@@ -94,6 +94,7 @@ func mustInt(fname string, v Value) (int64, error) {
 	return i, nil
 }
 
+// optStr is a str or Markup value's text; ok is false for any other value.
 func optStr(v Value) (string, bool) {
 	switch x := v.(type) {
 	case string:

@@ -331,12 +331,12 @@ func decodeBytes(b, enc, handler string) (Value, error) {
 // and encodings/aliases.py) for the modelled codecs.
 func codecArgs(fname string, a []Value) (enc, handler string, err error) {
 	for i, param := range []string{"encoding", "errors"} {
-		if _, ok := asStr(a[i]); !ok {
+		if _, ok := optStr(a[i]); !ok {
 			return "", "", typeErr(fname + "() argument " + pyQuote(param) + " must be str, not " + typeName(a[i]))
 		}
 	}
-	name, _ := asStr(a[0])
-	handler, _ = asStr(a[1])
+	name, _ := optStr(a[0])
+	handler, _ = optStr(a[1])
 	var norm strings.Builder
 	pending := false
 	for _, r := range strings.ToLower(name) {

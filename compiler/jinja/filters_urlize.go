@@ -64,7 +64,7 @@ func addURLizeFilter(f map[string]Func) {
 		[]Value{required, nil, false, nil, nil, nil}, func(c *Call, a []Value) (Value, error) {
 			rel := map[string]bool{"noopener": true} // policies["urlize.rel"]
 			if Truthy(a[4]) {
-				s, ok := asStr(a[4])
+				s, ok := optStr(a[4])
 				if !ok {
 					return nil, typeErr(pyQuote(typeName(a[4])) + " object has no attribute 'split'")
 				}
@@ -91,7 +91,7 @@ func addURLizeFilter(f map[string]Func) {
 					return nil, err
 				}
 				for _, it := range items {
-					s, ok := asStr(it)
+					s, ok := optStr(it)
 					if !ok {
 						return nil, typeErr("expected string or bytes-like object, got " + pyQuote(typeName(it)))
 					}
@@ -103,17 +103,6 @@ func addURLizeFilter(f map[string]Func) {
 			}
 			return urlize(markupEscapeValue(a[0]).(string), a[1], attrs, schemes)
 		})
-}
-
-// asStr is a str or Markup value's text.
-func asStr(v Value) (string, bool) {
-	switch x := v.(type) {
-	case string:
-		return x, true
-	case Markup:
-		return string(x), true
-	}
-	return "", false
 }
 
 // urlize is utils.py urlize on the escaped text; attrs are the rel and target attributes of
