@@ -5,7 +5,34 @@ import "unsafe"
 // outBuf is where a render writes its output. Unlike strings.Builder it can be reset and
 // reused, so a render keeps a free list of them for macro bodies, set blocks and filter
 // blocks (one exact-size string allocation per body instead of a chain of growths).
-type outBuf struct{ b []byte }
+//
+// bad holds the first non-string a filter block wrote (its message and position): Jinja2
+// appends a filter block's result to the output list as it is (compiler.py
+// visit_FilterBlock), and only joining that list fails, so the error is raised when the
+// buffer's text is taken (joined), never when a break, continue or return discards it.
+type outBuf struct {
+	b      []byte
+	bad    string
+	badPos int
+}
+
+// pend records a non-string item written at pos, unless one is recorded already (str.join
+// reports the first).
+func (o *outBuf) pend(pos int, msg string) {
+	if o.bad == "" {
+		o.bad, o.badPos = msg, pos
+	}
+}
+
+// joined fails with the non-string item o holds, if any, as joining Jinja2's output list
+// does.
+func (r *renderer) joined(o *outBuf) {
+	if o.bad != "" {
+		msg, pos := o.bad, o.badPos
+		o.bad = ""
+		r.fail(pos, msg)
+	}
+}
 
 // WriteString appends s.
 func (o *outBuf) WriteString(s string) { o.b = append(o.b, s...) }
@@ -37,11 +64,13 @@ func (r *renderer) putBuf(o *outBuf) {
 		return // do not pin very large outputs
 	}
 	o.b = o.b[:0]
+	o.bad = ""
 	r.bufs = append(r.bufs, o)
 }
 
 // bufString returns o's output and recycles o.
 func (r *renderer) bufString(o *outBuf) string {
+	r.joined(o)
 	s := o.String()
 	r.putBuf(o)
 	return s

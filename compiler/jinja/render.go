@@ -239,7 +239,8 @@ func (r *renderer) exec(body []Node, sc *scope, w *outBuf) ctrl {
 		case *FilterBlock:
 			// As a set block (compiler.py visit_FilterBlock): an inner frame, inline
 			// loop control. The filter's result is written as it is, and joining the
-			// output fails on anything but a string.
+			// output fails on anything but a string: when w's text is taken (outBuf.pend),
+			// not if a break or continue discards w first.
 			b := r.getBuf()
 			if c := r.exec(x.Body, newScope(sc), b); c != ctrlNone {
 				r.putBuf(b)
@@ -249,7 +250,7 @@ func (r *renderer) exec(body []Node, sc *scope, w *outBuf) ctrl {
 			switch v.(type) {
 			case string, Markup:
 			default:
-				r.fail(x.Pos, "sequence item: expected str instance, "+typeName(v)+" found (the result of a filter block)")
+				w.pend(x.Pos, "sequence item: expected str instance, "+typeName(v)+" found (the result of a filter block)")
 			}
 			r.writeValue(w, v)
 		case *Do:

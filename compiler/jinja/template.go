@@ -75,6 +75,7 @@ func (t *Template) RenderValue(e *Env, ctx *Context) (out string, ret Value, ret
 	}()
 	b := &outBuf{b: make([]byte, 0, len(t.Src))}
 	r.exec(t.root.Body, newScope(nil), b)
+	r.joined(b)
 	return b.take(), nil, false, nil
 }
 
@@ -96,6 +97,7 @@ func (b *Block) RenderValue(e *Env, ctx *Context) (out string, ret Value, return
 	}()
 	w := &outBuf{}
 	r.exec(b.Body, newScope(nil), w)
+	r.joined(w)
 	return w.take(), nil, false, nil
 }
 
