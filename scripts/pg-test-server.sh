@@ -3,8 +3,11 @@
 #
 # It is idempotent: PostgreSQL is installed from Debian only when missing, the cluster is
 # created only once, and a server already running on the port is reused. The cluster runs
-# as the postgres OS user on 127.0.0.1 only, with a superuser role gdbt/gdbt and a database
-# gdbt, so server-side COPY can read the project's CSV files (macros/load_raw_postgres.sql).
+# as the postgres OS user on 127.0.0.1 only, with a superuser role gdbt and a database gdbt,
+# so server-side COPY can read the project's CSV files (macros/load_raw_postgres.sql). The
+# role's password is one no output contains by chance: gdbt masks profile passwords in
+# everything it prints and writes, and with the password "gdbt" every "gdbt" in the tests'
+# logs and compiled SQL read "*****".
 #
 #   eval "$(scripts/pg-test-server.sh --export)"   # sets GDBT_PG_URL
 #   scripts/pg-test-server.sh --stop
@@ -14,7 +17,8 @@ set -euo pipefail
 
 dir="${GDBT_PG_DIR:-/tmp/gdbt-pg}"
 port="${GDBT_PG_PORT:-54329}"
-url="postgres://gdbt:gdbt@127.0.0.1:${port}/gdbt?sslmode=disable"
+pass="pgtest-5e7b1c"
+url="postgres://gdbt:${pass}@127.0.0.1:${port}/gdbt?sslmode=disable"
 
 log() { echo "pg-test-server: $*" >&2; }
 
@@ -71,7 +75,9 @@ fi
 
 psql_pg() { as_pg "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 if [ "$(psql_pg -c "select 1 from pg_roles where rolname = 'gdbt'")" != 1 ]; then
-	psql_pg -c "create role gdbt with login superuser password 'gdbt'" >&2
+	psql_pg -c "create role gdbt with login superuser password '$pass'" >&2
+else
+	psql_pg -c "alter role gdbt with password '$pass'" >&2 # a cluster made with the old one
 fi
 if [ "$(psql_pg -c "select 1 from pg_database where datname = 'gdbt'")" != 1 ]; then
 	psql_pg -c "create database gdbt owner gdbt" >&2
