@@ -203,10 +203,13 @@ func runSelected(g *Globals, s *session, command string, ids []string) int {
 	// compiled code of those that ran (dbt-core core/dbt/task/runnable.py,
 	// GraphRunnableTask.run: write_manifest after execute_with_hooks; the runners compile
 	// the manifest's own node objects). Unchanged nodes are copied from the pre-run file
-	// when a parse state is kept (writeManifestOf).
-	if werr := writeManifestOf(g, s.p, s.p.Manifest, s.targetDir); werr != nil {
-		g.Errorf("%v", werr)
-		return ExitLoadFailed
+	// when a parse state is kept (writeManifestOf). With nothing selected nothing was
+	// compiled: the pre-run file already holds every node as it is.
+	if len(ids) > 0 {
+		if werr := writeManifestOf(g, s.p, s.p.Manifest, s.targetDir); werr != nil {
+			g.Errorf("%v", werr)
+			return ExitLoadFailed
+		}
 	}
 	if g.FlagBool("show", false) {
 		showSeeds(g, s, sum)
